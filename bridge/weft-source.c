@@ -1,0 +1,177 @@
+/* weft-source.c: the one GSource binding a WeftLoop to its GMainContext
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * prepare() reports the loop ready when its ready queue is not empty, a
+ * threadsafe post or a stop is pending, or the earliest timer is due. Otherwise
+ * it arms a timerfd (CLOCK_MONOTONIC, absolute, nanoseconds) to the earliest
+ * deadline and lets poll() sleep without a timeout: GLib's own poll timeout is
+ * whole milliseconds, the timerfd is not. The timerfd is re-armed only when the
+ * earliest deadline changes, so a busy loop makes no extra system calls and an
+ * idle one makes none at all. Without timerfd, the poll timeout is rounded up to
+ * the next millisecond (never early).
+ *
+ * fd watches (weft_loop_add_reader/writer) are unix fds of this same source.
+ * The source may recurse: a nested main loop inside a callback keeps running
+ * the loop, and the callback that started it never runs twice, because a
+ * callback leaves the ready queue before it runs.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <unistd.h>
+#ifdef HAVE_TIMERFD
+# include <sys/timerfd.h>
+#endif
+
+#include "weft-fd-private.h"
+#include "weft-loop-private.h"
+
+typedef struct
+{
+  GSource   source;
+  WeftLoop *loop;       /* not a reference: the loop owns the source */
+  int       timerfd;
+  gpointer  timerfd_tag;
+  gint64    armed;      /* deadline the timerfd is armed to, or WEFT_TIME_NEVER */
+} WeftSource;
+
+#ifdef HAVE_TIMERFD
+static void
+arm_timerfd (WeftSource *self,
+             gint64      deadline)
+{
+  struct itimerspec spec = { { 0, 0 }, { 0, 0 } };
+
+  if (deadline == self->armed)
+    return;
+  if (deadline != WEFT_TIME_NEVER)
+    {
+      spec.it_value.tv_sec = deadline / WEFT_NS_PER_SEC;
+      spec.it_value.tv_nsec = deadline % WEFT_NS_PER_SEC;
+    }
+  if (timerfd_settime (self->timerfd, TFD_TIMER_ABSTIME, &spec, NULL) == 0)
+    self->armed = deadline;
+}
+#endif
+
+static gboolean
+weft_source_prepare (GSource *source,
+                     gint    *timeout)
+{
+  WeftSource *self = (WeftSource *) source;
+  WeftLoop *loop = self->loop;
+  gint64 deadline, now;
+
+  *timeout = -1;
+  if (loop->paused)
+    return FALSE;
+  if (loop->ntodo > 0 || _weft_loop_has_work (loop))
+    {
+      *timeout = 0;
+      return TRUE;
+    }
+
+  deadline = _weft_loop_next_deadline (loop);
+  if (deadline == WEFT_TIME_NEVER)
+    return FALSE;
+  now = _weft_loop_now (loop);
+  if (deadline <= now)
+    {
+      *timeout = 0;
+      return TRUE;
+    }
+
+  if (loop->clock_func != NULL)
+    return FALSE; /* a virtual clock: time moves only when the test says so */
+#ifdef HAVE_TIMERFD
+  if (self->timerfd >= 0)
+    {
+      arm_timerfd (self, deadline);
+      return FALSE;
+    }
+#endif
+  *timeout = (gint) MIN ((deadline - now + 999999) / 1000000, G_MAXINT);
+  return FALSE;
+}
+
+static gboolean
+weft_source_check (GSource *source)
+{
+  WeftSource *self = (WeftSource *) source;
+  WeftLoop *loop = self->loop;
+
+#ifdef HAVE_TIMERFD
+  if (self->timerfd_tag != NULL && (g_source_query_unix_fd (source, self->timerfd_tag) & G_IO_IN))
+    {
+      guint64 expirations;
+
+      if (read (self->timerfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
+        g_warning ("Weft: reading the timerfd failed: %s", g_strerror (errno));
+      self->armed = WEFT_TIME_NEVER;
+    }
+#endif
+  _weft_fd_watches_check (loop);
+  if (loop->paused)
+    return FALSE;
+  if (loop->ntodo > 0 || _weft_loop_has_work (loop))
+    return TRUE;
+  return loop->timers.length > 0 && _weft_loop_next_deadline (loop) <= _weft_loop_now (loop);
+}
+
+static gboolean
+weft_source_dispatch (GSource     *source,
+                      GSourceFunc  callback,
+                      gpointer     user_data)
+{
+  _weft_loop_dispatch (((WeftSource *) source)->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+weft_source_finalize (GSource *source)
+{
+  WeftSource *self = (WeftSource *) source;
+
+  if (self->timerfd >= 0)
+    close (self->timerfd);
+}
+
+static GSourceFuncs weft_source_funcs = {
+  .prepare = weft_source_prepare,
+  .check = weft_source_check,
+  .dispatch = weft_source_dispatch,
+  .finalize = weft_source_finalize,
+};
+
+GSource *
+_weft_source_new (WeftLoop *loop)
+{
+  GSource *source = g_source_new (&weft_source_funcs, sizeof (WeftSource));
+  WeftSource *self = (WeftSource *) source;
+
+  self->loop = loop;
+  self->timerfd = -1;
+  self->armed = WEFT_TIME_NEVER;
+  g_source_set_name (source, "WeftLoop");
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_can_recurse (source, TRUE);
+#ifdef HAVE_TIMERFD
+  if (g_getenv ("WEFT_NO_TIMERFD") == NULL)
+    self->timerfd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (self->timerfd >= 0)
+    self->timerfd_tag = g_source_add_unix_fd (source, self->timerfd, G_IO_IN);
+#endif
+  return source;
+}
+
+/* Makes the context look at the loop again (after stop(), a clock change, or
+ * resuming from a pause), waking it if it sleeps in another thread. */
+void
+_weft_source_wakeup (GSource *source)
+{
+  GMainContext *context = g_source_get_context (source);
+
+  if (context != NULL)
+    g_main_context_wakeup (context);
+}

@@ -1,0 +1,66 @@
+/* weft-fiber-private.h: stackful coroutines (fibers) and their stacks
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A fiber context is the stack pointer saved by _weft_fiber_switch(): the
+ * callee-saved registers and the FPU/SSE control words sit on the stack below
+ * it. On other architectures a ucontext_t (without the signal-mask syscall
+ * being avoidable) takes its place.
+ */
+#pragma once
+
+#include <glib.h>
+
+#if defined(__x86_64__) || defined(__aarch64__)
+# define WEFT_FIBER_ASM 1
+#else
+# include <ucontext.h>
+#endif
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+#ifdef WEFT_FIBER_ASM
+  void       *sp;
+#else
+  ucontext_t  uc;
+#endif
+} WeftFiberContext;
+
+typedef void (*WeftFiberEntry) (void *arg);
+
+typedef struct _WeftStack WeftStack;
+struct _WeftStack
+{
+  WeftStack *next;     /* free list */
+  guint8    *base;     /* lowest usable address */
+  gsize      size;     /* usable bytes, from base up */
+  guint      guarded : 1;
+  guint      pooled : 1;  /* default size: goes back to the pool */
+};
+
+typedef struct _WeftStackPool WeftStackPool;
+
+void        _weft_fiber_context_init (WeftFiberContext *context,
+                                      WeftStack        *stack,
+                                      WeftFiberEntry    entry,
+                                      void             *arg);
+void        _weft_fiber_swap         (WeftFiberContext *save,
+                                      WeftFiberContext *to);
+
+WeftStackPool *_weft_stack_pool_new      (void);
+void        _weft_stack_pool_free        (WeftStackPool *pool);
+WeftStack  *_weft_stack_pool_acquire     (WeftStackPool *pool,
+                                          gsize          size);
+void        _weft_stack_pool_release     (WeftStackPool *pool,
+                                          WeftStack     *stack);
+void        _weft_stack_pool_set_guard_limit (WeftStackPool *pool,
+                                          guint          max_guarded);
+guint       _weft_stack_pool_n_guarded   (WeftStackPool *pool);
+gboolean    _weft_stack_check_canary     (WeftStack     *stack);
+
+#define WEFT_DEFAULT_STACK_SIZE (256 * 1024)
+#define WEFT_MIN_STACK_SIZE     (128 * 1024)
+
+G_END_DECLS

@@ -1,0 +1,116 @@
+/* weft-loop-private.h: WeftLoop internals shared with the bridge and tasks
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <time.h>
+
+#include "weft-loop.h"
+#include "weft-handle-private.h"
+#include "weft-ready-queue-private.h"
+#include "weft-timer-heap-private.h"
+
+G_BEGIN_DECLS
+
+#define WEFT_NS_PER_SEC G_GINT64_CONSTANT (1000000000)
+#define WEFT_TIME_NEVER G_MAXINT64
+
+typedef gint64 (*WeftClockFunc) (gpointer user_data);
+
+typedef struct
+{
+  WeftCallback    callback;
+  gpointer        data;
+  GDestroyNotify  destroy;
+  const char     *name;
+  const char     *where;
+} WeftThreadsafeCall;
+
+struct _WeftLoop
+{
+  gatomicrefcount       ref_count;
+  guint                 id;              /* registry id, part of every handle token */
+  GMainContext         *context;
+  GSource              *source;          /* the one GSource, see bridge/weft-source.c */
+  GMainLoop            *mainloop;        /* set while run_forever runs */
+
+  WeftSlotTable         slots;
+  WeftReadyQueue        ready;
+  WeftTimerHeap         timers;
+  guint                 n_cancelled_timers;
+  guint64               timer_seq;
+  guint32               ntodo;           /* callbacks left in the current iteration */
+  guint32               current;         /* slot running now, or WEFT_SLOT_NONE */
+  guint64               iteration;
+
+  GMutex                ts_lock;
+  GArray               *ts_queue;        /* WeftThreadsafeCall, under ts_lock */
+  GArray               *ts_spare;        /* drained array kept for reuse (loop thread) */
+  gint                  ts_pending;      /* atomic: ts_queue is not empty */
+
+  WeftClockFunc         clock_func;
+  gpointer              clock_data;
+
+  gint64                budget_ns;
+  gint64                slow_callback_ns;
+
+  WeftExceptionHandler  exception_handler;
+  gpointer              exception_data;
+  GDestroyNotify        exception_destroy;
+
+  GQueue                tasks;           /* WeftTask, alive and not yet finished */
+  struct _WeftStackPool *stack_pool;
+  GHashTable           *fd_watches;      /* int fd -> WeftFdWatch, bridge/weft-fd.c */
+  guint64               next_task_id;
+  guint                 dispatch_depth;
+  guint                 stopping : 1;
+  guint                 closing : 1;       /* close() is unwinding tasks */
+  guint                 closed : 1;
+  guint                 debug : 1;
+  guint                 paused : 1;      /* held back by the inspector */
+};
+
+static inline gint64
+_weft_loop_now (WeftLoop *loop)
+{
+  struct timespec ts;
+
+  if (G_UNLIKELY (loop->clock_func != NULL))
+    return loop->clock_func (loop->clock_data);
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * WEFT_NS_PER_SEC + ts.tv_nsec;
+}
+
+/* The bridge's view of the loop. */
+gboolean   _weft_loop_has_work        (WeftLoop      *loop);
+gint64     _weft_loop_next_deadline   (WeftLoop      *loop);
+void       _weft_loop_dispatch        (WeftLoop      *loop);
+
+/* One scheduling primitive for everything inside libweft. */
+guint32    _weft_loop_schedule        (WeftLoop      *loop,
+                                       gint64         when,
+                                       WeftCallback   callback,
+                                       gpointer       user_data,
+                                       GDestroyNotify destroy,
+                                       const char    *name,
+                                       const char    *where);
+WeftHandle *_weft_loop_handle_for     (WeftLoop      *loop,
+                                       guint32        index);
+WeftLoop  *_weft_loop_lookup          (guint          id);
+
+/* Runs exactly one callback (starting a new iteration first if the last one is
+ * over). Returns FALSE if there was nothing to run. For tests and stepping. */
+gboolean   _weft_loop_run_one         (WeftLoop      *loop);
+void       _weft_loop_run_iteration   (WeftLoop      *loop);
+void       _weft_loop_set_clock       (WeftLoop      *loop,
+                                       WeftClockFunc  clock_func,
+                                       gpointer       clock_data);
+const char *_weft_loop_current_name   (WeftLoop      *loop);
+const char *_weft_loop_current_where  (WeftLoop      *loop);
+
+/* bridge/weft-source.c */
+GSource   *_weft_source_new           (WeftLoop      *loop);
+void       _weft_source_wakeup        (GSource       *source);
+
+G_END_DECLS

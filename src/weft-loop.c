@@ -1,0 +1,1324 @@
+/* weft-loop.c: the event loop core (ready queue, timers, iterations)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * An iteration is asyncio's _run_once(): move the threadsafe posts and every due
+ * timer to the ready queue, then run exactly the callbacks that are in the ready
+ * queue at that moment; whatever they schedule runs in the next iteration. The
+ * number of callbacks left in the current iteration is loop->ntodo, so an
+ * iteration can be paused between two callbacks (the GSource's time budget, the
+ * inspector's single-stepping) and resumed without changing what runs.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft-error.h"
+#include "weft-fd-private.h"
+#include "weft-future-private.h"
+#include "weft-loop-private.h"
+#include "weft-task-private.h"
+
+#define DEFAULT_BUDGET_NS        (2 * G_GINT64_CONSTANT (1000000))
+#define DEFAULT_SLOW_CALLBACK_NS (100 * G_GINT64_CONSTANT (1000000))
+#define BUDGET_CHECK_EVERY       32
+#define MIN_TIMERS_TO_COMPACT    100
+
+static GMutex    registry_lock;
+static WeftLoop *registry[WEFT_MAX_LOOPS];
+static guint     registry_cursor;
+
+static GPrivate  default_loop_key;
+static GPrivate  running_loop_key;
+
+/* ------------------------------------------------------------------ registry */
+
+static guint
+registry_add (WeftLoop *loop)
+{
+  guint id = 0;
+
+  g_mutex_lock (&registry_lock);
+  /* Ids are handed out round-robin, so a freed loop's id is reused as late as
+   * possible. Id 0 is never used: no valid token is NULL. */
+  for (guint n = 0; n < WEFT_MAX_LOOPS; n++)
+    {
+      guint candidate = (registry_cursor + n) % WEFT_MAX_LOOPS;
+
+      if (candidate != 0 && registry[candidate] == NULL)
+        {
+          id = candidate;
+          g_atomic_pointer_set (&registry[id], loop);
+          registry_cursor = id + 1;
+          break;
+        }
+    }
+  g_mutex_unlock (&registry_lock);
+
+  return id;
+}
+
+static void
+registry_remove (WeftLoop *loop)
+{
+  g_mutex_lock (&registry_lock);
+  g_atomic_pointer_set (&registry[loop->id], NULL);
+  g_mutex_unlock (&registry_lock);
+}
+
+WeftLoop *
+_weft_loop_lookup (guint id)
+{
+  if (id == 0 || id >= WEFT_MAX_LOOPS)
+    return NULL;
+  return g_atomic_pointer_get (&registry[id]);
+}
+
+/* ---------------------------------------------------------------- slot table */
+
+void
+_weft_slot_table_init (WeftSlotTable *table)
+{
+  memset (table, 0, sizeof *table);
+  table->free_head = WEFT_SLOT_NONE;
+}
+
+void
+_weft_slot_table_clear (WeftSlotTable *table)
+{
+  for (guint32 i = 0; i < table->n_chunks; i++)
+    g_free (table->chunks[i]);
+  g_free (table->chunks);
+  _weft_slot_table_init (table);
+}
+
+/* Adds a chunk of slots to the free list and returns one of them. */
+guint32
+_weft_slot_table_grow (WeftSlotTable *table)
+{
+  guint32 first = table->n_chunks * WEFT_SLOT_CHUNK_SIZE;
+  WeftSlot *chunk;
+
+  if (first + WEFT_SLOT_CHUNK_SIZE > WEFT_MAX_SLOTS)
+    g_error ("Weft: more than %u callbacks pending in one loop", WEFT_MAX_SLOTS);
+
+  table->chunks = g_renew (WeftSlot *, table->chunks, table->n_chunks + 1);
+  chunk = g_new0 (WeftSlot, WEFT_SLOT_CHUNK_SIZE);
+  table->chunks[table->n_chunks++] = chunk;
+  table->n_slots = first + WEFT_SLOT_CHUNK_SIZE;
+
+  /* Thread the new slots onto the free list in ascending order; the caller
+   * pops the first one. */
+  for (guint32 i = 0; i < WEFT_SLOT_CHUNK_SIZE - 1; i++)
+    chunk[i].when = first + i + 1;
+  chunk[WEFT_SLOT_CHUNK_SIZE - 1].when = table->free_head;
+  table->free_head = first;
+  return first;
+}
+
+/* Frees a slot once nothing refers to it any more: not queued, not running and
+ * not pinned by weft_handle_ref(). */
+static inline void
+release_slot (WeftLoop *loop,
+              guint32   index)
+{
+  WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
+
+  if (slot->pins == 0 && !(slot->flags & (WEFT_SLOT_QUEUED | WEFT_SLOT_RUNNING)))
+    _weft_slot_table_free (&loop->slots, index);
+}
+
+WeftHandle *
+_weft_loop_handle_for (WeftLoop *loop,
+                       guint32   index)
+{
+  return _weft_handle_encode (loop->id, index, _weft_slot_table_get (&loop->slots, index)->gen);
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+static gboolean
+env_debug (void)
+{
+  const char *env = g_getenv ("WEFT_DEBUG");
+
+  return env != NULL && *env != '\0' && strcmp (env, "0") != 0;
+}
+
+/**
+ * weft_loop_new:
+ *
+ * Creates a new event loop (asyncio.new_event_loop()) on the thread-default
+ * #GMainContext. The loop attaches one #GSource to that context at once, so
+ * anything that runs the context also runs the loop's callbacks.
+ *
+ * Returns: (transfer full): a new #WeftLoop
+ */
+WeftLoop *
+weft_loop_new (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+  return weft_loop_new_for_context (context);
+}
+
+/**
+ * weft_loop_new_for_context:
+ * @context: (nullable): the #GMainContext to run in, %NULL for the global default
+ *
+ * Creates a new event loop whose one #GSource is attached to @context.
+ *
+ * Returns: (transfer full): a new #WeftLoop
+ */
+WeftLoop *
+weft_loop_new_for_context (GMainContext *context)
+{
+  WeftLoop *loop = g_new0 (WeftLoop, 1);
+
+  g_atomic_ref_count_init (&loop->ref_count);
+  loop->id = registry_add (loop);
+  if (loop->id == 0)
+    {
+      g_critical ("Weft: too many loops alive (at most %u)", WEFT_MAX_LOOPS - 1);
+      g_free (loop);
+      return NULL;
+    }
+
+  loop->context = g_main_context_ref (context ? context : g_main_context_default ());
+  _weft_slot_table_init (&loop->slots);
+  _weft_ready_queue_init (&loop->ready);
+  _weft_timer_heap_init (&loop->timers);
+  loop->current = WEFT_SLOT_NONE;
+  g_mutex_init (&loop->ts_lock);
+  loop->ts_queue = g_array_new (FALSE, FALSE, sizeof (WeftThreadsafeCall));
+  loop->ts_spare = g_array_new (FALSE, FALSE, sizeof (WeftThreadsafeCall));
+  loop->budget_ns = DEFAULT_BUDGET_NS;
+  loop->slow_callback_ns = DEFAULT_SLOW_CALLBACK_NS;
+  loop->debug = env_debug ();
+  g_queue_init (&loop->tasks);
+
+  loop->source = _weft_source_new (loop);
+  g_source_attach (loop->source, loop->context);
+
+  return loop;
+}
+
+/**
+ * weft_loop_ref:
+ * @loop: a #WeftLoop
+ *
+ * Returns: (transfer full): @loop
+ */
+WeftLoop *
+weft_loop_ref (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  g_atomic_ref_count_inc (&loop->ref_count);
+  return loop;
+}
+
+/* Drops every pending callback without running it. */
+static void
+drop_pending (WeftLoop *loop)
+{
+  GArray *ts;
+
+  g_mutex_lock (&loop->ts_lock);
+  ts = loop->ts_queue;
+  loop->ts_queue = g_array_new (FALSE, FALSE, sizeof (WeftThreadsafeCall));
+  g_atomic_int_set (&loop->ts_pending, 0);
+  g_mutex_unlock (&loop->ts_lock);
+
+  for (guint i = 0; i < ts->len; i++)
+    {
+      WeftThreadsafeCall *call = &g_array_index (ts, WeftThreadsafeCall, i);
+
+      if (call->destroy)
+        call->destroy (call->data);
+    }
+  g_array_unref (ts);
+
+  for (guint32 i = 0; i < loop->slots.n_slots; i++)
+    {
+      WeftSlot *slot = _weft_slot_table_get (&loop->slots, i);
+      GDestroyNotify destroy = slot->destroy;
+      gpointer data = slot->data;
+
+      if (!(slot->flags & WEFT_SLOT_QUEUED))
+        continue;
+      slot->flags = (slot->flags & ~WEFT_SLOT_QUEUED) | WEFT_SLOT_CANCELLED;
+      slot->destroy = NULL;
+      slot->callback = NULL;
+      slot->data = NULL;
+      if (destroy)
+        destroy (data);
+      release_slot (loop, i);
+    }
+
+  loop->ready.head = 0;
+  loop->ready.length = 0;
+  loop->timers.length = 0;
+  loop->n_cancelled_timers = 0;
+  loop->ntodo = 0;
+}
+
+/**
+ * weft_loop_close:
+ * @loop: a #WeftLoop
+ *
+ * Closes the loop (asyncio's close()): pending callbacks and timers are dropped
+ * without running (their destroy notifies run), tasks still pending are reported
+ * to the exception handler and freed, and the loop's #GSource leaves its context.
+ * Closing a closed loop does nothing; closing a running loop is a programmer
+ * error.
+ */
+void
+weft_loop_close (WeftLoop *loop)
+{
+  g_return_if_fail (loop != NULL);
+
+  if (loop->closed)
+    return;
+  if (loop->mainloop != NULL || loop->dispatch_depth > 0)
+    {
+      g_critical ("Weft: cannot close a running event loop");
+      return;
+    }
+
+  _weft_loop_destroy_tasks (loop);
+  drop_pending (loop);
+  _weft_fd_watches_clear (loop);
+  g_mutex_lock (&loop->ts_lock);
+  loop->closed = TRUE;
+  g_mutex_unlock (&loop->ts_lock);
+
+  if (loop->source != NULL)
+    {
+      g_source_destroy (loop->source);
+      g_clear_pointer (&loop->source, g_source_unref);
+    }
+}
+
+/**
+ * weft_loop_unref:
+ * @loop: (transfer full): a #WeftLoop
+ *
+ * Drops a reference; the last one closes the loop if needed and frees it.
+ */
+void
+weft_loop_unref (WeftLoop *loop)
+{
+  g_return_if_fail (loop != NULL);
+
+  if (!g_atomic_ref_count_dec (&loop->ref_count))
+    return;
+
+  weft_loop_close (loop);
+  if (g_private_get (&default_loop_key) == loop)
+    g_private_set (&default_loop_key, NULL);
+
+  _weft_task_pool_clear (loop);
+  registry_remove (loop);
+  _weft_slot_table_clear (&loop->slots);
+  _weft_ready_queue_clear (&loop->ready);
+  _weft_timer_heap_clear (&loop->timers);
+  g_array_unref (loop->ts_queue);
+  g_array_unref (loop->ts_spare);
+  g_mutex_clear (&loop->ts_lock);
+  if (loop->exception_destroy)
+    loop->exception_destroy (loop->exception_data);
+  g_main_context_unref (loop->context);
+  g_free (loop);
+}
+
+/**
+ * weft_loop_get_context:
+ * @loop: a #WeftLoop
+ *
+ * Returns: (transfer none): the #GMainContext the loop's #GSource is attached to
+ */
+GMainContext *
+weft_loop_get_context (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  return loop->context;
+}
+
+/* ------------------------------------------------------- per-thread loops */
+
+/**
+ * weft_set_event_loop:
+ * @loop: (nullable): a #WeftLoop, or %NULL to unset
+ *
+ * Makes @loop the current loop of the calling thread (asyncio.set_event_loop()).
+ * No reference is taken: freeing the loop unsets it.
+ */
+void
+weft_set_event_loop (WeftLoop *loop)
+{
+  g_private_set (&default_loop_key, loop);
+}
+
+/**
+ * weft_get_event_loop:
+ *
+ * Returns the running loop of this thread if there is one, else the loop set
+ * with weft_set_event_loop(), else %NULL.
+ *
+ * Returns: (transfer none) (nullable): the current loop
+ */
+WeftLoop *
+weft_get_event_loop (void)
+{
+  WeftLoop *loop = g_private_get (&running_loop_key);
+
+  return loop ? loop : g_private_get (&default_loop_key);
+}
+
+/**
+ * weft_get_running_loop:
+ *
+ * Returns the loop running in this thread: the one whose run_forever() or
+ * run_until_complete() is on the stack, or whose callback is being dispatched
+ * (attached mode).
+ *
+ * Returns: (transfer none) (nullable): the running loop, or %NULL
+ */
+WeftLoop *
+weft_get_running_loop (void)
+{
+  return g_private_get (&running_loop_key);
+}
+
+/* ------------------------------------------------------------- scheduling */
+
+static gint64
+seconds_to_ns (double seconds)
+{
+  if (seconds >= (double) (WEFT_TIME_NEVER / WEFT_NS_PER_SEC))
+    return WEFT_TIME_NEVER;
+  if (seconds <= (double) (G_MININT64 / WEFT_NS_PER_SEC))
+    return G_MININT64 + 1;
+  return (gint64) llround (seconds * 1e9);
+}
+
+guint32
+_weft_loop_schedule (WeftLoop       *loop,
+                     gint64          when,
+                     WeftCallback    callback,
+                     gpointer        user_data,
+                     GDestroyNotify  destroy,
+                     const char     *name,
+                     const char     *where)
+{
+  guint32 index = _weft_slot_table_alloc (&loop->slots);
+  WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
+
+  slot->callback = callback;
+  slot->data = user_data;
+  slot->destroy = destroy;
+  slot->name = name;
+  slot->where = where;
+  slot->when = when;
+  if (when == 0)
+    {
+      slot->flags |= WEFT_SLOT_QUEUED;
+      _weft_ready_queue_push (&loop->ready, index);
+    }
+  else
+    {
+      slot->flags |= WEFT_SLOT_QUEUED | WEFT_SLOT_TIMER;
+      _weft_timer_heap_push (&loop->timers, when, loop->timer_seq++, index);
+    }
+  return index;
+}
+
+/**
+ * weft_loop_call_soon_full: (rename-to weft_loop_call_soon)
+ * @loop: a #WeftLoop
+ * @callback: (scope notified) (closure user_data) (destroy destroy): the callback
+ * @user_data: data for @callback
+ * @destroy: (nullable): frees @user_data once the callback ran or was cancelled
+ * @name: (nullable): a static string naming the callback (for debug mode and the inspector)
+ * @where: (nullable): a static string, file:line of the call
+ *
+ * Schedules @callback to run in the next iteration of the loop, after the
+ * callbacks scheduled before it (FIFO). The weft_loop_call_soon() macro fills in
+ * @name and @where.
+ *
+ * Returns: (transfer none): a handle to cancel the call. It needs no unref and
+ *   stays safe to use after the callback ran (operations on it then do nothing).
+ */
+WeftHandle *
+weft_loop_call_soon_full (WeftLoop       *loop,
+                          WeftCallback    callback,
+                          gpointer        user_data,
+                          GDestroyNotify  destroy,
+                          const char     *name,
+                          const char     *where)
+{
+  g_return_val_if_fail (loop != NULL, NULL);
+  g_return_val_if_fail (callback != NULL, NULL);
+  if (G_UNLIKELY (loop->closed))
+    {
+      g_critical ("Weft: cannot schedule %s: the event loop is closed", name ? name : "a callback");
+      return NULL;
+    }
+
+  return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, user_data, destroy, name, where));
+}
+
+WeftHandle *
+(weft_loop_call_soon) (WeftLoop       *loop,
+                       WeftCallback    callback,
+                       gpointer        user_data,
+                       GDestroyNotify  destroy)
+{
+  return weft_loop_call_soon_full (loop, callback, user_data, destroy, NULL, NULL);
+}
+
+/**
+ * weft_loop_call_at_full: (rename-to weft_loop_call_at)
+ * @loop: a #WeftLoop
+ * @when: the deadline, in seconds on the clock of weft_loop_time(); must not be NaN
+ * @callback: (scope notified) (closure user_data) (destroy destroy): the callback
+ * @user_data: data for @callback
+ * @destroy: (nullable): frees @user_data once the callback ran or was cancelled
+ * @name: (nullable): a static string naming the callback
+ * @where: (nullable): a static string, file:line of the call
+ *
+ * Schedules @callback to run at @when, never earlier. Timers with equal
+ * deadlines run in the order they were scheduled. A deadline of +infinity never
+ * fires.
+ *
+ * Returns: (transfer none): a handle to cancel the timer
+ */
+WeftHandle *
+weft_loop_call_at_full (WeftLoop       *loop,
+                        double          when,
+                        WeftCallback    callback,
+                        gpointer        user_data,
+                        GDestroyNotify  destroy,
+                        const char     *name,
+                        const char     *where)
+{
+  gint64 when_ns;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+  g_return_val_if_fail (callback != NULL, NULL);
+  g_return_val_if_fail (!isnan (when), NULL);
+  if (G_UNLIKELY (loop->closed))
+    {
+      g_critical ("Weft: cannot schedule %s: the event loop is closed", name ? name : "a timer");
+      return NULL;
+    }
+
+  /* 0 means "not a timer" in a slot, so no timer is due at 0 ns exactly. */
+  when_ns = MAX (seconds_to_ns (when), 1);
+  return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, when_ns, callback, user_data, destroy, name, where));
+}
+
+WeftHandle *
+(weft_loop_call_at) (WeftLoop       *loop,
+                     double          when,
+                     WeftCallback    callback,
+                     gpointer        user_data,
+                     GDestroyNotify  destroy)
+{
+  return weft_loop_call_at_full (loop, when, callback, user_data, destroy, NULL, NULL);
+}
+
+/**
+ * weft_loop_call_later_full: (rename-to weft_loop_call_later)
+ * @loop: a #WeftLoop
+ * @delay: seconds from now; negative is the same as 0; +infinity never fires;
+ *   must not be NaN
+ * @callback: (scope notified) (closure user_data) (destroy destroy): the callback
+ * @user_data: data for @callback
+ * @destroy: (nullable): frees @user_data once the callback ran or was cancelled
+ * @name: (nullable): a static string naming the callback
+ * @where: (nullable): a static string, file:line of the call
+ *
+ * Schedules @callback to run @delay seconds from now, never earlier.
+ *
+ * Returns: (transfer none): a handle to cancel the timer
+ */
+WeftHandle *
+weft_loop_call_later_full (WeftLoop       *loop,
+                           double          delay,
+                           WeftCallback    callback,
+                           gpointer        user_data,
+                           GDestroyNotify  destroy,
+                           const char     *name,
+                           const char     *where)
+{
+  gint64 now, delay_ns;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+  g_return_val_if_fail (!isnan (delay), NULL);
+
+  now = _weft_loop_now (loop);
+  delay_ns = seconds_to_ns (MAX (delay, 0.0));
+  if (delay_ns >= WEFT_TIME_NEVER - now)
+    return weft_loop_call_at_full (loop, INFINITY, callback, user_data, destroy, name, where);
+  return weft_loop_call_at_full (loop, (double) (now + delay_ns) / 1e9, callback, user_data, destroy, name, where);
+}
+
+WeftHandle *
+(weft_loop_call_later) (WeftLoop       *loop,
+                        double          delay,
+                        WeftCallback    callback,
+                        gpointer        user_data,
+                        GDestroyNotify  destroy)
+{
+  return weft_loop_call_later_full (loop, delay, callback, user_data, destroy, NULL, NULL);
+}
+
+/**
+ * weft_loop_call_soon_threadsafe_full: (rename-to weft_loop_call_soon_threadsafe)
+ * @loop: a #WeftLoop
+ * @callback: (scope notified) (closure user_data) (destroy destroy): the callback
+ * @user_data: data for @callback
+ * @destroy: (nullable): frees @user_data once the callback ran, or if the loop
+ *   closes before it could run
+ * @name: (nullable): a static string naming the callback
+ * @where: (nullable): a static string, file:line of the call
+ *
+ * Schedules @callback from any thread and wakes the loop at once. Posts from one
+ * thread run in the order they were made.
+ *
+ * Returns: %TRUE if the call was queued; %FALSE if the loop is closed, in
+ *   which case nothing was taken over (@destroy is not called)
+ */
+gboolean
+weft_loop_call_soon_threadsafe_full (WeftLoop       *loop,
+                                     WeftCallback    callback,
+                                     gpointer        user_data,
+                                     GDestroyNotify  destroy,
+                                     const char     *name,
+                                     const char     *where)
+{
+  WeftThreadsafeCall call = { callback, user_data, destroy, name, where };
+  gboolean wake;
+
+  g_return_val_if_fail (loop != NULL, FALSE);
+  g_return_val_if_fail (callback != NULL, FALSE);
+
+  g_mutex_lock (&loop->ts_lock);
+  if (loop->closed)
+    {
+      g_mutex_unlock (&loop->ts_lock);
+      return FALSE;
+    }
+  wake = loop->ts_queue->len == 0;
+  g_array_append_val (loop->ts_queue, call);
+  if (wake)
+    g_atomic_int_set (&loop->ts_pending, 1);
+  g_mutex_unlock (&loop->ts_lock);
+
+  if (wake)
+    g_main_context_wakeup (loop->context);
+  return TRUE;
+}
+
+gboolean
+(weft_loop_call_soon_threadsafe) (WeftLoop       *loop,
+                                  WeftCallback    callback,
+                                  gpointer        user_data,
+                                  GDestroyNotify  destroy)
+{
+  return weft_loop_call_soon_threadsafe_full (loop, callback, user_data, destroy, NULL, NULL);
+}
+
+static void
+drain_threadsafe (WeftLoop *loop)
+{
+  GArray *calls;
+
+  g_mutex_lock (&loop->ts_lock);
+  calls = loop->ts_queue;
+  loop->ts_queue = loop->ts_spare;
+  g_atomic_int_set (&loop->ts_pending, 0);
+  g_mutex_unlock (&loop->ts_lock);
+
+  for (guint i = 0; i < calls->len; i++)
+    {
+      WeftThreadsafeCall *call = &g_array_index (calls, WeftThreadsafeCall, i);
+
+      _weft_loop_schedule (loop, 0, call->callback, call->data, call->destroy, call->name, call->where);
+    }
+  g_array_set_size (calls, 0);
+  loop->ts_spare = calls;
+}
+
+/* ------------------------------------------------------------------ timers */
+
+/* Drops cancelled timers from the heap in one O(n) pass once they are the
+ * majority, so a loop that cancels most of its timers does not carry them. */
+static void
+compact_timers (WeftLoop *loop)
+{
+  WeftTimerHeap *heap = &loop->timers;
+  guint kept = 0;
+
+  for (guint i = 0; i < heap->length; i++)
+    {
+      guint32 index = heap->entries[i].slot;
+      WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
+
+      if (slot->flags & WEFT_SLOT_CANCELLED)
+        {
+          slot->flags &= ~WEFT_SLOT_QUEUED;
+          release_slot (loop, index);
+        }
+      else
+        heap->entries[kept++] = heap->entries[i];
+    }
+  heap->length = kept;
+  loop->n_cancelled_timers = 0;
+  _weft_timer_heap_heapify (heap);
+}
+
+/* Pops cancelled timers off the top of the heap and returns the earliest live
+ * deadline, or WEFT_TIME_NEVER. */
+gint64
+_weft_loop_next_deadline (WeftLoop *loop)
+{
+  const WeftTimerEntry *top;
+
+  if (loop->n_cancelled_timers > MIN_TIMERS_TO_COMPACT / 2
+      && loop->n_cancelled_timers > loop->timers.length / 2)
+    compact_timers (loop);
+
+  while ((top = _weft_timer_heap_top (&loop->timers)) != NULL)
+    {
+      guint32 index = top->slot;
+      WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
+
+      if (!(slot->flags & WEFT_SLOT_CANCELLED))
+        return top->when;
+      _weft_timer_heap_pop (&loop->timers);
+      loop->n_cancelled_timers--;
+      slot->flags &= ~WEFT_SLOT_QUEUED;
+      release_slot (loop, index);
+    }
+  return WEFT_TIME_NEVER;
+}
+
+/* ---------------------------------------------------------------- iterations */
+
+static void
+begin_iteration (WeftLoop *loop)
+{
+  gint64 now;
+
+  if (g_atomic_int_get (&loop->ts_pending))
+    drain_threadsafe (loop);
+
+  if (_weft_loop_next_deadline (loop) != WEFT_TIME_NEVER)
+    {
+      const WeftTimerEntry *top;
+
+      now = _weft_loop_now (loop);
+      while ((top = _weft_timer_heap_top (&loop->timers)) != NULL && top->when <= now)
+        {
+          guint32 index = top->slot;
+          WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
+
+          _weft_timer_heap_pop (&loop->timers);
+          if (slot->flags & WEFT_SLOT_CANCELLED)
+            {
+              loop->n_cancelled_timers--;
+              slot->flags &= ~WEFT_SLOT_QUEUED;
+              release_slot (loop, index);
+              continue;
+            }
+          _weft_ready_queue_push (&loop->ready, index);
+        }
+    }
+
+  loop->ntodo = loop->ready.length;
+  loop->iteration++;
+}
+
+static void
+report_slow_callback (WeftLoop *loop,
+                      WeftSlot *slot,
+                      gint64    elapsed)
+{
+  g_warning ("Executing callback %s (scheduled at %s) took %.3f seconds",
+             slot->name ? slot->name : "(unnamed)",
+             slot->where ? slot->where : "(unknown)",
+             (double) elapsed / 1e9);
+}
+
+/* Pops the head of the ready queue and runs it. The caller has already counted
+ * it off loop->ntodo, so a nested main loop inside the callback that dispatches
+ * the loop again goes on with the next callback, never this one. */
+static void
+run_ready_head (WeftLoop *loop)
+{
+  guint32 index = _weft_ready_queue_pop (&loop->ready);
+  WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
+  guint32 previous = loop->current;
+  GDestroyNotify destroy;
+  gpointer data;
+  gboolean timed = loop->debug;
+  gint64 start = 0;
+
+  if (slot->flags & WEFT_SLOT_CANCELLED)
+    {
+      slot->flags &= ~WEFT_SLOT_QUEUED;
+      release_slot (loop, index);
+      return;
+    }
+
+  slot->flags = (slot->flags & ~WEFT_SLOT_QUEUED) | WEFT_SLOT_RUNNING;
+  loop->current = index;
+  if (G_UNLIKELY (timed))
+    start = _weft_loop_now (loop);
+
+  slot->callback (slot->data);
+
+  if (G_UNLIKELY (timed))
+    {
+      gint64 elapsed = _weft_loop_now (loop) - start;
+
+      if (elapsed >= loop->slow_callback_ns)
+        report_slow_callback (loop, slot, elapsed);
+    }
+
+  loop->current = previous;
+  destroy = slot->destroy;
+  data = slot->data;
+  slot->destroy = NULL;
+  slot->flags = (slot->flags & ~WEFT_SLOT_RUNNING) | WEFT_SLOT_DONE;
+  if (destroy)
+    destroy (data);
+  release_slot (loop, index);
+}
+
+gboolean
+_weft_loop_has_work (WeftLoop *loop)
+{
+  return loop->ready.length > 0
+      || g_atomic_int_get (&loop->ts_pending)
+      || (loop->stopping && loop->mainloop != NULL);
+}
+
+static void
+end_iteration (WeftLoop *loop)
+{
+  if (loop->stopping && loop->mainloop != NULL)
+    {
+      loop->stopping = FALSE;
+      g_main_loop_quit (loop->mainloop);
+    }
+}
+
+/* What the GSource's dispatch does: run iterations while there is work, for at
+ * most the loop's time budget, so GTK's input and frames are never starved. The
+ * budget is checked between callbacks, every BUDGET_CHECK_EVERY of them, to keep
+ * clock reads off the per-callback path. */
+void
+_weft_loop_dispatch (WeftLoop *loop)
+{
+  gpointer previous_running = g_private_get (&running_loop_key);
+  gint64 deadline = _weft_loop_now (loop) + loop->budget_ns;
+  guint until_check = BUDGET_CHECK_EVERY;
+
+  weft_loop_ref (loop);
+  g_private_set (&running_loop_key, loop);
+  loop->dispatch_depth++;
+
+  while (!loop->closed && !loop->paused)
+    {
+      if (loop->ntodo == 0)
+        begin_iteration (loop);
+
+      while (loop->ntodo > 0 && !loop->paused)
+        {
+          loop->ntodo--;
+          run_ready_head (loop);
+          if (--until_check == 0)
+            {
+              until_check = BUDGET_CHECK_EVERY;
+              if (_weft_loop_now (loop) >= deadline)
+                goto out;
+            }
+        }
+      if (loop->ntodo > 0)
+        break;
+
+      end_iteration (loop);
+      if (loop->mainloop != NULL && !g_main_loop_is_running (loop->mainloop))
+        break;
+      if (loop->ready.length == 0 && !g_atomic_int_get (&loop->ts_pending)
+          && _weft_loop_next_deadline (loop) > _weft_loop_now (loop))
+        break;
+      if (--until_check == 0)
+        {
+          until_check = BUDGET_CHECK_EVERY;
+          if (_weft_loop_now (loop) >= deadline)
+            break;
+        }
+    }
+
+out:
+  loop->dispatch_depth--;
+  g_private_set (&running_loop_key, previous_running);
+  weft_loop_unref (loop);
+}
+
+gboolean
+_weft_loop_run_one (WeftLoop *loop)
+{
+  gpointer previous_running = g_private_get (&running_loop_key);
+  gboolean ran = FALSE;
+
+  g_return_val_if_fail (!loop->closed, FALSE);
+
+  g_private_set (&running_loop_key, loop);
+  loop->dispatch_depth++;
+  if (loop->ntodo == 0)
+    begin_iteration (loop);
+  if (loop->ntodo > 0)
+    {
+      loop->ntodo--;
+      run_ready_head (loop);
+      ran = TRUE;
+    }
+  if (loop->ntodo == 0)
+    end_iteration (loop);
+  loop->dispatch_depth--;
+  g_private_set (&running_loop_key, previous_running);
+  return ran;
+}
+
+/* Runs the rest of the current iteration, or one whole new iteration. */
+void
+_weft_loop_run_iteration (WeftLoop *loop)
+{
+  do
+    _weft_loop_run_one (loop);
+  while (loop->ntodo > 0);
+}
+
+void
+_weft_loop_set_clock (WeftLoop      *loop,
+                      WeftClockFunc  clock_func,
+                      gpointer       clock_data)
+{
+  loop->clock_func = clock_func;
+  loop->clock_data = clock_data;
+  _weft_source_wakeup (loop->source);
+}
+
+const char *
+_weft_loop_current_name (WeftLoop *loop)
+{
+  if (loop->current == WEFT_SLOT_NONE)
+    return NULL;
+  return _weft_slot_table_get (&loop->slots, loop->current)->name;
+}
+
+const char *
+_weft_loop_current_where (WeftLoop *loop)
+{
+  if (loop->current == WEFT_SLOT_NONE)
+    return NULL;
+  return _weft_slot_table_get (&loop->slots, loop->current)->where;
+}
+
+/* ------------------------------------------------------------------ running */
+
+static gboolean
+check_can_run (WeftLoop  *loop,
+               GError   **error)
+{
+  WeftLoop *running = g_private_get (&running_loop_key);
+
+  if (loop->closed)
+    {
+      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_CLOSED, "The event loop is closed");
+      return FALSE;
+    }
+  if (loop->mainloop != NULL || running == loop)
+    {
+      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE, "This event loop is already running");
+      return FALSE;
+    }
+  if (running != NULL)
+    {
+      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE,
+                           "Cannot run the event loop while another loop is running");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * weft_loop_run_forever:
+ * @loop: a #WeftLoop
+ * @error: return location for a #GError
+ *
+ * Runs the loop's #GMainContext (so GTK keeps running too) until
+ * weft_loop_stop() is called. If stop() was called before, runs exactly one
+ * iteration.
+ *
+ * Returns: %TRUE after a stop; %FALSE with %WEFT_ERROR_CLOSED or
+ *   %WEFT_ERROR_INVALID_STATE if the loop cannot run
+ */
+gboolean
+weft_loop_run_forever (WeftLoop  *loop,
+                       GError   **error)
+{
+  gpointer previous_running;
+  GMainLoop *mainloop;
+
+  g_return_val_if_fail (loop != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_can_run (loop, error))
+    return FALSE;
+
+  weft_loop_ref (loop);
+  previous_running = g_private_get (&running_loop_key);
+  g_private_set (&running_loop_key, loop);
+  mainloop = g_main_loop_new (loop->context, FALSE);
+  loop->mainloop = mainloop;
+
+  g_main_loop_run (mainloop);
+
+  loop->mainloop = NULL;
+  loop->stopping = FALSE;
+  g_main_loop_unref (mainloop);
+  g_private_set (&running_loop_key, previous_running);
+  weft_loop_unref (loop);
+  return TRUE;
+}
+
+static void
+stop_on_done (WeftFuture *future,
+              gpointer    user_data)
+{
+  weft_loop_stop (user_data);
+}
+
+/**
+ * weft_loop_run_until_complete:
+ * @loop: a #WeftLoop
+ * @future: the future (or task, see WEFT_FUTURE()) to wait for
+ * @error: return location for a #GError
+ *
+ * Runs the loop until @future is done (asyncio's run_until_complete()).
+ *
+ * Returns: %TRUE if @future finished with a result (read it with
+ *   weft_future_get_result()); %FALSE with @future's error, or with
+ *   %WEFT_ERROR_CLOSED / %WEFT_ERROR_INVALID_STATE if the loop cannot run or was
+ *   stopped before @future was done
+ */
+gboolean
+weft_loop_run_until_complete (WeftLoop    *loop,
+                              WeftFuture  *future,
+                              GError     **error)
+{
+  g_autoptr(WeftFuture) hold = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (loop != NULL, FALSE);
+  g_return_val_if_fail (future != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_can_run (loop, error))
+    return FALSE;
+  if (weft_future_get_loop (future) != loop)
+    {
+      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE,
+                           "The future belongs to another event loop");
+      return FALSE;
+    }
+
+  hold = weft_future_ref (future);
+  if (!weft_future_is_done (future))
+    {
+      weft_future_add_done_callback (future, stop_on_done, loop, NULL);
+      ok = weft_loop_run_forever (loop, error);
+      weft_future_remove_done_callback (future, stop_on_done, loop);
+      if (!ok)
+        return FALSE;
+      if (!weft_future_is_done (future))
+        {
+          g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE,
+                               "The event loop stopped before the future completed");
+          return FALSE;
+        }
+    }
+
+  return weft_future_propagate (future, error);
+}
+
+/**
+ * weft_loop_stop:
+ * @loop: a #WeftLoop
+ *
+ * Asks run_forever() to return once the current iteration is over. Called
+ * before the loop runs, the next run_forever() runs exactly one iteration.
+ */
+void
+weft_loop_stop (WeftLoop *loop)
+{
+  g_return_if_fail (loop != NULL);
+
+  loop->stopping = TRUE;
+  if (loop->source != NULL)
+    _weft_source_wakeup (loop->source);
+}
+
+/**
+ * weft_loop_is_running:
+ * @loop: a #WeftLoop
+ *
+ * Returns: %TRUE while run_forever() or run_until_complete() runs, or while
+ *   the loop's #GSource dispatches callbacks (attached mode)
+ */
+gboolean
+weft_loop_is_running (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, FALSE);
+
+  return loop->mainloop != NULL || loop->dispatch_depth > 0;
+}
+
+/**
+ * weft_loop_is_closed:
+ * @loop: a #WeftLoop
+ *
+ * Returns: %TRUE once weft_loop_close() was called
+ */
+gboolean
+weft_loop_is_closed (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, TRUE);
+
+  return loop->closed;
+}
+
+/**
+ * weft_loop_time:
+ * @loop: a #WeftLoop
+ *
+ * The loop's clock: CLOCK_MONOTONIC in seconds, with nanosecond resolution.
+ * Deadlines of weft_loop_call_at() are on this clock.
+ *
+ * Returns: the current time in seconds
+ */
+double
+weft_loop_time (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, 0.0);
+
+  return (double) _weft_loop_now (loop) / 1e9;
+}
+
+/* -------------------------------------------------------- exception handler */
+
+/**
+ * weft_loop_set_exception_handler:
+ * @loop: a #WeftLoop
+ * @handler: (nullable) (scope notified) (closure user_data) (destroy destroy):
+ *   the new handler, or %NULL for the default one
+ * @user_data: data for @handler
+ * @destroy: (nullable): frees @user_data when the handler is replaced
+ *
+ * Replaces the loop's exception handler.
+ */
+void
+weft_loop_set_exception_handler (WeftLoop             *loop,
+                                 WeftExceptionHandler  handler,
+                                 gpointer              user_data,
+                                 GDestroyNotify        destroy)
+{
+  GDestroyNotify old_destroy;
+  gpointer old_data;
+
+  g_return_if_fail (loop != NULL);
+
+  old_destroy = loop->exception_destroy;
+  old_data = loop->exception_data;
+  loop->exception_handler = handler;
+  loop->exception_data = user_data;
+  loop->exception_destroy = destroy;
+  if (old_destroy)
+    old_destroy (old_data);
+}
+
+/**
+ * weft_loop_default_exception_handler:
+ * @loop: a #WeftLoop
+ * @context: what happened
+ *
+ * Logs @context with g_warning(): the message, the error, the callback and,
+ * in debug mode, where it was scheduled. A custom handler can call it.
+ */
+void
+weft_loop_default_exception_handler (WeftLoop                   *loop,
+                                     const WeftExceptionContext *context)
+{
+  g_autoptr(GString) text = g_string_new (context->message ? context->message : "Unhandled error in event loop");
+
+  g_return_if_fail (loop != NULL);
+  g_return_if_fail (context != NULL);
+
+  if (context->error != NULL)
+    g_string_append_printf (text, ": %s (%s, %d)", context->error->message,
+                            g_quark_to_string (context->error->domain), context->error->code);
+  if (context->task != NULL)
+    g_string_append_printf (text, "; task %s", weft_task_get_name (context->task));
+  if (context->callback_name != NULL)
+    g_string_append_printf (text, "; callback %s", context->callback_name);
+  if (context->scheduled_at != NULL)
+    g_string_append_printf (text, "; scheduled at %s", context->scheduled_at);
+  else if (!loop->debug)
+    g_string_append (text, "; enable debug mode (WEFT_DEBUG=1) to see where it was scheduled");
+
+  g_warning ("%s", text->str);
+}
+
+/**
+ * weft_loop_call_exception_handler:
+ * @loop: a #WeftLoop
+ * @context: what happened
+ *
+ * Reports an error to the loop's exception handler (asyncio's
+ * call_exception_handler()). From inside a callback, the callback's name and
+ * (in debug mode) where it was scheduled are filled in. The loop keeps running.
+ */
+void
+weft_loop_call_exception_handler (WeftLoop                   *loop,
+                                  const WeftExceptionContext *context)
+{
+  WeftExceptionContext filled;
+
+  g_return_if_fail (loop != NULL);
+  g_return_if_fail (context != NULL);
+
+  filled = *context;
+  if (loop->current != WEFT_SLOT_NONE)
+    {
+      WeftSlot *slot = _weft_slot_table_get (&loop->slots, loop->current);
+
+      if (filled.handle == NULL)
+        filled.handle = _weft_loop_handle_for (loop, loop->current);
+      if (filled.callback_name == NULL)
+        filled.callback_name = slot->name;
+      if (filled.scheduled_at == NULL && loop->debug)
+        filled.scheduled_at = slot->where;
+    }
+
+  if (loop->exception_handler != NULL)
+    loop->exception_handler (loop, &filled, loop->exception_data);
+  else
+    weft_loop_default_exception_handler (loop, &filled);
+}
+
+/* ------------------------------------------------------------- debug, knobs */
+
+/**
+ * weft_loop_set_debug:
+ * @loop: a #WeftLoop
+ * @debug: whether to enable debug mode
+ *
+ * Debug mode (also on when the environment has WEFT_DEBUG=1) reports where
+ * callbacks and tasks were scheduled and warns about callbacks that run longer
+ * than the slow-callback duration.
+ */
+void
+weft_loop_set_debug (WeftLoop *loop,
+                     gboolean  debug)
+{
+  g_return_if_fail (loop != NULL);
+
+  loop->debug = !!debug;
+}
+
+/**
+ * weft_loop_get_debug:
+ * @loop: a #WeftLoop
+ *
+ * Returns: whether debug mode is on
+ */
+gboolean
+weft_loop_get_debug (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, FALSE);
+
+  return loop->debug;
+}
+
+/**
+ * weft_loop_set_slow_callback_duration:
+ * @loop: a #WeftLoop
+ * @seconds: the threshold, >= 0 (default 0.1)
+ *
+ * In debug mode, callbacks running at least this long are reported.
+ */
+void
+weft_loop_set_slow_callback_duration (WeftLoop *loop,
+                                      double    seconds)
+{
+  g_return_if_fail (loop != NULL);
+  g_return_if_fail (seconds >= 0 && isfinite (seconds));
+
+  loop->slow_callback_ns = seconds_to_ns (seconds);
+}
+
+/**
+ * weft_loop_get_slow_callback_duration:
+ * @loop: a #WeftLoop
+ *
+ * Returns: the slow-callback threshold in seconds
+ */
+double
+weft_loop_get_slow_callback_duration (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, 0.0);
+
+  return (double) loop->slow_callback_ns / 1e9;
+}
+
+/**
+ * weft_loop_set_dispatch_budget:
+ * @loop: a #WeftLoop
+ * @seconds: the budget, > 0 (default 0.002)
+ *
+ * How long one dispatch of the loop's #GSource may keep running iterations
+ * before it gives the #GMainContext back (to GTK's input and frame clock).
+ */
+void
+weft_loop_set_dispatch_budget (WeftLoop *loop,
+                               double    seconds)
+{
+  g_return_if_fail (loop != NULL);
+  g_return_if_fail (seconds > 0 && isfinite (seconds));
+
+  loop->budget_ns = MAX (seconds_to_ns (seconds), 1);
+}
+
+/**
+ * weft_loop_get_dispatch_budget:
+ * @loop: a #WeftLoop
+ *
+ * Returns: the dispatch budget in seconds
+ */
+double
+weft_loop_get_dispatch_budget (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, 0.0);
+
+  return (double) loop->budget_ns / 1e9;
+}

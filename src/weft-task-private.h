@@ -1,0 +1,67 @@
+/* weft-task-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "weft-fiber-private.h"
+#include "weft-future-private.h"
+#include "weft-task.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  WEFT_TASK_CREATED,    /* first step scheduled, never ran */
+  WEFT_TASK_RUNNING,    /* on its stack right now */
+  WEFT_TASK_SUSPENDED,  /* waiting for a future, a sleep or its next turn */
+  WEFT_TASK_DONE,
+} WeftTaskPhase;
+
+struct _WeftTask
+{
+  WeftFuture        parent;
+  WeftTaskFunc      func;
+  gpointer          data;
+  GDestroyNotify    data_destroy;
+  GDestroyNotify    result_destroy;
+  char             *name;
+  guint64           id;
+  GList             link;          /* in loop->tasks while not done */
+
+  WeftFiberContext  context;       /* the task's own, while switched out */
+  WeftFiberContext  caller;        /* whoever resumed it */
+  WeftStack        *stack;
+  gsize             stack_size;    /* 0: the pool's default */
+
+  WeftFuture       *waiter;        /* the future awaited (asyncio's _fut_waiter) */
+  WeftDoneRecord    wake;
+  WeftHandle       *sleep_handle;  /* the timer of weft_sleep() */
+  GCancellable     *cancellable;
+  char             *cancel_message;
+  guint             cancel_requests;
+  guint8            phase;
+  guint             must_cancel : 1;
+  guint             fiber_done : 1;
+  guint             step_queued : 1;
+  gpointer          ret;
+  GError           *ret_error;
+
+  /* For the inspector and diagnostics. */
+  WeftTask         *parent_task;
+  const char       *created_at;
+  const char       *await_at;
+  guint64           runs;
+
+#ifdef HAVE_SANITIZER_ASAN
+  void             *asan_fake_stack;
+  const void       *asan_caller_bottom;
+  gsize             asan_caller_size;
+#endif
+};
+
+void _weft_task_finalize       (WeftTask *task);
+void _weft_loop_destroy_tasks  (WeftLoop *loop);
+void _weft_task_pool_clear     (WeftLoop *loop);
+
+G_END_DECLS

@@ -1,0 +1,744 @@
+/* weft-task.c: WeftTask, tasks as stackful coroutines
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A task's body runs on its own stack. A step (asyncio's Task.__step) is an
+ * ordinary loop callback that switches onto that stack; the body runs until it
+ * awaits something that is not done, then switches back and the step returns.
+ * Whoever resumes a task is recorded in task->caller, so a task resumed from a
+ * nested main loop inside another task goes back to the right place.
+ *
+ * The loop holds a reference on every task from creation until it finishes, so
+ * a fire-and-forget task cannot vanish.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#ifdef HAVE_SANITIZER_ASAN
+# include <sanitizer/common_interface_defs.h>
+#endif
+
+#include "weft-error.h"
+#include "weft-task-private.h"
+
+#define MAX_UNWIND_ROUNDS 16
+
+static _Thread_local WeftTask *current_task;
+
+static void task_step (gpointer data);
+
+/* ------------------------------------------------------------- switching */
+
+static void
+switch_into (WeftTask *task)
+{
+#ifdef HAVE_SANITIZER_ASAN
+  void *fake_stack = NULL;
+
+  __sanitizer_start_switch_fiber (&fake_stack, task->stack->base, task->stack->size);
+#endif
+  _weft_fiber_swap (&task->caller, &task->context);
+#ifdef HAVE_SANITIZER_ASAN
+  __sanitizer_finish_switch_fiber (fake_stack, NULL, NULL);
+#endif
+}
+
+static void
+switch_out (WeftTask *task,
+            gboolean  for_good)
+{
+#ifdef HAVE_SANITIZER_ASAN
+  __sanitizer_start_switch_fiber (for_good ? NULL : &task->asan_fake_stack,
+                                  task->asan_caller_bottom, task->asan_caller_size);
+#endif
+  _weft_fiber_swap (&task->context, &task->caller);
+#ifdef HAVE_SANITIZER_ASAN
+  __sanitizer_finish_switch_fiber (task->asan_fake_stack, &task->asan_caller_bottom, &task->asan_caller_size);
+#endif
+}
+
+static void
+task_entry (void *arg)
+{
+  WeftTask *task = arg;
+  GError *error = NULL;
+
+#ifdef HAVE_SANITIZER_ASAN
+  __sanitizer_finish_switch_fiber (NULL, &task->asan_caller_bottom, &task->asan_caller_size);
+#endif
+  task->ret = task->func (task->data, &error);
+  task->ret_error = error;
+  task->fiber_done = TRUE;
+  switch_out (task, TRUE);
+  g_assert_not_reached ();
+}
+
+/* Suspends the running task until something schedules its next step. */
+static void
+task_suspend (WeftTask *task)
+{
+  task->phase = WEFT_TASK_SUSPENDED;
+  switch_out (task, FALSE);
+  task->phase = WEFT_TASK_RUNNING;
+}
+
+/* ------------------------------------------------------------- lifecycle */
+
+static void
+task_finish (WeftTask *task)
+{
+  WeftLoop *loop = task->parent.loop;
+  GError *error = g_steal_pointer (&task->ret_error);
+  gpointer ret = g_steal_pointer (&task->ret);
+
+  if (error == NULL && task->must_cancel)
+    {
+      /* Cancelled after its last await and returned normally: asyncio makes
+       * such a task cancelled. */
+      if (task->result_destroy)
+        task->result_destroy (ret);
+      ret = NULL;
+      error = _weft_cancelled_error_new (task->cancel_message);
+    }
+  task->phase = WEFT_TASK_DONE;
+  task->must_cancel = FALSE;
+  _weft_future_finish_task (&task->parent, ret, task->result_destroy, error);
+  g_queue_unlink (&loop->tasks, &task->link);
+  if (task->data_destroy)
+    {
+      GDestroyNotify destroy = g_steal_pointer (&task->data_destroy);
+
+      destroy (task->data);
+    }
+  weft_task_unref (task);
+}
+
+static void
+release_stack (WeftTask *task)
+{
+  WeftStackPool *pool = task->parent.loop->stack_pool;
+
+  if (task->stack == NULL)
+    return;
+  if (!_weft_stack_check_canary (task->stack))
+    g_error ("Weft: task %s overflowed its %" G_GSIZE_FORMAT "-byte stack "
+             "(use weft_task_set_stack_size() for deep call chains)",
+             weft_task_get_name (task), task->stack->size);
+  _weft_stack_pool_release (pool, task->stack);
+  task->stack = NULL;
+}
+
+/* asyncio's Task.__step: run the body until it suspends or returns. */
+static void
+task_step (gpointer data)
+{
+  WeftTask *task = data;
+  WeftLoop *loop = task->parent.loop;
+  WeftTask *previous = current_task;
+
+  task->step_queued = FALSE;
+  if (task->phase == WEFT_TASK_DONE)
+    return;
+
+  if (task->phase == WEFT_TASK_CREATED)
+    {
+      if (task->must_cancel)
+        {
+          /* Cancelled before it ever ran: the body never starts. */
+          task->ret_error = _weft_cancelled_error_new (task->cancel_message);
+          task->must_cancel = FALSE;
+          task_finish (task);
+          return;
+        }
+      if (loop->stack_pool == NULL)
+        loop->stack_pool = _weft_stack_pool_new ();
+      task->stack = _weft_stack_pool_acquire (loop->stack_pool, task->stack_size);
+      _weft_fiber_context_init (&task->context, task->stack, task_entry, task);
+    }
+
+  weft_task_ref (task);
+  task->phase = WEFT_TASK_RUNNING;
+  task->runs++;
+  current_task = task;
+  switch_into (task);
+  current_task = previous;
+
+  if (task->fiber_done)
+    {
+      release_stack (task);
+      task_finish (task);
+    }
+  else if (G_UNLIKELY (task->stack->pooled && !task->stack->guarded && !_weft_stack_check_canary (task->stack)))
+    release_stack (task); /* reports the overflow */
+  weft_task_unref (task);
+}
+
+static void
+schedule_step (WeftTask *task)
+{
+  if (task->step_queued)
+    return;
+  task->step_queued = TRUE;
+  _weft_loop_schedule (task->parent.loop, 0, task_step, task, NULL,
+                       task->name ? task->name : "task step", task->created_at);
+}
+
+/* The done callback of the future a task awaits (asyncio's __wakeup). */
+static void
+task_wakeup (WeftFuture *future,
+             gpointer    user_data)
+{
+  WeftTask *task = user_data;
+
+  if (task->waiter == future)
+    {
+      task->waiter = NULL;
+      weft_future_unref (future);
+    }
+  task_step (task);
+}
+
+/**
+ * weft_loop_create_task_full: (rename-to weft_loop_create_task)
+ * @loop: a #WeftLoop
+ * @func: (scope notified) (closure data) (destroy data_destroy): the task's body
+ * @data: data for @func
+ * @data_destroy: (nullable): frees @data once the task is done
+ * @name: (nullable): the task's name; the weft_loop_create_task() macro
+ *   passes the function's name
+ * @where: (nullable): a static string, file:line of the call
+ *
+ * Creates a task running @func and schedules its first step
+ * (asyncio's create_task()). The loop keeps the task alive until it is done;
+ * drop the returned reference whenever you like.
+ *
+ * Returns: (transfer full): the new task
+ */
+WeftTask *
+weft_loop_create_task_full (WeftLoop       *loop,
+                            WeftTaskFunc    func,
+                            gpointer        data,
+                            GDestroyNotify  data_destroy,
+                            const char     *name,
+                            const char     *where)
+{
+  WeftTask *task;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+  if (loop->closed || loop->closing)
+    {
+      g_critical ("Weft: cannot create task %s: the event loop is closed", name ? name : "");
+      return NULL;
+    }
+
+  task = g_new0 (WeftTask, 1);
+  _weft_future_init (&task->parent, loop, WEFT_FUTURE_KIND_TASK);
+  task->func = func;
+  task->data = data;
+  task->data_destroy = data_destroy;
+  task->id = ++loop->next_task_id;
+  task->name = name ? g_strdup (name) : g_strdup_printf ("Task-%" G_GUINT64_FORMAT, task->id);
+  task->created_at = where;
+  task->parent.created_at = where;
+  task->parent_task = current_task;
+  task->wake.callback = task_wakeup;
+  task->wake.data = task;
+  task->link.data = task;
+  task->phase = WEFT_TASK_CREATED;
+
+  /* The loop's reference, dropped when the task finishes. */
+  weft_task_ref (task);
+  g_queue_push_tail_link (&loop->tasks, &task->link);
+  schedule_step (task);
+  return task;
+}
+
+WeftTask *
+(weft_loop_create_task) (WeftLoop       *loop,
+                         WeftTaskFunc    func,
+                         gpointer        data,
+                         GDestroyNotify  data_destroy)
+{
+  return weft_loop_create_task_full (loop, func, data, data_destroy, NULL, NULL);
+}
+
+/**
+ * weft_create_task:
+ * @func: (scope notified) (closure data) (destroy data_destroy): the task's body
+ * @data: data for @func
+ * @data_destroy: (nullable): frees @data once the task is done
+ *
+ * Creates a task on the current loop (weft_get_event_loop()).
+ *
+ * Returns: (transfer full): the new task
+ */
+WeftTask *
+(weft_create_task) (WeftTaskFunc    func,
+                    gpointer        data,
+                    GDestroyNotify  data_destroy)
+{
+  return weft_loop_create_task_full (weft_get_event_loop (), func, data, data_destroy, NULL, NULL);
+}
+
+/**
+ * weft_task_ref:
+ * @task: a #WeftTask
+ *
+ * Returns: (transfer full): @task
+ */
+WeftTask *
+weft_task_ref (WeftTask *task)
+{
+  return (WeftTask *) weft_future_ref (WEFT_FUTURE (task));
+}
+
+/**
+ * weft_task_unref:
+ * @task: (transfer full): a #WeftTask
+ */
+void
+weft_task_unref (WeftTask *task)
+{
+  weft_future_unref (WEFT_FUTURE (task));
+}
+
+void
+_weft_task_finalize (WeftTask *task)
+{
+  g_assert (task->stack == NULL);
+  if (task->data_destroy)
+    task->data_destroy (task->data);
+  g_clear_object (&task->cancellable);
+  g_free (task->cancel_message);
+  g_free (task->name);
+}
+
+/**
+ * weft_task_set_name:
+ * @task: a #WeftTask
+ * @name: the new name
+ */
+void
+weft_task_set_name (WeftTask   *task,
+                    const char *name)
+{
+  g_return_if_fail (task != NULL);
+  g_return_if_fail (name != NULL);
+
+  g_free (task->name);
+  task->name = g_strdup (name);
+}
+
+/**
+ * weft_task_get_name:
+ * @task: a #WeftTask
+ *
+ * Returns: the task's name: the one set, else its function's name, else "Task-N"
+ */
+const char *
+weft_task_get_name (WeftTask *task)
+{
+  g_return_val_if_fail (task != NULL, NULL);
+
+  return task->name;
+}
+
+/**
+ * weft_task_get_id:
+ * @task: a #WeftTask
+ *
+ * Returns: the task's id, unique in its loop, counting from 1
+ */
+guint64
+weft_task_get_id (WeftTask *task)
+{
+  g_return_val_if_fail (task != NULL, 0);
+
+  return task->id;
+}
+
+/**
+ * weft_task_set_result_destroy:
+ * @task: a #WeftTask
+ * @result_destroy: (nullable): frees the task's result with the task
+ *
+ * Tells how to free the pointer the task's function returns.
+ */
+void
+weft_task_set_result_destroy (WeftTask       *task,
+                              GDestroyNotify  result_destroy)
+{
+  g_return_if_fail (task != NULL);
+
+  task->result_destroy = result_destroy;
+  if (task->phase == WEFT_TASK_DONE)
+    task->parent.result_destroy = result_destroy;
+}
+
+/**
+ * weft_task_set_stack_size:
+ * @task: a #WeftTask that has not started yet
+ * @stack_size: bytes of stack (at least 128 KiB are reserved); 0 for the
+ *   default (256 KiB, of which only touched pages cost memory)
+ *
+ * Returns: %FALSE if the task already started
+ */
+gboolean
+weft_task_set_stack_size (WeftTask *task,
+                          gsize     stack_size)
+{
+  g_return_val_if_fail (task != NULL, FALSE);
+  g_return_val_if_fail (task->phase == WEFT_TASK_CREATED, FALSE);
+
+  task->stack_size = stack_size;
+  return TRUE;
+}
+
+/* ----------------------------------------------------------- cancellation */
+
+/**
+ * weft_task_cancel:
+ * @task: a #WeftTask
+ * @message: (nullable): the cancellation message
+ *
+ * Requests cancellation: the task sees %WEFT_ERROR_CANCELLED at its current
+ * await (which cancels the future it awaits) or its next one. The task may
+ * handle it and go on. A task that has not started never runs.
+ *
+ * Returns: %FALSE if the task is already done, else %TRUE
+ */
+gboolean
+weft_task_cancel (WeftTask   *task,
+                  const char *message)
+{
+  g_return_val_if_fail (task != NULL, FALSE);
+
+  if (task->phase == WEFT_TASK_DONE)
+    return FALSE;
+
+  task->cancel_requests++;
+  if (task->cancellable != NULL)
+    g_cancellable_cancel (task->cancellable);
+
+  if (task->waiter != NULL && weft_future_cancel (task->waiter, message))
+    return TRUE;
+
+  task->must_cancel = TRUE;
+  g_free (task->cancel_message);
+  task->cancel_message = g_strdup (message);
+  if (task->sleep_handle != NULL)
+    {
+      weft_handle_cancel (g_steal_pointer (&task->sleep_handle));
+      schedule_step (task);
+    }
+  return TRUE;
+}
+
+/**
+ * weft_task_cancelling:
+ * @task: a #WeftTask
+ *
+ * Returns: the number of pending cancellation requests (asyncio 3.11)
+ */
+guint
+weft_task_cancelling (WeftTask *task)
+{
+  g_return_val_if_fail (task != NULL, 0);
+
+  return task->cancel_requests;
+}
+
+/**
+ * weft_task_uncancel:
+ * @task: a #WeftTask
+ *
+ * Decrements the count of cancellation requests.
+ *
+ * Returns: the remaining count
+ */
+guint
+weft_task_uncancel (WeftTask *task)
+{
+  g_return_val_if_fail (task != NULL, 0);
+
+  if (task->cancel_requests > 0)
+    task->cancel_requests--;
+  if (task->cancel_requests == 0)
+    task->must_cancel = FALSE;
+  return task->cancel_requests;
+}
+
+/**
+ * weft_task_get_cancellable:
+ * @task: a #WeftTask
+ *
+ * A #GCancellable that weft_task_cancel() trips, to pass to GIO calls.
+ *
+ * Returns: (transfer none): the task's cancellable
+ */
+GCancellable *
+weft_task_get_cancellable (WeftTask *task)
+{
+  g_return_val_if_fail (task != NULL, NULL);
+
+  if (task->cancellable == NULL)
+    {
+      task->cancellable = g_cancellable_new ();
+      if (task->cancel_requests > 0)
+        g_cancellable_cancel (task->cancellable);
+    }
+  return task->cancellable;
+}
+
+/**
+ * weft_current_task:
+ *
+ * Returns: (transfer none) (nullable): the task running on this thread, or
+ *   %NULL outside tasks
+ */
+WeftTask *
+weft_current_task (void)
+{
+  return current_task;
+}
+
+/**
+ * weft_all_tasks:
+ * @loop: a #WeftLoop
+ *
+ * Returns: (transfer full) (element-type WeftTask): the loop's tasks that are
+ *   not done yet, oldest first
+ */
+GPtrArray *
+weft_all_tasks (WeftLoop *loop)
+{
+  GPtrArray *tasks;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  tasks = g_ptr_array_new_full (loop->tasks.length, (GDestroyNotify) weft_task_unref);
+  for (GList *l = loop->tasks.head; l != NULL; l = l->next)
+    g_ptr_array_add (tasks, weft_task_ref (l->data));
+  return tasks;
+}
+
+/* -------------------------------------------------------------- awaiting */
+
+static WeftTask *
+check_in_task (const char  *what,
+               GError     **error)
+{
+  WeftTask *task = current_task;
+
+  if (G_UNLIKELY (task == NULL))
+    {
+      g_critical ("Weft: %s() called outside a task", what);
+      g_set_error (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE, "%s() called outside a task", what);
+      return NULL;
+    }
+  if (G_UNLIKELY (task->parent.loop->closing || task->parent.loop->closed))
+    {
+      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_CLOSED, "The event loop is closed");
+      return NULL;
+    }
+  return task;
+}
+
+static gboolean
+take_cancellation (WeftTask  *task,
+                   GError   **error)
+{
+  if (!task->must_cancel)
+    return FALSE;
+  task->must_cancel = FALSE;
+  g_propagate_error (error, _weft_cancelled_error_new (task->cancel_message));
+  return TRUE;
+}
+
+/**
+ * weft_await:
+ * @future: the future (or task) to wait for
+ * @error: return location for a #GError
+ *
+ * Suspends the calling task (never the thread) until @future is done. Must be
+ * called from inside a task. A future that is already done returns at once.
+ *
+ * Returns: (transfer none) (nullable): @future's result (owned by @future); or
+ *   %NULL with @error set to its error, %WEFT_ERROR_CANCELLED, or
+ *   %WEFT_ERROR_INVALID_STATE when called outside a task or on the task itself
+ */
+gpointer
+weft_await (WeftFuture  *future,
+            GError     **error)
+{
+  WeftTask *task;
+
+  g_return_val_if_fail (future != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((task = check_in_task ("weft_await", error)) == NULL)
+    return NULL;
+  if (G_UNLIKELY (future == &task->parent))
+    {
+      g_critical ("Weft: task %s awaits itself", task->name);
+      g_set_error (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE, "Task %s cannot await itself", task->name);
+      return NULL;
+    }
+  if (G_UNLIKELY (future->loop != task->parent.loop))
+    {
+      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE, "The future belongs to another event loop");
+      return NULL;
+    }
+
+  if (future->state == WEFT_FUTURE_PENDING)
+    {
+      task->waiter = weft_future_ref (future);
+      _weft_future_add_record (future, &task->wake);
+      if (task->must_cancel && weft_future_cancel (future, task->cancel_message))
+        task->must_cancel = FALSE;
+      task_suspend (task);
+      if (task->waiter == future)
+        {
+          /* Resumed by close() while still waiting: detach from the future. */
+          _weft_future_remove_record (future, &task->wake);
+          task->waiter = NULL;
+          weft_future_unref (future);
+          g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_CLOSED, "The event loop is closed");
+          return NULL;
+        }
+    }
+
+  if (take_cancellation (task, error))
+    return NULL;
+  return weft_future_get_result (future, error);
+}
+
+static void
+sleep_done (gpointer data)
+{
+  WeftTask *task = data;
+
+  task->sleep_handle = NULL;
+  task_step (task);
+}
+
+/**
+ * weft_sleep:
+ * @seconds: how long to sleep; 0 (or less) yields to the loop for exactly one
+ *   iteration
+ * @error: return location for a #GError
+ *
+ * Suspends the calling task for @seconds (asyncio.sleep()).
+ *
+ * Returns: %TRUE after the sleep; %FALSE with %WEFT_ERROR_CANCELLED if the task
+ *   was cancelled meanwhile
+ */
+gboolean
+weft_sleep (double    seconds,
+            GError  **error)
+{
+  WeftTask *task;
+  WeftLoop *loop;
+
+  g_return_val_if_fail (!isnan (seconds), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if ((task = check_in_task ("weft_sleep", error)) == NULL)
+    return FALSE;
+  loop = task->parent.loop;
+
+  if (seconds <= 0 || task->must_cancel)
+    schedule_step (task);
+  else
+    {
+      gint64 now = _weft_loop_now (loop);
+      gint64 delay = isinf (seconds) || seconds > 1e9 ? WEFT_TIME_NEVER - now : (gint64) (seconds * 1e9);
+
+      task->sleep_handle = _weft_loop_handle_for (loop, _weft_loop_schedule (loop, now + MAX (delay, 1), sleep_done, task, NULL,
+                                                                              task->name, task->created_at));
+    }
+  task_suspend (task);
+  if (task->sleep_handle != NULL)
+    {
+      /* Resumed by close() during the sleep. */
+      weft_handle_cancel (g_steal_pointer (&task->sleep_handle));
+      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_CLOSED, "The event loop is closed");
+      return FALSE;
+    }
+  if (loop->closing)
+    {
+      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_CLOSED, "The event loop is closed");
+      return FALSE;
+    }
+  return !take_cancellation (task, error);
+}
+
+/* ----------------------------------------------------------------- close */
+
+/* Called by weft_loop_close(): reports every task that is not done ("Task was
+ * destroyed but it is pending"), then lets the started ones unwind: each is
+ * resumed with WEFT_ERROR_CLOSED at its await, so its cleanup code (g_autoptr,
+ * g_clear_*) runs and its stack is freed. */
+void
+_weft_loop_destroy_tasks (WeftLoop *loop)
+{
+  loop->closing = TRUE;
+
+  for (guint round = 0; loop->tasks.length > 0; round++)
+    {
+      g_autoptr(GPtrArray) tasks = weft_all_tasks (loop);
+
+      for (guint i = 0; i < tasks->len; i++)
+        {
+          WeftTask *task = g_ptr_array_index (tasks, i);
+
+          if (task->phase == WEFT_TASK_DONE)
+            continue;
+          if (round == 0)
+            {
+              WeftExceptionContext context = {
+                .message = "Task was destroyed but it is pending",
+                .future = &task->parent,
+                .task = task,
+                .scheduled_at = task->created_at,
+              };
+              weft_loop_call_exception_handler (loop, &context);
+            }
+          if (task->phase == WEFT_TASK_CREATED || round >= MAX_UNWIND_ROUNDS)
+            {
+              if (task->phase != WEFT_TASK_CREATED)
+                g_warning ("Weft: task %s does not return after its awaits fail; its stack is freed as it is", task->name);
+              task->fiber_done = TRUE;
+              task->ret_error = g_error_new_literal (WEFT_ERROR, WEFT_ERROR_CLOSED, "The event loop is closed");
+            }
+          else if (task->phase == WEFT_TASK_SUSPENDED)
+            {
+              task->step_queued = FALSE;
+              task_step (task);
+              continue;
+            }
+          if (task->fiber_done && task->phase != WEFT_TASK_DONE)
+            {
+              if (task->waiter != NULL)
+                {
+                  _weft_future_remove_record (task->waiter, &task->wake);
+                  g_clear_pointer (&task->waiter, weft_future_unref);
+                }
+              release_stack (task);
+              task_finish (task);
+            }
+        }
+      /* Nobody is left to read these errors. */
+      for (guint i = 0; i < tasks->len; i++)
+        ((WeftFuture *) g_ptr_array_index (tasks, i))->error_retrieved = TRUE;
+    }
+  loop->closing = FALSE;
+}
+
+void
+_weft_task_pool_clear (WeftLoop *loop)
+{
+  g_clear_pointer (&loop->stack_pool, _weft_stack_pool_free);
+}
