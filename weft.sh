@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# weft.sh: set up, build and run Weft on a fresh Debian 12 machine.
+#
+#   ./weft.sh demo [NAME]   install packages, build, run the tutorial demos (all, or NAME)
+#   ./weft.sh test          install packages, build with -Dwerror=true, run the test
+#                           suite, then again under AddressSanitizer + UBSan
+#   ./weft.sh bench         build optimised and run bench/weft_bench beside the anchors
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+  build-essential meson ninja-build pkg-config gettext
+  libglib2.0-dev libgtk-4-dev libglib-testing-0-dev
+  valgrind xvfb xauth desktop-file-utils appstream
+)
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  echo "weft.sh: installing ${missing[*]}"
+  local sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+setup() {  # setup DIR [meson options...]
+  local dir=$1; shift
+  if [[ -d $dir ]]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi
+  ninja -C "$dir"
+}
+
+cmd=${1:-demo}
+case $cmd in
+  demo)
+    install_packages
+    setup build
+    ./build/inspector/demos/weft-demo "${2:-all}"
+    ;;
+  test)
+    install_packages
+    setup build -Dwerror=true
+    status=0
+    meson test -C build --print-errorlogs --num-processes 2 || status=1
+    setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      meson test -C build-asan --print-errorlogs --num-processes 2 || status=1
+    exit $status
+    ;;
+  bench)
+    install_packages
+    setup build-release --buildtype=release -Dtests=false
+    echo "bench: ./build-release/bench/weft_bench {soon|chain|timers|pingpong|manytasks|idle|lateness} N"
+    ;;
+  *)
+    echo "usage: $0 demo [NAME] | test | bench" >&2
+    exit 2
+    ;;
+esac
