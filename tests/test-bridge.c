@@ -1,2 +1,284 @@
+/* test-bridge.c: the one GSource: attached mode, nested main loops, the
+ * dispatch budget, fd watches
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <unistd.h>
+
 #include "weft-test-common.h"
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+
+typedef struct
+{
+  WeftLoop  *loop;
+  GMainLoop *mainloop;
+  int        soon_ran;
+  int        timer_ran;
+} Attached;
+
+static void
+attached_soon (gpointer data)
+{
+  Attached *a = data;
+
+  a->soon_ran++;
+  g_assert_true (weft_get_running_loop () == a->loop);
+  g_assert_true (weft_loop_is_running (a->loop));
+}
+
+static void
+attached_timer (gpointer data)
+{
+  Attached *a = data;
+
+  a->timer_ran++;
+  g_main_loop_quit (a->mainloop);
+}
+
+/* A plain g_main_loop_run() on the loop's context runs Weft's callbacks and
+ * timers: nobody calls run_forever(). */
+static void
+test_attached_mode (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  Attached a = { weft_loop_new_for_context (context), g_main_loop_new (context, FALSE), 0, 0 };
+
+  weft_loop_call_soon (a.loop, attached_soon, &a, NULL);
+  weft_loop_call_later (a.loop, 0.02, attached_timer, &a, NULL);
+  g_main_loop_run (a.mainloop);
+  g_assert_cmpint (a.soon_ran, ==, 1);
+  g_assert_cmpint (a.timer_ran, ==, 1);
+  g_assert_false (weft_loop_is_running (a.loop));
+  g_assert_null (weft_get_running_loop ());
+  g_main_loop_unref (a.mainloop);
+  test_loop_finish (a.loop);
+}
+
+typedef struct
+{
+  WeftLoop  *loop;
+  GMainLoop *nested;
+  int        outer_runs;
+  int        inner_runs;
+  int        after_runs;
+} Nested;
+
+static void
+inner_quit (gpointer data)
+{
+  Nested *n = data;
+
+  n->inner_runs++;
+  g_main_loop_quit (n->nested);
+}
+
+static void
+outer_with_nested_loop (gpointer data)
+{
+  Nested *n = data;
+
+  n->outer_runs++;
+  /* Like a modal dialog: a nested main loop inside a Weft callback, quit by
+   * another Weft callback. */
+  n->nested = g_main_loop_new (weft_loop_get_context (n->loop), FALSE);
+  weft_loop_call_later (n->loop, 0.01, inner_quit, n, NULL);
+  g_main_loop_run (n->nested);
+  g_main_loop_unref (n->nested);
+}
+
+static void
+after (gpointer data)
+{
+  Nested *n = data;
+
+  n->after_runs++;
+}
+
+static void
+test_nested_main_loop (void)
+{
+  Nested n = { test_loop_new (), NULL, 0, 0, 0 };
+
+  weft_loop_call_soon (n.loop, outer_with_nested_loop, &n, NULL);
+  weft_loop_call_soon (n.loop, after, &n, NULL);
+  weft_loop_call_later (n.loop, 0.05, test_stop_loop, n.loop, NULL);
+  g_assert_true (weft_loop_run_forever (n.loop, NULL));
+  g_assert_cmpint (n.outer_runs, ==, 1);
+  g_assert_cmpint (n.inner_runs, ==, 1);
+  g_assert_cmpint (n.after_runs, ==, 1);
+  test_loop_finish (n.loop);
+}
+
+typedef struct
+{
+  WeftLoop *loop;
+  guint64   callbacks;
+  gint64    last_tick;
+  gint64    max_gap;
+  int       ticks;
+} Budget;
+
+static void
+busy (gpointer data)
+{
+  Budget *b = data;
+
+  b->callbacks++;
+  weft_loop_call_soon (b->loop, busy, b, NULL);
+}
+
+static gboolean
+glib_tick (gpointer data)
+{
+  Budget *b = data;
+  gint64 now = test_monotonic_ns ();
+
+  b->max_gap = MAX (b->max_gap, now - b->last_tick);
+  b->last_tick = now;
+  if (++b->ticks == 20)
+    {
+      weft_loop_stop (b->loop);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* A loop that always has work must not starve the other sources of its
+ * context (GTK's input and frame clock): each dispatch stops after its budget. */
+static void
+test_budget_shares_context (void)
+{
+  Budget b = { test_loop_new (), 0, 0, 0, 0 };
+  GSource *tick = g_timeout_source_new (5);
+
+  weft_loop_set_dispatch_budget (b.loop, 0.002);
+  g_assert_cmpfloat (weft_loop_get_dispatch_budget (b.loop), ==, 0.002);
+  g_source_set_callback (tick, glib_tick, &b, NULL);
+  g_source_attach (tick, weft_loop_get_context (b.loop));
+  b.last_tick = test_monotonic_ns ();
+  weft_loop_call_soon (b.loop, busy, &b, NULL);
+  g_assert_true (weft_loop_run_forever (b.loop, NULL));
+  g_source_unref (tick);
+
+  g_test_message ("%" G_GUINT64_FORMAT " callbacks, longest gap between 5 ms ticks %" G_GINT64_FORMAT " ms",
+                  b.callbacks, b.max_gap / 1000000);
+  g_assert_cmpint (b.ticks, ==, 20);
+  g_assert_cmpuint (b.callbacks, >, 1000);
+  g_assert_cmpint (b.max_gap, <, 50 * 1000000);
+  test_loop_finish (b.loop);
+}
+
+static void
+noop (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+/* A million queued callbacks (one iteration's snapshot) still give the
+ * context back every budget: the iteration is paused between callbacks. */
+static void
+test_budget_splits_iteration (void)
+{
+  Budget b = { test_loop_new (), 0, 0, 0, 0 };
+  GSource *tick = g_timeout_source_new (1);
+  guint ran = 0;
+
+  for (int i = 0; i < 1000000; i++)
+    weft_loop_call_soon (b.loop, noop, &ran, NULL);
+  g_source_set_callback (tick, glib_tick, &b, NULL);
+  g_source_attach (tick, weft_loop_get_context (b.loop));
+  b.last_tick = test_monotonic_ns ();
+  g_assert_true (weft_loop_run_forever (b.loop, NULL));
+  g_source_destroy (tick);
+  g_source_unref (tick);
+  g_test_message ("longest gap between 1 ms ticks: %" G_GINT64_FORMAT " µs", b.max_gap / 1000);
+  g_assert_cmpint (b.max_gap, <, 50 * 1000000);
+  test_loop_finish (b.loop);
+}
+
+typedef struct
+{
+  WeftLoop *loop;
+  int       fds[2];
+  char      got[16];
+  int       reads;
+} Pipe;
+
+static void
+on_readable (gpointer data)
+{
+  Pipe *p = data;
+  ssize_t n = read (p->fds[0], p->got, sizeof p->got - 1);
+
+  g_assert_cmpint (n, >, 0);
+  p->got[n] = '\0';
+  p->reads++;
+  g_assert_true (weft_loop_remove_reader (p->loop, p->fds[0]));
+  weft_loop_stop (p->loop);
+}
+
+static void
+on_writable (gpointer data)
+{
+  Pipe *p = data;
+
+  g_assert_cmpint (write (p->fds[1], "weft", 4), ==, 4);
+  g_assert_true (weft_loop_remove_writer (p->loop, p->fds[1]));
+}
+
+static void
+test_fd_watches (void)
+{
+  Pipe p = { test_loop_new (), { -1, -1 }, "", 0 };
+
+  g_assert_cmpint (pipe (p.fds), ==, 0);
+  g_assert_true (weft_loop_add_reader (p.loop, p.fds[0], on_readable, &p, NULL));
+  g_assert_true (weft_loop_add_writer (p.loop, p.fds[1], on_writable, &p, NULL));
+  g_assert_true (weft_loop_run_forever (p.loop, NULL));
+  g_assert_cmpstr (p.got, ==, "weft");
+  g_assert_cmpint (p.reads, ==, 1);
+  g_assert_false (weft_loop_remove_reader (p.loop, p.fds[0]));
+  close (p.fds[0]);
+  close (p.fds[1]);
+  test_loop_finish (p.loop);
+}
+
+static guint n_polls;
+static GPollFunc real_poll;
+
+static gint
+counting_poll (GPollFD *fds, guint nfds, gint timeout)
+{
+  n_polls++;
+  return real_poll (fds, nfds, timeout);
+}
+
+/* An idle loop with one timer sleeps in one poll() until the timer. */
+static void
+test_idle_one_poll (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  GMainContext *context = weft_loop_get_context (loop);
+
+  real_poll = g_main_context_get_poll_func (context);
+  g_main_context_set_poll_func (context, counting_poll);
+  weft_loop_call_later (loop, 0.3, test_stop_loop, loop, NULL);
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+  g_test_message ("%u polls over 300 ms idle", n_polls);
+  g_assert_cmpuint (n_polls, <=, 3);
+  test_loop_finish (loop);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Weft/Bridge/attached-mode", test_attached_mode);
+  g_test_add_func ("/Weft/Bridge/nested-main-loop", test_nested_main_loop);
+  g_test_add_func ("/Weft/Bridge/budget-shares-context", test_budget_shares_context);
+  g_test_add_func ("/Weft/Bridge/budget-splits-iteration", test_budget_splits_iteration);
+  g_test_add_func ("/Weft/Bridge/fd-watches", test_fd_watches);
+  g_test_add_func ("/Weft/Bridge/idle-one-poll", test_idle_one_poll);
+
+  return g_test_run ();
+}

@@ -1,2 +1,478 @@
+/* test-loop.c: WeftLoop's asyncio semantics (FIFO, iterations, stop, close,
+ * errors, debug mode, per-thread loops)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #include "weft-test-common.h"
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+
+typedef struct
+{
+  WeftLoop *loop;
+  GArray   *order;        /* int */
+  GArray   *iterations;   /* guint64, loop->iteration at each call */
+} Log;
+
+typedef struct
+{
+  Log *log;
+  int  value;
+} Entry;
+
+static void
+log_init (Log *log)
+{
+  log->loop = test_loop_new ();
+  log->order = g_array_new (FALSE, FALSE, sizeof (int));
+  log->iterations = g_array_new (FALSE, FALSE, sizeof (guint64));
+}
+
+static void
+log_clear (Log *log)
+{
+  g_array_unref (log->order);
+  g_array_unref (log->iterations);
+  test_loop_finish (log->loop);
+}
+
+static void
+record (gpointer data)
+{
+  Entry *entry = data;
+
+  g_array_append_val (entry->log->order, entry->value);
+  g_array_append_val (entry->log->iterations, entry->log->loop->iteration);
+}
+
+static Entry *
+entry_new (Log *log, int value)
+{
+  Entry *entry = g_new (Entry, 1);
+
+  entry->log = log;
+  entry->value = value;
+  return entry;
+}
+
+static WeftHandle *
+soon (Log *log, int value)
+{
+  return weft_loop_call_soon (log->loop, record, entry_new (log, value), g_free);
+}
+
+static void
+run_until_idle (WeftLoop *loop)
+{
+  weft_loop_call_later (loop, 0.001, test_stop_loop, loop, NULL);
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+}
+
+static void
+test_call_soon_fifo (void)
+{
+  Log log;
+
+  log_init (&log);
+  for (int i = 0; i < 1000; i++)
+    soon (&log, i);
+  weft_loop_call_soon (log.loop, test_stop_loop, log.loop, NULL);
+  g_assert_true (weft_loop_run_forever (log.loop, NULL));
+
+  g_assert_cmpuint (log.order->len, ==, 1000);
+  for (int i = 0; i < 1000; i++)
+    g_assert_cmpint (g_array_index (log.order, int, i), ==, i);
+  log_clear (&log);
+}
+
+static void
+schedule_next (gpointer data)
+{
+  Entry *entry = data;
+
+  record (entry);
+  soon (entry->log, entry->value + 100);
+}
+
+/* A callback scheduled during an iteration runs in the next one, after every
+ * callback that was already queued. */
+static void
+test_next_iteration (void)
+{
+  Log log;
+
+  log_init (&log);
+  weft_loop_call_soon (log.loop, schedule_next, entry_new (&log, 1), g_free);
+  soon (&log, 2);
+  run_until_idle (log.loop);
+
+  g_assert_cmpuint (log.order->len, ==, 3);
+  g_assert_cmpint (g_array_index (log.order, int, 0), ==, 1);
+  g_assert_cmpint (g_array_index (log.order, int, 1), ==, 2);
+  g_assert_cmpint (g_array_index (log.order, int, 2), ==, 101);
+  g_assert_cmpuint (g_array_index (log.iterations, guint64, 0), ==, g_array_index (log.iterations, guint64, 1));
+  g_assert_cmpuint (g_array_index (log.iterations, guint64, 2), ==, g_array_index (log.iterations, guint64, 0) + 1);
+  log_clear (&log);
+}
+
+/* stop() before run_forever(): exactly one iteration runs. */
+static void
+test_stop_before_run (void)
+{
+  Log log;
+
+  log_init (&log);
+  weft_loop_call_soon (log.loop, schedule_next, entry_new (&log, 1), g_free);
+  weft_loop_stop (log.loop);
+  g_assert_true (weft_loop_run_forever (log.loop, NULL));
+  g_assert_cmpuint (log.order->len, ==, 1);
+  g_assert_false (weft_loop_is_running (log.loop));
+
+  /* The callback it scheduled runs in the next run. */
+  weft_loop_stop (log.loop);
+  g_assert_true (weft_loop_run_forever (log.loop, NULL));
+  g_assert_cmpuint (log.order->len, ==, 2);
+  g_assert_cmpint (g_array_index (log.order, int, 1), ==, 101);
+  log_clear (&log);
+}
+
+static void
+stop_and_record (gpointer data)
+{
+  Entry *entry = data;
+
+  record (entry);
+  weft_loop_stop (entry->log->loop);
+  soon (entry->log, 99);
+}
+
+/* stop() from a callback lets the rest of the current iteration run. */
+static void
+test_stop_finishes_iteration (void)
+{
+  Log log;
+
+  log_init (&log);
+  weft_loop_call_soon (log.loop, stop_and_record, entry_new (&log, 1), g_free);
+  soon (&log, 2);
+  soon (&log, 3);
+  g_assert_true (weft_loop_run_forever (log.loop, NULL));
+  g_assert_cmpuint (log.order->len, ==, 3);
+  g_assert_cmpint (g_array_index (log.order, int, 2), ==, 3);
+  log_clear (&log);
+}
+
+static void
+test_cancelled_never_runs (void)
+{
+  Log log;
+  WeftHandle *a, *b, *t;
+
+  log_init (&log);
+  a = soon (&log, 1);
+  b = soon (&log, 2);
+  t = weft_loop_call_later (log.loop, 0.0001, record, entry_new (&log, 3), g_free);
+  g_assert_true (weft_handle_cancel (b));
+  g_assert_true (weft_handle_is_cancelled (b));
+  g_assert_false (weft_handle_cancel (b));
+  g_assert_true (weft_handle_cancel (t));
+  run_until_idle (log.loop);
+
+  g_assert_cmpuint (log.order->len, ==, 1);
+  g_assert_cmpint (g_array_index (log.order, int, 0), ==, 1);
+  /* The handle that ran is gone: cancelling it is a harmless no-op. */
+  g_assert_false (weft_handle_cancel (a));
+  g_assert_false (weft_handle_is_cancelled (a));
+  log_clear (&log);
+}
+
+/* A stale handle must not cancel the unrelated callback that reuses its slot. */
+static void
+test_stale_handle (void)
+{
+  Log log;
+  WeftHandle *old, *fresh;
+
+  log_init (&log);
+  old = soon (&log, 1);
+  run_until_idle (log.loop);
+  fresh = soon (&log, 2);
+  g_assert_true (old != fresh);
+  g_assert_false (weft_handle_cancel (old));
+  run_until_idle (log.loop);
+  g_assert_cmpuint (log.order->len, ==, 2);
+  g_assert_cmpint (g_array_index (log.order, int, 1), ==, 2);
+
+  /* A pinned handle remembers what happened to it. */
+  fresh = weft_handle_ref (weft_loop_call_later (log.loop, 10, record, entry_new (&log, 3), g_free));
+  g_assert_true (weft_handle_cancel (fresh));
+  run_until_idle (log.loop);
+  g_assert_true (weft_handle_is_cancelled (fresh));
+  weft_handle_unref (fresh);
+  /* Unpinning a plain handle does nothing. */
+  weft_handle_unref (soon (&log, 4));
+  run_until_idle (log.loop);
+  g_assert_cmpuint (log.order->len, ==, 3);
+  log_clear (&log);
+}
+
+static void
+check_running (gpointer data)
+{
+  WeftLoop *loop = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftFuture) future = weft_loop_create_future (loop);
+
+  g_assert_true (weft_get_running_loop () == loop);
+  g_assert_true (weft_loop_is_running (loop));
+  g_assert_false (weft_loop_run_until_complete (loop, future, &error));
+  g_assert_error (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+  g_assert_false (weft_loop_run_forever (loop, &error));
+  g_assert_error (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE);
+  weft_future_cancel (future, NULL);
+  weft_loop_stop (loop);
+}
+
+static void
+test_running_and_closed (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GError) error = NULL;
+  WeftFuture *future;
+
+  g_assert_null (weft_get_running_loop ());
+  weft_loop_call_soon (loop, check_running, loop, NULL);
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+  g_assert_null (weft_get_running_loop ());
+
+  future = weft_loop_create_future (loop);
+  weft_loop_close (loop);
+  g_assert_false (weft_loop_run_forever (loop, &error));
+  g_assert_error (error, WEFT_ERROR, WEFT_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_assert_false (weft_loop_run_until_complete (loop, future, &error));
+  g_assert_error (error, WEFT_ERROR, WEFT_ERROR_CLOSED);
+
+  g_test_expect_message ("Weft", G_LOG_LEVEL_CRITICAL, "*event loop is closed*");
+  g_assert_null (weft_loop_call_soon (loop, test_stop_loop, loop, NULL));
+  g_test_assert_expected_messages ();
+  g_assert_false (weft_loop_call_soon_threadsafe (loop, test_stop_loop, loop, NULL));
+  weft_future_unref (future);
+  test_loop_finish (loop);
+}
+
+static void
+report_error (gpointer data)
+{
+  WeftLoop *loop = data;
+  g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "boom");
+  WeftExceptionContext context = { .message = "callback failed", .error = error };
+
+  weft_loop_call_exception_handler (loop, &context);
+}
+
+static void
+check_context (WeftLoop *loop, const WeftExceptionContext *context, gpointer user_data)
+{
+  GPtrArray *seen = user_data;
+
+  g_ptr_array_add (seen, g_strdup_printf ("%s: %s in %s", context->message, context->error->message, context->callback_name));
+  g_assert_nonnull (context->handle);
+}
+
+static void
+test_exception_handler_receives (void)
+{
+  Log log;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+
+  log_init (&log);
+  weft_loop_set_exception_handler (log.loop, check_context, seen, NULL);
+  weft_loop_call_soon (log.loop, report_error, log.loop, NULL);
+  soon (&log, 1);
+  run_until_idle (log.loop);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "callback failed: boom in report_error");
+  g_assert_cmpuint (log.order->len, ==, 1);
+
+  /* The default handler logs a warning, with where the call was scheduled in
+   * debug mode; the loop keeps running. */
+  weft_loop_set_exception_handler (log.loop, NULL, NULL, NULL);
+  weft_loop_set_debug (log.loop, TRUE);
+  weft_loop_call_soon (log.loop, report_error, log.loop, NULL);
+  soon (&log, 2);
+  g_test_expect_message ("Weft", G_LOG_LEVEL_WARNING, "callback failed: boom*callback report_error*scheduled at *test-loop.c:*");
+  run_until_idle (log.loop);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (log.order->len, ==, 2);
+  log_clear (&log);
+}
+
+static void
+slow_callback (gpointer data)
+{
+  g_usleep (20000);
+}
+
+static void
+test_debug_slow_callback (void)
+{
+  WeftLoop *loop = test_loop_new ();
+
+  g_assert_false (weft_loop_get_debug (loop));
+  weft_loop_set_debug (loop, TRUE);
+  g_assert_cmpfloat (weft_loop_get_slow_callback_duration (loop), ==, 0.1);
+  weft_loop_set_slow_callback_duration (loop, 0.01);
+  weft_loop_call_soon (loop, slow_callback, NULL, NULL);
+  g_test_expect_message ("Weft", G_LOG_LEVEL_WARNING, "Executing callback slow_callback (scheduled at *test-loop.c:*) took 0.0*");
+  run_until_idle (loop);
+  g_test_assert_expected_messages ();
+
+  /* Not in debug mode: no timing, no warning. */
+  weft_loop_set_debug (loop, FALSE);
+  weft_loop_call_soon (loop, slow_callback, NULL, NULL);
+  run_until_idle (loop);
+  test_loop_finish (loop);
+}
+
+static void
+test_debug_env (void)
+{
+  WeftLoop *loop;
+
+  g_setenv ("WEFT_DEBUG", "1", TRUE);
+  loop = test_loop_new ();
+  g_assert_true (weft_loop_get_debug (loop));
+  test_loop_finish (loop);
+  g_setenv ("WEFT_DEBUG", "0", TRUE);
+  loop = test_loop_new ();
+  g_assert_false (weft_loop_get_debug (loop));
+  test_loop_finish (loop);
+}
+
+static void
+test_time (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  double a = weft_loop_time (loop), b = weft_loop_time (loop);
+  gint64 mono = test_monotonic_ns ();
+  double c = weft_loop_time (loop);
+
+  g_assert_cmpfloat (b, >=, a);
+  g_assert_cmpfloat (b - a, <, 0.001);          /* better than ms resolution */
+  g_assert_cmpfloat (fabs (c - mono / 1e9), <, 0.01); /* CLOCK_MONOTONIC */
+  test_loop_finish (loop);
+}
+
+static gpointer
+thread_loops (gpointer data)
+{
+  WeftLoop *main_loop = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  WeftLoop *loop;
+
+  g_main_context_push_thread_default (context);
+  g_assert_null (weft_get_event_loop ());
+  loop = weft_loop_new ();
+  g_assert_true (weft_loop_get_context (loop) == context);
+  weft_set_event_loop (loop);
+  g_assert_true (weft_get_event_loop () == loop);
+  g_assert_true (weft_get_event_loop () != main_loop);
+  weft_loop_call_soon (loop, test_stop_loop, loop, NULL);
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+  test_loop_finish (loop);
+  g_assert_null (weft_get_event_loop ());       /* freeing a loop unsets it */
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+static void
+test_per_thread (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  GThread *thread;
+
+  weft_set_event_loop (loop);
+  g_assert_true (weft_get_event_loop () == loop);
+  thread = g_thread_new ("loop", thread_loops, loop);
+  g_thread_join (thread);
+  g_assert_true (weft_get_event_loop () == loop);
+  weft_set_event_loop (NULL);
+  g_assert_null (weft_get_event_loop ());
+  test_loop_finish (loop);
+}
+
+static void
+count_destroy (gpointer data)
+{
+  (*(int *) data)++;
+}
+
+static void
+never (gpointer data)
+{
+  g_assert_not_reached ();
+}
+
+/* close() drops pending callbacks and timers without running them, and frees
+ * their data. */
+static void
+test_close_drops_pending (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  int destroyed = 0;
+
+  weft_loop_call_soon (loop, never, &destroyed, count_destroy);
+  weft_loop_call_later (loop, 5, never, &destroyed, count_destroy);
+  weft_loop_call_at (loop, INFINITY, never, &destroyed, count_destroy);
+  g_assert_true (weft_loop_call_soon_threadsafe (loop, never, &destroyed, count_destroy));
+  weft_loop_close (loop);
+  g_assert_cmpint (destroyed, ==, 4);
+  weft_loop_close (loop);
+  test_loop_finish (loop);
+}
+
+static void
+test_bad_input (void)
+{
+  WeftLoop *loop = test_loop_new ();
+
+  g_test_expect_message ("Weft", G_LOG_LEVEL_CRITICAL, "*!isnan (delay)*");
+  g_assert_null (weft_loop_call_later (loop, NAN, never, NULL, NULL));
+  g_test_assert_expected_messages ();
+  g_test_expect_message ("Weft", G_LOG_LEVEL_CRITICAL, "*callback != NULL*");
+  g_assert_null (weft_loop_call_soon (loop, NULL, NULL, NULL));
+  g_test_assert_expected_messages ();
+  g_test_expect_message ("Weft", G_LOG_LEVEL_CRITICAL, "*loop != NULL*");
+  g_assert_null (weft_loop_call_soon (NULL, never, NULL, NULL));
+  g_test_assert_expected_messages ();
+  /* +inf never fires; a huge delay is a timer far away; both are fine. */
+  g_assert_true (isinf (weft_handle_when (weft_loop_call_later (loop, INFINITY, never, NULL, NULL))));
+  g_assert_cmpfloat (weft_handle_when (weft_loop_call_later (loop, 1e300, never, NULL, NULL)), >, 1e9);
+  g_assert_true (isnan (weft_handle_when (NULL)));
+  g_assert_false (weft_handle_cancel (NULL));
+  run_until_idle (loop);
+  test_loop_finish (loop);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Weft/Loop/call-soon-fifo", test_call_soon_fifo);
+  g_test_add_func ("/Weft/Loop/next-iteration", test_next_iteration);
+  g_test_add_func ("/Weft/Loop/stop-before-run", test_stop_before_run);
+  g_test_add_func ("/Weft/Loop/stop-finishes-iteration", test_stop_finishes_iteration);
+  g_test_add_func ("/Weft/Loop/cancelled-never-runs", test_cancelled_never_runs);
+  g_test_add_func ("/Weft/Loop/stale-handle", test_stale_handle);
+  g_test_add_func ("/Weft/Loop/running-and-closed", test_running_and_closed);
+  g_test_add_func ("/Weft/Loop/exception-handler", test_exception_handler_receives);
+  g_test_add_func ("/Weft/Loop/debug-slow-callback", test_debug_slow_callback);
+  g_test_add_func ("/Weft/Loop/debug-env", test_debug_env);
+  g_test_add_func ("/Weft/Loop/time", test_time);
+  g_test_add_func ("/Weft/Loop/per-thread", test_per_thread);
+  g_test_add_func ("/Weft/Loop/close-drops-pending", test_close_drops_pending);
+  g_test_add_func ("/Weft/Loop/bad-input", test_bad_input);
+
+  return g_test_run ();
+}

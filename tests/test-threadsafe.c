@@ -1,2 +1,123 @@
+/* test-threadsafe.c: call_soon_threadsafe under contention
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #include "weft-test-common.h"
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+
+#define N_THREADS 4
+#define N_POSTS   100000
+
+typedef struct
+{
+  WeftLoop *loop;
+  guint     next[N_THREADS];  /* the sequence number expected from each thread */
+  guint     total;
+  gboolean  in_order;
+  gint      started;
+} Stress;
+
+static Stress stress;
+
+static void
+receive (gpointer data)
+{
+  guint thread = GPOINTER_TO_UINT (data) >> 24;
+  guint seq = GPOINTER_TO_UINT (data) & 0xffffff;
+
+  if (stress.next[thread] != seq)
+    stress.in_order = FALSE;
+  stress.next[thread] = seq + 1;
+  if (++stress.total == N_THREADS * N_POSTS)
+    weft_loop_stop (stress.loop);
+}
+
+static gpointer
+poster (gpointer data)
+{
+  guint thread = GPOINTER_TO_UINT (data);
+
+  g_atomic_int_inc (&stress.started);
+  for (guint i = 0; i < N_POSTS; i++)
+    g_assert_true (weft_loop_call_soon_threadsafe (stress.loop, receive, GUINT_TO_POINTER (thread << 24 | i), NULL));
+  return NULL;
+}
+
+static void
+tick (gpointer data)
+{
+  /* Keep timers busy on the loop while the posts arrive. */
+  weft_loop_call_later (stress.loop, 0.0001, tick, NULL, NULL);
+}
+
+static void
+test_no_post_lost (void)
+{
+  GThread *threads[N_THREADS];
+
+  stress.loop = test_loop_new ();
+  stress.in_order = TRUE;
+  weft_loop_call_soon (stress.loop, tick, NULL, NULL);
+  for (guint i = 0; i < N_THREADS; i++)
+    threads[i] = g_thread_new ("poster", poster, GUINT_TO_POINTER (i));
+  g_assert_true (weft_loop_run_forever (stress.loop, NULL));
+  for (guint i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpuint (stress.total, ==, N_THREADS * N_POSTS);
+  g_assert_true (stress.in_order);
+  for (guint i = 0; i < N_THREADS; i++)
+    g_assert_cmpuint (stress.next[i], ==, N_POSTS);
+  test_loop_finish (stress.loop);
+}
+
+typedef struct
+{
+  WeftLoop *loop;
+  gint64    posted;
+  gint64    received;
+} Wake;
+
+static void
+woken (gpointer data)
+{
+  Wake *wake = data;
+
+  wake->received = test_monotonic_ns ();
+  weft_loop_stop (wake->loop);
+}
+
+static gpointer
+post_later (gpointer data)
+{
+  Wake *wake = data;
+
+  g_usleep (50000);
+  wake->posted = test_monotonic_ns ();
+  weft_loop_call_soon_threadsafe (wake->loop, woken, wake, NULL);
+  return NULL;
+}
+
+/* A loop asleep with nothing to do (no timer at all) wakes at once. */
+static void
+test_wakes_sleeping_loop (void)
+{
+  Wake wake = { test_loop_new (), 0, 0 };
+  GThread *thread = g_thread_new ("post", post_later, &wake);
+
+  g_assert_true (weft_loop_run_forever (wake.loop, NULL));
+  g_thread_join (thread);
+  g_test_message ("wake-up latency: %" G_GINT64_FORMAT " µs", (wake.received - wake.posted) / 1000);
+  g_assert_cmpint (wake.received - wake.posted, <, 50 * 1000000);
+  test_loop_finish (wake.loop);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Weft/Threadsafe/no-post-lost", test_no_post_lost);
+  g_test_add_func ("/Weft/Threadsafe/wakes-sleeping-loop", test_wakes_sleeping_loop);
+
+  return g_test_run ();
+}

@@ -1,2 +1,177 @@
+/* test-timers.c: call_later / call_at ordering, earliness, cancellation
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #include "weft-test-common.h"
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+
+typedef struct
+{
+  WeftLoop *loop;
+  GArray   *fired;     /* int */
+  int       remaining;
+} Timers;
+
+typedef struct
+{
+  Timers *t;
+  int     id;
+  double  when;        /* loop clock */
+  gint64  deadline_ns; /* CLOCK_MONOTONIC */
+} Timer;
+
+static void
+fire (gpointer data)
+{
+  Timer *timer = data;
+  double now = weft_loop_time (timer->t->loop);
+  gint64 mono = test_monotonic_ns ();
+
+  /* Never early, on either clock. */
+  g_assert_cmpfloat (now, >=, timer->when);
+  g_assert_cmpint (mono, >=, timer->deadline_ns);
+  g_array_append_val (timer->t->fired, timer->id);
+  if (--timer->t->remaining == 0)
+    weft_loop_stop (timer->t->loop);
+}
+
+static void
+test_equal_deadlines (void)
+{
+  Timers t = { test_loop_new (), g_array_new (FALSE, FALSE, sizeof (int)), 200 };
+  double when = weft_loop_time (t.loop) + 0.005;
+  Timer timers[200];
+
+  for (int i = 0; i < 200; i++)
+    {
+      timers[i] = (Timer) { &t, i, when, 0 };
+      /* Interleave two deadlines: each group keeps its scheduling order. */
+      if (i % 2)
+        timers[i].when = when + 0.001;
+      weft_loop_call_at (t.loop, timers[i].when, fire, &timers[i], NULL);
+    }
+  g_assert_true (weft_loop_run_forever (t.loop, NULL));
+  for (int i = 0; i < 100; i++)
+    {
+      g_assert_cmpint (g_array_index (t.fired, int, i), ==, 2 * i);
+      g_assert_cmpint (g_array_index (t.fired, int, 100 + i), ==, 2 * i + 1);
+    }
+  g_array_unref (t.fired);
+  test_loop_finish (t.loop);
+}
+
+static void
+test_never_early (void)
+{
+  Timers t = { test_loop_new (), g_array_new (FALSE, FALSE, sizeof (int)), 0 };
+  Timer timers[300];
+  GRand *rand = g_rand_new_with_seed (42);
+
+  for (int i = 0; i < 300; i++)
+    {
+      double delay = g_rand_double_range (rand, 0, 0.03);
+      WeftHandle *h;
+
+      timers[i] = (Timer) { &t, i, 0, test_monotonic_ns () + (gint64) (delay * 1e9) };
+      h = weft_loop_call_later (t.loop, delay, fire, &timers[i], NULL);
+      timers[i].when = weft_handle_when (h);
+      t.remaining++;
+    }
+  g_assert_true (weft_loop_run_forever (t.loop, NULL));
+  g_assert_cmpuint (t.fired->len, ==, 300);
+  /* They fired in deadline order. */
+  for (guint i = 1; i < t.fired->len; i++)
+    g_assert_cmpfloat (timers[g_array_index (t.fired, int, i - 1)].when, <=, timers[g_array_index (t.fired, int, i)].when);
+  g_rand_free (rand);
+  g_array_unref (t.fired);
+  test_loop_finish (t.loop);
+}
+
+static void
+count (gpointer data)
+{
+  (*(int *) data)++;
+}
+
+/* Cancelled timers never run, and once they are the majority the heap drops
+ * them instead of carrying them to their deadline. */
+static void
+test_cancel_compacts (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  WeftHandle *handles[1000];
+  int ran = 0;
+
+  for (int i = 0; i < 1000; i++)
+    handles[i] = weft_loop_call_later (loop, i % 2 ? 3600 : 0.001 + i * 1e-6, count, &ran, NULL);
+  for (int i = 1; i < 1000; i += 2)
+    g_assert_true (weft_handle_cancel (handles[i]));
+  for (int i = 0; i < 900; i += 2)
+    g_assert_true (weft_handle_cancel (handles[i]));
+  g_assert_cmpuint (loop->timers.length, ==, 1000);
+  weft_loop_call_later (loop, 0.01, test_stop_loop, loop, NULL);
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+  g_assert_cmpint (ran, ==, 50);
+  g_assert_cmpuint (loop->timers.length, ==, 0);
+  g_assert_cmpuint (loop->n_cancelled_timers, ==, 0);
+  test_loop_finish (loop);
+}
+
+typedef struct
+{
+  WeftLoop *loop;
+  gint64    deadline;
+  gint64    late;
+} Precise;
+
+static void
+precise_fire (gpointer data)
+{
+  Precise *p = data;
+
+  p->late = test_monotonic_ns () - p->deadline;
+  weft_loop_stop (p->loop);
+}
+
+/* Sub-millisecond timers: GLib's poll timeout is whole milliseconds, the
+ * timerfd is not. A 300 µs timer must not wait for a millisecond boundary. */
+static void
+test_sub_millisecond (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  gint64 lateness[20];
+
+  for (int i = 0; i < 20; i++)
+    {
+      Precise p = { loop, test_monotonic_ns () + 300000, 0 };
+
+      weft_loop_call_later (loop, 0.0003, precise_fire, &p, NULL);
+      g_assert_true (weft_loop_run_forever (loop, NULL));
+      g_assert_cmpint (p.late, >=, 0);
+      lateness[i] = p.late;
+    }
+  /* The median lateness is well under the millisecond GLib would round to. */
+  for (int i = 0; i < 20; i++)
+    for (int j = i + 1; j < 20; j++)
+      if (lateness[j] < lateness[i])
+        {
+          gint64 tmp = lateness[i];
+          lateness[i] = lateness[j];
+          lateness[j] = tmp;
+        }
+  g_test_message ("median lateness of a 300 µs timer: %" G_GINT64_FORMAT " µs", lateness[10] / 1000);
+  g_assert_cmpint (lateness[10], <, 500000);
+  test_loop_finish (loop);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Weft/Timers/equal-deadlines", test_equal_deadlines);
+  g_test_add_func ("/Weft/Timers/never-early", test_never_early);
+  g_test_add_func ("/Weft/Timers/cancel-compacts", test_cancel_compacts);
+  g_test_add_func ("/Weft/Timers/sub-millisecond", test_sub_millisecond);
+
+  return g_test_run ();
+}
