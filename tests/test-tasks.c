@@ -1,2 +1,289 @@
+/* test-tasks.c: tasks as sequential C whose locals survive awaits
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #include "weft-test-common.h"
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+#include "weft-task-private.h"
+
+static gpointer
+sum_with_sleeps (gpointer data, GError **error)
+{
+  int n = GPOINTER_TO_INT (data);
+  volatile double acc = 0.5;   /* FPU state and locals must survive */
+  char text[64];
+  int total = 0;
+
+  for (int i = 1; i <= n; i++)
+    {
+      total += i;
+      acc *= 2;
+      if (!weft_sleep (i % 2 ? 0 : 0.001, error))
+        return NULL;
+    }
+  g_snprintf (text, sizeof text, "%d/%g", total, acc);
+  return g_strdup (text);
+}
+
+static void
+test_locals_survive (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  WeftTask *a = weft_loop_create_task (loop, sum_with_sleeps, GINT_TO_POINTER (10), NULL);
+  WeftTask *b = weft_loop_create_task (loop, sum_with_sleeps, GINT_TO_POINTER (4), NULL);
+
+  weft_task_set_result_destroy (a, g_free);
+  weft_task_set_result_destroy (b, g_free);
+  g_assert_cmpstr (weft_task_get_name (a), ==, "sum_with_sleeps");
+  g_assert_cmpstr (test_run (loop, WEFT_FUTURE (a)), ==, "55/512");
+  g_assert_cmpstr (test_run (loop, WEFT_FUTURE (b)), ==, "10/8");
+  weft_task_unref (a);
+  weft_task_unref (b);
+  test_loop_finish (loop);
+}
+
+static guint64 iterations_seen[3];
+
+static gpointer
+yielder (gpointer data, GError **error)
+{
+  WeftLoop *loop = weft_get_running_loop ();
+
+  for (int i = 0; i < 3; i++)
+    {
+      iterations_seen[i] = loop->iteration;
+      weft_sleep (0, error);
+    }
+  return NULL;
+}
+
+/* sleep(0) yields for exactly one iteration. */
+static void
+test_sleep_zero (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(WeftTask) task = weft_loop_create_task (loop, yielder, NULL, NULL);
+
+  test_run (loop, WEFT_FUTURE (task));
+  g_assert_cmpuint (iterations_seen[1], ==, iterations_seen[0] + 1);
+  g_assert_cmpuint (iterations_seen[2], ==, iterations_seen[1] + 1);
+  test_loop_finish (loop);
+}
+
+static gpointer
+child (gpointer data, GError **error)
+{
+  g_assert_true (weft_current_task () != NULL);
+  if (!weft_sleep (0.001, error))
+    return NULL;
+  return data;
+}
+
+static gpointer
+parent (gpointer data, GError **error)
+{
+  WeftLoop *loop = weft_get_running_loop ();
+  g_autoptr(WeftTask) c = weft_loop_create_task (loop, child, (gpointer) "from child", NULL);
+  g_autoptr(GPtrArray) all = weft_all_tasks (loop);
+  const char *got;
+
+  g_assert_cmpuint (all->len, ==, 2);
+  g_assert_true (((WeftTask *) c)->parent_task == weft_current_task ());
+  got = weft_await (WEFT_FUTURE (c), error);
+  g_assert_cmpstr (got, ==, "from child");
+  return (gpointer) got;
+}
+
+static void
+test_await_task (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(WeftTask) task = weft_loop_create_task (loop, parent, NULL, NULL);
+  g_autoptr(GPtrArray) left = NULL;
+
+  g_assert_null (weft_current_task ());
+  g_assert_cmpstr (test_run (loop, WEFT_FUTURE (task)), ==, "from child");
+  left = weft_all_tasks (loop);
+  g_assert_cmpuint (left->len, ==, 0);
+  test_loop_finish (loop);
+}
+
+static int fire_and_forget_done;
+
+static gpointer
+fire_and_forget (gpointer data, GError **error)
+{
+  weft_sleep (0.002, error);
+  fire_and_forget_done++;
+  return NULL;
+}
+
+/* The loop keeps a running task alive: nobody needs to hold it. */
+static void
+test_loop_keeps_task (void)
+{
+  WeftLoop *loop = test_loop_new ();
+
+  weft_task_unref (weft_loop_create_task (loop, fire_and_forget, NULL, NULL));
+  weft_loop_call_later (loop, 0.02, test_stop_loop, loop, NULL);
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+  g_assert_cmpint (fire_and_forget_done, ==, 1);
+  test_loop_finish (loop);
+}
+
+static gpointer
+await_self (gpointer data, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  g_test_expect_message ("Weft", G_LOG_LEVEL_CRITICAL, "*awaits itself*");
+  g_assert_null (weft_await (WEFT_FUTURE (weft_current_task ()), &local));
+  g_test_assert_expected_messages ();
+  g_assert_error (local, WEFT_ERROR, WEFT_ERROR_INVALID_STATE);
+  return (gpointer) "survived";
+}
+
+static void
+test_await_errors (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(WeftFuture) future = weft_loop_create_future (loop);
+  g_autoptr(WeftTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_expect_message ("Weft", G_LOG_LEVEL_CRITICAL, "*weft_await() called outside a task*");
+  g_assert_null (weft_await (future, &error));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE);
+
+  task = weft_loop_create_task (loop, await_self, NULL, NULL);
+  g_assert_cmpstr (test_run (loop, WEFT_FUTURE (task)), ==, "survived");
+  weft_future_cancel (future, NULL);
+  test_loop_finish (loop);
+}
+
+static gpointer
+failing (gpointer data, GError **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "denied");
+  return NULL;
+}
+
+static gpointer
+waits_forever (gpointer data, GError **error)
+{
+  g_autoptr(WeftFuture) never = weft_loop_create_future (weft_get_running_loop ());
+  g_autofree char *owned = g_strdup ("freed by unwinding");
+
+  weft_await (never, error);
+  g_assert_error (*error, WEFT_ERROR, WEFT_ERROR_CLOSED);
+  *(int *) data = 1;
+  return NULL;
+}
+
+/* "Task was destroyed but it is pending" and "Task error was never retrieved",
+ * with the task's name. */
+static void
+test_diagnostics (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  TestExceptions ex;
+  int unwound = 0;
+  WeftTask *pending, *never_started;
+
+  test_exceptions_init (&ex, loop);
+  weft_task_unref (weft_loop_create_task (loop, failing, NULL, NULL));
+  pending = weft_loop_create_task (loop, waits_forever, &unwound, NULL);
+  weft_loop_call_later (loop, 0.01, test_stop_loop, loop, NULL);
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+  g_assert_cmpuint (ex.messages->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (ex.messages, 0), ==, "Task error was never retrieved|g-io-error-quark:14");
+  g_assert_cmpstr (g_ptr_array_index (ex.tasks, 0), ==, "failing");
+
+  never_started = weft_loop_create_task (loop, failing, NULL, NULL);
+  weft_task_set_name (never_started, "never-started");
+  weft_loop_close (loop);
+  g_assert_cmpuint (ex.messages->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (ex.messages, 1), ==, "Task was destroyed but it is pending|:-1");
+  g_assert_cmpstr (g_ptr_array_index (ex.tasks, 1), ==, "waits_forever");
+  g_assert_cmpstr (g_ptr_array_index (ex.tasks, 2), ==, "never-started");
+  /* The pending task was unwound: its cleanup ran. */
+  g_assert_cmpint (unwound, ==, 1);
+  g_assert_true (weft_future_is_done (WEFT_FUTURE (pending)));
+  weft_task_unref (pending);
+  weft_task_unref (never_started);
+  test_exceptions_clear (&ex);
+  test_loop_finish (loop);
+}
+
+static int
+recurse (int depth)
+{
+  volatile char frame[1024];
+
+  frame[0] = (char) depth;
+  return depth == 0 ? frame[0] : recurse (depth - 1) + frame[0];
+}
+
+static gpointer
+deep (gpointer data, GError **error)
+{
+  /* 100 KiB of stack, as deep GTK/Pango call chains can use. */
+  return GINT_TO_POINTER (recurse (100) > 0);
+}
+
+static void
+test_deep_stack (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(WeftTask) task = weft_loop_create_task (loop, deep, NULL, NULL);
+
+  g_assert_true (test_run (loop, WEFT_FUTURE (task)) != NULL);
+  test_loop_finish (loop);
+}
+
+static gpointer
+count_down_shared (gpointer data, GError **error)
+{
+  int *left = data;
+
+  weft_sleep (0, error);
+  weft_sleep (0, error);
+  (*left)--;
+  return NULL;
+}
+
+/* Past the guarded-stack limit, stacks come from arenas (no mapping each). */
+static void
+test_many_tasks_arena (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  int left = 3000;
+
+  loop->stack_pool = _weft_stack_pool_new ();
+  _weft_stack_pool_set_guard_limit (loop->stack_pool, 100);
+  for (int i = 0; i < 3000; i++)
+    weft_task_unref (weft_loop_create_task (loop, count_down_shared, &left, NULL));
+  weft_loop_call_later (loop, 0.5, test_stop_loop, loop, NULL);
+  while (left > 0 && weft_loop_run_forever (loop, NULL) && left > 0)
+    ;
+  g_assert_cmpint (left, ==, 0);
+  g_assert_cmpuint (_weft_stack_pool_n_guarded (loop->stack_pool), ==, 100);
+  test_loop_finish (loop);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Weft/Task/locals-survive", test_locals_survive);
+  g_test_add_func ("/Weft/Task/sleep-zero", test_sleep_zero);
+  g_test_add_func ("/Weft/Task/await-task", test_await_task);
+  g_test_add_func ("/Weft/Task/loop-keeps-task", test_loop_keeps_task);
+  g_test_add_func ("/Weft/Task/await-errors", test_await_errors);
+  g_test_add_func ("/Weft/Task/diagnostics", test_diagnostics);
+  g_test_add_func ("/Weft/Task/deep-stack", test_deep_stack);
+  g_test_add_func ("/Weft/Task/many-tasks-arena", test_many_tasks_arena);
+
+  return g_test_run ();
+}
