@@ -1,2 +1,97 @@
+/* test-taskgroup.c: WeftTaskGroup
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #include "weft-test-common.h"
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+
+typedef struct
+{
+  double delay;
+  gboolean fail;
+  gboolean finished;
+  gboolean cancelled;
+} Job;
+
+static gpointer
+job (gpointer data, GError **error)
+{
+  Job *j = data;
+
+  if (!weft_sleep (j->delay, error))
+    {
+      j->cancelled = TRUE;
+      return NULL;
+    }
+  j->finished = TRUE;
+  if (j->fail)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "job after %g failed", j->delay);
+  return NULL;
+}
+
+static gpointer
+run_group (gpointer data, GError **error)
+{
+  Job *jobs = data;
+  g_autoptr(WeftTaskGroup) group = weft_task_group_new ();
+
+  for (int i = 0; i < 3; i++)
+    weft_task_group_create_task (group, job, &jobs[i], NULL);
+  if (!weft_task_group_wait (group, error))
+    return NULL;
+  return (gpointer) "all done";
+}
+
+static void
+test_waits_for_all (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  Job jobs[3] = { { 0.003 }, { 0.001 }, { 0.002 } };
+  g_autoptr(WeftTask) task = weft_loop_create_task (loop, run_group, jobs, NULL);
+
+  g_assert_cmpstr (test_run (loop, WEFT_FUTURE (task)), ==, "all done");
+  for (int i = 0; i < 3; i++)
+    g_assert_true (jobs[i].finished);
+  test_loop_finish (loop);
+}
+
+static void
+test_first_failure_cancels_rest (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  Job jobs[3] = { { 10 }, { 0.001, TRUE }, { 10 } };
+  g_autoptr(WeftTask) task = weft_loop_create_task (loop, run_group, jobs, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (weft_loop_run_until_complete (loop, WEFT_FUTURE (task), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_true (jobs[0].cancelled);
+  g_assert_true (jobs[2].cancelled);
+  g_assert_false (weft_future_is_cancelled (WEFT_FUTURE (task)));
+  test_loop_finish (loop);
+}
+
+static void
+test_errors_collected (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  Job jobs[3] = { { 0.001, TRUE }, { 0.001, TRUE }, { 0.001 } };
+  g_autoptr(WeftTask) task = weft_loop_create_task (loop, run_group, jobs, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (weft_loop_run_until_complete (loop, WEFT_FUTURE (task), &error));
+  g_assert_error (error, WEFT_ERROR, WEFT_ERROR_FAILED);
+  g_assert_true (g_str_has_prefix (error->message, "2 tasks failed:"));
+  test_loop_finish (loop);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Weft/TaskGroup/waits-for-all", test_waits_for_all);
+  g_test_add_func ("/Weft/TaskGroup/first-failure-cancels-rest", test_first_failure_cancels_rest);
+  g_test_add_func ("/Weft/TaskGroup/errors-collected", test_errors_collected);
+
+  return g_test_run ();
+}
