@@ -1,1 +1,361 @@
-int main (void) { return 0; }
+/* weft-bench.c: Weft's column of ../shared/bench/anchors (same workloads,
+ * same output lines). Runs Weft attached to g_main_loop_run() on the default
+ * context, so its rows compare directly with the GLib columns.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <weft.h>
+
+static WeftLoop  *loop;
+static GMainLoop *mainloop;
+static long       n_target, n_count;
+
+static gint64
+wall_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static gint64
+cpu_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static long
+peak_rss_kb (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+static long
+nvcsw (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_nvcsw;
+}
+
+static long
+cur_rss_kb (void)
+{
+  long pages = 0, resident = 0;
+  FILE *f = fopen ("/proc/self/statm", "r");
+
+  if (f != NULL)
+    {
+      if (fscanf (f, "%ld %ld", &pages, &resident) != 2)
+        resident = 0;
+      fclose (f);
+    }
+  return resident * (sysconf (_SC_PAGESIZE) / 1024);
+}
+
+static void
+quit (void)
+{
+  g_main_loop_quit (mainloop);
+}
+
+/* ------------------------------------------------------------- 1, 2 */
+
+static void
+soon_cb (gpointer data)
+{
+  if (++n_count == n_target)
+    quit ();
+}
+
+static void
+chain_cb (gpointer data)
+{
+  if (++n_count == n_target)
+    quit ();
+  else
+    weft_loop_call_soon (loop, chain_cb, NULL, NULL);
+}
+
+static void
+bench_soon (const char *name, long n, gboolean chain)
+{
+  long rss_base = cur_rss_kb ();
+  gint64 t0 = wall_ns (), c0 = cpu_ns (), t1, t2;
+
+  n_target = n;
+  if (chain)
+    weft_loop_call_soon (loop, chain_cb, NULL, NULL);
+  else
+    for (long i = 0; i < n; i++)
+      weft_loop_call_soon (loop, soon_cb, NULL, NULL);
+  t1 = wall_ns ();
+  g_main_loop_run (mainloop);
+  t2 = wall_ns ();
+  printf ("%s weft %ld %.1f sched_ns=%.1f run_ns=%.1f cpu_ns=%.1f rss_base_kb=%ld rss_peak_kb=%ld\n",
+          name, n, (double) (t2 - t0) / n, (double) (t1 - t0) / n, (double) (t2 - t1) / n,
+          (double) (cpu_ns () - c0) / n, rss_base, peak_rss_kb ());
+}
+
+/* ---------------------------------------------------------------- 3 */
+
+static guint64
+splitmix64 (guint64 *s)
+{
+  guint64 z = (*s += 0x9E3779B97F4A7C15ULL);
+
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+static void
+timer_cb (gpointer data)
+{
+  if (++n_count == n_target)
+    quit ();
+}
+
+static void
+bench_timers (long k)
+{
+  WeftHandle **handles = g_new (WeftHandle *, k);
+  guint64 seed = 12345;
+  long cs0 = nvcsw ();
+  gint64 t0 = wall_ns (), c0 = cpu_ns (), t1;
+
+  n_target = k / 2;
+  for (long i = 0; i < k; i++)
+    handles[i] = weft_loop_call_later (loop, (double) (splitmix64 (&seed) % 201) / 1000.0, timer_cb, NULL, NULL);
+  for (long i = 1; i < k; i += 2)
+    weft_handle_cancel (handles[i]);
+  t1 = wall_ns ();
+  g_main_loop_run (mainloop);
+  printf ("timers weft %ld %.1f wall_ms=%.1f cpu_ms=%.1f sched_ns=%.1f nvcsw=%ld rss_peak_kb=%ld\n",
+          k, (double) (cpu_ns () - c0) / k, (wall_ns () - t0) / 1e6, (cpu_ns () - c0) / 1e6,
+          (double) (t1 - t0) / k, nvcsw () - cs0, peak_rss_kb ());
+  g_free (handles);
+}
+
+/* ---------------------------------------------------------------- 4 */
+
+static WeftFuture *box[2];
+
+static gpointer
+pinger (gpointer data, GError **error)
+{
+  int me = GPOINTER_TO_INT (data), other = 1 - me;
+
+  for (long i = 0; i < n_target; i++)
+    {
+      if (weft_await (box[me], error) == NULL && *error != NULL)
+        return NULL;
+      weft_future_unref (box[me]);
+      box[me] = weft_loop_create_future (loop);
+      weft_future_set_result (box[other], NULL, NULL);
+    }
+  return NULL;
+}
+
+static void
+quit_on_done (WeftFuture *future, gpointer data)
+{
+  quit ();
+}
+
+static void
+bench_pingpong (long n)
+{
+  g_autoptr(WeftTask) a = NULL, b = NULL;
+  g_autoptr(WeftFuture) both = NULL;
+  gint64 t0, t1;
+
+  n_target = n;
+  box[0] = weft_loop_create_future (loop);
+  box[1] = weft_loop_create_future (loop);
+  weft_future_set_result (box[0], NULL, NULL);
+  t0 = wall_ns ();
+  a = weft_loop_create_task (loop, pinger, GINT_TO_POINTER (0), NULL);
+  b = weft_loop_create_task (loop, pinger, GINT_TO_POINTER (1), NULL);
+  both = weft_gather (WEFT_FUTURE (a), WEFT_FUTURE (b), NULL);
+  weft_future_add_done_callback (both, quit_on_done, NULL, NULL);
+  g_main_loop_run (mainloop);
+  t1 = wall_ns ();
+  printf ("switch weft %ld %.1f round_trip_ns=%.1f\n", n, (double) (t1 - t0) / (2.0 * n), (double) (t1 - t0) / n);
+  weft_future_unref (box[0]);
+  weft_future_unref (box[1]);
+}
+
+/* ---------------------------------------------------------------- 5 */
+
+static long        tasks_left;
+static WeftFuture *all_done;
+
+static gpointer
+worker (gpointer data, GError **error)
+{
+  weft_sleep (0, error);
+  weft_sleep (0, error);
+  if (--tasks_left == 0)
+    weft_future_set_result (all_done, NULL, NULL);
+  return NULL;
+}
+
+static gpointer
+main_task (gpointer data, GError **error)
+{
+  for (long i = 0; i < n_target; i++)
+    weft_task_unref (weft_loop_create_task (loop, worker, NULL, NULL));
+  weft_await (all_done, error);
+  return NULL;
+}
+
+static void
+bench_manytasks (long n)
+{
+  long rss_base;
+  gint64 t0, c0;
+  g_autoptr(WeftTask) task = NULL;
+
+  n_target = tasks_left = n;
+  all_done = weft_loop_create_future (loop);
+  rss_base = cur_rss_kb ();
+  t0 = wall_ns ();
+  c0 = cpu_ns ();
+  task = weft_loop_create_task (loop, main_task, NULL, NULL);
+  weft_future_add_done_callback (WEFT_FUTURE (task), quit_on_done, NULL, NULL);
+  g_main_loop_run (mainloop);
+  printf ("manytasks weft %ld %.1f wall_ms=%.1f cpu_ms=%.1f rss_base_kb=%ld rss_peak_kb=%ld bytes_per_task=%.0f\n",
+          n, (double) (wall_ns () - t0) / n, (wall_ns () - t0) / 1e6, (cpu_ns () - c0) / 1e6,
+          rss_base, peak_rss_kb (), (double) (peak_rss_kb () - rss_base) * 1024.0 / n);
+  weft_future_unref (all_done);
+}
+
+/* ---------------------------------------------------------------- 6 */
+
+static void
+idle_done (gpointer data)
+{
+  quit ();
+}
+
+static void
+bench_idle (long seconds)
+{
+  static const char begin[] = "ANCHOR_MARK_BEGIN\n", end[] = "ANCHOR_MARK_END\n";
+  long cs0;
+  gint64 t0;
+
+  if (write (2, begin, sizeof begin - 1) < 0)
+    return;
+  cs0 = nvcsw ();
+  t0 = wall_ns ();
+  weft_loop_call_later (loop, (double) seconds, idle_done, NULL, NULL);
+  g_main_loop_run (mainloop);
+  if (write (2, end, sizeof end - 1) < 0)
+    return;
+  printf ("idle weft 1 %lld nvcsw=%ld\n", (long long) (wall_ns () - t0), nvcsw () - cs0);
+}
+
+/* ---------------------------------------------------------------- 7 */
+
+static gint64 *deadlines, *lateness_us;
+
+static void
+late_cb (gpointer data)
+{
+  long i = GPOINTER_TO_INT (data);
+
+  lateness_us[i] = (wall_ns () - deadlines[i]) / 1000;
+  if (++n_count == n_target)
+    quit ();
+}
+
+static int
+cmp_i64 (const void *a, const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+bench_lateness (long n)
+{
+  gint64 p50, p99;
+
+  n_target = n;
+  deadlines = g_new (gint64, n);
+  lateness_us = g_new (gint64, n);
+  for (long i = 0; i < n; i++)
+    {
+      deadlines[i] = wall_ns () + (i + 1) * 1000000;
+      weft_loop_call_later (loop, (i + 1) / 1000.0, late_cb, GINT_TO_POINTER ((int) i), NULL);
+    }
+  g_main_loop_run (mainloop);
+  qsort (lateness_us, n, sizeof (gint64), cmp_i64);
+  p50 = lateness_us[(long) (0.50 * (n - 1))];
+  p99 = lateness_us[(long) (0.99 * (n - 1))];
+  printf ("lateness weft %ld %lld p50_us=%lld p99_us=%lld min_us=%lld max_us=%lld\n", n,
+          (long long) (p50 * 1000), (long long) p50, (long long) p99,
+          (long long) lateness_us[0], (long long) lateness_us[n - 1]);
+  g_free (deadlines);
+  g_free (lateness_us);
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *what;
+  long n;
+
+  if (argc != 3)
+    {
+      fprintf (stderr, "usage: weft_bench {soon|chain|timers|pingpong|manytasks|idle|lateness} N\n");
+      return 2;
+    }
+  what = argv[1];
+  n = atol (argv[2]);
+  loop = weft_loop_new ();
+  mainloop = g_main_loop_new (NULL, FALSE);
+
+  if (strcmp (what, "soon") == 0)
+    bench_soon ("soon", n, FALSE);
+  else if (strcmp (what, "chain") == 0)
+    bench_soon ("chain", n, TRUE);
+  else if (strcmp (what, "timers") == 0)
+    bench_timers (n);
+  else if (strcmp (what, "pingpong") == 0)
+    bench_pingpong (n);
+  else if (strcmp (what, "manytasks") == 0)
+    bench_manytasks (n);
+  else if (strcmp (what, "idle") == 0)
+    bench_idle (n);
+  else if (strcmp (what, "lateness") == 0)
+    bench_lateness (n);
+  else
+    {
+      fprintf (stderr, "weft_bench: unknown benchmark %s\n", what);
+      return 2;
+    }
+  fflush (stdout);
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+  g_main_loop_unref (mainloop);
+  return 0;
+}

@@ -87,7 +87,7 @@ weft_source_prepare (GSource *source,
 #ifdef HAVE_TIMERFD
   if (self->timerfd >= 0)
     {
-      arm_timerfd (self, deadline);
+      arm_timerfd (self, _weft_loop_wake_deadline (loop));
       return FALSE;
     }
 #endif

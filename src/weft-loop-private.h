@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 #define WEFT_NS_PER_SEC G_GINT64_CONSTANT (1000000000)
 #define WEFT_TIME_NEVER G_MAXINT64
+#define WEFT_TIMER_SLACK_NS (500 * G_GINT64_CONSTANT (1000))
 
 typedef gint64 (*WeftClockFunc) (gpointer user_data);
 
@@ -85,6 +86,7 @@ _weft_loop_now (WeftLoop *loop)
 /* The bridge's view of the loop. */
 gboolean   _weft_loop_has_work        (WeftLoop      *loop);
 gint64     _weft_loop_next_deadline   (WeftLoop      *loop);
+gint64     _weft_loop_wake_deadline   (WeftLoop      *loop);
 void       _weft_loop_dispatch        (WeftLoop      *loop);
 
 /* One scheduling primitive for everything inside libweft. */

@@ -709,6 +709,41 @@ _weft_loop_next_deadline (WeftLoop *loop)
   return WEFT_TIME_NEVER;
 }
 
+/* The deadline to sleep until: the latest deadline among the timers due
+ * within WEFT_TIMER_SLACK_NS of the earliest one, so that timers scheduled a
+ * few microseconds apart share one wake-up (GLib and libuv get the same effect
+ * from their millisecond clocks). No timer fires early; the earliest one of a
+ * group fires at most the slack late. The heap is walked only where it holds
+ * deadlines inside the window. */
+gint64
+_weft_loop_wake_deadline (WeftLoop *loop)
+{
+  gint64 earliest = _weft_loop_next_deadline (loop);
+  const WeftTimerHeap *heap = &loop->timers;
+  gint64 limit, latest;
+  guint stack[64], depth = 0;
+
+  if (earliest == WEFT_TIME_NEVER || earliest > WEFT_TIME_NEVER - WEFT_TIMER_SLACK_NS)
+    return earliest;
+  limit = earliest + WEFT_TIMER_SLACK_NS;
+  latest = earliest;
+  stack[depth++] = 0;
+  while (depth > 0)
+    {
+      guint i = stack[--depth];
+
+      if (i >= heap->length || heap->entries[i].when > limit)
+        continue;
+      latest = MAX (latest, heap->entries[i].when);
+      if (depth + 2 <= G_N_ELEMENTS (stack))
+        {
+          stack[depth++] = 2 * i + 1;
+          stack[depth++] = 2 * i + 2;
+        }
+    }
+  return latest;
+}
+
 /* ---------------------------------------------------------------- iterations */
 
 static void
