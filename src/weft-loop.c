@@ -657,6 +657,16 @@ drain_threadsafe (WeftLoop *loop)
 
 /* ------------------------------------------------------------------ timers */
 
+/* A cancelled timer that just left the heap. */
+static void
+drop_cancelled_timer (WeftLoop *loop,
+                      guint32   index)
+{
+  loop->n_cancelled_timers--;
+  _weft_slot_table_get (&loop->slots, index)->flags &= ~WEFT_SLOT_QUEUED;
+  release_slot (loop, index);
+}
+
 /* Drops cancelled timers from the heap in one O(n) pass once they are the
  * majority, so a loop that cancels most of its timers does not carry them. */
 static void
@@ -702,9 +712,7 @@ _weft_loop_next_deadline (WeftLoop *loop)
       if (!(slot->flags & WEFT_SLOT_CANCELLED))
         return top->when;
       _weft_timer_heap_pop (&loop->timers);
-      loop->n_cancelled_timers--;
-      slot->flags &= ~WEFT_SLOT_QUEUED;
-      release_slot (loop, index);
+      drop_cancelled_timer (loop, index);
     }
   return WEFT_TIME_NEVER;
 }
@@ -767,9 +775,7 @@ begin_iteration (WeftLoop *loop)
           _weft_timer_heap_pop (&loop->timers);
           if (slot->flags & WEFT_SLOT_CANCELLED)
             {
-              loop->n_cancelled_timers--;
-              slot->flags &= ~WEFT_SLOT_QUEUED;
-              release_slot (loop, index);
+              drop_cancelled_timer (loop, index);
               continue;
             }
           _weft_ready_queue_push (&loop->ready, index);
