@@ -201,6 +201,15 @@ weft_loop_new_for_context (GMainContext *context)
 
   loop->source = _weft_source_new (loop);
   g_source_attach (loop->source, loop->context);
+  /* Attaching signals the context's wake-up fd. If nobody runs the context
+   * now, take that signal back (g_main_context_pending() polls with a zero
+   * timeout and dispatches nothing), so an idle loop's first sleep is not cut
+   * short. */
+  if (g_main_context_acquire (loop->context))
+    {
+      g_main_context_pending (loop->context);
+      g_main_context_release (loop->context);
+    }
 
   return loop;
 }
