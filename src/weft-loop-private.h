@@ -30,7 +30,7 @@ typedef struct
 
 struct _WeftLoop
 {
-  gatomicrefcount       ref_count;
+  gint                  ref_count;       /* atomic */
   guint                 id;              /* registry id, part of every handle token */
   GMainContext         *context;
   GSource              *source;          /* the one GSource, see bridge/weft-source.c */

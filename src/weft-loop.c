@@ -177,7 +177,7 @@ weft_loop_new_for_context (GMainContext *context)
 {
   WeftLoop *loop = g_new0 (WeftLoop, 1);
 
-  g_atomic_ref_count_init (&loop->ref_count);
+  loop->ref_count = 1;
   loop->id = registry_add (loop);
   if (loop->id == 0)
     {
@@ -225,7 +225,7 @@ weft_loop_ref (WeftLoop *loop)
 {
   g_return_val_if_fail (loop != NULL, NULL);
 
-  g_atomic_ref_count_inc (&loop->ref_count);
+  g_atomic_int_inc (&loop->ref_count);
   return loop;
 }
 
@@ -322,7 +322,7 @@ weft_loop_unref (WeftLoop *loop)
 {
   g_return_if_fail (loop != NULL);
 
-  if (!g_atomic_ref_count_dec (&loop->ref_count))
+  if (!g_atomic_int_dec_and_test (&loop->ref_count))
     return;
 
   weft_loop_close (loop);

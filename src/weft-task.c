@@ -24,7 +24,9 @@
 
 #define MAX_UNWIND_ROUNDS 16
 
-static _Thread_local WeftTask *current_task;
+/* initial-exec: a plain %fs-relative load instead of a __tls_get_addr() call
+ * on every step and await. */
+static _Thread_local WeftTask *current_task __attribute__ ((tls_model ("initial-exec")));
 
 static void task_step (gpointer data);
 
