@@ -3,7 +3,8 @@
 #
 #   ./weft.sh demo [NAME]   install packages, build, run the tutorial demos (all, or NAME)
 #   ./weft.sh test          install packages, build with -Dwerror=true, run the test
-#                           suite, then again under AddressSanitizer + UBSan
+#                           suite, again under valgrind memcheck, and again under
+#                           AddressSanitizer + UBSan (its summary is the last line)
 #   ./weft.sh bench         build optimised and run bench/weft_bench beside the anchors
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -49,6 +50,10 @@ case $cmd in
     setup build -Dwerror=true
     status=0
     meson test -C build --print-errorlogs --num-processes 2 || status=1
+    # valgrind memcheck: no definite or indirect leak, no error.
+    meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 10 \
+      --wrap="valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=/usr/share/glib-2.0/valgrind/glib.supp" \
+      || status=1
     setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       meson test -C build-asan --print-errorlogs --num-processes 2 || status=1

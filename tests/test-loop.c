@@ -60,13 +60,6 @@ soon (Log *log, int value)
 }
 
 static void
-run_until_idle (WeftLoop *loop)
-{
-  weft_loop_call_later (loop, 0.001, test_stop_loop, loop, NULL);
-  g_assert_true (weft_loop_run_forever (loop, NULL));
-}
-
-static void
 test_call_soon_fifo (void)
 {
   Log log;
@@ -102,7 +95,7 @@ test_next_iteration (void)
   log_init (&log);
   weft_loop_call_soon (log.loop, schedule_next, entry_new (&log, 1), g_free);
   soon (&log, 2);
-  run_until_idle (log.loop);
+  test_run_until_idle (log.loop);
 
   g_assert_cmpuint (log.order->len, ==, 3);
   g_assert_cmpint (g_array_index (log.order, int, 0), ==, 1);
@@ -174,7 +167,7 @@ test_cancelled_never_runs (void)
   g_assert_true (weft_handle_is_cancelled (b));
   g_assert_false (weft_handle_cancel (b));
   g_assert_true (weft_handle_cancel (t));
-  run_until_idle (log.loop);
+  test_run_until_idle (log.loop);
 
   g_assert_cmpuint (log.order->len, ==, 1);
   g_assert_cmpint (g_array_index (log.order, int, 0), ==, 1);
@@ -193,23 +186,23 @@ test_stale_handle (void)
 
   log_init (&log);
   old = soon (&log, 1);
-  run_until_idle (log.loop);
+  test_run_until_idle (log.loop);
   fresh = soon (&log, 2);
   g_assert_true (old != fresh);
   g_assert_false (weft_handle_cancel (old));
-  run_until_idle (log.loop);
+  test_run_until_idle (log.loop);
   g_assert_cmpuint (log.order->len, ==, 2);
   g_assert_cmpint (g_array_index (log.order, int, 1), ==, 2);
 
   /* A pinned handle remembers what happened to it. */
   fresh = weft_handle_ref (weft_loop_call_later (log.loop, 10, record, entry_new (&log, 3), g_free));
   g_assert_true (weft_handle_cancel (fresh));
-  run_until_idle (log.loop);
+  test_run_until_idle (log.loop);
   g_assert_true (weft_handle_is_cancelled (fresh));
   weft_handle_unref (fresh);
   /* Unpinning a plain handle does nothing. */
   weft_handle_unref (soon (&log, 4));
-  run_until_idle (log.loop);
+  test_run_until_idle (log.loop);
   g_assert_cmpuint (log.order->len, ==, 3);
   log_clear (&log);
 }
@@ -289,7 +282,7 @@ test_exception_handler_receives (void)
   weft_loop_set_exception_handler (log.loop, check_context, seen, NULL);
   weft_loop_call_soon (log.loop, report_error, log.loop, NULL);
   soon (&log, 1);
-  run_until_idle (log.loop);
+  test_run_until_idle (log.loop);
   g_assert_cmpuint (seen->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "callback failed: boom in report_error");
   g_assert_cmpuint (log.order->len, ==, 1);
@@ -301,7 +294,7 @@ test_exception_handler_receives (void)
   weft_loop_call_soon (log.loop, report_error, log.loop, NULL);
   soon (&log, 2);
   g_test_expect_message ("Weft", G_LOG_LEVEL_WARNING, "callback failed: boom*callback report_error*scheduled at *test-loop.c:*");
-  run_until_idle (log.loop);
+  test_run_until_idle (log.loop);
   g_test_assert_expected_messages ();
   g_assert_cmpuint (log.order->len, ==, 2);
   log_clear (&log);
@@ -324,13 +317,13 @@ test_debug_slow_callback (void)
   weft_loop_set_slow_callback_duration (loop, 0.01);
   weft_loop_call_soon (loop, slow_callback, NULL, NULL);
   g_test_expect_message ("Weft", G_LOG_LEVEL_WARNING, "Executing callback slow_callback (scheduled at *test-loop.c:*) took 0.0*");
-  run_until_idle (loop);
+  test_run_until_idle (loop);
   g_test_assert_expected_messages ();
 
   /* Not in debug mode: no timing, no warning. */
   weft_loop_set_debug (loop, FALSE);
   weft_loop_call_soon (loop, slow_callback, NULL, NULL);
-  run_until_idle (loop);
+  test_run_until_idle (loop);
   test_loop_finish (loop);
 }
 
@@ -450,7 +443,7 @@ test_bad_input (void)
   g_assert_cmpfloat (weft_handle_when (weft_loop_call_later (loop, 1e300, never, NULL, NULL)), >, 1e9);
   g_assert_true (isnan (weft_handle_when (NULL)));
   g_assert_false (weft_handle_cancel (NULL));
-  run_until_idle (loop);
+  test_run_until_idle (loop);
   test_loop_finish (loop);
 }
 

@@ -124,8 +124,7 @@ test_loop_keeps_task (void)
   WeftLoop *loop = test_loop_new ();
 
   weft_task_unref (weft_loop_create_task (loop, fire_and_forget, NULL, NULL));
-  weft_loop_call_later (loop, 0.02, test_stop_loop, loop, NULL);
-  g_assert_true (weft_loop_run_forever (loop, NULL));
+  test_run_until_idle (loop);
   g_assert_cmpint (fire_and_forget_done, ==, 1);
   test_loop_finish (loop);
 }
@@ -193,8 +192,7 @@ test_diagnostics (void)
   test_exceptions_init (&ex, loop);
   weft_task_unref (weft_loop_create_task (loop, failing, NULL, NULL));
   pending = weft_loop_create_task (loop, waits_forever, &unwound, NULL);
-  weft_loop_call_later (loop, 0.01, test_stop_loop, loop, NULL);
-  g_assert_true (weft_loop_run_forever (loop, NULL));
+  test_run_until_idle (loop);
   g_assert_cmpuint (ex.messages->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (ex.messages, 0), ==, "Task error was never retrieved|g-io-error-quark:14");
   g_assert_cmpstr (g_ptr_array_index (ex.tasks, 0), ==, "failing");
@@ -263,9 +261,7 @@ test_many_tasks_arena (void)
   _weft_stack_pool_set_guard_limit (loop->stack_pool, 100);
   for (int i = 0; i < 3000; i++)
     weft_task_unref (weft_loop_create_task (loop, count_down_shared, &left, NULL));
-  weft_loop_call_later (loop, 0.5, test_stop_loop, loop, NULL);
-  while (left > 0 && weft_loop_run_forever (loop, NULL) && left > 0)
-    ;
+  test_run_until_idle (loop);
   g_assert_cmpint (left, ==, 0);
   g_assert_cmpuint (_weft_stack_pool_n_guarded (loop->stack_pool), ==, 100);
   test_loop_finish (loop);

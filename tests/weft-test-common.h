@@ -82,6 +82,28 @@ test_stop_loop (gpointer loop)
   weft_loop_stop (loop);
 }
 
+/* Stops the loop once nothing is ready and no timer is due within a second,
+ * however slowly the machine runs (valgrind). */
+static inline void
+stop_when_idle (gpointer data)
+{
+  WeftLoop *loop = data;
+
+  if (loop->ready.length > 0)
+    weft_loop_call_soon (loop, stop_when_idle, loop, NULL);
+  else if (_weft_loop_next_deadline (loop) < _weft_loop_now (loop) + 1000000000)
+    weft_loop_call_later (loop, 0.001, stop_when_idle, loop, NULL);
+  else
+    weft_loop_stop (loop);
+}
+
+static inline void
+test_run_until_idle (WeftLoop *loop)
+{
+  weft_loop_call_soon (loop, stop_when_idle, loop, NULL);
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+}
+
 /* Runs @loop until @future is done and asserts it succeeded. */
 static inline gpointer
 test_run (WeftLoop   *loop,
