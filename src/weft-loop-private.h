@@ -70,6 +70,9 @@ struct _WeftLoop
   guint                 closed : 1;
   guint                 debug : 1;
   guint                 paused : 1;      /* held back by the inspector */
+  guint                 recording : 1;   /* keep iteration records */
+  GArray               *records;         /* WeftIterationRecord ring, see weft-inspect.c */
+  guint                 records_head;
 };
 
 static inline gint64
@@ -110,6 +113,15 @@ void       _weft_loop_set_clock       (WeftLoop      *loop,
                                        gpointer       clock_data);
 const char *_weft_loop_current_name   (WeftLoop      *loop);
 const char *_weft_loop_current_where  (WeftLoop      *loop);
+
+/* src/weft-inspect.c: recording hooks, called only while recording. */
+void       _weft_inspect_iteration_begin (WeftLoop   *loop,
+                                          gint64      now,
+                                          guint       n_timers,
+                                          gint64      max_lateness);
+void       _weft_inspect_callback_ran    (WeftLoop   *loop,
+                                          gint64      elapsed);
+void       _weft_inspect_clear           (WeftLoop   *loop);
 
 /* bridge/weft-source.c */
 GSource   *_weft_source_new           (WeftLoop      *loop);

@@ -330,6 +330,7 @@ weft_loop_unref (WeftLoop *loop)
     g_private_set (&default_loop_key, NULL);
 
   _weft_task_pool_clear (loop);
+  _weft_inspect_clear (loop);
   registry_remove (loop);
   _weft_slot_table_clear (&loop->slots);
   _weft_ready_queue_clear (&loop->ready);
@@ -766,12 +767,13 @@ _weft_loop_wake_deadline (WeftLoop *loop)
 static void
 begin_iteration (WeftLoop *loop)
 {
-  gint64 now;
+  gint64 now = 0, max_lateness = 0;
+  guint n_timers = 0;
 
   if (g_atomic_int_get (&loop->ts_pending))
     drain_threadsafe (loop);
 
-  if (_weft_loop_next_deadline (loop) != WEFT_TIME_NEVER)
+  if (_weft_loop_next_deadline (loop) != WEFT_TIME_NEVER || G_UNLIKELY (loop->recording))
     {
       const WeftTimerEntry *top;
 
@@ -787,12 +789,16 @@ begin_iteration (WeftLoop *loop)
               drop_cancelled_timer (loop, index);
               continue;
             }
+          n_timers++;
+          max_lateness = MAX (max_lateness, now - slot->when);
           _weft_ready_queue_push (&loop->ready, index);
         }
     }
 
   loop->ntodo = loop->ready.length;
   loop->iteration++;
+  if (G_UNLIKELY (loop->recording))
+    _weft_inspect_iteration_begin (loop, now, n_timers, max_lateness);
 }
 
 static void
@@ -817,7 +823,7 @@ run_ready_head (WeftLoop *loop)
   guint32 previous = loop->current;
   GDestroyNotify destroy;
   gpointer data;
-  gboolean timed = loop->debug;
+  gboolean timed = loop->debug || loop->recording;
   gint64 start = 0;
 
   if (slot->flags & WEFT_SLOT_CANCELLED)
@@ -838,7 +844,9 @@ run_ready_head (WeftLoop *loop)
     {
       gint64 elapsed = _weft_loop_now (loop) - start;
 
-      if (elapsed >= loop->slow_callback_ns)
+      if (loop->recording)
+        _weft_inspect_callback_ran (loop, elapsed);
+      if (loop->debug && elapsed >= loop->slow_callback_ns)
         report_slow_callback (loop, slot, elapsed);
     }
 

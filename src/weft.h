@@ -12,5 +12,6 @@
 #include "weft-loop.h"
 #include "weft-future.h"
 #include "weft-task.h"
+#include "weft-inspect.h"
 #include "weft-gio.h"
 #undef WEFT_INSIDE

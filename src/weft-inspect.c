@@ -1,0 +1,377 @@
+/* weft-inspect.c: looking inside a running loop, pausing and stepping it
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Listing the ready queue, the timers and the tasks reads the loop's own
+ * structures, so it costs nothing until asked. Iteration records cost a branch
+ * per iteration and per callback until recording is turned on; then two clock
+ * reads per callback and one per iteration. They are kept in a ring of
+ * RECORDS_KEPT, so memory stays bounded.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "weft-inspect.h"
+#include "weft-task-private.h"
+
+#define RECORDS_KEPT 512
+
+/**
+ * weft_loop_list_ready:
+ * @loop: a #WeftLoop
+ *
+ * The callbacks in the ready queue, in the order they will run (cancelled ones
+ * left out). The first ones belong to the current iteration if it is paused
+ * half-way (see weft_loop_step_callback()).
+ *
+ * Returns: (transfer full) (element-type WeftCallInfo): the calls
+ */
+GArray *
+weft_loop_list_ready (WeftLoop *loop)
+{
+  GArray *calls;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  calls = g_array_new (FALSE, FALSE, sizeof (WeftCallInfo));
+  for (guint32 i = 0; i < loop->ready.length; i++)
+    {
+      guint32 index = _weft_ready_queue_peek (&loop->ready, i);
+      WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
+      WeftCallInfo info = { slot->name, slot->where, 0, _weft_loop_handle_for (loop, index) };
+
+      if (slot->flags & WEFT_SLOT_CANCELLED)
+        continue;
+      if (slot->flags & WEFT_SLOT_TIMER)
+        info.when = (double) slot->when / 1e9;
+      g_array_append_val (calls, info);
+    }
+  return calls;
+}
+
+static int
+compare_entries (const void *a,
+                 const void *b)
+{
+  return _weft_timer_entry_less (a, b) ? -1 : _weft_timer_entry_less (b, a) ? 1 : 0;
+}
+
+/**
+ * weft_loop_list_timers:
+ * @loop: a #WeftLoop
+ *
+ * The pending timers in the order they will fire: by deadline, and in
+ * scheduling order for equal deadlines (cancelled ones left out).
+ *
+ * Returns: (transfer full) (element-type WeftCallInfo): the timers
+ */
+GArray *
+weft_loop_list_timers (WeftLoop *loop)
+{
+  g_autofree WeftTimerEntry *entries = NULL;
+  GArray *calls;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  entries = g_memdup2 (loop->timers.entries, sizeof (WeftTimerEntry) * loop->timers.length);
+  qsort (entries, loop->timers.length, sizeof (WeftTimerEntry), compare_entries);
+  calls = g_array_sized_new (FALSE, FALSE, sizeof (WeftCallInfo), loop->timers.length);
+  for (guint i = 0; i < loop->timers.length; i++)
+    {
+      guint32 index = entries[i].slot;
+      WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
+      WeftCallInfo info = { slot->name, slot->where, (double) slot->when / 1e9, _weft_loop_handle_for (loop, index) };
+
+      if (!(slot->flags & WEFT_SLOT_CANCELLED))
+        g_array_append_val (calls, info);
+    }
+  return calls;
+}
+
+/**
+ * weft_loop_get_iteration:
+ * @loop: a #WeftLoop
+ *
+ * Returns: how many iterations the loop has started
+ */
+guint64
+weft_loop_get_iteration (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, 0);
+
+  return loop->iteration;
+}
+
+/**
+ * weft_loop_set_recording:
+ * @loop: a #WeftLoop
+ * @recording: whether to record iterations
+ *
+ * Turns iteration records on or off (the inspector's timeline).
+ */
+void
+weft_loop_set_recording (WeftLoop *loop,
+                         gboolean  recording)
+{
+  g_return_if_fail (loop != NULL);
+
+  loop->recording = !!recording;
+  if (recording && loop->records == NULL)
+    loop->records = g_array_sized_new (FALSE, TRUE, sizeof (WeftIterationRecord), RECORDS_KEPT);
+}
+
+/**
+ * weft_loop_get_iterations:
+ * @loop: a #WeftLoop
+ *
+ * Returns: (transfer full) (element-type WeftIterationRecord): the recorded
+ *   iterations, oldest first (at most the last 512)
+ */
+GArray *
+weft_loop_get_iterations (WeftLoop *loop)
+{
+  GArray *copy;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  copy = g_array_new (FALSE, FALSE, sizeof (WeftIterationRecord));
+  if (loop->records == NULL)
+    return copy;
+  for (guint i = 0; i < loop->records->len; i++)
+    {
+      guint at = (loop->records_head + i) % loop->records->len;
+
+      g_array_append_val (copy, g_array_index (loop->records, WeftIterationRecord, at));
+    }
+  return copy;
+}
+
+void
+_weft_inspect_iteration_begin (WeftLoop *loop,
+                               gint64    now,
+                               guint     n_timers,
+                               gint64    max_lateness)
+{
+  WeftIterationRecord record = {
+    .index = loop->iteration,
+    .start = (double) now / 1e9,
+    .n_timers = n_timers,
+    .max_lateness = (double) max_lateness / 1e9,
+  };
+
+  if (loop->records->len < RECORDS_KEPT)
+    g_array_append_val (loop->records, record);
+  else
+    {
+      g_array_index (loop->records, WeftIterationRecord, loop->records_head) = record;
+      loop->records_head = (loop->records_head + 1) % RECORDS_KEPT;
+    }
+}
+
+void
+_weft_inspect_callback_ran (WeftLoop *loop,
+                            gint64    elapsed)
+{
+  guint last;
+  WeftIterationRecord *record;
+
+  if (loop->records == NULL || loop->records->len == 0)
+    return;
+  last = (loop->records_head + loop->records->len - 1) % loop->records->len;
+  record = &g_array_index (loop->records, WeftIterationRecord, last);
+  record->n_callbacks++;
+  record->duration += (double) elapsed / 1e9;
+}
+
+void
+_weft_inspect_clear (WeftLoop *loop)
+{
+  g_clear_pointer (&loop->records, g_array_unref);
+}
+
+/**
+ * weft_loop_set_paused:
+ * @loop: a #WeftLoop
+ * @paused: whether to hold the loop back
+ *
+ * Pauses the loop: its #GSource stops dispatching (GTK keeps running), timers
+ * that come due wait. Use weft_loop_step_callback() and
+ * weft_loop_step_iteration() to move it on by hand.
+ */
+void
+weft_loop_set_paused (WeftLoop *loop,
+                      gboolean  paused)
+{
+  g_return_if_fail (loop != NULL);
+
+  loop->paused = !!paused;
+  if (!paused && loop->source != NULL)
+    _weft_source_wakeup (loop->source);
+}
+
+/**
+ * weft_loop_get_paused:
+ * @loop: a #WeftLoop
+ *
+ * Returns: whether the loop is paused
+ */
+gboolean
+weft_loop_get_paused (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, FALSE);
+
+  return loop->paused;
+}
+
+/**
+ * weft_loop_step_callback:
+ * @loop: a #WeftLoop, usually paused
+ *
+ * Runs exactly one callback: the head of weft_loop_list_ready(), starting a
+ * new iteration first (collecting due timers) if the last one is over.
+ *
+ * Returns: %TRUE if a callback ran, %FALSE if there was none to run
+ */
+gboolean
+weft_loop_step_callback (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, FALSE);
+  g_return_val_if_fail (!loop->closed, FALSE);
+  g_return_val_if_fail (loop->dispatch_depth == 0, FALSE);
+
+  return _weft_loop_run_one (loop);
+}
+
+/**
+ * weft_loop_step_iteration:
+ * @loop: a #WeftLoop, usually paused
+ *
+ * Runs the rest of the current iteration, or one whole new iteration.
+ *
+ * Returns: the number of callbacks that ran
+ */
+guint
+weft_loop_step_iteration (WeftLoop *loop)
+{
+  guint ran = 0;
+
+  g_return_val_if_fail (loop != NULL, 0);
+  g_return_val_if_fail (!loop->closed, 0);
+  g_return_val_if_fail (loop->dispatch_depth == 0, 0);
+
+  do
+    ran += _weft_loop_run_one (loop);
+  while (loop->ntodo > 0);
+  return ran;
+}
+
+/**
+ * weft_task_get_state:
+ * @task: a #WeftTask
+ *
+ * Returns: what the task is doing
+ */
+WeftTaskState
+weft_task_get_state (WeftTask *task)
+{
+  g_return_val_if_fail (task != NULL, WEFT_TASK_STATE_DONE);
+
+  switch ((WeftTaskPhase) task->phase)
+    {
+    case WEFT_TASK_CREATED:
+      return WEFT_TASK_STATE_PENDING;
+    case WEFT_TASK_RUNNING:
+      return WEFT_TASK_STATE_RUNNING;
+    case WEFT_TASK_SUSPENDED:
+      return WEFT_TASK_STATE_SUSPENDED;
+    case WEFT_TASK_DONE:
+    default:
+      if (task->parent.state == WEFT_FUTURE_CANCELLED)
+        return WEFT_TASK_STATE_CANCELLED;
+      if (task->parent.state == WEFT_FUTURE_ERROR)
+        return WEFT_TASK_STATE_FAILED;
+      return WEFT_TASK_STATE_DONE;
+    }
+}
+
+/**
+ * weft_task_state_to_string:
+ * @state: a #WeftTaskState
+ *
+ * Returns: the state's name ("pending", "running", ...), untranslated
+ */
+const char *
+weft_task_state_to_string (WeftTaskState state)
+{
+  static const char * const names[] = { "pending", "running", "suspended", "done", "failed", "cancelled" };
+
+  g_return_val_if_fail ((guint) state < G_N_ELEMENTS (names), NULL);
+  return names[state];
+}
+
+/**
+ * weft_task_get_awaited:
+ * @task: a #WeftTask
+ *
+ * Returns: (transfer none) (nullable): the future (or task) @task awaits, if any
+ */
+WeftFuture *
+weft_task_get_awaited (WeftTask *task)
+{
+  g_return_val_if_fail (task != NULL, NULL);
+
+  return task->waiter;
+}
+
+/**
+ * weft_task_describe_await:
+ * @task: a #WeftTask
+ *
+ * Returns: (transfer full) (nullable): what @task waits for, in words
+ *   ("task countdown", "future created at file.c:12", "sleep until 12.500 s",
+ *   "its next turn"), or %NULL if it does not wait
+ */
+char *
+weft_task_describe_await (WeftTask *task)
+{
+  g_return_val_if_fail (task != NULL, NULL);
+
+  if (task->phase != WEFT_TASK_SUSPENDED)
+    return NULL;
+  if (task->waiter != NULL && _weft_future_is_task (task->waiter))
+    return g_strdup_printf ("task %s", weft_task_get_name ((WeftTask *) task->waiter));
+  if (task->waiter != NULL)
+    return g_strdup_printf ("future created at %s", task->waiter->created_at ? task->waiter->created_at : "?");
+  if (task->sleep_handle != NULL)
+    return g_strdup_printf ("sleep until %.3f s", weft_handle_when (task->sleep_handle));
+  return g_strdup ("its next turn");
+}
+
+/**
+ * weft_task_get_created_at:
+ * @task: a #WeftTask
+ *
+ * Returns: (nullable): file:line where the task was created
+ */
+const char *
+weft_task_get_created_at (WeftTask *task)
+{
+  g_return_val_if_fail (task != NULL, NULL);
+
+  return task->created_at;
+}
+
+/**
+ * weft_task_get_runs:
+ * @task: a #WeftTask
+ *
+ * Returns: how many steps the task has run
+ */
+guint64
+weft_task_get_runs (WeftTask *task)
+{
+  g_return_val_if_fail (task != NULL, 0);
+
+  return task->runs;
+}

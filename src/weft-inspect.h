@@ -1,0 +1,113 @@
+/* weft-inspect.h: looking inside a running loop (for weft-inspector and tests)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined(WEFT_INSIDE) && !defined(WEFT_COMPILATION)
+# error "Only <weft.h> can be included directly."
+#endif
+
+#include <glib.h>
+
+#include "weft-types.h"
+#include "weft-version-macros.h"
+
+G_BEGIN_DECLS
+
+/**
+ * WeftTaskState:
+ * @WEFT_TASK_STATE_PENDING: created, has not run yet
+ * @WEFT_TASK_STATE_RUNNING: running right now
+ * @WEFT_TASK_STATE_SUSPENDED: waiting (for a future, a sleep or its next turn)
+ * @WEFT_TASK_STATE_DONE: returned a result
+ * @WEFT_TASK_STATE_FAILED: returned an error
+ * @WEFT_TASK_STATE_CANCELLED: was cancelled
+ *
+ * What a task is doing, as the inspector shows it.
+ */
+typedef enum
+{
+  WEFT_TASK_STATE_PENDING,
+  WEFT_TASK_STATE_RUNNING,
+  WEFT_TASK_STATE_SUSPENDED,
+  WEFT_TASK_STATE_DONE,
+  WEFT_TASK_STATE_FAILED,
+  WEFT_TASK_STATE_CANCELLED,
+} WeftTaskState;
+
+/**
+ * WeftCallInfo:
+ * @name: (nullable): the callback's name, as written where it was scheduled
+ * @where: (nullable): file:line of the scheduling call
+ * @when: the deadline (timers), or 0
+ * @handle: the call's handle
+ *
+ * A scheduled call, as listed by weft_loop_list_ready() and
+ * weft_loop_list_timers(). The strings are static.
+ */
+typedef struct
+{
+  const char *name;
+  const char *where;
+  double      when;
+  WeftHandle *handle;
+} WeftCallInfo;
+
+/**
+ * WeftIterationRecord:
+ * @index: the iteration's number
+ * @start: when it started, on the loop's clock (seconds)
+ * @duration: how long its callbacks ran (seconds)
+ * @n_callbacks: callbacks run
+ * @n_timers: timers that fired
+ * @max_lateness: the latest timer's lateness (seconds)
+ *
+ * One loop iteration, recorded while recording is on.
+ */
+typedef struct
+{
+  guint64 index;
+  double  start;
+  double  duration;
+  guint   n_callbacks;
+  guint   n_timers;
+  double  max_lateness;
+} WeftIterationRecord;
+
+WEFT_AVAILABLE_IN_0_1
+GArray       *weft_loop_list_ready          (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
+GArray       *weft_loop_list_timers         (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
+guint64       weft_loop_get_iteration       (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
+void          weft_loop_set_recording       (WeftLoop *loop,
+                                             gboolean  recording);
+WEFT_AVAILABLE_IN_0_1
+GArray       *weft_loop_get_iterations      (WeftLoop *loop);
+
+WEFT_AVAILABLE_IN_0_1
+void          weft_loop_set_paused          (WeftLoop *loop,
+                                             gboolean  paused);
+WEFT_AVAILABLE_IN_0_1
+gboolean      weft_loop_get_paused          (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
+gboolean      weft_loop_step_callback       (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
+guint         weft_loop_step_iteration      (WeftLoop *loop);
+
+WEFT_AVAILABLE_IN_0_1
+WeftTaskState weft_task_get_state           (WeftTask *task);
+WEFT_AVAILABLE_IN_0_1
+const char   *weft_task_state_to_string     (WeftTaskState state);
+WEFT_AVAILABLE_IN_0_1
+WeftFuture   *weft_task_get_awaited         (WeftTask *task);
+WEFT_AVAILABLE_IN_0_1
+char         *weft_task_describe_await      (WeftTask *task);
+WEFT_AVAILABLE_IN_0_1
+const char   *weft_task_get_created_at      (WeftTask *task);
+WEFT_AVAILABLE_IN_0_1
+guint64       weft_task_get_runs            (WeftTask *task);
+
+G_END_DECLS

@@ -1,0 +1,192 @@
+/* test-inspect.c: listing, pausing and stepping a loop
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include "weft-test-common.h"
+
+static void
+append (gpointer data)
+{
+  g_string_append ((GString *) data, "x");
+}
+
+static void
+append_and_schedule (gpointer data)
+{
+  g_string_append ((GString *) data, "y");
+  weft_loop_call_soon (weft_get_running_loop (), append, data, NULL);
+}
+
+static gboolean
+quit_main (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A paused loop runs nothing while its context runs; each step runs exactly
+ * one callback, the one listed first. */
+static void
+test_pause_and_step (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  g_autoptr(GMainLoop) main_loop = g_main_loop_new (weft_loop_get_context (loop), FALSE);
+  g_autoptr(GArray) ready = NULL;
+  GSource *timeout;
+
+  weft_loop_call_soon (loop, append_and_schedule, log, NULL);
+  weft_loop_call_soon (loop, append, log, NULL);
+  weft_loop_set_paused (loop, TRUE);
+  g_assert_true (weft_loop_get_paused (loop));
+
+  timeout = g_timeout_source_new (30);
+  g_source_set_callback (timeout, quit_main, main_loop, NULL);
+  g_source_attach (timeout, weft_loop_get_context (loop));
+  g_source_unref (timeout);
+  g_main_loop_run (main_loop);
+  g_assert_cmpstr (log->str, ==, "");
+
+  ready = weft_loop_list_ready (loop);
+  g_assert_cmpuint (ready->len, ==, 2);
+  g_assert_cmpstr (g_array_index (ready, WeftCallInfo, 0).name, ==, "append_and_schedule");
+  g_assert_cmpstr (g_array_index (ready, WeftCallInfo, 1).name, ==, "append");
+  g_assert_nonnull (strstr (g_array_index (ready, WeftCallInfo, 1).where, "test-inspect.c:"));
+
+  g_assert_true (weft_loop_step_callback (loop));
+  g_assert_cmpstr (log->str, ==, "y");
+  g_clear_pointer (&ready, g_array_unref);
+  ready = weft_loop_list_ready (loop);
+  /* Still in the same iteration: "append" runs next, then the new call. */
+  g_assert_cmpuint (ready->len, ==, 2);
+  g_assert_cmpstr (g_array_index (ready, WeftCallInfo, 0).name, ==, "append");
+  g_assert_true (weft_loop_step_callback (loop));
+  g_assert_cmpstr (log->str, ==, "yx");
+  g_assert_cmpuint (weft_loop_step_iteration (loop), ==, 1);
+  g_assert_cmpstr (log->str, ==, "yxx");
+  g_assert_false (weft_loop_step_callback (loop));
+
+  weft_loop_set_paused (loop, FALSE);
+  weft_loop_call_soon (loop, append, log, NULL);
+  test_run_until_idle (loop);
+  g_assert_cmpstr (log->str, ==, "yxxx");
+  test_loop_finish (loop);
+}
+
+static void
+nothing (gpointer data)
+{
+}
+
+static void
+test_list_timers (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GArray) timers = NULL;
+  double now = weft_loop_time (loop);
+  WeftHandle *cancelled;
+
+  weft_loop_call_at (loop, now + 3, nothing, NULL, NULL);
+  weft_loop_call_at (loop, now + 1, append, NULL, NULL);
+  cancelled = weft_loop_call_at (loop, now + 2, nothing, NULL, NULL);
+  weft_loop_call_at (loop, now + 1, nothing, NULL, NULL);
+  weft_handle_cancel (cancelled);
+  timers = weft_loop_list_timers (loop);
+  g_assert_cmpuint (timers->len, ==, 3);
+  g_assert_cmpstr (g_array_index (timers, WeftCallInfo, 0).name, ==, "append");
+  g_assert_cmpstr (g_array_index (timers, WeftCallInfo, 1).name, ==, "nothing");
+  g_assert_cmpfloat (g_array_index (timers, WeftCallInfo, 1).when, ==, g_array_index (timers, WeftCallInfo, 0).when);
+  g_assert_cmpfloat (g_array_index (timers, WeftCallInfo, 2).when, >, now + 2.9);
+  test_loop_finish (loop);
+}
+
+static gpointer
+child (gpointer data, GError **error)
+{
+  weft_sleep (10, error);
+  return NULL;
+}
+
+static gpointer
+parent (gpointer data, GError **error)
+{
+  WeftTask **out = data;
+
+  *out = weft_loop_create_task (weft_get_running_loop (), child, NULL, NULL);
+  g_assert_cmpint (weft_task_get_state (weft_current_task ()), ==, WEFT_TASK_STATE_RUNNING);
+  return weft_await (WEFT_FUTURE (*out), error);
+}
+
+static void
+test_task_states (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  WeftTask *kid = NULL;
+  g_autoptr(WeftTask) task = weft_loop_create_task (loop, parent, &kid, NULL);
+  g_autofree char *waits = NULL;
+  g_autofree char *kid_waits = NULL;
+
+  weft_loop_set_paused (loop, TRUE);
+  g_assert_cmpint (weft_task_get_state (task), ==, WEFT_TASK_STATE_PENDING);
+  g_assert_cmpstr (weft_task_state_to_string (WEFT_TASK_STATE_PENDING), ==, "pending");
+  g_assert_true (weft_loop_step_callback (loop));        /* parent runs, awaits child */
+  g_assert_cmpint (weft_task_get_state (task), ==, WEFT_TASK_STATE_SUSPENDED);
+  g_assert_cmpint (weft_task_get_state (kid), ==, WEFT_TASK_STATE_PENDING);
+  g_assert_true (weft_task_get_awaited (task) == WEFT_FUTURE (kid));
+  waits = weft_task_describe_await (task);
+  g_assert_cmpstr (waits, ==, "task child");
+  g_assert_true (weft_loop_step_callback (loop));        /* child runs, sleeps */
+  kid_waits = weft_task_describe_await (kid);
+  g_assert_true (g_str_has_prefix (kid_waits, "sleep until "));
+  g_assert_cmpuint (weft_task_get_runs (kid), ==, 1);
+  g_assert_true (strstr (weft_task_get_created_at (kid), "test-inspect.c:") != NULL);
+
+  weft_task_cancel (kid, NULL);
+  weft_loop_set_paused (loop, FALSE);
+  g_assert_false (weft_loop_run_until_complete (loop, WEFT_FUTURE (task), NULL));
+  g_assert_cmpint (weft_task_get_state (kid), ==, WEFT_TASK_STATE_CANCELLED);
+  g_assert_cmpint (weft_task_get_state (task), ==, WEFT_TASK_STATE_CANCELLED);
+  weft_task_unref (kid);
+  test_loop_finish (loop);
+}
+
+static void
+test_recording (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  g_autoptr(GArray) records = NULL;
+
+  weft_loop_set_recording (loop, TRUE);
+  weft_loop_call_soon (loop, append, log, NULL);
+  weft_loop_call_soon (loop, append, log, NULL);
+  weft_loop_call_later (loop, 0.002, append, log, NULL);
+  test_run_until_idle (loop);
+  records = weft_loop_get_iterations (loop);
+  g_assert_cmpuint (records->len, >=, 2);
+  g_assert_cmpuint (g_array_index (records, WeftIterationRecord, 0).n_callbacks, ==, 3); /* 2 + the idle stopper */
+  for (guint i = 1; i < records->len; i++)
+    {
+      WeftIterationRecord *r = &g_array_index (records, WeftIterationRecord, i);
+
+      g_assert_cmpuint (r->index, ==, g_array_index (records, WeftIterationRecord, i - 1).index + 1);
+      if (r->n_timers > 0)
+        g_assert_cmpfloat (r->max_lateness, >=, 0);
+    }
+  test_loop_finish (loop);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Weft/Inspect/pause-and-step", test_pause_and_step);
+  g_test_add_func ("/Weft/Inspect/list-timers", test_list_timers);
+  g_test_add_func ("/Weft/Inspect/task-states", test_task_states);
+  g_test_add_func ("/Weft/Inspect/recording", test_recording);
+
+  return g_test_run ();
+}
