@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 PACKAGES=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libgtk-4-dev libglib-testing-0-dev
-  valgrind xvfb xauth desktop-file-utils appstream
+  valgrind xvfb xauth dbus dbus-daemon desktop-file-utils appstream
 )
 
 install_packages() {

@@ -329,7 +329,7 @@ weft_task_get_awaited (WeftTask *task)
  * @task: a #WeftTask
  *
  * Returns: (transfer full) (nullable): what @task waits for, in words
- *   ("task countdown", "future created at file.c:12", "sleep until 12.500 s",
+ *   ("task countdown", "future created at file.c:12", "sleep, 0.500 s left",
  *   "its next turn"), or %NULL if it does not wait
  */
 char *
@@ -344,7 +344,8 @@ weft_task_describe_await (WeftTask *task)
   if (task->waiter != NULL)
     return g_strdup_printf ("future created at %s", task->waiter->created_at ? task->waiter->created_at : "?");
   if (task->sleep_handle != NULL)
-    return g_strdup_printf ("sleep until %.3f s", weft_handle_when (task->sleep_handle));
+    return g_strdup_printf ("sleep, %.3f s left",
+                            MAX (weft_handle_when (task->sleep_handle) - weft_loop_time (task->parent.loop), 0.0));
   return g_strdup ("its next turn");
 }
 

@@ -139,7 +139,7 @@ test_task_states (void)
   g_assert_cmpstr (waits, ==, "task child");
   g_assert_true (weft_loop_step_callback (loop));        /* child runs, sleeps */
   kid_waits = weft_task_describe_await (kid);
-  g_assert_true (g_str_has_prefix (kid_waits, "sleep until "));
+  g_assert_true (g_str_has_prefix (kid_waits, "sleep, "));
   g_assert_cmpuint (weft_task_get_runs (kid), ==, 1);
   g_assert_true (strstr (weft_task_get_created_at (kid), "test-inspect.c:") != NULL);
 

@@ -28,6 +28,19 @@ resolve (gpointer future)
   weft_future_set_result (future, NULL, NULL);
 }
 
+/* The same calls on a loop that is already running (the inspector's). */
+WeftFuture *
+weft_demo_callbacks_start (WeftLoop *loop)
+{
+  WeftFuture *three_seconds = weft_loop_create_future (loop);
+
+  start = weft_loop_time (loop);
+  weft_loop_call_soon (loop, callback, "call_soon callback", NULL);
+  weft_loop_call_later (loop, 2.0, callback, "call_later callback", NULL);
+  weft_loop_call_later (loop, 3.0, resolve, three_seconds, NULL);
+  return three_seconds;
+}
+
 int
 weft_demo_callbacks (void)
 {

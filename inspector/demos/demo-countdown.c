@@ -17,6 +17,12 @@ countdown (gpointer data, GError **error)
   return NULL;
 }
 
+WeftFuture *
+weft_demo_countdown_start (WeftLoop *loop)
+{
+  return WEFT_FUTURE (weft_loop_create_task (loop, countdown, GINT_TO_POINTER (3), NULL));
+}
+
 int
 weft_demo_countdown (void)
 {

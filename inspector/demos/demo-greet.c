@@ -19,6 +19,12 @@ greet (gpointer data, GError **error)
   return NULL;
 }
 
+WeftFuture *
+weft_demo_greet_start (WeftLoop *loop)
+{
+  return WEFT_FUTURE (weft_loop_create_task (loop, greet, NULL, NULL));
+}
+
 int
 weft_demo_greet (void)
 {

@@ -7,12 +7,6 @@
 
 #include "weft-demos.h"
 
-const WeftDemo weft_demos[] = {
-  { "greet", "new loop, set loop, run_until_complete, close", weft_demo_greet },
-  { "callbacks", "call_soon and call_later(2 s) inside a 3 s run", weft_demo_callbacks },
-  { "countdown", "a task counting down 3, 2, 1 with weft_sleep()", weft_demo_countdown },
-  { NULL, NULL, NULL },
-};
 
 static void
 list_demos (FILE *out)

@@ -1,0 +1,214 @@
+/* inspector-rows.c: snapshots of tasks and scheduled calls, as GObjects with
+ * properties that the column views bind to
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "inspector-rows.h"
+
+struct _InspectorTaskRow
+{
+  GObject  parent_instance;
+  guint64  id;
+  char    *name;
+  char    *state;
+  char    *awaits;
+  guint64  runs;
+  char    *created_at;
+};
+
+G_DEFINE_FINAL_TYPE (InspectorTaskRow, inspector_task_row, G_TYPE_OBJECT)
+
+enum { TASK_PROP_0, TASK_PROP_ID, TASK_PROP_NAME, TASK_PROP_STATE, TASK_PROP_AWAITS, TASK_PROP_RUNS, TASK_PROP_CREATED_AT, N_TASK_PROPS };
+static GParamSpec *task_props[N_TASK_PROPS];
+
+static void
+inspector_task_row_finalize (GObject *object)
+{
+  InspectorTaskRow *self = INSPECTOR_TASK_ROW (object);
+
+  g_free (self->name);
+  g_free (self->state);
+  g_free (self->awaits);
+  g_free (self->created_at);
+  G_OBJECT_CLASS (inspector_task_row_parent_class)->finalize (object);
+}
+
+static void
+inspector_task_row_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  InspectorTaskRow *self = INSPECTOR_TASK_ROW (object);
+
+  switch (prop_id)
+    {
+    case TASK_PROP_ID: g_value_set_uint64 (value, self->id); break;
+    case TASK_PROP_NAME: g_value_set_string (value, self->name); break;
+    case TASK_PROP_STATE: g_value_set_string (value, self->state); break;
+    case TASK_PROP_AWAITS: g_value_set_string (value, self->awaits); break;
+    case TASK_PROP_RUNS: g_value_set_uint64 (value, self->runs); break;
+    case TASK_PROP_CREATED_AT: g_value_set_string (value, self->created_at); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+inspector_task_row_class_init (InspectorTaskRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = inspector_task_row_finalize;
+  object_class->get_property = inspector_task_row_get_property;
+  task_props[TASK_PROP_ID] = g_param_spec_uint64 ("id", NULL, NULL, 0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  task_props[TASK_PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  task_props[TASK_PROP_STATE] = g_param_spec_string ("state", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  task_props[TASK_PROP_AWAITS] = g_param_spec_string ("awaits", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  task_props[TASK_PROP_RUNS] = g_param_spec_uint64 ("runs", NULL, NULL, 0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  task_props[TASK_PROP_CREATED_AT] = g_param_spec_string ("created-at", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_TASK_PROPS, task_props);
+}
+
+static void
+inspector_task_row_init (InspectorTaskRow *self)
+{
+}
+
+/* The state names the user sees: translated, with cancelled and failed told apart. */
+static const char *
+state_label (WeftTaskState state)
+{
+  switch (state)
+    {
+    case WEFT_TASK_STATE_PENDING: return _("pending");
+    case WEFT_TASK_STATE_RUNNING: return _("running");
+    case WEFT_TASK_STATE_SUSPENDED: return _("suspended");
+    case WEFT_TASK_STATE_DONE: return _("done");
+    case WEFT_TASK_STATE_FAILED: return _("failed");
+    case WEFT_TASK_STATE_CANCELLED: return _("cancelled");
+    default: return "?";
+    }
+}
+
+InspectorTaskRow *
+inspector_task_row_new (WeftTask *task)
+{
+  InspectorTaskRow *self = g_object_new (INSPECTOR_TYPE_TASK_ROW, NULL);
+
+  self->id = weft_task_get_id (task);
+  self->name = g_strdup (weft_task_get_name (task));
+  self->state = g_strdup (state_label (weft_task_get_state (task)));
+  self->awaits = weft_task_describe_await (task);
+  self->runs = weft_task_get_runs (task);
+  self->created_at = g_strdup (weft_task_get_created_at (task));
+  return self;
+}
+
+const char *
+inspector_task_row_get_state (InspectorTaskRow *row)
+{
+  return row->state;
+}
+
+const char *
+inspector_task_row_get_name (InspectorTaskRow *row)
+{
+  return row->name;
+}
+
+struct _InspectorCallRow
+{
+  GObject  parent_instance;
+  guint    position;
+  char    *name;
+  char    *where;
+  char    *time_left;
+  double   fraction;   /* of a 10 s window, for the countdown bar */
+};
+
+G_DEFINE_FINAL_TYPE (InspectorCallRow, inspector_call_row, G_TYPE_OBJECT)
+
+enum { CALL_PROP_0, CALL_PROP_POSITION, CALL_PROP_NAME, CALL_PROP_WHERE, CALL_PROP_TIME_LEFT, CALL_PROP_FRACTION, N_CALL_PROPS };
+static GParamSpec *call_props[N_CALL_PROPS];
+
+static void
+inspector_call_row_finalize (GObject *object)
+{
+  InspectorCallRow *self = INSPECTOR_CALL_ROW (object);
+
+  g_free (self->name);
+  g_free (self->where);
+  g_free (self->time_left);
+  G_OBJECT_CLASS (inspector_call_row_parent_class)->finalize (object);
+}
+
+static void
+inspector_call_row_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  InspectorCallRow *self = INSPECTOR_CALL_ROW (object);
+
+  switch (prop_id)
+    {
+    case CALL_PROP_POSITION: g_value_set_uint (value, self->position); break;
+    case CALL_PROP_NAME: g_value_set_string (value, self->name); break;
+    case CALL_PROP_WHERE: g_value_set_string (value, self->where); break;
+    case CALL_PROP_TIME_LEFT: g_value_set_string (value, self->time_left); break;
+    case CALL_PROP_FRACTION: g_value_set_double (value, self->fraction); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+inspector_call_row_class_init (InspectorCallRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = inspector_call_row_finalize;
+  object_class->get_property = inspector_call_row_get_property;
+  call_props[CALL_PROP_POSITION] = g_param_spec_uint ("position", NULL, NULL, 0, G_MAXUINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  call_props[CALL_PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  call_props[CALL_PROP_WHERE] = g_param_spec_string ("where", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  call_props[CALL_PROP_TIME_LEFT] = g_param_spec_string ("time-left", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  call_props[CALL_PROP_FRACTION] = g_param_spec_double ("fraction", NULL, NULL, 0, 1, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_CALL_PROPS, call_props);
+}
+
+static void
+inspector_call_row_init (InspectorCallRow *self)
+{
+}
+
+InspectorCallRow *
+inspector_call_row_new (const WeftCallInfo *info,
+                        guint               position,
+                        double              now)
+{
+  InspectorCallRow *self = g_object_new (INSPECTOR_TYPE_CALL_ROW, NULL);
+
+  self->position = position;
+  self->name = g_strdup (info->name ? info->name : _("(unnamed)"));
+  self->where = g_strdup (info->where ? info->where : "");
+  if (info->when > 0)
+    {
+      double left = MAX (info->when - now, 0);
+
+      self->time_left = g_strdup_printf (_("%.3f s"), left);
+      self->fraction = CLAMP (left / 10.0, 0.0, 1.0);
+    }
+  else
+    self->time_left = g_strdup ("");
+  return self;
+}
+
+const char *
+inspector_call_row_get_name (InspectorCallRow *row)
+{
+  return row->name;
+}

@@ -1,0 +1,24 @@
+/* inspector-window.h: weft-inspector's main window
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <weft.h>
+
+#include "weft-inspector.h"
+
+G_BEGIN_DECLS
+
+#define INSPECTOR_TYPE_WINDOW (inspector_window_get_type ())
+G_DECLARE_FINAL_TYPE (InspectorWindow, inspector_window, INSPECTOR, WINDOW, GtkApplicationWindow)
+
+InspectorWindow *inspector_window_new          (GtkApplication  *app,
+                                                WeftLoop        *loop);
+gboolean         inspector_window_start_demo   (InspectorWindow *self,
+                                                const char      *name,
+                                                gboolean         step_by_step);
+WeftInspector   *inspector_window_get_inspector (InspectorWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,408 @@
+/* weft-inspector.c: the embeddable inspector: tasks, ready queue, timers and
+ * timeline of one WeftLoop, with pause and step
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The views are GtkColumnViews over list models of row snapshots
+ * (inspector-rows.c), refreshed ten times a second and after every step.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "inspector-rows.h"
+#include "inspector-timeline.h"
+#include "weft-inspector.h"
+
+#define REFRESH_MS 100
+
+struct _WeftInspector
+{
+  GtkWidget          parent_instance;
+
+  WeftLoop          *loop;
+  GListStore        *tasks;
+  GListStore        *ready;
+  GListStore        *timers;
+  GtkFilterListModel *filtered_tasks;
+  GtkSortListModel  *sorted_tasks;
+  GtkSingleSelection *task_selection;
+  guint              refresh_id;
+  char              *status;
+
+  GtkWidget         *box;
+  GtkColumnView     *task_view;
+  GtkColumnView     *ready_view;
+  GtkColumnView     *timer_view;
+  GtkLabel          *status_label;
+  GtkSearchEntry    *search_entry;
+  GtkStack          *stack;
+  InspectorTimeline *timeline;
+};
+
+G_DEFINE_FINAL_TYPE (WeftInspector, weft_inspector, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_LOOP, PROP_PAUSED, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+replace_all (GListStore *store,
+             GPtrArray  *rows)
+{
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), rows->pdata, rows->len);
+}
+
+static void
+fill_calls (GListStore *store,
+            GArray     *calls,
+            double      now)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < calls->len; i++)
+    g_ptr_array_add (rows, inspector_call_row_new (&g_array_index (calls, WeftCallInfo, i), i + 1, now));
+  replace_all (store, rows);
+}
+
+/**
+ * weft_inspector_refresh:
+ * @self: a #WeftInspector
+ *
+ * Reads the loop's state into the views now.
+ */
+void
+weft_inspector_refresh (WeftInspector *self)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GArray) ready = NULL;
+  g_autoptr(GArray) timers = NULL;
+  g_autoptr(GArray) records = NULL;
+  double now;
+
+  g_return_if_fail (WEFT_IS_INSPECTOR (self));
+
+  if (self->loop == NULL || weft_loop_is_closed (self->loop))
+    {
+      g_free (self->status);
+      self->status = g_strdup (_("The loop is closed"));
+      gtk_label_set_text (self->status_label, self->status);
+      return;
+    }
+
+  now = weft_loop_time (self->loop);
+  tasks = weft_all_tasks (self->loop);
+  for (guint i = 0; i < tasks->len; i++)
+    g_ptr_array_add (rows, inspector_task_row_new (g_ptr_array_index (tasks, i)));
+  replace_all (self->tasks, rows);
+
+  ready = weft_loop_list_ready (self->loop);
+  fill_calls (self->ready, ready, now);
+  timers = weft_loop_list_timers (self->loop);
+  fill_calls (self->timers, timers, now);
+  records = weft_loop_get_iterations (self->loop);
+  inspector_timeline_set_records (self->timeline, records);
+
+  g_free (self->status);
+  if (ready->len > 0)
+    self->status = g_strdup_printf (_("Iteration %" G_GUINT64_FORMAT "%s · next: %s"),
+                                    weft_loop_get_iteration (self->loop),
+                                    weft_loop_get_paused (self->loop) ? _(" (paused)") : "",
+                                    g_array_index (ready, WeftCallInfo, 0).name ? g_array_index (ready, WeftCallInfo, 0).name : _("(unnamed)"));
+  else
+    self->status = g_strdup_printf (_("Iteration %" G_GUINT64_FORMAT "%s · %u tasks, %u timers"),
+                                    weft_loop_get_iteration (self->loop),
+                                    weft_loop_get_paused (self->loop) ? _(" (paused)") : "",
+                                    tasks->len, timers->len);
+  gtk_label_set_text (self->status_label, self->status);
+}
+
+static gboolean
+refresh_tick (gpointer data)
+{
+  weft_inspector_refresh (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+step_callback (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  WeftInspector *self = WEFT_INSPECTOR (widget);
+
+  if (self->loop != NULL && !weft_loop_is_closed (self->loop))
+    weft_loop_step_callback (self->loop);
+  weft_inspector_refresh (self);
+}
+
+static void
+step_iteration (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  WeftInspector *self = WEFT_INSPECTOR (widget);
+
+  if (self->loop != NULL && !weft_loop_is_closed (self->loop))
+    weft_loop_step_iteration (self->loop);
+  weft_inspector_refresh (self);
+}
+
+static void
+cancel_task (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  WeftInspector *self = WEFT_INSPECTOR (widget);
+  InspectorTaskRow *row = gtk_single_selection_get_selected_item (self->task_selection);
+  g_autoptr(GPtrArray) tasks = NULL;
+  guint64 id;
+
+  if (row == NULL || self->loop == NULL)
+    return;
+  g_object_get (row, "id", &id, NULL);
+  tasks = weft_all_tasks (self->loop);
+  for (guint i = 0; i < tasks->len; i++)
+    if (weft_task_get_id (g_ptr_array_index (tasks, i)) == id)
+      weft_task_cancel (g_ptr_array_index (tasks, i), _("Cancelled from the inspector"));
+  weft_inspector_refresh (self);
+}
+
+static void
+on_search_changed (WeftInspector *self)
+{
+  GtkFilter *filter = gtk_filter_list_model_get_filter (self->filtered_tasks);
+
+  gtk_string_filter_set_search (GTK_STRING_FILTER (filter), gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+weft_inspector_set_loop (WeftInspector *self,
+                         WeftLoop      *loop)
+{
+  if (self->loop == loop)
+    return;
+  g_clear_pointer (&self->loop, weft_loop_unref);
+  if (loop != NULL)
+    {
+      self->loop = weft_loop_ref (loop);
+      weft_loop_set_recording (loop, TRUE);
+    }
+  weft_inspector_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOOP]);
+}
+
+static void
+weft_inspector_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  WeftInspector *self = WEFT_INSPECTOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOOP:
+      g_value_set_pointer (value, self->loop);
+      break;
+    case PROP_PAUSED:
+      g_value_set_boolean (value, self->loop != NULL && weft_loop_get_paused (self->loop));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+weft_inspector_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  WeftInspector *self = WEFT_INSPECTOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOOP:
+      weft_inspector_set_loop (self, g_value_get_pointer (value));
+      break;
+    case PROP_PAUSED:
+      if (self->loop != NULL && weft_loop_get_paused (self->loop) != g_value_get_boolean (value))
+        {
+          weft_loop_set_paused (self->loop, g_value_get_boolean (value));
+          g_object_notify_by_pspec (object, pspec);
+          weft_inspector_refresh (self);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+weft_inspector_dispose (GObject *object)
+{
+  WeftInspector *self = WEFT_INSPECTOR (object);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WEFT_TYPE_INSPECTOR);
+  g_clear_pointer (&self->loop, weft_loop_unref);
+  g_clear_object (&self->tasks);
+  g_clear_object (&self->ready);
+  g_clear_object (&self->timers);
+  g_clear_pointer (&self->status, g_free);
+  G_OBJECT_CLASS (weft_inspector_parent_class)->dispose (object);
+}
+
+static void
+weft_inspector_class_init (WeftInspectorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = weft_inspector_get_property;
+  object_class->set_property = weft_inspector_set_property;
+  object_class->dispose = weft_inspector_dispose;
+
+  properties[PROP_LOOP] = g_param_spec_pointer ("loop", NULL, NULL,
+                                                G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PAUSED] = g_param_spec_boolean ("paused", NULL, NULL, FALSE,
+                                                  G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (INSPECTOR_TYPE_TASK_ROW);
+  g_type_ensure (INSPECTOR_TYPE_CALL_ROW);
+  g_type_ensure (INSPECTOR_TYPE_TIMELINE);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/weft/Inspector/weft-inspector.ui");
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, box);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, task_view);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, ready_view);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, timer_view);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, status_label);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, stack);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, timeline);
+
+  gtk_widget_class_install_property_action (widget_class, "inspector.paused", "paused");
+  gtk_widget_class_install_action (widget_class, "inspector.step-callback", NULL, step_callback);
+  gtk_widget_class_install_action (widget_class, "inspector.step-iteration", NULL, step_iteration);
+  gtk_widget_class_install_action (widget_class, "inspector.cancel-task", NULL, cancel_task);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "inspector.step-callback", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "inspector.step-iteration", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "inspector.paused", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "weftinspector");
+}
+
+static void
+weft_inspector_init (WeftInspector *self)
+{
+  GtkExpression *name = gtk_property_expression_new (INSPECTOR_TYPE_TASK_ROW, NULL, "name");
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->tasks = g_list_store_new (INSPECTOR_TYPE_TASK_ROW);
+  self->ready = g_list_store_new (INSPECTOR_TYPE_CALL_ROW);
+  self->timers = g_list_store_new (INSPECTOR_TYPE_CALL_ROW);
+
+  self->filtered_tasks = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->tasks)),
+                                                    GTK_FILTER (gtk_string_filter_new (name)));
+  self->sorted_tasks = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered_tasks),
+                                                g_object_ref (gtk_column_view_get_sorter (self->task_view)));
+  self->task_selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted_tasks));
+  gtk_column_view_set_model (self->task_view, GTK_SELECTION_MODEL (self->task_selection));
+  g_object_unref (self->task_selection);
+  gtk_column_view_set_model (self->ready_view, GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->ready)))));
+  g_object_unref (gtk_column_view_get_model (self->ready_view));
+  gtk_column_view_set_model (self->timer_view, GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->timers)))));
+  g_object_unref (gtk_column_view_get_model (self->timer_view));
+
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
+  self->refresh_id = g_timeout_add (REFRESH_MS, refresh_tick, self);
+}
+
+/**
+ * weft_inspector_new:
+ * @loop: the loop to inspect
+ *
+ * Returns: (transfer floating): a new inspector showing @loop
+ */
+GtkWidget *
+weft_inspector_new (WeftLoop *loop)
+{
+  return g_object_new (WEFT_TYPE_INSPECTOR, "loop", loop, NULL);
+}
+
+WeftLoop *
+weft_inspector_get_loop (WeftInspector *self)
+{
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
+  return self->loop;
+}
+
+/* The models the views show, for tests and embedders. The task model is the
+ * sorted, filtered one the table shows. */
+GListModel *
+weft_inspector_get_task_model (WeftInspector *self)
+{
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
+  return G_LIST_MODEL (self->sorted_tasks);
+}
+
+GListModel *
+weft_inspector_get_ready_model (WeftInspector *self)
+{
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
+  return G_LIST_MODEL (self->ready);
+}
+
+GListModel *
+weft_inspector_get_timer_model (WeftInspector *self)
+{
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
+  return G_LIST_MODEL (self->timers);
+}
+
+const char *
+weft_inspector_get_status (WeftInspector *self)
+{
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
+  return self->status;
+}
+
+void
+weft_inspector_select_task (WeftInspector *self,
+                            guint          position)
+{
+  g_return_if_fail (WEFT_IS_INSPECTOR (self));
+  gtk_single_selection_set_selected (self->task_selection, position);
+}
+
+void
+weft_inspector_show_page (WeftInspector *self,
+                          const char    *page)
+{
+  g_return_if_fail (WEFT_IS_INSPECTOR (self));
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+/**
+ * weft_inspector_open_window:
+ * @loop: the loop to inspect
+ *
+ * Opens a window with an inspector on @loop, like GTK's own inspector.
+ *
+ * Returns: (transfer none): the window
+ */
+GtkWidget *
+weft_inspector_open_window (WeftLoop *loop)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_title (GTK_WINDOW (window), _("Weft Inspector"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
+  gtk_window_set_child (GTK_WINDOW (window), weft_inspector_new (loop));
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}

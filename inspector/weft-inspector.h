@@ -1,0 +1,28 @@
+/* weft-inspector.h: the embeddable inspector widget
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <weft.h>
+
+G_BEGIN_DECLS
+
+#define WEFT_TYPE_INSPECTOR (weft_inspector_get_type ())
+G_DECLARE_FINAL_TYPE (WeftInspector, weft_inspector, WEFT, INSPECTOR, GtkWidget)
+
+GtkWidget  *weft_inspector_new             (WeftLoop      *loop);
+WeftLoop   *weft_inspector_get_loop        (WeftInspector *self);
+void        weft_inspector_refresh         (WeftInspector *self);
+GListModel *weft_inspector_get_task_model  (WeftInspector *self);
+GListModel *weft_inspector_get_ready_model (WeftInspector *self);
+GListModel *weft_inspector_get_timer_model (WeftInspector *self);
+const char *weft_inspector_get_status      (WeftInspector *self);
+void        weft_inspector_select_task     (WeftInspector *self,
+                                            guint          position);
+void        weft_inspector_show_page       (WeftInspector *self,
+                                            const char    *page);
+GtkWidget  *weft_inspector_open_window     (WeftLoop      *loop);
+
+G_END_DECLS

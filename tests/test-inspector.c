@@ -1,0 +1,221 @@
+/* test-inspector.c: the inspector widget on a live loop, under Xvfb
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gtk/gtk.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "weft-demos.h"
+#include "weft-inspector.h"
+#include "weft-test-common.h"
+#include "inspector-rows.h"
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static char *
+row_string (GListModel *model, guint i, const char *property)
+{
+  g_autoptr(GObject) row = g_list_model_get_item (model, i);
+  char *value = NULL;
+
+  g_object_get (row, property, &value, NULL);
+  return value;
+}
+
+static void
+count (gpointer data)
+{
+  (*(int *) data)++;
+}
+
+/* The views follow the loop step by step: one step runs exactly one callback. */
+static void
+test_views_follow_steps (void)
+{
+  WeftLoop *loop = weft_loop_new ();
+  GtkWidget *window = gtk_window_new ();
+  WeftInspector *inspector = WEFT_INSPECTOR (weft_inspector_new (loop));
+  g_autoptr(WeftFuture) demo = NULL;
+  g_autofree char *state = NULL, *awaits = NULL, *next = NULL;
+  int counted = 0;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (inspector));
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_set (inspector, "paused", TRUE, NULL);
+  g_assert_true (weft_loop_get_paused (loop));
+
+  demo = weft_demo_countdown_start (loop);
+  weft_loop_call_soon (loop, count, &counted, NULL);
+  weft_loop_call_soon (loop, count, &counted, NULL);
+  spin (150);          /* GTK runs, the paused loop does not */
+  g_assert_cmpint (counted, ==, 0);
+  weft_inspector_refresh (inspector);
+
+  g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_task_model (inspector)), ==, 1);
+  state = row_string (weft_inspector_get_task_model (inspector), 0, "state");
+  g_assert_cmpstr (state, ==, "pending");
+  g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_ready_model (inspector)), ==, 3);
+  next = row_string (weft_inspector_get_ready_model (inspector), 0, "name");
+  g_assert_cmpstr (next, ==, "countdown");
+  g_assert_nonnull (strstr (weft_inspector_get_status (inspector), "next: countdown"));
+
+  /* Step: the task's first step, and nothing else. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.step-callback", NULL));
+  g_assert_cmpint (counted, ==, 0);
+  g_clear_pointer (&state, g_free);
+  state = row_string (weft_inspector_get_task_model (inspector), 0, "state");
+  g_assert_cmpstr (state, ==, "suspended");
+  awaits = row_string (weft_inspector_get_task_model (inspector), 0, "awaits");
+  g_assert_true (g_str_has_prefix (awaits, "sleep, "));
+  g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_ready_model (inspector)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_timer_model (inspector)), ==, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.step-callback", NULL));
+  g_assert_cmpint (counted, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_ready_model (inspector)), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.step-iteration", NULL));
+  g_assert_cmpint (counted, ==, 2);
+
+  /* Cancel the task from the inspector. */
+  weft_inspector_select_task (inspector, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.cancel-task", NULL));
+  g_object_set (inspector, "paused", FALSE, NULL);
+  while (!weft_future_is_done (demo))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (weft_future_is_cancelled (demo));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+}
+
+/* Renders a widget to a texture, saves it as PNG and counts its colours. */
+static guint
+screenshot (GtkWidget *widget, const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/screenshot-%s.png", g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", name);
+  g_autofree guchar *pixels = NULL;
+  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  for (int i = 0; i < width * height; i += 7)
+    g_hash_table_add (colours, GUINT_TO_POINTER (((guint32 *) pixels)[i]));
+  return g_hash_table_size (colours);
+}
+
+typedef struct
+{
+  GtkWidget  *widget;
+  const char *name;
+  guint       paints;
+  guint       colours;
+} Shot;
+
+/* Right after a paint the widget is laid out, so its paintable has content:
+ * take the screenshot there, on the second paint after the page changed. */
+static void
+shoot_after_paint (GdkFrameClock *clock,
+                   Shot          *shot)
+{
+  if (++shot->paints == 2)
+    shot->colours = screenshot (shot->widget, shot->name);
+}
+
+static guint
+screenshot_when_painted (GtkWidget  *widget,
+                         const char *name)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  Shot shot = { widget, name, 0, 0 };
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (shoot_after_paint), &shot);
+  while (shot.paints < 2 && g_get_monotonic_time () < deadline)
+    {
+      gtk_widget_queue_draw (widget);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, id);
+  g_assert_cmpuint (shot.paints, >=, 2);
+  return shot.colours;
+}
+
+static void
+test_screenshots (void)
+{
+  WeftLoop *loop = weft_loop_new ();
+  GtkWidget *window = gtk_window_new ();
+  WeftInspector *inspector = WEFT_INSPECTOR (weft_inspector_new (loop));
+  g_autoptr(WeftFuture) demo = weft_demo_countdowns_start (loop);
+  const char *pages[] = { "tasks", "ready", "timers", "timeline" };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 500);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (inspector));
+  gtk_window_present (GTK_WINDOW (window));
+  spin (700);   /* the countdowns run a few steps, the views fill */
+  g_object_set (inspector, "paused", TRUE, NULL);
+  weft_inspector_refresh (inspector);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      weft_inspector_show_page (inspector, pages[i]);
+      g_assert_cmpuint (screenshot_when_painted (GTK_WIDGET (inspector), pages[i]), >, 3);
+    }
+  g_object_set (inspector, "paused", FALSE, NULL);
+  weft_future_cancel (demo, NULL);
+  while (!weft_future_is_done (demo))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+}
+
+/* The demos print with g_print(), as GTest's TAP output does: turn the
+ * demos' lines into TAP comments and pass GTest's own through. */
+static void
+print_as_comment (const char *text)
+{
+  static const char * const tap[] = { "ok ", "not ok ", "1..", "#", "Bail out!" };
+  gboolean is_tap = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (tap); i++)
+    is_tap |= g_str_has_prefix (text, tap[i]);
+  if (!is_tap)
+    fputs ("# ", stdout);
+  fputs (text, stdout);
+  fflush (stdout);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  g_set_print_handler (print_as_comment);
+
+  g_test_add_func ("/Weft/Inspector/views-follow-steps", test_views_follow_steps);
+  g_test_add_func ("/Weft/Inspector/screenshots", test_screenshots);
+
+  return g_test_run ();
+}
