@@ -78,6 +78,8 @@ weft_inspector_refresh (WeftInspector *self)
   g_autoptr(GArray) ready = NULL;
   g_autoptr(GArray) timers = NULL;
   g_autoptr(GArray) records = NULL;
+  g_autofree char *iteration = NULL;
+  gboolean paused;
   double now;
 
   g_return_if_fail (WEFT_IS_INSPECTOR (self));
@@ -104,16 +106,20 @@ weft_inspector_refresh (WeftInspector *self)
   inspector_timeline_set_records (self->timeline, records);
 
   g_free (self->status);
+  iteration = g_strdup_printf ("%" G_GUINT64_FORMAT, weft_loop_get_iteration (self->loop));
+  paused = weft_loop_get_paused (self->loop);
   if (ready->len > 0)
-    self->status = g_strdup_printf (_("Iteration %" G_GUINT64_FORMAT "%s · next: %s"),
-                                    weft_loop_get_iteration (self->loop),
-                                    weft_loop_get_paused (self->loop) ? _(" (paused)") : "",
-                                    g_array_index (ready, WeftCallInfo, 0).name ? g_array_index (ready, WeftCallInfo, 0).name : _("(unnamed)"));
+    {
+      const char *next = g_array_index (ready, WeftCallInfo, 0).name;
+
+      self->status = paused
+        ? g_strdup_printf (_("Iteration %s (paused) · next: %s"), iteration, next ? next : _("(unnamed)"))
+        : g_strdup_printf (_("Iteration %s · next: %s"), iteration, next ? next : _("(unnamed)"));
+    }
   else
-    self->status = g_strdup_printf (_("Iteration %" G_GUINT64_FORMAT "%s · %u tasks, %u timers"),
-                                    weft_loop_get_iteration (self->loop),
-                                    weft_loop_get_paused (self->loop) ? _(" (paused)") : "",
-                                    tasks->len, timers->len);
+    self->status = paused
+      ? g_strdup_printf (_("Iteration %s (paused) · %u tasks, %u timers"), iteration, tasks->len, timers->len)
+      : g_strdup_printf (_("Iteration %s · %u tasks, %u timers"), iteration, tasks->len, timers->len);
   gtk_label_set_text (self->status_label, self->status);
 }
 

@@ -74,9 +74,11 @@ weft_loop_list_timers (WeftLoop *loop)
 
   g_return_val_if_fail (loop != NULL, NULL);
 
+  calls = g_array_sized_new (FALSE, FALSE, sizeof (WeftCallInfo), loop->timers.length);
+  if (loop->timers.length == 0)
+    return calls;
   entries = g_memdup2 (loop->timers.entries, sizeof (WeftTimerEntry) * loop->timers.length);
   qsort (entries, loop->timers.length, sizeof (WeftTimerEntry), compare_entries);
-  calls = g_array_sized_new (FALSE, FALSE, sizeof (WeftCallInfo), loop->timers.length);
   for (guint i = 0; i < loop->timers.length; i++)
     {
       guint32 index = entries[i].slot;
