@@ -8,9 +8,12 @@
  * A guard splits the mapping in two VMAs, and Debian's default vm.max_map_count
  * (65530) would stop a process at ~32,000 guarded stacks, so past a limit
  * (WEFT_GUARDED_STACKS_MAX, default 8192) stacks are carved from arenas of
- * ARENA_STACKS stacks each without guards; those carry a canary at their lowest
- * bytes, checked every time their task switches out, so an overflow is caught
- * and reported with the task's name instead of corrupting memory silently.
+ * ARENA_STACKS stacks each without guards; those carry a canary just below
+ * their lowest byte, checked every time their task switches out, so an
+ * overflow is caught and reported with the task's name. The canary of arena
+ * stack i sits in the last bytes of stack i-1's region, on the page that holds
+ * stack i-1's top frames, so it costs no page of its own: an arena stack that
+ * stays shallow costs one page.
  * Released stacks go back to the pool (LIFO, still warm) and are reused.
  */
 #include "config.h"
@@ -30,6 +33,7 @@
 #define MAX_FREE_GUARDED    1024
 #define ARENA_STACKS        64
 #define CANARY              G_GUINT64_CONSTANT (0x5745465453544b21) /* "WEFTSTK!" */
+#define CANARY_SIZE         16
 
 struct _WeftStackPool
 {
@@ -157,7 +161,8 @@ stack_init (guint8   *base,
   stack->size = (guint8 *) stack - base;
   stack->guarded = guarded;
   stack->pooled = pooled;
-  *(guint64 *) base = CANARY;
+  if (!guarded)
+    *(guint64 *) (base - CANARY_SIZE) = CANARY;
 #ifdef HAVE_VALGRIND_H
   VALGRIND_STACK_REGISTER (base, base + stack->size);
 #endif
@@ -190,25 +195,29 @@ stack_new_guarded (WeftStackPool *pool,
   return stack_init (mem + page, mem + total, TRUE, pooled);
 }
 
+/* Arena layout: one leading page, then ARENA_STACKS regions of `size` bytes.
+ * Stack i uses its region but the last CANARY_SIZE bytes, which hold the
+ * canary of stack i+1 (the leading page holds stack 0's). */
 static WeftStack *
 stack_new_from_arena (WeftStackPool *pool)
 {
   gsize size = round_to_pages (WEFT_DEFAULT_STACK_SIZE);
-  guint8 *arena;
+  gsize arena_size = size * ARENA_STACKS + page_size ();
+  guint8 *arena, *region;
 
   if (pool->arenas->len == 0 || pool->arena_used == ARENA_STACKS)
     {
-      arena = map_region (size * ARENA_STACKS);
+      arena = map_region (arena_size);
 #ifdef MADV_NOHUGEPAGE
       /* Huge pages would make every touched stack cost 2 MiB. */
-      madvise (arena, size * ARENA_STACKS, MADV_NOHUGEPAGE);
+      madvise (arena, arena_size, MADV_NOHUGEPAGE);
 #endif
       g_array_append_val (pool->arenas, arena);
       pool->arena_used = 0;
     }
   arena = g_array_index (pool->arenas, guint8 *, pool->arenas->len - 1);
-  arena += size * pool->arena_used++;
-  return stack_init (arena, arena + size, FALSE, TRUE);
+  region = arena + page_size () + size * pool->arena_used++;
+  return stack_init (region, region + size - CANARY_SIZE, FALSE, TRUE);
 }
 
 static void
@@ -238,7 +247,7 @@ _weft_stack_pool_new (void)
 void
 _weft_stack_pool_free (WeftStackPool *pool)
 {
-  gsize arena_size = round_to_pages (WEFT_DEFAULT_STACK_SIZE) * ARENA_STACKS;
+  gsize arena_size = round_to_pages (WEFT_DEFAULT_STACK_SIZE) * ARENA_STACKS + page_size ();
   WeftStack *stack, *next;
 
   if (pool == NULL)
@@ -307,8 +316,9 @@ _weft_stack_pool_release (WeftStackPool *pool,
   pool->free = stack;
 }
 
+/* Guarded stacks need no canary: their guard page faults first. */
 gboolean
 _weft_stack_check_canary (WeftStack *stack)
 {
-  return *(guint64 *) stack->base == CANARY;
+  return stack->guarded || *(guint64 *) (stack->base - CANARY_SIZE) == CANARY;
 }

@@ -171,7 +171,7 @@ task_step (gpointer data)
       release_stack (task);
       task_finish (task);
     }
-  else if (G_UNLIKELY (task->stack->pooled && !task->stack->guarded && !_weft_stack_check_canary (task->stack)))
+  else if (G_UNLIKELY (!_weft_stack_check_canary (task->stack)))
     release_stack (task); /* reports the overflow */
   weft_task_unref (task);
 }

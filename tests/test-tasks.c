@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include "config.h"
+
 #include "weft-test-common.h"
 #include "weft-task-private.h"
 
@@ -267,6 +269,80 @@ test_many_tasks_arena (void)
   test_loop_finish (loop);
 }
 
+/* Like recurse(), but every frame is written in full, as real code does. */
+static int
+recurse_fill (int depth)
+{
+  volatile char frame[1024];
+
+  for (guint i = 0; i < sizeof frame; i++)
+    frame[i] = (char) depth;
+  return depth == 0 ? frame[7] : recurse_fill (depth - 1) + frame[7];
+}
+
+static gpointer
+overflow (gpointer data, GError **error)
+{
+  /* 400 KiB of frames: past the end of a 256 KiB stack. */
+  return GINT_TO_POINTER (recurse_fill (400));
+}
+
+static gpointer
+shallow (gpointer data, GError **error)
+{
+  weft_sleep (10, error);
+  return NULL;
+}
+
+/* A guarded stack's overflow hits the guard page: the process dies at once
+ * (in a subprocess here), it does not run on with corrupted memory. */
+static void
+test_overflow_guarded (void)
+{
+  if (g_test_subprocess ())
+    {
+      WeftLoop *loop = test_loop_new ();
+      g_autoptr(WeftTask) task = weft_loop_create_task (loop, overflow, NULL, NULL);
+
+      test_run (loop, WEFT_FUTURE (task));
+      g_print ("survived\n");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stdout_unmatched ("*survived*");
+}
+
+/* An arena stack (no guard page) has its canary checked when its task
+ * switches out: the overflow is reported with the task's name. */
+static void
+test_overflow_arena (void)
+{
+  if (g_test_subprocess ())
+    {
+      WeftLoop *loop = test_loop_new ();
+      g_autoptr(WeftTask) first = NULL;
+      g_autoptr(WeftTask) task = NULL;
+
+      loop->stack_pool = _weft_stack_pool_new ();
+      _weft_stack_pool_set_guard_limit (loop->stack_pool, 0);
+      /* The first arena stack stays suspended, so the overflowing one is
+       * carved right above it. */
+      first = weft_loop_create_task (loop, shallow, NULL, NULL);
+      weft_loop_step_callback (loop);
+      task = weft_loop_create_task (loop, overflow, NULL, NULL);
+      weft_task_set_name (task, "deep-diver");
+      test_run (loop, WEFT_FUTURE (task));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+#ifndef HAVE_SANITIZER_ASAN
+  /* (Under ASan, its own instrumentation reports the overflow first.) */
+  g_test_trap_assert_stderr ("*task deep-diver overflowed its*stack*");
+#endif
+}
+
 int
 main (int argc, char **argv)
 {
@@ -280,6 +356,8 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Task/diagnostics", test_diagnostics);
   g_test_add_func ("/Weft/Task/deep-stack", test_deep_stack);
   g_test_add_func ("/Weft/Task/many-tasks-arena", test_many_tasks_arena);
+  g_test_add_func ("/Weft/Task/overflow-guarded", test_overflow_guarded);
+  g_test_add_func ("/Weft/Task/overflow-arena", test_overflow_arena);
 
   return g_test_run ();
 }
