@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 #define WEFT_NS_PER_SEC G_GINT64_CONSTANT (1000000000)
 #define WEFT_TIME_NEVER G_MAXINT64
-#define WEFT_TIMER_SLACK_NS (500 * G_GINT64_CONSTANT (1000))
+#define WEFT_DEFAULT_TIMER_SLACK_NS (500 * G_GINT64_CONSTANT (1000))
 
 typedef gint64 (*WeftClockFunc) (gpointer user_data);
 
@@ -54,6 +54,7 @@ struct _WeftLoop
   gpointer              clock_data;
 
   gint64                budget_ns;
+  gint64                timer_slack_ns;
   gint64                slow_callback_ns;
 
   WeftExceptionHandler  exception_handler;

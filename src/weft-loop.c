@@ -195,6 +195,7 @@ weft_loop_new_for_context (GMainContext *context)
   loop->ts_queue = g_array_new (FALSE, FALSE, sizeof (WeftThreadsafeCall));
   loop->ts_spare = g_array_new (FALSE, FALSE, sizeof (WeftThreadsafeCall));
   loop->budget_ns = DEFAULT_BUDGET_NS;
+  loop->timer_slack_ns = WEFT_DEFAULT_TIMER_SLACK_NS;
   loop->slow_callback_ns = DEFAULT_SLOW_CALLBACK_NS;
   loop->debug = env_debug ();
   g_queue_init (&loop->tasks);
@@ -728,7 +729,7 @@ _weft_loop_next_deadline (WeftLoop *loop)
 }
 
 /* The deadline to sleep until: the latest deadline among the timers due
- * within WEFT_TIMER_SLACK_NS of the earliest one, so that timers scheduled a
+ * within the loop's timer slack of the earliest one, so that timers scheduled a
  * few microseconds apart share one wake-up (GLib and libuv get the same effect
  * from their millisecond clocks). No timer fires early; the earliest one of a
  * group fires at most the slack late. The heap is walked only where it holds
@@ -741,9 +742,9 @@ _weft_loop_wake_deadline (WeftLoop *loop)
   gint64 limit, latest;
   guint stack[64], depth = 0;
 
-  if (earliest == WEFT_TIME_NEVER || earliest > WEFT_TIME_NEVER - WEFT_TIMER_SLACK_NS)
+  if (earliest == WEFT_TIME_NEVER || earliest > WEFT_TIME_NEVER - loop->timer_slack_ns)
     return earliest;
-  limit = earliest + WEFT_TIMER_SLACK_NS;
+  limit = earliest + loop->timer_slack_ns;
   latest = earliest;
   stack[depth++] = 0;
   while (depth > 0)
@@ -1379,4 +1380,38 @@ weft_loop_get_dispatch_budget (WeftLoop *loop)
   g_return_val_if_fail (loop != NULL, 0.0);
 
   return (double) loop->budget_ns / 1e9;
+}
+
+/**
+ * weft_loop_set_timer_slack:
+ * @loop: a #WeftLoop
+ * @seconds: the slack, >= 0 (default 0.0005)
+ *
+ * Timers due within @seconds of the earliest one share its wake-up: the loop
+ * sleeps until the latest of them, so a timer may fire up to @seconds late,
+ * never early. 0 wakes for every distinct deadline (lowest lateness, most
+ * wake-ups); GLib's millisecond timeouts behave like a slack of 1 ms.
+ */
+void
+weft_loop_set_timer_slack (WeftLoop *loop,
+                           double    seconds)
+{
+  g_return_if_fail (loop != NULL);
+  g_return_if_fail (seconds >= 0 && seconds <= 1.0);
+
+  loop->timer_slack_ns = seconds_to_ns (seconds);
+}
+
+/**
+ * weft_loop_get_timer_slack:
+ * @loop: a #WeftLoop
+ *
+ * Returns: the timer slack in seconds
+ */
+double
+weft_loop_get_timer_slack (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, 0.0);
+
+  return (double) loop->timer_slack_ns / 1e9;
 }

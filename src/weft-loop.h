@@ -172,6 +172,11 @@ void          weft_loop_set_dispatch_budget        (WeftLoop              *loop,
                                                     double                 seconds);
 WEFT_AVAILABLE_IN_0_1
 double        weft_loop_get_dispatch_budget        (WeftLoop              *loop);
+WEFT_AVAILABLE_IN_0_1
+void          weft_loop_set_timer_slack            (WeftLoop              *loop,
+                                                    double                 seconds);
+WEFT_AVAILABLE_IN_0_1
+double        weft_loop_get_timer_slack            (WeftLoop              *loop);
 
 /*
  * The scheduling calls record the callback's name and the file:line they were

@@ -163,6 +163,55 @@ test_sub_millisecond (void)
   test_loop_finish (loop);
 }
 
+static guint n_polls;
+static GPollFunc real_poll;
+
+static gint
+counting_poll (GPollFD *fds, guint nfds, gint timeout)
+{
+  n_polls++;
+  return real_poll (fds, nfds, timeout);
+}
+
+/* Timers a few microseconds apart share a wake-up within the slack, and none
+ * fires early; with no slack each distinct deadline costs a wake-up. */
+static guint
+polls_for_spread_timers (double slack)
+{
+  Timers t = { test_loop_new (), g_array_new (FALSE, FALSE, sizeof (int)), 40 };
+  GMainContext *context = weft_loop_get_context (t.loop);
+  Timer timers[40];
+  double base = weft_loop_time (t.loop) + 0.01;
+
+  weft_loop_set_timer_slack (t.loop, slack);
+  g_assert_cmpfloat (weft_loop_get_timer_slack (t.loop), ==, slack);
+  for (int i = 0; i < 40; i++)
+    {
+      /* 40 deadlines 10 µs apart. */
+      timers[i] = (Timer) { &t, i, base + i * 1e-5, test_monotonic_ns () + (gint64) ((base + i * 1e-5 - weft_loop_time (t.loop)) * 1e9) - 1000 };
+      weft_loop_call_at (t.loop, timers[i].when, fire, &timers[i], NULL);
+    }
+  n_polls = 0;
+  real_poll = g_main_context_get_poll_func (context);
+  g_main_context_set_poll_func (context, counting_poll);
+  g_assert_true (weft_loop_run_forever (t.loop, NULL));
+  g_assert_cmpuint (t.fired->len, ==, 40);
+  g_array_unref (t.fired);
+  test_loop_finish (t.loop);
+  return n_polls;
+}
+
+static void
+test_slack_coalesces (void)
+{
+  guint with_slack = polls_for_spread_timers (0.001);
+  guint without = polls_for_spread_timers (0);
+
+  g_test_message ("polls: %u with 1 ms slack, %u without", with_slack, without);
+  g_assert_cmpuint (with_slack, <=, 3);
+  g_assert_cmpuint (without, >, with_slack);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -172,6 +221,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Timers/never-early", test_never_early);
   g_test_add_func ("/Weft/Timers/cancel-compacts", test_cancel_compacts);
   g_test_add_func ("/Weft/Timers/sub-millisecond", test_sub_millisecond);
+  g_test_add_func ("/Weft/Timers/slack-coalesces", test_slack_coalesces);
 
   return g_test_run ();
 }
