@@ -91,6 +91,7 @@ gboolean  _weft_future_cancel_internal (WeftFuture     *future,
 void      _weft_future_report          (WeftFuture     *future,
                                         const char     *message);
 GError   *_weft_cancelled_error_new    (const char     *message);
+void      _weft_future_pool_clear      (WeftLoop       *loop);
 
 static inline gboolean
 _weft_future_is_task (WeftFuture *future)

@@ -8,9 +8,13 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "weft-error.h"
 #include "weft-future-private.h"
 #include "weft-task-private.h"
+
+#define MAX_SPARE_FUTURES 64
 
 static void free_records (WeftDoneRecord *record);
 
@@ -47,7 +51,16 @@ weft_loop_create_future (WeftLoop *loop)
 
   g_return_val_if_fail (loop != NULL, NULL);
 
-  future = g_new0 (WeftFuture, 1);
+  /* Plain futures come and go at every await: recycle them per loop. */
+  if (loop->spare_futures != NULL)
+    {
+      future = loop->spare_futures;
+      loop->spare_futures = *(WeftFuture **) future;
+      loop->n_spare_futures--;
+      memset (future, 0, sizeof *future);
+    }
+  else
+    future = g_new0 (WeftFuture, 1);
   _weft_future_init (future, loop, WEFT_FUTURE_KIND_PLAIN);
   return future;
 }
@@ -119,7 +132,14 @@ weft_future_unref (WeftFuture *future)
     future->result_destroy (future->result);
   g_clear_error (&future->error);
   loop = future->loop;
-  g_free (future);
+  if (future->kind == WEFT_FUTURE_KIND_PLAIN && loop->n_spare_futures < MAX_SPARE_FUTURES)
+    {
+      *(WeftFuture **) future = loop->spare_futures;
+      loop->spare_futures = future;
+      loop->n_spare_futures++;
+    }
+  else
+    g_free (future);
   weft_loop_unref (loop);
 }
 
@@ -591,4 +611,17 @@ weft_future_remove_done_callback (WeftFuture         *future,
     }
   future->callbacks_tail = link;
   return removed;
+}
+
+void
+_weft_future_pool_clear (WeftLoop *loop)
+{
+  while (loop->spare_futures != NULL)
+    {
+      WeftFuture *future = loop->spare_futures;
+
+      loop->spare_futures = *(WeftFuture **) future;
+      g_free (future);
+    }
+  loop->n_spare_futures = 0;
 }

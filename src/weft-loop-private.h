@@ -63,7 +63,9 @@ struct _WeftLoop
 
   GQueue                tasks;           /* WeftTask, alive and not yet finished */
   struct _WeftStackPool *stack_pool;
-  GHashTable           *fd_watches;      /* int fd -> WeftFdWatch, bridge/weft-fd.c */
+  GHashTable           *fd_watches;
+  struct _WeftFuture   *spare_futures;   /* freed plain futures, for reuse */
+  guint                 n_spare_futures;      /* int fd -> WeftFdWatch, bridge/weft-fd.c */
   guint64               next_task_id;
   guint                 dispatch_depth;
   guint                 stopping : 1;

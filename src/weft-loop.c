@@ -331,6 +331,7 @@ weft_loop_unref (WeftLoop *loop)
     g_private_set (&default_loop_key, NULL);
 
   _weft_task_pool_clear (loop);
+  _weft_future_pool_clear (loop);
   _weft_inspect_clear (loop);
   registry_remove (loop);
   _weft_slot_table_clear (&loop->slots);
