@@ -242,16 +242,6 @@ test_fd_watches (void)
   test_loop_finish (p.loop);
 }
 
-static guint n_polls;
-static GPollFunc real_poll;
-
-static gint
-counting_poll (GPollFD *fds, guint nfds, gint timeout)
-{
-  n_polls++;
-  return real_poll (fds, nfds, timeout);
-}
-
 /* An idle loop with one timer sleeps in one poll() until the timer. */
 static void
 test_idle_one_poll (void)
@@ -259,12 +249,11 @@ test_idle_one_poll (void)
   WeftLoop *loop = test_loop_new ();
   GMainContext *context = weft_loop_get_context (loop);
 
-  real_poll = g_main_context_get_poll_func (context);
-  g_main_context_set_poll_func (context, counting_poll);
+  test_count_polls (context);
   weft_loop_call_later (loop, 0.3, test_stop_loop, loop, NULL);
   g_assert_true (weft_loop_run_forever (loop, NULL));
-  g_test_message ("%u polls over 300 ms idle", n_polls);
-  g_assert_cmpuint (n_polls, <=, 3);
+  g_test_message ("%u polls over 300 ms idle", test_n_polls);
+  g_assert_cmpuint (test_n_polls, <=, 3);
   test_loop_finish (loop);
 }
 

@@ -163,16 +163,6 @@ test_sub_millisecond (void)
   test_loop_finish (loop);
 }
 
-static guint n_polls;
-static GPollFunc real_poll;
-
-static gint
-counting_poll (GPollFD *fds, guint nfds, gint timeout)
-{
-  n_polls++;
-  return real_poll (fds, nfds, timeout);
-}
-
 /* Timers a few microseconds apart share a wake-up within the slack, and none
  * fires early; with no slack each distinct deadline costs a wake-up. */
 static guint
@@ -191,14 +181,12 @@ polls_for_spread_timers (double slack)
       timers[i] = (Timer) { &t, i, base + i * 1e-5, test_monotonic_ns () + (gint64) ((base + i * 1e-5 - weft_loop_time (t.loop)) * 1e9) - 1000 };
       weft_loop_call_at (t.loop, timers[i].when, fire, &timers[i], NULL);
     }
-  n_polls = 0;
-  real_poll = g_main_context_get_poll_func (context);
-  g_main_context_set_poll_func (context, counting_poll);
+  test_count_polls (context);
   g_assert_true (weft_loop_run_forever (t.loop, NULL));
   g_assert_cmpuint (t.fired->len, ==, 40);
   g_array_unref (t.fired);
   test_loop_finish (t.loop);
-  return n_polls;
+  return test_n_polls;
 }
 
 static void

@@ -76,6 +76,27 @@ test_monotonic_ns (void)
   return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* Counts the poll() calls of a context (one per sleep or wake-up check). */
+static guint test_n_polls;
+static GPollFunc test_real_poll;
+
+static inline gint
+test_counting_poll (GPollFD *fds,
+                    guint    nfds,
+                    gint     timeout)
+{
+  test_n_polls++;
+  return test_real_poll (fds, nfds, timeout);
+}
+
+static inline void
+test_count_polls (GMainContext *context)
+{
+  test_n_polls = 0;
+  test_real_poll = g_main_context_get_poll_func (context);
+  g_main_context_set_poll_func (context, test_counting_poll);
+}
+
 static inline void
 test_stop_loop (gpointer loop)
 {
