@@ -1386,7 +1386,7 @@ weft_loop_get_dispatch_budget (WeftLoop *loop)
 /**
  * weft_loop_set_timer_slack:
  * @loop: a #WeftLoop
- * @seconds: the slack, >= 0 (default 0.0005)
+ * @seconds: the slack, >= 0 (default 0.001)
  *
  * Timers due within @seconds of the earliest one share its wake-up: the loop
  * sleeps until the latest of them, so a timer may fire up to @seconds late,
