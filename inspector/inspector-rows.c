@@ -94,18 +94,36 @@ state_label (WeftTaskState state)
     }
 }
 
-InspectorTaskRow *
-inspector_task_row_new (WeftTask *task)
+static InspectorTaskRow *
+task_row_new (guint64        id,
+              const char    *name,
+              WeftTaskState  state,
+              char          *awaits,
+              guint64        runs,
+              const char    *created_at)
 {
   InspectorTaskRow *self = g_object_new (INSPECTOR_TYPE_TASK_ROW, NULL);
 
-  self->id = weft_task_get_id (task);
-  self->name = g_strdup (weft_task_get_name (task));
-  self->state = g_strdup (state_label (weft_task_get_state (task)));
-  self->awaits = weft_task_describe_await (task);
-  self->runs = weft_task_get_runs (task);
-  self->created_at = g_strdup (weft_task_get_created_at (task));
+  self->id = id;
+  self->name = g_strdup (name);
+  self->state = g_strdup (state_label (state));
+  self->awaits = awaits;
+  self->runs = runs;
+  self->created_at = g_strdup (created_at);
   return self;
+}
+
+InspectorTaskRow *
+inspector_task_row_new (WeftTask *task)
+{
+  return task_row_new (weft_task_get_id (task), weft_task_get_name (task), weft_task_get_state (task),
+                       weft_task_describe_await (task), weft_task_get_runs (task), weft_task_get_created_at (task));
+}
+
+InspectorTaskRow *
+inspector_task_row_new_finished (const WeftTaskRecord *record)
+{
+  return task_row_new (record->id, record->name, record->state, NULL, record->runs, record->created_at);
 }
 
 const char *

@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE (InspectorTaskRow, inspector_task_row, INSPECTOR, TASK_ROW,
 G_DECLARE_FINAL_TYPE (InspectorCallRow, inspector_call_row, INSPECTOR, CALL_ROW, GObject)
 
 InspectorTaskRow *inspector_task_row_new (WeftTask           *task);
+InspectorTaskRow *inspector_task_row_new_finished (const WeftTaskRecord *record);
 InspectorCallRow *inspector_call_row_new (const WeftCallInfo *info,
                                           guint               position,
                                           double              now);

@@ -78,6 +78,7 @@ weft_inspector_refresh (WeftInspector *self)
   g_autoptr(GArray) ready = NULL;
   g_autoptr(GArray) timers = NULL;
   g_autoptr(GArray) records = NULL;
+  g_autoptr(GArray) finished = NULL;
   g_autofree char *iteration = NULL;
   gboolean paused;
   double now;
@@ -93,6 +94,10 @@ weft_inspector_refresh (WeftInspector *self)
     }
 
   now = weft_loop_time (self->loop);
+  /* Finished tasks first (the loop's bounded history), then the live ones. */
+  finished = weft_loop_list_finished_tasks (self->loop);
+  for (guint i = 0; i < finished->len; i++)
+    g_ptr_array_add (rows, inspector_task_row_new_finished (&g_array_index (finished, WeftTaskRecord, i)));
   tasks = weft_all_tasks (self->loop);
   for (guint i = 0; i < tasks->len; i++)
     g_ptr_array_add (rows, inspector_task_row_new (g_ptr_array_index (tasks, i)));

@@ -190,6 +190,100 @@ void
 _weft_inspect_clear (WeftLoop *loop)
 {
   g_clear_pointer (&loop->records, g_array_unref);
+  g_clear_pointer (&loop->finished, g_array_unref);
+}
+
+static void
+task_record_clear (gpointer data)
+{
+  WeftTaskRecord *record = data;
+
+  g_free (record->name);
+  g_free (record->error_message);
+}
+
+/* Keeps a snapshot, not the task: a finished task holds its loop alive, and
+ * the history must not. */
+void
+_weft_inspect_task_finished (WeftLoop *loop,
+                             WeftTask *task)
+{
+  WeftTaskRecord record = {
+    .id = task->id,
+    .name = g_strdup (task->name),
+    .state = weft_task_get_state (task),
+    .runs = task->runs,
+    .created_at = task->created_at,
+    .error_message = task->parent.error ? g_strdup (task->parent.error->message) : NULL,
+  };
+
+  if (loop->history_length == 0)
+    {
+      task_record_clear (&record);
+      return;
+    }
+  if (loop->finished == NULL)
+    {
+      loop->finished = g_array_new (FALSE, FALSE, sizeof (WeftTaskRecord));
+      g_array_set_clear_func (loop->finished, task_record_clear);
+    }
+  if (loop->finished->len < loop->history_length)
+    g_array_append_val (loop->finished, record);
+  else
+    {
+      WeftTaskRecord *oldest = &g_array_index (loop->finished, WeftTaskRecord, loop->finished_head);
+
+      task_record_clear (oldest);
+      *oldest = record;
+      loop->finished_head = (loop->finished_head + 1) % loop->finished->len;
+    }
+}
+
+/**
+ * weft_loop_set_task_history:
+ * @loop: a #WeftLoop
+ * @length: how many finished tasks to remember (default 256; 0 for none)
+ *
+ * While recording is on (weft_loop_set_recording()), the loop remembers the
+ * last @length tasks that finished, for weft_loop_list_finished_tasks().
+ */
+void
+weft_loop_set_task_history (WeftLoop *loop,
+                            guint     length)
+{
+  g_return_if_fail (loop != NULL);
+
+  loop->history_length = length;
+  g_clear_pointer (&loop->finished, g_array_unref);
+  loop->finished_head = 0;
+}
+
+/**
+ * weft_loop_list_finished_tasks:
+ * @loop: a #WeftLoop
+ *
+ * Returns: (transfer full) (element-type WeftTaskRecord): the remembered
+ *   finished tasks, oldest first
+ */
+GArray *
+weft_loop_list_finished_tasks (WeftLoop *loop)
+{
+  GArray *copy;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  copy = g_array_new (FALSE, FALSE, sizeof (WeftTaskRecord));
+  g_array_set_clear_func (copy, task_record_clear);
+  for (guint i = 0; loop->finished != NULL && i < loop->finished->len; i++)
+    {
+      WeftTaskRecord record = g_array_index (loop->finished, WeftTaskRecord,
+                                             (loop->finished_head + i) % loop->finished->len);
+
+      record.name = g_strdup (record.name);
+      record.error_message = g_strdup (record.error_message);
+      g_array_append_val (copy, record);
+    }
+  return copy;
 }
 
 /**

@@ -15,6 +15,8 @@
 
 G_BEGIN_DECLS
 
+typedef enum _WeftTaskState WeftTaskState;
+
 /**
  * WeftTaskState:
  * @WEFT_TASK_STATE_PENDING: created, has not run yet
@@ -26,7 +28,7 @@ G_BEGIN_DECLS
  *
  * What a task is doing, as the inspector shows it.
  */
-typedef enum
+enum _WeftTaskState
 {
   WEFT_TASK_STATE_PENDING,
   WEFT_TASK_STATE_RUNNING,
@@ -34,7 +36,7 @@ typedef enum
   WEFT_TASK_STATE_DONE,
   WEFT_TASK_STATE_FAILED,
   WEFT_TASK_STATE_CANCELLED,
-} WeftTaskState;
+};
 
 /**
  * WeftCallInfo:
@@ -75,8 +77,35 @@ typedef struct
   double  max_lateness;
 } WeftIterationRecord;
 
+/**
+ * WeftTaskRecord:
+ * @id: the task's id
+ * @name: its name
+ * @state: how it ended: done, failed or cancelled
+ * @runs: how many steps it ran
+ * @created_at: (nullable): where it was created (file:line)
+ * @error_message: (nullable): its error, if it failed or was cancelled
+ *
+ * A task that finished while recording was on, kept in the loop's bounded
+ * history (weft_loop_set_task_history()).
+ */
+typedef struct
+{
+  guint64        id;
+  char          *name;
+  WeftTaskState  state;
+  guint64        runs;
+  const char    *created_at;
+  char          *error_message;
+} WeftTaskRecord;
+
 WEFT_AVAILABLE_IN_0_1
 GArray       *weft_loop_list_ready          (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
+GArray       *weft_loop_list_finished_tasks (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
+void          weft_loop_set_task_history    (WeftLoop *loop,
+                                             guint     length);
 WEFT_AVAILABLE_IN_0_1
 GArray       *weft_loop_list_timers         (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1

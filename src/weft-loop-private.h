@@ -76,6 +76,9 @@ struct _WeftLoop
   guint                 recording : 1;   /* keep iteration records */
   GArray               *records;         /* WeftIterationRecord ring, see weft-inspect.c */
   guint                 records_head;
+  GArray               *finished;        /* WeftTaskRecord ring of finished tasks */
+  guint                 finished_head;
+  guint                 history_length;
 };
 
 static inline gint64
@@ -125,6 +128,8 @@ void       _weft_inspect_iteration_begin (WeftLoop   *loop,
 void       _weft_inspect_callback_ran    (WeftLoop   *loop,
                                           gint64      elapsed);
 void       _weft_inspect_clear           (WeftLoop   *loop);
+void       _weft_inspect_task_finished   (WeftLoop   *loop,
+                                          WeftTask   *task);
 
 /* bridge/weft-source.c */
 GSource   *_weft_source_new           (WeftLoop      *loop);

@@ -196,6 +196,7 @@ weft_loop_new_for_context (GMainContext *context)
   loop->ts_spare = g_array_new (FALSE, FALSE, sizeof (WeftThreadsafeCall));
   loop->budget_ns = DEFAULT_BUDGET_NS;
   loop->timer_slack_ns = WEFT_DEFAULT_TIMER_SLACK_NS;
+  loop->history_length = 256;
   loop->slow_callback_ns = DEFAULT_SLOW_CALLBACK_NS;
   loop->debug = env_debug ();
   g_queue_init (&loop->tasks);

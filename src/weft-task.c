@@ -107,6 +107,8 @@ task_finish (WeftTask *task)
   task->must_cancel = FALSE;
   _weft_future_finish_task (&task->parent, ret, task->result_destroy, error);
   g_queue_unlink (&loop->tasks, &task->link);
+  if (G_UNLIKELY (loop->recording))
+    _weft_inspect_task_finished (loop, task);
   if (task->data_destroy)
     {
       GDestroyNotify destroy = g_steal_pointer (&task->data_destroy);

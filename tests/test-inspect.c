@@ -178,6 +178,75 @@ test_recording (void)
   test_loop_finish (loop);
 }
 
+static gpointer
+fails (gpointer data, GError **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "broken");
+  return NULL;
+}
+
+static gpointer
+quick (gpointer data, GError **error)
+{
+  return NULL;
+}
+
+static gpointer
+sleeps (gpointer data, GError **error)
+{
+  weft_sleep (10, error);
+  return NULL;
+}
+
+/* Finished tasks are remembered as snapshots, cancelled and failed told
+ * apart, in a bounded history that does not keep the loop alive. */
+static void
+test_task_history (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GArray) finished = NULL;
+  TestExceptions ex;
+  WeftTask *task;
+
+  test_exceptions_init (&ex, loop);
+  weft_loop_set_recording (loop, TRUE);
+  weft_loop_set_task_history (loop, 3);
+  weft_task_unref (weft_loop_create_task (loop, fails, NULL, NULL));
+  task = weft_loop_create_task (loop, sleeps, NULL, NULL);
+  weft_loop_step_iteration (loop);
+  weft_task_cancel (task, "enough");
+  weft_task_unref (task);
+  for (int i = 0; i < 3; i++)
+    weft_task_unref (weft_loop_create_task (loop, quick, NULL, NULL));
+  weft_loop_step_iteration (loop);
+  weft_loop_step_iteration (loop);
+  test_run_until_idle (loop);
+
+  finished = weft_loop_list_finished_tasks (loop);
+  g_assert_cmpuint (finished->len, ==, 3);     /* bounded: the two oldest fell out */
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (g_array_index (finished, WeftTaskRecord, i).name, ==, "quick");
+  g_clear_pointer (&finished, g_array_unref);
+
+  weft_loop_set_task_history (loop, 10);
+  weft_task_unref (weft_loop_create_task (loop, fails, NULL, NULL));
+  task = weft_loop_create_task (loop, sleeps, NULL, NULL);
+  weft_loop_step_iteration (loop);
+  weft_task_cancel (task, "enough");
+  weft_task_unref (task);
+  test_run_until_idle (loop);
+  finished = weft_loop_list_finished_tasks (loop);
+  g_assert_cmpuint (finished->len, ==, 2);
+  g_assert_cmpstr (g_array_index (finished, WeftTaskRecord, 0).name, ==, "fails");
+  g_assert_cmpint (g_array_index (finished, WeftTaskRecord, 0).state, ==, WEFT_TASK_STATE_FAILED);
+  g_assert_cmpstr (g_array_index (finished, WeftTaskRecord, 0).error_message, ==, "broken");
+  g_assert_cmpint (g_array_index (finished, WeftTaskRecord, 1).state, ==, WEFT_TASK_STATE_CANCELLED);
+  g_assert_cmpstr (g_array_index (finished, WeftTaskRecord, 1).error_message, ==, "enough");
+  g_assert_cmpuint (ex.messages->len, ==, 2);   /* the two failures, never retrieved */
+  test_exceptions_clear (&ex);
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -187,6 +256,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Inspect/list-timers", test_list_timers);
   g_test_add_func ("/Weft/Inspect/task-states", test_task_states);
   g_test_add_func ("/Weft/Inspect/recording", test_recording);
+  g_test_add_func ("/Weft/Inspect/task-history", test_task_history);
 
   return g_test_run ();
 }

@@ -91,6 +91,11 @@ test_views_follow_steps (void)
   while (!weft_future_is_done (demo))
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (weft_future_is_cancelled (demo));
+  /* The finished task stays in the table, as cancelled. */
+  weft_inspector_refresh (inspector);
+  g_clear_pointer (&state, g_free);
+  state = row_string (weft_inspector_get_task_model (inspector), 0, "state");
+  g_assert_cmpstr (state, ==, "cancelled");
 
   gtk_window_destroy (GTK_WINDOW (window));
   weft_loop_close (loop);
