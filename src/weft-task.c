@@ -14,6 +14,9 @@
 #include "config.h"
 
 #include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
 
 #ifdef HAVE_SANITIZER_ASAN
 # include <sanitizer/common_interface_defs.h>
@@ -29,6 +32,99 @@
 static _Thread_local WeftTask *current_task __attribute__ ((tls_model ("initial-exec")));
 
 static void task_step (gpointer data);
+
+/* ---------------------------------------------------- overflow reporting */
+
+/* A guarded stack's overflow faults on its guard page. The SIGSEGV handler,
+ * on an alternate stack of each thread that runs tasks, names the task and
+ * then lets the fault take its normal course (the previous handler, or the
+ * default action: the process dies, nothing runs on with a smashed stack). */
+#if !defined(HAVE_SANITIZER_ASAN) && !defined(HAVE_SANITIZER_TSAN)
+# define WEFT_OVERFLOW_HANDLER 1
+#endif
+
+#ifdef WEFT_OVERFLOW_HANDLER
+#define ALT_STACK_SIZE (64 * 1024)
+
+static struct sigaction previous_segv;
+
+/* The thread's alternate signal stack, given back when the thread exits. */
+static void
+free_alt_stack (gpointer memory)
+{
+  stack_t disable = { .ss_flags = SS_DISABLE };
+
+  sigaltstack (&disable, NULL);
+  g_free (memory);
+}
+
+static GPrivate alt_stack_key = G_PRIVATE_INIT (free_alt_stack);
+static _Thread_local gboolean alt_stack_checked __attribute__ ((tls_model ("initial-exec")));
+
+static void
+write_str (const char *s)
+{
+  if (write (STDERR_FILENO, s, strlen (s)) < 0)
+    return;
+}
+
+static void
+on_segv (int        sig,
+         siginfo_t *info,
+         void      *ucontext)
+{
+  WeftTask *task = current_task;
+  guint8 *addr = info->si_addr;
+
+  if (task != NULL && task->stack != NULL && task->stack->guarded
+      && addr < task->stack->base && addr >= task->stack->base - 64 * 1024)
+    {
+      write_str ("Weft: task ");
+      write_str (task->name ? task->name : "(unnamed)");
+      write_str (" overflowed its stack (hit the guard page); use weft_task_set_stack_size() for deep call chains\n");
+    }
+
+  /* Hand the fault on: restore the previous disposition and return, so the
+   * faulting instruction runs again under it. */
+  if ((previous_segv.sa_flags & SA_SIGINFO) && previous_segv.sa_sigaction != NULL)
+    previous_segv.sa_sigaction (sig, info, ucontext);
+  else
+    sigaction (SIGSEGV, &previous_segv, NULL);
+}
+
+static void
+ensure_overflow_handler (void)
+{
+  static gsize installed;
+  stack_t alt = { 0 };
+
+  if (g_once_init_enter (&installed))
+    {
+      struct sigaction action = { 0 };
+
+      action.sa_sigaction = on_segv;
+      action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+      sigemptyset (&action.sa_mask);
+      sigaction (SIGSEGV, &action, &previous_segv);
+      g_once_init_leave (&installed, 1);
+    }
+  /* A handler cannot run on the stack that overflowed: give this thread an
+   * alternate one (kept for the thread's life), unless it has one already. */
+  if (alt_stack_checked)
+    return;
+  alt_stack_checked = TRUE;
+  if (sigaltstack (NULL, &alt) == 0 && (alt.ss_flags & SS_DISABLE))
+    {
+      alt.ss_sp = g_malloc (ALT_STACK_SIZE);
+      alt.ss_size = ALT_STACK_SIZE;
+      alt.ss_flags = 0;
+      if (sigaltstack (&alt, NULL) == 0)
+        g_private_set (&alt_stack_key, alt.ss_sp);
+      else
+        g_free (alt.ss_sp);
+    }
+}
+#endif
 
 /* ------------------------------------------------------------- switching */
 
@@ -157,6 +253,9 @@ task_step (gpointer data)
         }
       if (loop->stack_pool == NULL)
         loop->stack_pool = _weft_stack_pool_new ();
+#ifdef WEFT_OVERFLOW_HANDLER
+      ensure_overflow_handler ();
+#endif
       task->stack = _weft_stack_pool_acquire (loop->stack_pool, task->stack_size);
       _weft_fiber_context_init (&task->context, task->stack, task_entry, task);
     }

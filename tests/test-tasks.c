@@ -304,6 +304,7 @@ test_overflow_guarded (void)
       WeftLoop *loop = test_loop_new ();
       g_autoptr(WeftTask) task = weft_loop_create_task (loop, overflow, NULL, NULL);
 
+      weft_task_set_name (task, "guard-hitter");
       test_run (loop, WEFT_FUTURE (task));
       g_print ("survived\n");
       return;
@@ -311,6 +312,9 @@ test_overflow_guarded (void)
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_failed ();
   g_test_trap_assert_stdout_unmatched ("*survived*");
+#ifndef HAVE_SANITIZER_ASAN
+  g_test_trap_assert_stderr ("*task guard-hitter overflowed its stack*");
+#endif
 }
 
 /* An arena stack (no guard page) has its canary checked when its task
