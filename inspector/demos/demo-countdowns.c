@@ -15,7 +15,7 @@ typedef struct
 static const Countdown countdowns[] = {
   { "A", 3, 1.0 },
   { "B", 5, 0.5 },
-  { "C", 2, 1.5 },
+  { "C", 2, 1.4 },
 };
 
 static gpointer
