@@ -447,6 +447,26 @@ test_bad_input (void)
   test_loop_finish (loop);
 }
 
+/* stop() before the future is done makes run_until_complete() fail clearly;
+ * the future is untouched and a later run can still complete it. */
+static void
+test_run_until_complete_stopped (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(WeftFuture) future = weft_loop_create_future (loop);
+  g_autoptr(GError) error = NULL;
+
+  weft_loop_call_soon (loop, test_stop_loop, loop, NULL);
+  g_assert_false (weft_loop_run_until_complete (loop, future, &error));
+  g_assert_error (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE);
+  g_assert_false (weft_future_is_done (future));
+  g_assert_false (weft_loop_is_running (loop));
+
+  weft_future_set_result (future, (gpointer) "later", NULL);
+  g_assert_cmpstr (test_run (loop, future), ==, "later");
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -466,6 +486,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Loop/per-thread", test_per_thread);
   g_test_add_func ("/Weft/Loop/close-drops-pending", test_close_drops_pending);
   g_test_add_func ("/Weft/Loop/bad-input", test_bad_input);
+  g_test_add_func ("/Weft/Loop/run-until-complete-stopped", test_run_until_complete_stopped);
 
   return g_test_run ();
 }

@@ -200,6 +200,53 @@ test_slack_coalesces (void)
   g_assert_cmpuint (without, >, with_slack);
 }
 
+static gint64
+virtual_now (gpointer data)
+{
+  return *(gint64 *) data;
+}
+
+static void
+record_id (gpointer data)
+{
+  Timer *timer = data;
+
+  g_array_append_val (timer->t->fired, timer->id);
+}
+
+/* With an injected clock, time moves only when the test says so: timers fire
+ * exactly when the clock passes their deadline, without any sleeping. */
+static void
+test_virtual_clock (void)
+{
+  Timers t = { test_loop_new (), g_array_new (FALSE, FALSE, sizeof (int)), 0 };
+  gint64 now = 1000 * G_GINT64_CONSTANT (1000000000);
+  Timer timers[3];
+
+  _weft_loop_set_clock (t.loop, virtual_now, &now);
+  g_assert_cmpfloat (weft_loop_time (t.loop), ==, 1000.0);
+  for (int i = 0; i < 3; i++)
+    {
+      timers[i] = (Timer) { &t, i, 0, 0 };
+      weft_loop_call_later (t.loop, 10.0 * (3 - i), record_id, &timers[i], NULL);
+    }
+  weft_loop_step_iteration (t.loop);
+  g_assert_cmpuint (t.fired->len, ==, 0);
+  now += 10 * G_GINT64_CONSTANT (1000000000);      /* +10 s: the third timer */
+  weft_loop_step_iteration (t.loop);
+  g_assert_cmpuint (t.fired->len, ==, 1);
+  g_assert_cmpint (g_array_index (t.fired, int, 0), ==, 2);
+  now += 20 * G_GINT64_CONSTANT (1000000000) - 1;  /* 1 ns short of the first */
+  weft_loop_step_iteration (t.loop);
+  g_assert_cmpuint (t.fired->len, ==, 2);
+  now += 1;
+  weft_loop_step_iteration (t.loop);
+  g_assert_cmpuint (t.fired->len, ==, 3);
+  g_assert_cmpint (g_array_index (t.fired, int, 2), ==, 0);
+  g_array_unref (t.fired);
+  test_loop_finish (t.loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -210,6 +257,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Timers/cancel-compacts", test_cancel_compacts);
   g_test_add_func ("/Weft/Timers/sub-millisecond", test_sub_millisecond);
   g_test_add_func ("/Weft/Timers/slack-coalesces", test_slack_coalesces);
+  g_test_add_func ("/Weft/Timers/virtual-clock", test_virtual_clock);
 
   return g_test_run ();
 }
