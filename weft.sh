@@ -57,12 +57,12 @@ case $cmd in
     status=0
     meson test -C build --print-errorlogs --num-processes 2 || status=1
     # valgrind memcheck: no definite or indirect leak, no error.
-    meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 10 --no-suite gtk --no-suite demos \
+    meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 10 --no-suite gtk --no-suite demos --no-suite install \
       --wrap="valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=/usr/share/glib-2.0/valgrind/glib.supp" \
       || status=1
     setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-      meson test -C build-asan --print-errorlogs --num-processes 2 || status=1
+      meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite install || status=1
     exit $status
     ;;
   bench)
