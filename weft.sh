@@ -57,7 +57,7 @@ case $cmd in
     status=0
     meson test -C build --print-errorlogs --num-processes 2 || status=1
     # valgrind memcheck: no definite or indirect leak, no error.
-    meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 10 --no-suite gtk --no-suite demos --no-suite install \
+    meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 10 --no-suite gtk --no-suite demos --no-suite install --no-suite hygiene \
       --wrap="valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=/usr/share/glib-2.0/valgrind/glib.supp" \
       || status=1
     setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false

@@ -6,4 +6,9 @@
 
 #include "weft-error.h"
 
+/**
+ * weft_error_quark:
+ *
+ * Returns: the #GQuark of the %WEFT_ERROR domain
+ */
 G_DEFINE_QUARK (weft-error-quark, weft_error)

@@ -485,6 +485,19 @@ weft_loop_call_soon_full (WeftLoop       *loop,
   return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, user_data, destroy, name, where));
 }
 
+/**
+ * weft_loop_call_soon:
+ * @loop: a #WeftLoop
+ * @callback: (scope notified) (closure user_data) (destroy destroy): the callback
+ * @user_data: data for @callback
+ * @destroy: (nullable): frees @user_data once the callback ran or was cancelled
+ *
+ * Schedules @callback to run in the next iteration (asyncio's call_soon()).
+ * In C this is a macro that also records the callback's name and file:line
+ * (see weft_loop_call_soon_full()); this function is what bindings call.
+ *
+ * Returns: (transfer none): a handle to cancel the call; it needs no unref
+ */
 WeftHandle *
 (weft_loop_call_soon) (WeftLoop       *loop,
                        WeftCallback    callback,
@@ -535,6 +548,19 @@ weft_loop_call_at_full (WeftLoop       *loop,
   return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, when_ns, callback, user_data, destroy, name, where));
 }
 
+/**
+ * weft_loop_call_at:
+ * @loop: a #WeftLoop
+ * @when: the deadline on the clock of weft_loop_time()
+ * @callback: (scope notified) (closure user_data) (destroy destroy): the callback
+ * @user_data: data for @callback
+ * @destroy: (nullable): frees @user_data once the callback ran or was cancelled
+ *
+ * Schedules @callback at @when (asyncio's call_at()). See
+ * weft_loop_call_at_full().
+ *
+ * Returns: (transfer none): a handle to cancel the timer
+ */
 WeftHandle *
 (weft_loop_call_at) (WeftLoop       *loop,
                      double          when,
@@ -581,6 +607,19 @@ weft_loop_call_later_full (WeftLoop       *loop,
   return weft_loop_call_at_full (loop, (double) (now + delay_ns) / 1e9, callback, user_data, destroy, name, where);
 }
 
+/**
+ * weft_loop_call_later:
+ * @loop: a #WeftLoop
+ * @delay: seconds from now
+ * @callback: (scope notified) (closure user_data) (destroy destroy): the callback
+ * @user_data: data for @callback
+ * @destroy: (nullable): frees @user_data once the callback ran or was cancelled
+ *
+ * Schedules @callback @delay seconds from now (asyncio's call_later()). See
+ * weft_loop_call_later_full().
+ *
+ * Returns: (transfer none): a handle to cancel the timer
+ */
 WeftHandle *
 (weft_loop_call_later) (WeftLoop       *loop,
                         double          delay,
@@ -638,6 +677,18 @@ weft_loop_call_soon_threadsafe_full (WeftLoop       *loop,
   return TRUE;
 }
 
+/**
+ * weft_loop_call_soon_threadsafe:
+ * @loop: a #WeftLoop
+ * @callback: (scope notified) (closure user_data) (destroy destroy): the callback
+ * @user_data: data for @callback
+ * @destroy: (nullable): frees @user_data once the callback ran
+ *
+ * Schedules @callback from any thread (asyncio's call_soon_threadsafe()). See
+ * weft_loop_call_soon_threadsafe_full().
+ *
+ * Returns: %FALSE if the loop is closed
+ */
 gboolean
 (weft_loop_call_soon_threadsafe) (WeftLoop       *loop,
                                   WeftCallback    callback,

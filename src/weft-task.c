@@ -358,6 +358,19 @@ weft_loop_create_task_full (WeftLoop       *loop,
   return task;
 }
 
+/**
+ * weft_loop_create_task:
+ * @loop: a #WeftLoop
+ * @func: (scope notified) (closure data) (destroy data_destroy): the task's body
+ * @data: data for @func
+ * @data_destroy: (nullable): frees @data once the task is done
+ *
+ * Creates a task and schedules its first step (asyncio's create_task()). In C
+ * this is a macro that names the task after @func and records where it was
+ * created (see weft_loop_create_task_full()).
+ *
+ * Returns: (transfer full): the new task
+ */
 WeftTask *
 (weft_loop_create_task) (WeftLoop       *loop,
                          WeftTaskFunc    func,
