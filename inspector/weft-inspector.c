@@ -135,27 +135,21 @@ refresh_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* inspector.step-callback and inspector.step-iteration. */
 static void
-step_callback (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+step (GtkWidget  *widget,
+      const char *action_name,
+      GVariant   *parameter)
 {
   WeftInspector *self = WEFT_INSPECTOR (widget);
 
   if (self->loop != NULL && !weft_loop_is_closed (self->loop))
-    weft_loop_step_callback (self->loop);
-  weft_inspector_refresh (self);
-}
-
-static void
-step_iteration (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  WeftInspector *self = WEFT_INSPECTOR (widget);
-
-  if (self->loop != NULL && !weft_loop_is_closed (self->loop))
-    weft_loop_step_iteration (self->loop);
+    {
+      if (g_str_equal (action_name, "inspector.step-callback"))
+        weft_loop_step_callback (self->loop);
+      else
+        weft_loop_step_iteration (self->loop);
+    }
   weft_inspector_refresh (self);
 }
 
@@ -295,8 +289,8 @@ weft_inspector_class_init (WeftInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, timeline);
 
   gtk_widget_class_install_property_action (widget_class, "inspector.paused", "paused");
-  gtk_widget_class_install_action (widget_class, "inspector.step-callback", NULL, step_callback);
-  gtk_widget_class_install_action (widget_class, "inspector.step-iteration", NULL, step_iteration);
+  gtk_widget_class_install_action (widget_class, "inspector.step-callback", NULL, step);
+  gtk_widget_class_install_action (widget_class, "inspector.step-iteration", NULL, step);
   gtk_widget_class_install_action (widget_class, "inspector.cancel-task", NULL, cancel_task);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "inspector.step-callback", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "inspector.step-iteration", NULL);
