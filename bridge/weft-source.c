@@ -25,6 +25,7 @@
 #endif
 
 #include "weft-fd-private.h"
+#include "weft-inspect-server-private.h"
 #include "weft-loop-private.h"
 
 typedef struct
@@ -64,6 +65,11 @@ weft_source_prepare (GSource *source,
   gint64 deadline, now;
 
   *timeout = -1;
+  if (G_UNLIKELY (loop->server != NULL) && _weft_inspect_server_has_commands (loop))
+    {
+      *timeout = 0;
+      return TRUE;
+    }
   if (loop->paused)
     return FALSE;
   if (loop->ntodo > 0 || _weft_loop_has_work (loop))
@@ -112,6 +118,8 @@ weft_source_check (GSource *source)
     }
 #endif
   _weft_fd_watches_check (loop);
+  if (G_UNLIKELY (loop->server != NULL) && _weft_inspect_server_has_commands (loop))
+    return TRUE;
   if (loop->paused)
     return FALSE;
   if (loop->ntodo > 0 || _weft_loop_has_work (loop))

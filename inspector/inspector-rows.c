@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "inspector-rows.h"
 
@@ -94,36 +95,35 @@ state_label (WeftTaskState state)
     }
 }
 
-static InspectorTaskRow *
-task_row_new (guint64        id,
-              const char    *name,
-              WeftTaskState  state,
-              char          *awaits,
-              guint64        runs,
-              const char    *created_at)
+/* The state names the snapshot uses, translated for the table. */
+static const char *
+translate_state (const char *state)
+{
+  static const char * const names[] = { "pending", "running", "suspended", "done", "failed", "cancelled" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (state, names[i]) == 0)
+      return state_label ((WeftTaskState) i);
+  return state;
+}
+
+InspectorTaskRow *
+inspector_task_row_new (guint64     id,
+                        const char *name,
+                        const char *state,
+                        const char *awaits,
+                        guint64     runs,
+                        const char *created_at)
 {
   InspectorTaskRow *self = g_object_new (INSPECTOR_TYPE_TASK_ROW, NULL);
 
   self->id = id;
   self->name = g_strdup (name);
-  self->state = g_strdup (state_label (state));
-  self->awaits = awaits;
+  self->state = g_strdup (translate_state (state));
+  self->awaits = g_strdup (awaits);
   self->runs = runs;
   self->created_at = g_strdup (created_at);
   return self;
-}
-
-InspectorTaskRow *
-inspector_task_row_new (WeftTask *task)
-{
-  return task_row_new (weft_task_get_id (task), weft_task_get_name (task), weft_task_get_state (task),
-                       weft_task_describe_await (task), weft_task_get_runs (task), weft_task_get_created_at (task));
-}
-
-InspectorTaskRow *
-inspector_task_row_new_finished (const WeftTaskRecord *record)
-{
-  return task_row_new (record->id, record->name, record->state, NULL, record->runs, record->created_at);
 }
 
 const char *
@@ -203,25 +203,27 @@ inspector_call_row_init (InspectorCallRow *self)
 {
 }
 
+/* @time_left: seconds left for a timer (< 0: never fires), NAN for a ready call. */
 InspectorCallRow *
-inspector_call_row_new (const WeftCallInfo *info,
-                        guint               position,
-                        double              now)
+inspector_call_row_new (guint       position,
+                        const char *name,
+                        const char *where,
+                        double      time_left)
 {
   InspectorCallRow *self = g_object_new (INSPECTOR_TYPE_CALL_ROW, NULL);
 
   self->position = position;
-  self->name = g_strdup (info->name ? info->name : _("(unnamed)"));
-  self->where = g_strdup (info->where ? info->where : "");
-  if (info->when > 0)
-    {
-      double left = MAX (info->when - now, 0);
-
-      self->time_left = g_strdup_printf (_("%.3f s"), left);
-      self->fraction = CLAMP (left / 10.0, 0.0, 1.0);
-    }
-  else
+  self->name = g_strdup (name && *name ? name : _("(unnamed)"));
+  self->where = g_strdup (where);
+  if (isnan (time_left))
     self->time_left = g_strdup ("");
+  else if (time_left < 0)
+    self->time_left = g_strdup ("∞");
+  else
+    {
+      self->time_left = g_strdup_printf (_("%.3f s"), time_left);
+      self->fraction = CLAMP (time_left / 10.0, 0.0, 1.0);
+    }
   return self;
 }
 

@@ -15,11 +15,16 @@ G_DECLARE_FINAL_TYPE (InspectorTaskRow, inspector_task_row, INSPECTOR, TASK_ROW,
 #define INSPECTOR_TYPE_CALL_ROW (inspector_call_row_get_type ())
 G_DECLARE_FINAL_TYPE (InspectorCallRow, inspector_call_row, INSPECTOR, CALL_ROW, GObject)
 
-InspectorTaskRow *inspector_task_row_new (WeftTask           *task);
-InspectorTaskRow *inspector_task_row_new_finished (const WeftTaskRecord *record);
-InspectorCallRow *inspector_call_row_new (const WeftCallInfo *info,
-                                          guint               position,
-                                          double              now);
+InspectorTaskRow *inspector_task_row_new (guint64     id,
+                                          const char *name,
+                                          const char *state,
+                                          const char *awaits,
+                                          guint64     runs,
+                                          const char *created_at);
+InspectorCallRow *inspector_call_row_new (guint       position,
+                                          const char *name,
+                                          const char *where,
+                                          double      time_left);
 const char       *inspector_task_row_get_state (InspectorTaskRow *row);
 const char       *inspector_task_row_get_name  (InspectorTaskRow *row);
 const char       *inspector_call_row_get_name  (InspectorCallRow *row);

@@ -20,7 +20,11 @@ struct _WeftInspector
 {
   GtkWidget          parent_instance;
 
-  WeftLoop          *loop;
+  WeftLoop          *loop;         /* in process ... */
+  GDBusConnection   *connection;   /* ... or across the socket */
+  GCancellable      *cancellable;
+  gboolean           fetching;
+  gboolean           remote_paused;
   GListStore        *tasks;
   GListStore        *ready;
   GListStore        *timers;
@@ -52,39 +56,118 @@ replace_all (GListStore *store,
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), rows->pdata, rows->len);
 }
 
+/* Fills the views from a snapshot (WEFT_SNAPSHOT_TYPE), local or remote. */
 static void
-fill_calls (GListStore *store,
-            GArray     *calls,
-            double      now)
+apply_snapshot (WeftInspector *self,
+                GVariant      *snapshot)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) task_rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) ready_rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) timer_rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GVariantIter) tasks = NULL, ready = NULL, timers = NULL;
+  g_autofree char *iteration_text = NULL;
+  const char *blocked, *name, *where, *state, *awaits, *created_at, *next = NULL;
+  guint64 iteration, id, runs;
+  gboolean paused;
+  double left;
+  guint live = 0;
 
-  for (guint i = 0; i < calls->len; i++)
-    g_ptr_array_add (rows, inspector_call_row_new (&g_array_index (calls, WeftCallInfo, i), i + 1, now));
-  replace_all (store, rows);
+  g_variant_get (snapshot, "(tb&sa(tsssts)a(ss)a(ssd))", &iteration, &paused, &blocked, &tasks, &ready, &timers);
+  while (g_variant_iter_next (tasks, "(t&s&s&st&s)", &id, &name, &state, &awaits, &runs, &created_at))
+    {
+      g_ptr_array_add (task_rows, inspector_task_row_new (id, name, state, awaits, runs, created_at));
+      live += g_strcmp0 (state, "done") != 0 && g_strcmp0 (state, "failed") != 0 && g_strcmp0 (state, "cancelled") != 0;
+    }
+  while (g_variant_iter_next (ready, "(&s&s)", &name, &where))
+    {
+      if (next == NULL)
+        next = name;
+      g_ptr_array_add (ready_rows, inspector_call_row_new (ready_rows->len + 1, name, where, NAN));
+    }
+  while (g_variant_iter_next (timers, "(&s&sd)", &name, &where, &left))
+    g_ptr_array_add (timer_rows, inspector_call_row_new (timer_rows->len + 1, name, where, left));
+  replace_all (self->tasks, task_rows);
+  replace_all (self->ready, ready_rows);
+  replace_all (self->timers, timer_rows);
+
+  if (paused != self->remote_paused && self->connection != NULL)
+    {
+      self->remote_paused = paused;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+    }
+
+  g_free (self->status);
+  iteration_text = g_strdup_printf ("%" G_GUINT64_FORMAT, iteration);
+  if (*blocked != '\0')
+    self->status = g_strdup_printf (_("Iteration %s · %s"), iteration_text, blocked);
+  else if (next != NULL)
+    self->status = paused
+      ? g_strdup_printf (_("Iteration %s (paused) · next: %s"), iteration_text, *next ? next : _("(unnamed)"))
+      : g_strdup_printf (_("Iteration %s · next: %s"), iteration_text, *next ? next : _("(unnamed)"));
+  else
+    self->status = paused
+      ? g_strdup_printf (_("Iteration %s (paused) · %u tasks, %u timers"), iteration_text, live, timer_rows->len)
+      : g_strdup_printf (_("Iteration %s · %u tasks, %u timers"), iteration_text, live, timer_rows->len);
+  gtk_label_set_text (self->status_label, self->status);
+}
+
+static void
+on_snapshot (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(WeftInspector) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_autoptr(GVariant) snapshot = NULL;
+
+  self->fetching = FALSE;
+  if (reply == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_free (self->status);
+          self->status = g_strdup_printf (_("Lost the loop: %s"), error->message);
+          gtk_label_set_text (self->status_label, self->status);
+        }
+      return;
+    }
+  snapshot = g_variant_get_child_value (reply, 0);
+  apply_snapshot (self, snapshot);
+}
+
+static void
+call_remote (WeftInspector *self,
+             const char    *method,
+             GVariant      *parameters)
+{
+  g_dbus_connection_call (self->connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", method,
+                          parameters, NULL, G_DBUS_CALL_FLAGS_NONE, 1000, self->cancellable, NULL, NULL);
 }
 
 /**
  * weft_inspector_refresh:
  * @self: a #WeftInspector
  *
- * Reads the loop's state into the views now.
+ * Reads the loop's state into the views now (in process), or asks for it (remote).
  */
 void
 weft_inspector_refresh (WeftInspector *self)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) tasks = NULL;
-  g_autoptr(GArray) ready = NULL;
-  g_autoptr(GArray) timers = NULL;
   g_autoptr(GArray) records = NULL;
-  g_autoptr(GArray) finished = NULL;
-  g_autofree char *iteration = NULL;
-  gboolean paused;
-  double now;
 
   g_return_if_fail (WEFT_IS_INSPECTOR (self));
 
+  if (self->connection != NULL)
+    {
+      if (self->fetching)
+        return;
+      self->fetching = TRUE;
+      g_dbus_connection_call (self->connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot",
+                              NULL, G_VARIANT_TYPE ("((tbsa(tsssts)a(ss)a(ssd)))"), G_DBUS_CALL_FLAGS_NONE, 1000,
+                              self->cancellable, on_snapshot, g_object_ref (self));
+      return;
+    }
   if (self->loop == NULL || weft_loop_is_closed (self->loop))
     {
       g_free (self->status);
@@ -92,40 +175,13 @@ weft_inspector_refresh (WeftInspector *self)
       gtk_label_set_text (self->status_label, self->status);
       return;
     }
+  {
+    g_autoptr(GVariant) snapshot = g_variant_ref_sink (weft_loop_snapshot (self->loop));
 
-  now = weft_loop_time (self->loop);
-  /* Finished tasks first (the loop's bounded history), then the live ones. */
-  finished = weft_loop_list_finished_tasks (self->loop);
-  for (guint i = 0; i < finished->len; i++)
-    g_ptr_array_add (rows, inspector_task_row_new_finished (&g_array_index (finished, WeftTaskRecord, i)));
-  tasks = weft_all_tasks (self->loop);
-  for (guint i = 0; i < tasks->len; i++)
-    g_ptr_array_add (rows, inspector_task_row_new (g_ptr_array_index (tasks, i)));
-  replace_all (self->tasks, rows);
-
-  ready = weft_loop_list_ready (self->loop);
-  fill_calls (self->ready, ready, now);
-  timers = weft_loop_list_timers (self->loop);
-  fill_calls (self->timers, timers, now);
+    apply_snapshot (self, snapshot);
+  }
   records = weft_loop_get_iterations (self->loop);
   inspector_timeline_set_records (self->timeline, records);
-
-  g_free (self->status);
-  iteration = g_strdup_printf ("%" G_GUINT64_FORMAT, weft_loop_get_iteration (self->loop));
-  paused = weft_loop_get_paused (self->loop);
-  if (ready->len > 0)
-    {
-      const char *next = g_array_index (ready, WeftCallInfo, 0).name;
-
-      self->status = paused
-        ? g_strdup_printf (_("Iteration %s (paused) · next: %s"), iteration, next ? next : _("(unnamed)"))
-        : g_strdup_printf (_("Iteration %s · next: %s"), iteration, next ? next : _("(unnamed)"));
-    }
-  else
-    self->status = paused
-      ? g_strdup_printf (_("Iteration %s (paused) · %u tasks, %u timers"), iteration, tasks->len, timers->len)
-      : g_strdup_printf (_("Iteration %s · %u tasks, %u timers"), iteration, tasks->len, timers->len);
-  gtk_label_set_text (self->status_label, self->status);
 }
 
 static gboolean
@@ -142,10 +198,13 @@ step (GtkWidget  *widget,
       GVariant   *parameter)
 {
   WeftInspector *self = WEFT_INSPECTOR (widget);
+  gboolean one = g_str_equal (action_name, "inspector.step-callback");
 
-  if (self->loop != NULL && !weft_loop_is_closed (self->loop))
+  if (self->connection != NULL)
+    call_remote (self, "Step", g_variant_new ("(s)", one ? "callback" : "iteration"));
+  else if (self->loop != NULL && !weft_loop_is_closed (self->loop))
     {
-      if (g_str_equal (action_name, "inspector.step-callback"))
+      if (one)
         weft_loop_step_callback (self->loop);
       else
         weft_loop_step_iteration (self->loop);
@@ -163,13 +222,18 @@ cancel_task (GtkWidget  *widget,
   g_autoptr(GPtrArray) tasks = NULL;
   guint64 id;
 
-  if (row == NULL || self->loop == NULL)
+  if (row == NULL)
     return;
   g_object_get (row, "id", &id, NULL);
-  tasks = weft_all_tasks (self->loop);
-  for (guint i = 0; i < tasks->len; i++)
-    if (weft_task_get_id (g_ptr_array_index (tasks, i)) == id)
-      weft_task_cancel (g_ptr_array_index (tasks, i), _("Cancelled from the inspector"));
+  if (self->connection != NULL)
+    call_remote (self, "CancelTask", g_variant_new ("(t)", id));
+  else if (self->loop != NULL)
+    {
+      tasks = weft_all_tasks (self->loop);
+      for (guint i = 0; i < tasks->len; i++)
+        if (weft_task_get_id (g_ptr_array_index (tasks, i)) == id)
+          weft_task_cancel (g_ptr_array_index (tasks, i), _("Cancelled from the inspector"));
+    }
   weft_inspector_refresh (self);
 }
 
@@ -211,7 +275,8 @@ weft_inspector_get_property (GObject    *object,
       g_value_set_pointer (value, self->loop);
       break;
     case PROP_PAUSED:
-      g_value_set_boolean (value, self->loop != NULL && weft_loop_get_paused (self->loop));
+      g_value_set_boolean (value, self->connection != NULL ? self->remote_paused
+                                  : self->loop != NULL && weft_loop_get_paused (self->loop));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -232,7 +297,13 @@ weft_inspector_set_property (GObject      *object,
       weft_inspector_set_loop (self, g_value_get_pointer (value));
       break;
     case PROP_PAUSED:
-      if (self->loop != NULL && weft_loop_get_paused (self->loop) != g_value_get_boolean (value))
+      if (self->connection != NULL)
+        {
+          self->remote_paused = g_value_get_boolean (value);
+          call_remote (self, "SetPaused", g_variant_new ("(b)", self->remote_paused));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      else if (self->loop != NULL && weft_loop_get_paused (self->loop) != g_value_get_boolean (value))
         {
           weft_loop_set_paused (self->loop, g_value_get_boolean (value));
           g_object_notify_by_pspec (object, pspec);
@@ -250,6 +321,9 @@ weft_inspector_dispose (GObject *object)
   WeftInspector *self = WEFT_INSPECTOR (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->connection);
   gtk_widget_dispose_template (GTK_WIDGET (self), WEFT_TYPE_INSPECTOR);
   g_clear_pointer (&self->loop, weft_loop_unref);
   g_clear_object (&self->tasks);
@@ -323,6 +397,7 @@ weft_inspector_init (WeftInspector *self)
   gtk_column_view_set_model (self->timer_view, GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->timers)))));
   g_object_unref (gtk_column_view_get_model (self->timer_view));
 
+  self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   self->refresh_id = g_timeout_add (REFRESH_MS, refresh_tick, self);
 }
@@ -337,6 +412,23 @@ GtkWidget *
 weft_inspector_new (WeftLoop *loop)
 {
   return g_object_new (WEFT_TYPE_INSPECTOR, "loop", loop, NULL);
+}
+
+/**
+ * weft_inspector_new_remote:
+ * @connection: a peer-to-peer connection to a loop's inspector socket
+ *   (see weft_loop_serve_inspector())
+ *
+ * Returns: (transfer floating): a new inspector showing the remote loop
+ */
+GtkWidget *
+weft_inspector_new_remote (GDBusConnection *connection)
+{
+  WeftInspector *self = g_object_new (WEFT_TYPE_INSPECTOR, NULL);
+
+  self->connection = g_object_ref (connection);
+  weft_inspector_refresh (self);
+  return GTK_WIDGET (self);
 }
 
 WeftLoop *

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (WeftInspector, weft_inspector, WEFT, INSPECTOR, GtkWidget)
 
 GtkWidget  *weft_inspector_new             (WeftLoop      *loop);
+GtkWidget  *weft_inspector_new_remote      (GDBusConnection *connection);
 WeftLoop   *weft_inspector_get_loop        (WeftInspector *self);
 void        weft_inspector_refresh         (WeftInspector *self);
 GListModel *weft_inspector_get_task_model  (WeftInspector *self);

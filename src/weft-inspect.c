@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "weft-inspect.h"
@@ -471,4 +472,80 @@ weft_task_get_runs (WeftTask *task)
   g_return_val_if_fail (task != NULL, 0);
 
   return task->runs;
+}
+
+/**
+ * WEFT_SNAPSHOT_TYPE:
+ *
+ * The #GVariant type of weft_loop_snapshot():
+ * `(tbsa(tsssts)a(ss)a(ssd))`: the iteration, whether the loop is paused, what
+ * it is blocked in ("" when it is not), the tasks (id, name, state, what it
+ * awaits, runs, created at; finished tasks from the history first), the ready
+ * queue (callback, scheduled at) in execution order, and the timers (callback,
+ * scheduled at, seconds left) earliest first.
+ */
+
+/**
+ * weft_loop_snapshot:
+ * @loop: a #WeftLoop
+ *
+ * Everything the inspector shows, in one value: the same format in process
+ * and across the inspector's socket.
+ *
+ * Returns: (transfer floating): a #GVariant of type %WEFT_SNAPSHOT_TYPE
+ */
+GVariant *
+weft_loop_snapshot (WeftLoop *loop)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GArray) finished = NULL;
+  g_autoptr(GArray) ready = NULL;
+  g_autoptr(GArray) timers = NULL;
+  GVariantBuilder task_builder, ready_builder, timer_builder;
+  double now;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  now = weft_loop_time (loop);
+  g_variant_builder_init (&task_builder, G_VARIANT_TYPE ("a(tsssts)"));
+  finished = weft_loop_list_finished_tasks (loop);
+  for (guint i = 0; i < finished->len; i++)
+    {
+      WeftTaskRecord *r = &g_array_index (finished, WeftTaskRecord, i);
+
+      g_variant_builder_add (&task_builder, "(tsssts)", r->id, r->name, weft_task_state_to_string (r->state),
+                             r->error_message ? r->error_message : "", r->runs, r->created_at ? r->created_at : "");
+    }
+  tasks = weft_all_tasks (loop);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      WeftTask *task = g_ptr_array_index (tasks, i);
+      g_autofree char *awaits = weft_task_describe_await (task);
+
+      g_variant_builder_add (&task_builder, "(tsssts)", task->id, task->name,
+                             weft_task_state_to_string (weft_task_get_state (task)),
+                             awaits ? awaits : "", task->runs, task->created_at ? task->created_at : "");
+    }
+
+  g_variant_builder_init (&ready_builder, G_VARIANT_TYPE ("a(ss)"));
+  ready = weft_loop_list_ready (loop);
+  for (guint i = 0; i < ready->len; i++)
+    {
+      WeftCallInfo *info = &g_array_index (ready, WeftCallInfo, i);
+
+      g_variant_builder_add (&ready_builder, "(ss)", info->name ? info->name : "", info->where ? info->where : "");
+    }
+
+  g_variant_builder_init (&timer_builder, G_VARIANT_TYPE ("a(ssd)"));
+  timers = weft_loop_list_timers (loop);
+  for (guint i = 0; i < timers->len; i++)
+    {
+      WeftCallInfo *info = &g_array_index (timers, WeftCallInfo, i);
+
+      g_variant_builder_add (&timer_builder, "(ssd)", info->name ? info->name : "", info->where ? info->where : "",
+                             isinf (info->when) ? -1.0 : MAX (info->when - now, 0.0));
+    }
+
+  return g_variant_new ("(tbsa(tsssts)a(ss)a(ssd))", loop->iteration, (gboolean) loop->paused, "",
+                        &task_builder, &ready_builder, &timer_builder);
 }

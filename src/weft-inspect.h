@@ -99,6 +99,15 @@ typedef struct
   char          *error_message;
 } WeftTaskRecord;
 
+#define WEFT_SNAPSHOT_TYPE ((const GVariantType *) "(tbsa(tsssts)a(ss)a(ssd))")
+
+WEFT_AVAILABLE_IN_0_1
+GVariant     *weft_loop_snapshot            (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
+gboolean      weft_loop_serve_inspector     (WeftLoop *loop,
+                                             GError  **error);
+WEFT_AVAILABLE_IN_0_1
+const char   *weft_loop_get_inspector_address (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1
 GArray       *weft_loop_list_ready          (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1

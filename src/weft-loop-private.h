@@ -63,9 +63,10 @@ struct _WeftLoop
 
   GQueue                tasks;           /* WeftTask, alive and not yet finished */
   struct _WeftStackPool *stack_pool;
-  GHashTable           *fd_watches;
+  GHashTable           *fd_watches;      /* int fd -> WeftFdWatch, bridge/weft-fd.c */
   struct _WeftFuture   *spare_futures;   /* freed plain futures, for reuse */
-  guint                 n_spare_futures;      /* int fd -> WeftFdWatch, bridge/weft-fd.c */
+  guint                 n_spare_futures;
+  struct _WeftInspectServer *server;     /* bridge/weft-inspect-server.c, or NULL */
   guint64               next_task_id;
   guint                 dispatch_depth;
   guint                 stopping : 1;

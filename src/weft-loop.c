@@ -18,6 +18,8 @@
 #include "weft-error.h"
 #include "weft-fd-private.h"
 #include "weft-future-private.h"
+#include "weft-inspect.h"
+#include "weft-inspect-server-private.h"
 #include "weft-loop-private.h"
 #include "weft-task-private.h"
 
@@ -213,6 +215,14 @@ weft_loop_new_for_context (GMainContext *context)
       g_main_context_release (loop->context);
     }
 
+  if (g_strcmp0 (g_getenv ("WEFT_INSPECT"), "1") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!weft_loop_serve_inspector (loop, &error))
+        g_warning ("WEFT_INSPECT=1: %s", error->message);
+    }
+
   return loop;
 }
 
@@ -299,6 +309,7 @@ weft_loop_close (WeftLoop *loop)
       return;
     }
 
+  _weft_inspect_server_stop (loop);
   _weft_loop_destroy_tasks (loop);
   drop_pending (loop);
   _weft_fd_watches_clear (loop);
@@ -889,6 +900,8 @@ run_ready_head (WeftLoop *loop)
 
   slot->flags = (slot->flags & ~WEFT_SLOT_QUEUED) | WEFT_SLOT_RUNNING;
   loop->current = index;
+  if (G_UNLIKELY (loop->server != NULL))
+    _weft_inspect_server_busy (loop, slot->name ? slot->name : "(unnamed)");
   if (G_UNLIKELY (timed))
     start = _weft_loop_now (loop);
 
@@ -905,6 +918,8 @@ run_ready_head (WeftLoop *loop)
     }
 
   loop->current = previous;
+  if (G_UNLIKELY (loop->server != NULL))
+    _weft_inspect_server_busy (loop, NULL);
   destroy = slot->destroy;
   data = slot->data;
   slot->destroy = NULL;
@@ -946,6 +961,8 @@ _weft_loop_dispatch (WeftLoop *loop)
   weft_loop_ref (loop);
   g_private_set (&running_loop_key, loop);
   loop->dispatch_depth++;
+  if (G_UNLIKELY (loop->server != NULL))
+    _weft_inspect_server_run_commands (loop);
 
   while (!loop->closed && !loop->paused)
     {
@@ -982,6 +999,8 @@ _weft_loop_dispatch (WeftLoop *loop)
 
 out:
   loop->dispatch_depth--;
+  if (G_UNLIKELY (loop->server != NULL))
+    _weft_inspect_server_publish (loop, FALSE);
   g_private_set (&running_loop_key, previous_running);
   weft_loop_unref (loop);
 }

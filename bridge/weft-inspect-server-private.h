@@ -1,0 +1,29 @@
+/* weft-inspect-server-private.h: the inspector's socket server
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "weft-loop-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WeftInspectServer WeftInspectServer;
+
+/* Loop thread. */
+void      _weft_inspect_server_publish      (WeftLoop   *loop,
+                                             gboolean    force);
+void      _weft_inspect_server_busy         (WeftLoop   *loop,
+                                             const char *name);
+gboolean  _weft_inspect_server_has_commands (WeftLoop   *loop);
+void      _weft_inspect_server_run_commands (WeftLoop   *loop);
+void      _weft_inspect_server_stop         (WeftLoop   *loop);
+
+gboolean  _weft_inspect_peer_allowed        (GCredentials *credentials);
+gboolean  _weft_inspect_check_directory     (const char *dir,
+                                             GError    **error);
+char     *_weft_inspect_socket_directory    (void);
+
+G_END_DECLS

@@ -1,0 +1,485 @@
+/* weft-inspect-server.c: serving a loop to weft-inspector over a socket
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Nothing listens unless asked (weft_loop_serve_inspector(), or WEFT_INSPECT=1
+ * when the loop is created). Then a thread of its own, with its own
+ * GMainContext, runs a peer-to-peer GDBusServer on a Unix socket in
+ * $XDG_RUNTIME_DIR/weft/ (a directory that must be ours, 0700, not a symlink),
+ * and only peers with our uid are let in. The server thread never touches the
+ * loop: the loop thread publishes a snapshot (weft_loop_snapshot()) after its
+ * dispatches, at most every PUBLISH_INTERVAL, and marks when a callback starts
+ * and ends, so the server keeps answering while the loop is blocked, and says
+ * so. Commands (pause, step, cancel) are queued for the loop thread, which runs
+ * them at the start of its next dispatch.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "weft-error.h"
+#include "weft-inspect.h"
+#include "weft-inspect-server-private.h"
+#include "weft-inspector-dbus.h"
+#include "weft-loop-private.h"
+#include "weft-task-private.h"
+
+#define PUBLISH_INTERVAL_NS (30 * G_GINT64_CONSTANT (1000000))
+#define BLOCKED_AFTER_NS    (500 * G_GINT64_CONSTANT (1000000))
+
+typedef enum
+{
+  COMMAND_PAUSE,
+  COMMAND_RESUME,
+  COMMAND_STEP_CALLBACK,
+  COMMAND_STEP_ITERATION,
+  COMMAND_CANCEL_TASK,
+} CommandKind;
+
+typedef struct
+{
+  CommandKind kind;
+  guint64     task_id;
+} Command;
+
+struct _WeftInspectServer
+{
+  WeftLoop           *loop;         /* not a reference; the loop stops us before it goes */
+  GThread            *thread;
+  GMainContext       *context;
+  GMainLoop          *mainloop;
+  GDBusServer        *server;
+  GPtrArray          *skeletons;    /* server thread only */
+  char               *path;
+
+  GMutex              lock;         /* guards what follows */
+  GVariant           *snapshot;
+  GArray             *commands;     /* Command */
+  gint64              published;    /* loop thread only */
+
+  gint64              busy_since;   /* atomic; 0 when no callback runs */
+  const char         *busy_name;    /* atomic */
+};
+
+/* ------------------------------------------------------- loop thread side */
+
+void
+_weft_inspect_server_publish (WeftLoop *loop,
+                              gboolean  force)
+{
+  WeftInspectServer *self = loop->server;
+  gint64 now = g_get_monotonic_time () * 1000;
+  GVariant *snapshot;
+
+  if (!force && now - self->published < PUBLISH_INTERVAL_NS)
+    return;
+  self->published = now;
+  snapshot = g_variant_ref_sink (weft_loop_snapshot (loop));
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->snapshot, g_variant_unref);
+  self->snapshot = snapshot;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+_weft_inspect_server_busy (WeftLoop   *loop,
+                           const char *name)
+{
+  WeftInspectServer *self = loop->server;
+
+  if (name != NULL)
+    {
+      __atomic_store_n (&self->busy_name, name, __ATOMIC_RELAXED);
+      __atomic_store_n (&self->busy_since, g_get_monotonic_time () * 1000, __ATOMIC_RELEASE);
+    }
+  else
+    __atomic_store_n (&self->busy_since, 0, __ATOMIC_RELEASE);
+}
+
+gboolean
+_weft_inspect_server_has_commands (WeftLoop *loop)
+{
+  WeftInspectServer *self = loop->server;
+  gboolean any;
+
+  g_mutex_lock (&self->lock);
+  any = self->commands->len > 0;
+  g_mutex_unlock (&self->lock);
+  return any;
+}
+
+void
+_weft_inspect_server_run_commands (WeftLoop *loop)
+{
+  WeftInspectServer *self = loop->server;
+  g_autoptr(GArray) commands = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->commands->len == 0)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  commands = self->commands;
+  self->commands = g_array_new (FALSE, FALSE, sizeof (Command));
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < commands->len; i++)
+    {
+      Command *command = &g_array_index (commands, Command, i);
+
+      switch (command->kind)
+        {
+        case COMMAND_PAUSE:
+          loop->paused = TRUE;
+          break;
+        case COMMAND_RESUME:
+          loop->paused = FALSE;
+          break;
+        case COMMAND_STEP_CALLBACK:
+          _weft_loop_run_one (loop);
+          break;
+        case COMMAND_STEP_ITERATION:
+          _weft_loop_run_iteration (loop);
+          break;
+        case COMMAND_CANCEL_TASK:
+          for (GList *l = loop->tasks.head; l != NULL; l = l->next)
+            if (((WeftTask *) l->data)->id == command->task_id)
+              {
+                weft_task_cancel (l->data, "Cancelled from the inspector");
+                break;
+              }
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  _weft_inspect_server_publish (loop, TRUE);
+}
+
+/* ----------------------------------------------------- server thread side */
+
+static void
+queue_command (WeftInspectServer *self,
+               CommandKind        kind,
+               guint64            task_id)
+{
+  Command command = { kind, task_id };
+
+  g_mutex_lock (&self->lock);
+  g_array_append_val (self->commands, command);
+  g_mutex_unlock (&self->lock);
+  g_main_context_wakeup (self->loop->context);
+}
+
+static gboolean
+on_get_snapshot (WeftDBusInspector1    *skeleton,
+                 GDBusMethodInvocation *invocation,
+                 WeftInspectServer     *self)
+{
+  g_autoptr(GVariant) snapshot = NULL;
+  g_autofree char *blocked = NULL;
+  gint64 since = __atomic_load_n (&self->busy_since, __ATOMIC_ACQUIRE);
+  gint64 now = g_get_monotonic_time () * 1000;
+  guint64 iteration;
+  gboolean paused;
+  const char *old_blocked;
+  GVariant *tasks, *ready, *timers;
+
+  g_mutex_lock (&self->lock);
+  snapshot = self->snapshot ? g_variant_ref (self->snapshot) : NULL;
+  g_mutex_unlock (&self->lock);
+  if (snapshot == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                                                     "The loop has not published its state yet");
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  if (since != 0 && now - since > BLOCKED_AFTER_NS)
+    {
+      const char *name = __atomic_load_n (&self->busy_name, __ATOMIC_RELAXED);
+
+      blocked = g_strdup_printf ("loop blocked in %s for %.1f s", name ? name : "(unnamed)", (double) (now - since) / 1e9);
+    }
+  g_variant_get (snapshot, "(tb&s@a(tsssts)@a(ss)@a(ssd))", &iteration, &paused, &old_blocked, &tasks, &ready, &timers);
+  weft_dbus_inspector1_complete_get_snapshot (skeleton, invocation,
+                                              g_variant_new ("(tbs@a(tsssts)@a(ss)@a(ssd))", iteration, paused,
+                                                             blocked ? blocked : "", tasks, ready, timers));
+  g_variant_unref (tasks);
+  g_variant_unref (ready);
+  g_variant_unref (timers);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_set_paused (WeftDBusInspector1    *skeleton,
+               GDBusMethodInvocation *invocation,
+               gboolean               paused,
+               WeftInspectServer     *self)
+{
+  queue_command (self, paused ? COMMAND_PAUSE : COMMAND_RESUME, 0);
+  weft_dbus_inspector1_complete_set_paused (skeleton, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_step (WeftDBusInspector1    *skeleton,
+         GDBusMethodInvocation *invocation,
+         const char            *what,
+         WeftInspectServer     *self)
+{
+  if (g_strcmp0 (what, "callback") == 0)
+    queue_command (self, COMMAND_STEP_CALLBACK, 0);
+  else if (g_strcmp0 (what, "iteration") == 0)
+    queue_command (self, COMMAND_STEP_ITERATION, 0);
+  else
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                             "Step what? \"callback\" or \"iteration\", not \"%s\"", what);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  weft_dbus_inspector1_complete_step (skeleton, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_cancel_task (WeftDBusInspector1    *skeleton,
+                GDBusMethodInvocation *invocation,
+                guint64                id,
+                WeftInspectServer     *self)
+{
+  queue_command (self, COMMAND_CANCEL_TASK, id);
+  weft_dbus_inspector1_complete_cancel_task (skeleton, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Only our own uid gets in. */
+gboolean
+_weft_inspect_peer_allowed (GCredentials *credentials)
+{
+  GError *error = NULL;
+  uid_t uid;
+
+  if (credentials == NULL)
+    {
+      g_message ("Weft inspector: refused a peer without credentials");
+      return FALSE;
+    }
+  uid = g_credentials_get_unix_user (credentials, &error);
+  if (error != NULL || uid != getuid ())
+    {
+      g_message ("Weft inspector: refused a peer with uid %d (we are %d)", error ? -1 : (int) uid, (int) getuid ());
+      g_clear_error (&error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+on_authorize (GDBusAuthObserver *observer,
+              GIOStream         *stream,
+              GCredentials      *credentials,
+              WeftInspectServer *self)
+{
+  return _weft_inspect_peer_allowed (credentials);
+}
+
+static gboolean
+on_new_connection (GDBusServer       *server,
+                   GDBusConnection   *connection,
+                   WeftInspectServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  WeftDBusInspector1 *skeleton = weft_dbus_inspector1_skeleton_new ();
+
+  weft_dbus_inspector1_set_pid (skeleton, (guint) getpid ());
+  g_signal_connect (skeleton, "handle-get-snapshot", G_CALLBACK (on_get_snapshot), self);
+  g_signal_connect (skeleton, "handle-set-paused", G_CALLBACK (on_set_paused), self);
+  g_signal_connect (skeleton, "handle-step", G_CALLBACK (on_step), self);
+  g_signal_connect (skeleton, "handle-cancel-task", G_CALLBACK (on_cancel_task), self);
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (skeleton), connection, "/org/weft/Loop", &error))
+    {
+      g_message ("Weft inspector: cannot export to a peer: %s", error->message);
+      g_object_unref (skeleton);
+      return FALSE;
+    }
+  g_ptr_array_add (self->skeletons, skeleton);
+  return TRUE;
+}
+
+static gpointer
+server_thread (gpointer data)
+{
+  WeftInspectServer *self = data;
+
+  g_main_context_push_thread_default (self->context);
+  g_main_loop_run (self->mainloop);
+  g_ptr_array_set_size (self->skeletons, 0);
+  g_dbus_server_stop (self->server);
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+/* The directory must be ours alone: a directory (not a symlink), owned by us,
+ * with no access for group or others. */
+gboolean
+_weft_inspect_check_directory (const char  *dir,
+                               GError     **error)
+{
+  struct stat st;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 && errno != EEXIST)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Cannot create %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  if (lstat (dir, &st) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Cannot inspect %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  if (!S_ISDIR (st.st_mode) || st.st_uid != getuid () || (st.st_mode & 077) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "Refusing to serve the inspector in %s: it must be a directory of ours with mode 0700 "
+                   "(it is %s, owned by uid %d, mode %03o)",
+                   dir, S_ISLNK (st.st_mode) ? "a symlink" : S_ISDIR (st.st_mode) ? "a directory" : "not a directory",
+                   (int) st.st_uid, st.st_mode & 0777);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+_weft_inspect_socket_directory (void)
+{
+  const char *runtime = g_getenv ("XDG_RUNTIME_DIR");
+
+  return g_build_filename (runtime && *runtime ? runtime : g_get_user_runtime_dir (), "weft", NULL);
+}
+
+/**
+ * weft_loop_serve_inspector:
+ * @loop: a #WeftLoop
+ * @error: return location for a #GError
+ *
+ * Serves @loop to weft-inspector (and any peer with the same uid) on a Unix
+ * socket in `$XDG_RUNTIME_DIR/weft/`, from a thread of its own. Setting
+ * `WEFT_INSPECT=1` in the environment does this for every new loop. Calling it
+ * again does nothing.
+ *
+ * Returns: %TRUE if the loop is served
+ */
+gboolean
+weft_loop_serve_inspector (WeftLoop  *loop,
+                           GError   **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *guid = NULL;
+  g_autoptr(GDBusAuthObserver) observer = NULL;
+  WeftInspectServer *self;
+  GDBusServer *server;
+
+  g_return_val_if_fail (loop != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (loop->server != NULL)
+    return TRUE;
+  if (loop->closed)
+    {
+      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_CLOSED, "The event loop is closed");
+      return FALSE;
+    }
+
+  dir = _weft_inspect_socket_directory ();
+  if (!_weft_inspect_check_directory (dir, error))
+    return FALSE;
+  name = g_strdup_printf ("%d-%u", (int) getpid (), loop->id);
+
+  self = g_new0 (WeftInspectServer, 1);
+  self->loop = loop;
+  self->path = g_build_filename (dir, name, NULL);
+  g_unlink (self->path);   /* a stale socket of a dead process with our pid */
+  self->context = g_main_context_new ();
+  self->mainloop = g_main_loop_new (self->context, FALSE);
+  self->skeletons = g_ptr_array_new_with_free_func (g_object_unref);
+  self->commands = g_array_new (FALSE, FALSE, sizeof (Command));
+  g_mutex_init (&self->lock);
+
+  /* The server's sources belong to the server thread's context. */
+  g_main_context_push_thread_default (self->context);
+  address = g_strdup_printf ("unix:path=%s", self->path);
+  guid = g_dbus_generate_guid ();
+  observer = g_dbus_auth_observer_new ();
+  g_signal_connect (observer, "authorize-authenticated-peer", G_CALLBACK (on_authorize), self);
+  server = g_dbus_server_new_sync (address, G_DBUS_SERVER_FLAGS_NONE, guid, observer, NULL, error);
+  if (server != NULL)
+    {
+      self->server = server;
+      g_signal_connect (server, "new-connection", G_CALLBACK (on_new_connection), self);
+      g_dbus_server_start (server);
+    }
+  g_main_context_pop_thread_default (self->context);
+  if (server == NULL)
+    {
+      loop->server = self;
+      _weft_inspect_server_stop (loop);
+      return FALSE;
+    }
+  g_chmod (self->path, 0600);
+
+  loop->server = self;
+  weft_loop_set_recording (loop, TRUE);
+  _weft_inspect_server_publish (loop, TRUE);
+  self->thread = g_thread_new ("weft-inspect", server_thread, self);
+  return TRUE;
+}
+
+/**
+ * weft_loop_get_inspector_address:
+ * @loop: a #WeftLoop
+ *
+ * Returns: (nullable): the path of the socket the loop is served on, or %NULL
+ */
+const char *
+weft_loop_get_inspector_address (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  return loop->server ? loop->server->path : NULL;
+}
+
+void
+_weft_inspect_server_stop (WeftLoop *loop)
+{
+  WeftInspectServer *self = g_steal_pointer (&loop->server);
+
+  if (self == NULL)
+    return;
+  if (self->thread != NULL)
+    {
+      g_main_loop_quit (self->mainloop);
+      g_thread_join (self->thread);
+    }
+  g_clear_object (&self->server);
+  g_unlink (self->path);
+  g_ptr_array_unref (self->skeletons);
+  g_main_loop_unref (self->mainloop);
+  g_main_context_unref (self->context);
+  g_clear_pointer (&self->snapshot, g_variant_unref);
+  g_array_unref (self->commands);
+  g_mutex_clear (&self->lock);
+  g_free (self->path);
+  g_free (self);
+}
