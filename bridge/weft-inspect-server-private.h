@@ -24,6 +24,5 @@ void      _weft_inspect_server_stop         (WeftLoop   *loop);
 gboolean  _weft_inspect_peer_allowed        (GCredentials *credentials);
 gboolean  _weft_inspect_check_directory     (const char *dir,
                                              GError    **error);
-char     *_weft_inspect_socket_directory    (void);
 
 G_END_DECLS

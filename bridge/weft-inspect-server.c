@@ -61,6 +61,7 @@ struct _WeftInspectServer
   GArray             *commands;     /* Command */
   gint64              published;    /* loop thread only */
 
+  gint                want_publish; /* atomic: a peer asked while the loop was quiet */
   gint64              busy_since;   /* atomic; 0 when no callback runs */
   const char         *busy_name;    /* atomic */
 };
@@ -75,8 +76,9 @@ _weft_inspect_server_publish (WeftLoop *loop,
   gint64 now = g_get_monotonic_time () * 1000;
   GVariant *snapshot;
 
-  if (!force && now - self->published < PUBLISH_INTERVAL_NS)
+  if (!force && now - self->published < PUBLISH_INTERVAL_NS && !g_atomic_int_get (&self->want_publish))
     return;
+  g_atomic_int_set (&self->want_publish, 0);
   self->published = now;
   snapshot = g_variant_ref_sink (weft_loop_snapshot (loop));
   g_mutex_lock (&self->lock);
@@ -193,6 +195,10 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
   g_mutex_lock (&self->lock);
   snapshot = self->snapshot ? g_variant_ref (self->snapshot) : NULL;
   g_mutex_unlock (&self->lock);
+  /* A loop with nothing to do publishes nothing: ask it for a fresh snapshot
+   * (for the next call; this one gets the latest there is). */
+  g_atomic_int_set (&self->want_publish, 1);
+  g_main_context_wakeup (self->loop->context);
   if (snapshot == NULL)
     {
       g_dbus_method_invocation_return_error_literal (invocation, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
@@ -359,8 +365,15 @@ _weft_inspect_check_directory (const char  *dir,
   return TRUE;
 }
 
+/**
+ * weft_inspect_get_socket_directory:
+ *
+ * Where loops serve the inspector: `$XDG_RUNTIME_DIR/weft`.
+ *
+ * Returns: (transfer full): the directory's path
+ */
 char *
-_weft_inspect_socket_directory (void)
+weft_inspect_get_socket_directory (void)
 {
   const char *runtime = g_getenv ("XDG_RUNTIME_DIR");
 
@@ -402,7 +415,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
       return FALSE;
     }
 
-  dir = _weft_inspect_socket_directory ();
+  dir = weft_inspect_get_socket_directory ();
   if (!_weft_inspect_check_directory (dir, error))
     return FALSE;
   name = g_strdup_printf ("%d-%u", (int) getpid (), loop->id);

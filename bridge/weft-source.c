@@ -65,10 +65,14 @@ weft_source_prepare (GSource *source,
   gint64 deadline, now;
 
   *timeout = -1;
-  if (G_UNLIKELY (loop->server != NULL) && _weft_inspect_server_has_commands (loop))
+  if (G_UNLIKELY (loop->server != NULL))
     {
-      *timeout = 0;
-      return TRUE;
+      if (_weft_inspect_server_has_commands (loop))
+        {
+          *timeout = 0;
+          return TRUE;
+        }
+      _weft_inspect_server_publish (loop, FALSE);
     }
   if (loop->paused)
     return FALSE;

@@ -6,21 +6,95 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <stdio.h>
 
 #include "inspector-window.h"
 
 static char *demo_name;
+static char *attach_to;
 static gboolean step_mode;
+static gboolean list_loops;
 static WeftLoop *loop;
+static GDBusConnection *remote;
+
+/* Prints the loops served in the socket directory, one per line:
+ * PID, process name, loop id, socket path. Returns the path of the first
+ * loop of @pid (0: any) for --attach PID. */
+static char *
+list_served_loops (guint pid, gboolean print)
+{
+  g_autofree char *dir = weft_inspect_get_socket_directory ();
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  char *found = NULL;
+  const char *name;
+
+  if (print)
+    g_print ("%-8s %-16s %-5s %s\n", _("PID"), _("PROCESS"), _("LOOP"), _("SOCKET"));
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *comm_path = NULL;
+      g_autofree char *comm = NULL;
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      guint entry_pid = 0, loop_id = 0;
+
+      if (sscanf (name, "%u-%u", &entry_pid, &loop_id) != 2)
+        continue;
+      comm_path = g_strdup_printf ("/proc/%u/comm", entry_pid);
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL))
+        continue;   /* a socket left behind by a process that is gone */
+      g_strstrip (comm);
+      if (print)
+        g_print ("%-8u %-16s %-5u %s\n", entry_pid, comm, loop_id, path);
+      if (found == NULL && (pid == 0 || pid == entry_pid))
+        found = g_steal_pointer (&path);
+    }
+  return found;
+}
 
 static void
 activate (GtkApplication *app)
 {
-  InspectorWindow *window = inspector_window_new (app, loop);
+  if (remote != NULL)
+    {
+      GtkWidget *window = gtk_application_window_new (app);
 
-  gtk_window_present (GTK_WINDOW (window));
-  if (demo_name != NULL && !inspector_window_start_demo (window, demo_name, step_mode))
-    g_printerr (_("No demo called “%s”\n"), demo_name);
+      gtk_window_set_title (GTK_WINDOW (window), _("Weft Inspector"));
+      gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
+      gtk_window_set_child (GTK_WINDOW (window), weft_inspector_new_remote (remote));
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
+  {
+    InspectorWindow *window = inspector_window_new (app, loop);
+
+    gtk_window_present (GTK_WINDOW (window));
+    if (demo_name != NULL && !inspector_window_start_demo (window, demo_name, step_mode))
+      g_printerr (_("No demo called “%s”\n"), demo_name);
+  }
+}
+
+/* --attach PATH or PID: connect to a served loop before the app starts. */
+static gboolean
+connect_remote (GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *address = NULL;
+  char *end = NULL;
+  guint64 pid = g_ascii_strtoull (attach_to, &end, 10);
+
+  if (end != NULL && *end == '\0' && pid > 0)
+    path = list_served_loops ((guint) pid, FALSE);
+  else
+    path = g_strdup (attach_to);
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No loop of process %s is served (run it with WEFT_INSPECT=1)"), attach_to);
+      return FALSE;
+    }
+  address = g_strdup_printf ("unix:path=%s", path);
+  remote = g_dbus_connection_new_for_address_sync (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                                                   NULL, NULL, error);
+  return remote != NULL;
 }
 
 int
@@ -29,6 +103,8 @@ main (int argc, char **argv)
   GOptionEntry entries[] = {
     { "demo", 'd', 0, G_OPTION_ARG_STRING, &demo_name, N_("Start this tutorial demo (greet, callbacks, countdown, countdowns)"), N_("NAME") },
     { "step", 's', 0, G_OPTION_ARG_NONE, &step_mode, N_("Start the demo paused, to step through it"), NULL },
+    { "list", 'l', 0, G_OPTION_ARG_NONE, &list_loops, N_("List the loops served by running processes (WEFT_INSPECT=1)"), NULL },
+    { "attach", 'a', 0, G_OPTION_ARG_STRING, &attach_to, N_("Inspect the loop served at this socket, or the first loop of this process"), N_("SOCKET|PID") },
     { NULL },
   };
   g_autoptr(GtkApplication) app = NULL;
@@ -39,6 +115,29 @@ main (int argc, char **argv)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* Options that do not open a window are handled before GTK starts. */
+  {
+    g_autoptr(GOptionContext) options = g_option_context_new (NULL);
+    g_auto(GStrv) args = g_strdupv (argv);
+    int n_args = argc;
+    g_autoptr(GError) error = NULL;
+
+    g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+    g_option_context_set_ignore_unknown_options (options, TRUE);
+    g_option_context_set_help_enabled (options, FALSE);
+    g_option_context_parse (options, &n_args, &args, NULL);
+    if (list_loops)
+      {
+        g_free (list_served_loops (0, TRUE));
+        return 0;
+      }
+    if (attach_to != NULL && !connect_remote (&error))
+      {
+        g_printerr ("weft-inspector: %s\n", error->message);
+        return 1;
+      }
+  }
+
   /* The loop runs attached to GTK's own main context: no thread, no run_forever(). */
   loop = weft_loop_new ();
   weft_set_event_loop (loop);
@@ -48,5 +147,6 @@ main (int argc, char **argv)
   status = g_application_run (G_APPLICATION (app), argc, argv);
   weft_loop_close (loop);
   weft_loop_unref (loop);
+  g_clear_object (&remote);
   return status;
 }

@@ -109,6 +109,8 @@ gboolean      weft_loop_serve_inspector     (WeftLoop *loop,
 WEFT_AVAILABLE_IN_0_1
 const char   *weft_loop_get_inspector_address (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1
+char         *weft_inspect_get_socket_directory (void);
+WEFT_AVAILABLE_IN_0_1
 GArray       *weft_loop_list_ready          (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1
 GArray       *weft_loop_list_finished_tasks (WeftLoop *loop);

@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <stdio.h>
 #include <string.h>
@@ -197,6 +198,89 @@ test_screenshots (void)
   weft_loop_unref (loop);
 }
 
+static gboolean
+first_task_is (WeftInspector *inspector,
+               const char    *state)
+{
+  GListModel *tasks = weft_inspector_get_task_model (inspector);
+  g_autofree char *actual = NULL;
+
+  if (g_list_model_get_n_items (tasks) == 0)
+    return FALSE;
+  actual = row_string (tasks, 0, "state");
+  return g_strcmp0 (actual, state) == 0;
+}
+
+static void
+wait_for_state (WeftInspector *inspector,
+                const char    *state)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!first_task_is (inspector, state) && g_get_monotonic_time () < deadline)
+    {
+      weft_inspector_refresh (inspector);
+      spin (20);
+    }
+  g_assert_true (first_task_is (inspector, state));
+}
+
+/* The same views across the socket: the inspector attaches to a served loop,
+ * pauses it and steps it, through org.weft.Inspector1. */
+static void
+test_remote_views (void)
+{
+  g_autofree char *runtime = g_dir_make_tmp ("weft-inspector-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(WeftFuture) demo = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *dir = NULL;
+  WeftInspector *inspector;
+  GtkWidget *window;
+  WeftLoop *loop;
+
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  loop = weft_loop_new ();
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  g_assert_no_error (error);
+  address = g_strdup_printf ("unix:path=%s", weft_loop_get_inspector_address (loop));
+  connection = g_dbus_connection_new_for_address_sync (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  window = gtk_window_new ();
+  inspector = WEFT_INSPECTOR (weft_inspector_new_remote (connection));
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (inspector));
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_object_set (inspector, "paused", TRUE, NULL);
+  while (!weft_loop_get_paused (loop))
+    g_main_context_iteration (NULL, TRUE);
+  demo = weft_demo_countdown_start (loop);
+  spin (50);
+  wait_for_state (inspector, "pending");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.step-callback", NULL));
+  wait_for_state (inspector, "suspended");
+  g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_timer_model (inspector)), ==, 1);
+
+  weft_inspector_select_task (inspector, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.cancel-task", NULL));
+  g_object_set (inspector, "paused", FALSE, NULL);
+  while (!weft_future_is_done (demo))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (weft_future_is_cancelled (demo));
+  wait_for_state (inspector, "cancelled");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+  dir = g_build_filename (runtime, "weft", NULL);
+  g_rmdir (dir);
+  g_rmdir (runtime);
+}
+
 /* The demos print with g_print(), as GTest's TAP output does: turn the
  * demos' lines into TAP comments and pass GTest's own through. */
 static void
@@ -221,6 +305,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/Weft/Inspector/views-follow-steps", test_views_follow_steps);
   g_test_add_func ("/Weft/Inspector/screenshots", test_screenshots);
+  g_test_add_func ("/Weft/Inspector/remote-views", test_remote_views);
 
   return g_test_run ();
 }
