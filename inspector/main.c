@@ -12,6 +12,7 @@
 
 static char *demo_name;
 static char *attach_to;
+static char *replay_path;
 static gboolean step_mode;
 static gboolean list_loops;
 static WeftLoop *loop;
@@ -54,13 +55,21 @@ list_served_loops (guint pid, gboolean print)
 static void
 activate (GtkApplication *app)
 {
-  if (remote != NULL)
+  if (remote != NULL || replay_path != NULL)
     {
-      GtkWidget *window = gtk_application_window_new (app);
+      g_autoptr(GError) error = NULL;
+      GtkWidget *view = remote ? weft_inspector_new_remote (remote) : weft_inspector_new_replay (replay_path, &error);
+      GtkWidget *window;
 
+      if (view == NULL)
+        {
+          g_printerr ("weft-inspector: %s\n", error->message);
+          return;
+        }
+      window = gtk_application_window_new (app);
       gtk_window_set_title (GTK_WINDOW (window), _("Weft Inspector"));
       gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
-      gtk_window_set_child (GTK_WINDOW (window), weft_inspector_new_remote (remote));
+      gtk_window_set_child (GTK_WINDOW (window), view);
       gtk_window_present (GTK_WINDOW (window));
       return;
     }
@@ -105,6 +114,7 @@ main (int argc, char **argv)
     { "step", 's', 0, G_OPTION_ARG_NONE, &step_mode, N_("Start the demo paused, to step through it"), NULL },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &list_loops, N_("List the loops served by running processes (WEFT_INSPECT=1)"), NULL },
     { "attach", 'a', 0, G_OPTION_ARG_STRING, &attach_to, N_("Inspect the loop served at this socket, or the first loop of this process"), N_("SOCKET|PID") },
+    { "replay", 'r', 0, G_OPTION_ARG_FILENAME, &replay_path, N_("Open a recording made with the Record button"), N_("FILE") },
     { NULL },
   };
   g_autoptr(GtkApplication) app = NULL;

@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
 #include "inspector-rows.h"
 #include "inspector-timeline.h"
@@ -42,11 +44,24 @@ struct _WeftInspector
   GtkSearchEntry    *search_entry;
   GtkStack          *stack;
   InspectorTimeline *timeline;
+  GtkScale          *scrubber;
+  GtkWidget         *record_button;
+
+  /* Recording: every snapshot that differs from the last one, with its time. */
+  GOutputStream     *recording;
+  char              *recording_path;
+  GVariant          *last_recorded;
+  gint64             recording_start;
+  /* Replaying: the records of a file, and the one shown. */
+  GPtrArray         *replay;        /* GVariant "(x" SNAPSHOT ")" */
 };
+
+#define RECORDING_MAGIC "WEFTREC1"
+#define RECORD_TYPE     ((const GVariantType *) "(x(tbsa(tsssts)a(ss)a(ssd)))")
 
 G_DEFINE_FINAL_TYPE (WeftInspector, weft_inspector, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_LOOP, PROP_PAUSED, N_PROPS };
+enum { PROP_0, PROP_LOOP, PROP_PAUSED, PROP_RECORDING, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void
@@ -54,6 +69,205 @@ replace_all (GListStore *store,
              GPtrArray  *rows)
 {
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), rows->pdata, rows->len);
+}
+
+/* ------------------------------------------------------ record and replay */
+
+static void apply_snapshot (WeftInspector *self,
+                            GVariant      *snapshot);
+
+/* A recording is RECORDING_MAGIC, then records, each a guint32 length
+ * (little endian) and a serialized RECORD_TYPE: microseconds since the start
+ * and the snapshot. A truncated last record is ignored when reading. */
+static void
+record_snapshot (WeftInspector *self,
+                 GVariant      *snapshot)
+{
+  g_autoptr(GVariant) record = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 length;
+
+  if (self->last_recorded != NULL && g_variant_equal (self->last_recorded, snapshot))
+    return;
+  g_clear_pointer (&self->last_recorded, g_variant_unref);
+  self->last_recorded = g_variant_ref (snapshot);
+  record = g_variant_ref_sink (g_variant_new ("(x@(tbsa(tsssts)a(ss)a(ssd)))",
+                                              g_get_monotonic_time () - self->recording_start, snapshot));
+  length = GUINT32_TO_LE ((guint32) g_variant_get_size (record));
+  if (!g_output_stream_write_all (self->recording, &length, sizeof length, NULL, NULL, &error)
+      || !g_output_stream_write_all (self->recording, g_variant_get_data (record), g_variant_get_size (record),
+                                     NULL, NULL, &error))
+    {
+      g_warning ("Weft inspector: recording stopped: %s", error->message);
+      weft_inspector_stop_recording (self);
+    }
+}
+
+/**
+ * weft_inspector_start_recording:
+ * @self: a #WeftInspector
+ * @path: the file to write
+ * @error: return location for a #GError
+ *
+ * Records every state the inspector sees to @path, for weft_inspector_new_replay().
+ *
+ * Returns: %TRUE if recording started
+ */
+gboolean
+weft_inspector_start_recording (WeftInspector  *self,
+                                const char     *path,
+                                GError        **error)
+{
+  g_autoptr(GFile) file = NULL;
+  GFileOutputStream *stream;
+
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (self->replay == NULL, FALSE);
+
+  weft_inspector_stop_recording (self);
+  file = g_file_new_for_path (path);
+  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, error);
+  if (stream == NULL)
+    return FALSE;
+  if (!g_output_stream_write_all (G_OUTPUT_STREAM (stream), RECORDING_MAGIC, strlen (RECORDING_MAGIC), NULL, NULL, error))
+    {
+      g_object_unref (stream);
+      return FALSE;
+    }
+  self->recording = G_OUTPUT_STREAM (stream);
+  self->recording_path = g_strdup (path);
+  self->recording_start = g_get_monotonic_time ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDING]);
+  weft_inspector_refresh (self);
+  return TRUE;
+}
+
+/**
+ * weft_inspector_stop_recording:
+ * @self: a #WeftInspector
+ *
+ * Stops recording and closes the file.
+ */
+void
+weft_inspector_stop_recording (WeftInspector *self)
+{
+  g_return_if_fail (WEFT_IS_INSPECTOR (self));
+
+  if (self->recording == NULL)
+    return;
+  g_output_stream_close (self->recording, NULL, NULL);
+  g_clear_object (&self->recording);
+  g_clear_pointer (&self->last_recorded, g_variant_unref);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDING]);
+}
+
+static void
+show_replay_record (WeftInspector *self,
+                    guint          index)
+{
+  GVariant *record = g_ptr_array_index (self->replay, MIN (index, self->replay->len - 1));
+  g_autoptr(GVariant) snapshot = g_variant_get_child_value (record, 1);
+  gint64 at, end;
+  g_autofree char *status = NULL;
+
+  g_variant_get_child (record, 0, "x", &at);
+  g_variant_get_child (g_ptr_array_index (self->replay, self->replay->len - 1), 0, "x", &end);
+  apply_snapshot (self, snapshot);
+  status = g_strdup_printf (_("Replay %.3f s of %.3f s · %s"), at / 1e6, end / 1e6, self->status);
+  g_free (self->status);
+  self->status = g_steal_pointer (&status);
+  gtk_label_set_text (self->status_label, self->status);
+}
+
+static void
+on_scrub (WeftInspector *self)
+{
+  show_replay_record (self, (guint) gtk_range_get_value (GTK_RANGE (self->scrubber)));
+}
+
+/**
+ * weft_inspector_new_replay:
+ * @path: a recording made with weft_inspector_start_recording()
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer floating) (nullable): an inspector that shows the
+ *   recording, with a scrubber to move through it, or %NULL on error
+ */
+GtkWidget *
+weft_inspector_new_replay (const char  *path,
+                           GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  WeftInspector *self;
+  gsize length, offset;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  if (length < strlen (RECORDING_MAGIC) || memcmp (contents, RECORDING_MAGIC, strlen (RECORDING_MAGIC)) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s is not a Weft recording"), path);
+      return NULL;
+    }
+  for (offset = strlen (RECORDING_MAGIC); offset + sizeof (guint32) <= length;)
+    {
+      guint32 size;
+      GVariant *record;
+
+      memcpy (&size, contents + offset, sizeof size);
+      size = GUINT32_FROM_LE (size);
+      offset += sizeof size;
+      if (size > length - offset)
+        break;   /* truncated: the recorder was cut off */
+      record = g_variant_new_from_data (RECORD_TYPE, g_memdup2 (contents + offset, size), size, FALSE, g_free, NULL);
+      g_ptr_array_add (records, g_variant_ref_sink (g_variant_get_normal_form (record)));
+      g_variant_unref (record);
+      offset += size;
+    }
+  if (records->len == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s holds no recorded state"), path);
+      return NULL;
+    }
+
+  self = g_object_new (WEFT_TYPE_INSPECTOR, NULL);
+  self->replay = g_steal_pointer (&records);
+  gtk_range_set_range (GTK_RANGE (self->scrubber), 0, self->replay->len - 1);
+  gtk_range_set_increments (GTK_RANGE (self->scrubber), 1, 10);
+  gtk_range_set_round_digits (GTK_RANGE (self->scrubber), 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->scrubber), TRUE);
+  g_signal_connect_swapped (self->scrubber, "value-changed", G_CALLBACK (on_scrub), self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.paused", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.step-callback", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.step-iteration", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.cancel-task", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.recording", FALSE);
+  show_replay_record (self, 0);
+  return GTK_WIDGET (self);
+}
+
+/**
+ * weft_inspector_seek:
+ * @self: a #WeftInspector showing a recording
+ * @index: which recorded state to show
+ *
+ * Moves the replay to a recorded state (what the scrubber does).
+ *
+ * Returns: the number of recorded states
+ */
+guint
+weft_inspector_seek (WeftInspector *self,
+                     guint          index)
+{
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), 0);
+  g_return_val_if_fail (self->replay != NULL, 0);
+
+  gtk_range_set_value (GTK_RANGE (self->scrubber), MIN (index, self->replay->len - 1));
+  show_replay_record (self, MIN (index, self->replay->len - 1));
+  return self->replay->len;
 }
 
 /* Fills the views from a snapshot (WEFT_SNAPSHOT_TYPE), local or remote. */
@@ -72,6 +286,8 @@ apply_snapshot (WeftInspector *self,
   double left;
   guint live = 0;
 
+  if (self->recording != NULL)
+    record_snapshot (self, snapshot);
   g_variant_get (snapshot, "(tb&sa(tsssts)a(ss)a(ssd))", &iteration, &paused, &blocked, &tasks, &ready, &timers);
   while (g_variant_iter_next (tasks, "(t&s&s&st&s)", &id, &name, &state, &awaits, &runs, &created_at))
     {
@@ -158,6 +374,8 @@ weft_inspector_refresh (WeftInspector *self)
 
   g_return_if_fail (WEFT_IS_INSPECTOR (self));
 
+  if (self->replay != NULL)
+    return;
   if (self->connection != NULL)
     {
       if (self->fetching)
@@ -278,6 +496,9 @@ weft_inspector_get_property (GObject    *object,
       g_value_set_boolean (value, self->connection != NULL ? self->remote_paused
                                   : self->loop != NULL && weft_loop_get_paused (self->loop));
       break;
+    case PROP_RECORDING:
+      g_value_set_boolean (value, self->recording != NULL);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -310,6 +531,25 @@ weft_inspector_set_property (GObject      *object,
           weft_inspector_refresh (self);
         }
       break;
+    case PROP_RECORDING:
+      if (g_value_get_boolean (value) && self->recording == NULL)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+          g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+          g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "weft", NULL);
+          g_autofree char *name = g_strdup_printf ("recording-%s.weftrec", stamp);
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+
+          g_mkdir_with_parents (dir, 0700);
+          if (!weft_inspector_start_recording (self, path, &error))
+            g_warning ("Weft inspector: cannot record: %s", error->message);
+          else
+            gtk_widget_set_tooltip_text (self->record_button, path);
+        }
+      else if (!g_value_get_boolean (value))
+        weft_inspector_stop_recording (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -323,6 +563,9 @@ weft_inspector_dispose (GObject *object)
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  weft_inspector_stop_recording (self);
+  g_clear_pointer (&self->recording_path, g_free);
+  g_clear_pointer (&self->replay, g_ptr_array_unref);
   g_clear_object (&self->connection);
   gtk_widget_dispose_template (GTK_WIDGET (self), WEFT_TYPE_INSPECTOR);
   g_clear_pointer (&self->loop, weft_loop_unref);
@@ -347,6 +590,8 @@ weft_inspector_class_init (WeftInspectorClass *klass)
                                                 G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   properties[PROP_PAUSED] = g_param_spec_boolean ("paused", NULL, NULL, FALSE,
                                                   G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RECORDING] = g_param_spec_boolean ("recording", NULL, NULL, FALSE,
+                                                     G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (INSPECTOR_TYPE_TASK_ROW);
@@ -361,8 +606,11 @@ weft_inspector_class_init (WeftInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, search_entry);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, stack);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, timeline);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, scrubber);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, record_button);
 
   gtk_widget_class_install_property_action (widget_class, "inspector.paused", "paused");
+  gtk_widget_class_install_property_action (widget_class, "inspector.recording", "recording");
   gtk_widget_class_install_action (widget_class, "inspector.step-callback", NULL, step);
   gtk_widget_class_install_action (widget_class, "inspector.step-iteration", NULL, step);
   gtk_widget_class_install_action (widget_class, "inspector.cancel-task", NULL, cancel_task);

@@ -14,6 +14,14 @@ G_DECLARE_FINAL_TYPE (WeftInspector, weft_inspector, WEFT, INSPECTOR, GtkWidget)
 
 GtkWidget  *weft_inspector_new             (WeftLoop      *loop);
 GtkWidget  *weft_inspector_new_remote      (GDBusConnection *connection);
+GtkWidget  *weft_inspector_new_replay      (const char    *path,
+                                            GError       **error);
+gboolean    weft_inspector_start_recording (WeftInspector *self,
+                                            const char    *path,
+                                            GError       **error);
+void        weft_inspector_stop_recording  (WeftInspector *self);
+guint       weft_inspector_seek            (WeftInspector *self,
+                                            guint          index);
 WeftLoop   *weft_inspector_get_loop        (WeftInspector *self);
 void        weft_inspector_refresh         (WeftInspector *self);
 GListModel *weft_inspector_get_task_model  (WeftInspector *self);

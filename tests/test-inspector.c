@@ -281,6 +281,67 @@ test_remote_views (void)
   g_rmdir (runtime);
 }
 
+/* Record a session, then replay it: the views show the loop as it was at each
+ * recorded instant, and a truncated file still replays up to where it ends. */
+static void
+test_record_and_replay (void)
+{
+  WeftLoop *loop = weft_loop_new ();
+  WeftInspector *inspector = WEFT_INSPECTOR (g_object_ref_sink (weft_inspector_new (loop)));
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "weft-test.weftrec", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftFuture) demo = NULL;
+  g_autofree char *contents = NULL;
+  GtkWidget *replay;
+  gsize length;
+  guint n;
+
+  g_object_set (inspector, "paused", TRUE, NULL);
+  demo = weft_demo_countdown_start (loop);
+  g_assert_true (weft_inspector_start_recording (inspector, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (first_task_is (inspector, "pending"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.step-callback", NULL));
+  g_assert_true (first_task_is (inspector, "suspended"));
+  weft_task_cancel ((WeftTask *) demo, NULL);
+  g_object_set (inspector, "paused", FALSE, NULL);
+  while (!weft_future_is_done (demo))
+    g_main_context_iteration (NULL, TRUE);
+  weft_inspector_refresh (inspector);
+  g_assert_true (first_task_is (inspector, "cancelled"));
+  weft_inspector_stop_recording (inspector);
+
+  replay = g_object_ref_sink (weft_inspector_new_replay (path, &error));
+  g_assert_no_error (error);
+  n = weft_inspector_seek (WEFT_INSPECTOR (replay), 0);
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_true (first_task_is (WEFT_INSPECTOR (replay), "pending"));
+  weft_inspector_seek (WEFT_INSPECTOR (replay), n - 1);
+  g_assert_true (first_task_is (WEFT_INSPECTOR (replay), "cancelled"));
+  weft_inspector_seek (WEFT_INSPECTOR (replay), 0);            /* and back */
+  g_assert_true (first_task_is (WEFT_INSPECTOR (replay), "pending"));
+  g_assert_nonnull (strstr (weft_inspector_get_status (WEFT_INSPECTOR (replay)), "Replay "));
+  g_object_unref (replay);
+
+  /* Cut off mid-record: the complete records still replay. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (path, contents, length - 5, NULL));
+  replay = g_object_ref_sink (weft_inspector_new_replay (path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (weft_inspector_seek (WEFT_INSPECTOR (replay), 0), ==, n - 1);
+  g_object_unref (replay);
+
+  /* Not a recording at all. */
+  g_assert_true (g_file_set_contents (path, "hello", -1, NULL));
+  g_assert_null (weft_inspector_new_replay (path, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+
+  g_unlink (path);
+  g_object_unref (inspector);
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+}
+
 /* The demos print with g_print(), as GTest's TAP output does: turn the
  * demos' lines into TAP comments and pass GTest's own through. */
 static void
@@ -306,6 +367,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Inspector/views-follow-steps", test_views_follow_steps);
   g_test_add_func ("/Weft/Inspector/screenshots", test_screenshots);
   g_test_add_func ("/Weft/Inspector/remote-views", test_remote_views);
+  g_test_add_func ("/Weft/Inspector/record-and-replay", test_record_and_replay);
 
   return g_test_run ();
 }
