@@ -321,6 +321,16 @@ test_record_and_replay (void)
   weft_inspector_seek (WEFT_INSPECTOR (replay), 0);            /* and back */
   g_assert_true (first_task_is (WEFT_INSPECTOR (replay), "pending"));
   g_assert_nonnull (strstr (weft_inspector_get_status (WEFT_INSPECTOR (replay)), "Replay "));
+  {
+    GtkWidget *window = gtk_window_new ();
+
+    gtk_window_set_default_size (GTK_WINDOW (window), 900, 400);
+    gtk_window_set_child (GTK_WINDOW (window), replay);
+    gtk_window_present (GTK_WINDOW (window));
+    weft_inspector_seek (WEFT_INSPECTOR (replay), 1);
+    g_assert_cmpuint (screenshot_when_painted (replay, "replay"), >, 3);
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
   g_object_unref (replay);
 
   /* Cut off mid-record: the complete records still replay. */
