@@ -190,7 +190,7 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
   guint64 iteration;
   gboolean paused;
   const char *old_blocked;
-  GVariant *tasks, *ready, *timers;
+  GVariant *tasks, *ready, *timers, *warnings;
 
   g_mutex_lock (&self->lock);
   snapshot = self->snapshot ? g_variant_ref (self->snapshot) : NULL;
@@ -212,13 +212,15 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
 
       blocked = g_strdup_printf ("loop blocked in %s for %.1f s", name ? name : "(unnamed)", (double) (now - since) / 1e9);
     }
-  g_variant_get (snapshot, "(tb&s@a(tsssts)@a(ss)@a(ssd))", &iteration, &paused, &old_blocked, &tasks, &ready, &timers);
+  g_variant_get (snapshot, "(tb&s@a(tsssts)@a(ss)@a(ssd)@as)", &iteration, &paused, &old_blocked, &tasks, &ready,
+                 &timers, &warnings);
   weft_dbus_inspector1_complete_get_snapshot (skeleton, invocation,
-                                              g_variant_new ("(tbs@a(tsssts)@a(ss)@a(ssd))", iteration, paused,
-                                                             blocked ? blocked : "", tasks, ready, timers));
+                                              g_variant_new ("(tbs@a(tsssts)@a(ss)@a(ssd)@as)", iteration, paused,
+                                                             blocked ? blocked : "", tasks, ready, timers, warnings));
   g_variant_unref (tasks);
   g_variant_unref (ready);
   g_variant_unref (timers);
+  g_variant_unref (warnings);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

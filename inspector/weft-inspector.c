@@ -30,6 +30,8 @@ struct _WeftInspector
   GListStore        *tasks;
   GListStore        *ready;
   GListStore        *timers;
+  GtkStringList     *warnings;
+  GtkListView       *warning_view;
   GtkFilterListModel *filtered_tasks;
   GtkSortListModel  *sorted_tasks;
   GtkSingleSelection *task_selection;
@@ -57,7 +59,7 @@ struct _WeftInspector
 };
 
 #define RECORDING_MAGIC "WEFTREC1"
-#define RECORD_TYPE     ((const GVariantType *) "(x(tbsa(tsssts)a(ss)a(ssd)))")
+#define RECORD_TYPE     ((const GVariantType *) "(x(tbsa(tsssts)a(ss)a(ssd)as))")
 
 G_DEFINE_FINAL_TYPE (WeftInspector, weft_inspector, GTK_TYPE_WIDGET)
 
@@ -91,7 +93,7 @@ record_snapshot (WeftInspector *self,
     return;
   g_clear_pointer (&self->last_recorded, g_variant_unref);
   self->last_recorded = g_variant_ref (snapshot);
-  record = g_variant_ref_sink (g_variant_new ("(x@(tbsa(tsssts)a(ss)a(ssd)))",
+  record = g_variant_ref_sink (g_variant_new ("(x@(tbsa(tsssts)a(ss)a(ssd)as))",
                                               g_get_monotonic_time () - self->recording_start, snapshot));
   length = GUINT32_TO_LE ((guint32) g_variant_get_size (record));
   if (!g_output_stream_write_all (self->recording, &length, sizeof length, NULL, NULL, &error)
@@ -279,6 +281,7 @@ apply_snapshot (WeftInspector *self,
   g_autoptr(GPtrArray) ready_rows = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) timer_rows = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GVariantIter) tasks = NULL, ready = NULL, timers = NULL;
+  g_autofree const char **warnings = NULL;
   g_autofree char *iteration_text = NULL;
   const char *blocked, *name, *where, *state, *awaits, *created_at, *next = NULL;
   guint64 iteration, id, runs;
@@ -288,7 +291,8 @@ apply_snapshot (WeftInspector *self,
 
   if (self->recording != NULL)
     record_snapshot (self, snapshot);
-  g_variant_get (snapshot, "(tb&sa(tsssts)a(ss)a(ssd))", &iteration, &paused, &blocked, &tasks, &ready, &timers);
+  g_variant_get (snapshot, "(tb&sa(tsssts)a(ss)a(ssd)^a&s)", &iteration, &paused, &blocked, &tasks, &ready, &timers,
+                 &warnings);
   while (g_variant_iter_next (tasks, "(t&s&s&st&s)", &id, &name, &state, &awaits, &runs, &created_at))
     {
       g_ptr_array_add (task_rows, inspector_task_row_new (id, name, state, awaits, runs, created_at));
@@ -305,6 +309,7 @@ apply_snapshot (WeftInspector *self,
   replace_all (self->tasks, task_rows);
   replace_all (self->ready, ready_rows);
   replace_all (self->timers, timer_rows);
+  gtk_string_list_splice (self->warnings, 0, g_list_model_get_n_items (G_LIST_MODEL (self->warnings)), warnings);
 
   if (paused != self->remote_paused && self->connection != NULL)
     {
@@ -382,7 +387,7 @@ weft_inspector_refresh (WeftInspector *self)
         return;
       self->fetching = TRUE;
       g_dbus_connection_call (self->connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot",
-                              NULL, G_VARIANT_TYPE ("((tbsa(tsssts)a(ss)a(ssd)))"), G_DBUS_CALL_FLAGS_NONE, 1000,
+                              NULL, G_VARIANT_TYPE ("((tbsa(tsssts)a(ss)a(ssd)as))"), G_DBUS_CALL_FLAGS_NONE, 1000,
                               self->cancellable, on_snapshot, g_object_ref (self));
       return;
     }
@@ -572,6 +577,7 @@ weft_inspector_dispose (GObject *object)
   g_clear_object (&self->tasks);
   g_clear_object (&self->ready);
   g_clear_object (&self->timers);
+  g_clear_object (&self->warnings);
   g_clear_pointer (&self->status, g_free);
   G_OBJECT_CLASS (weft_inspector_parent_class)->dispose (object);
 }
@@ -607,6 +613,7 @@ weft_inspector_class_init (WeftInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, stack);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, timeline);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, scrubber);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, warning_view);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, record_button);
 
   gtk_widget_class_install_property_action (widget_class, "inspector.paused", "paused");
@@ -632,6 +639,9 @@ weft_inspector_init (WeftInspector *self)
   self->tasks = g_list_store_new (INSPECTOR_TYPE_TASK_ROW);
   self->ready = g_list_store_new (INSPECTOR_TYPE_CALL_ROW);
   self->timers = g_list_store_new (INSPECTOR_TYPE_CALL_ROW);
+  self->warnings = gtk_string_list_new (NULL);
+  gtk_list_view_set_model (self->warning_view, GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->warnings)))));
+  g_object_unref (gtk_list_view_get_model (self->warning_view));
 
   self->filtered_tasks = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->tasks)),
                                                     GTK_FILTER (gtk_string_filter_new (name)));
@@ -700,6 +710,13 @@ weft_inspector_get_ready_model (WeftInspector *self)
 {
   g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
   return G_LIST_MODEL (self->ready);
+}
+
+GListModel *
+weft_inspector_get_warning_model (WeftInspector *self)
+{
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
+  return G_LIST_MODEL (self->warnings);
 }
 
 GListModel *

@@ -27,6 +27,7 @@ void        weft_inspector_refresh         (WeftInspector *self);
 GListModel *weft_inspector_get_task_model  (WeftInspector *self);
 GListModel *weft_inspector_get_ready_model (WeftInspector *self);
 GListModel *weft_inspector_get_timer_model (WeftInspector *self);
+GListModel *weft_inspector_get_warning_model (WeftInspector *self);
 const char *weft_inspector_get_status      (WeftInspector *self);
 void        weft_inspector_select_task     (WeftInspector *self,
                                             guint          position);

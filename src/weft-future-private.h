@@ -34,6 +34,7 @@ struct _WeftDoneRecord
   gpointer            data;
   GDestroyNotify      destroy;
   WeftFuture         *future;   /* set (with a reference) once scheduled */
+  WeftHandle         *handle;   /* the scheduled call, while future is set */
   guint               owned : 1;
 };
 
@@ -51,6 +52,7 @@ struct _WeftFuture
   WeftDoneRecord  *callbacks;
   WeftDoneRecord **callbacks_tail;
   const char      *created_at;
+  WeftTask        *creator;        /* the task that created it, if any (not a reference) */
 };
 
 /* A future that combines others (gather, wait_for, shield, GIO): it decides

@@ -62,6 +62,7 @@ weft_loop_create_future (WeftLoop *loop)
   else
     future = g_new0 (WeftFuture, 1);
   _weft_future_init (future, loop, WEFT_FUTURE_KIND_PLAIN);
+  future->creator = weft_current_task ();
   return future;
 }
 
@@ -188,8 +189,9 @@ schedule_record (WeftFuture     *future,
 {
   record->next = NULL;
   record->future = weft_future_ref (future);
-  _weft_loop_schedule (future->loop, 0, run_done_record, record, release_done_record,
-                       "future done callback", future->created_at);
+  record->handle = _weft_loop_handle_for (future->loop,
+                                          _weft_loop_schedule (future->loop, 0, run_done_record, record, release_done_record,
+                                                               "future done callback", future->created_at));
 }
 
 static void
@@ -525,6 +527,8 @@ _weft_future_add_record (WeftFuture     *future,
   future->callbacks_tail = &record->next;
 }
 
+/* Takes @record back from @future: out of its list if it is still waiting
+ * there, or by cancelling its scheduled call if @future is already done. */
 gboolean
 _weft_future_remove_record (WeftFuture     *future,
                             WeftDoneRecord *record)
@@ -540,6 +544,8 @@ _weft_future_remove_record (WeftFuture     *future,
           return TRUE;
         }
     }
+  if (record->future != NULL)
+    return weft_handle_cancel (record->handle);   /* runs release_done_record () now */
   return FALSE;
 }
 

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include "weft-inspect.h"
@@ -192,6 +193,7 @@ _weft_inspect_clear (WeftLoop *loop)
 {
   g_clear_pointer (&loop->records, g_array_unref);
   g_clear_pointer (&loop->finished, g_array_unref);
+  g_clear_pointer (&loop->warnings, g_ptr_array_unref);
 }
 
 static void
@@ -478,11 +480,12 @@ weft_task_get_runs (WeftTask *task)
  * WEFT_SNAPSHOT_TYPE:
  *
  * The #GVariant type of weft_loop_snapshot():
- * `(tbsa(tsssts)a(ss)a(ssd))`: the iteration, whether the loop is paused, what
- * it is blocked in ("" when it is not), the tasks (id, name, state, what it
- * awaits, runs, created at; finished tasks from the history first), the ready
- * queue (callback, scheduled at) in execution order, and the timers (callback,
- * scheduled at, seconds left) earliest first.
+ * `(tbsa(tsssts)a(ss)a(ssd)as)`: the iteration, whether the loop is paused,
+ * what it is blocked in ("" when it is not), the tasks (id, name, state, what
+ * it awaits, runs, created at; finished tasks from the history first), the
+ * ready queue (callback, scheduled at) in execution order, the timers
+ * (callback, scheduled at, seconds left) earliest first, and the warnings of
+ * weft_loop_lint().
  */
 
 /**
@@ -501,6 +504,7 @@ weft_loop_snapshot (WeftLoop *loop)
   g_autoptr(GArray) finished = NULL;
   g_autoptr(GArray) ready = NULL;
   g_autoptr(GArray) timers = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
   GVariantBuilder task_builder, ready_builder, timer_builder;
   double now;
 
@@ -546,6 +550,109 @@ weft_loop_snapshot (WeftLoop *loop)
                              isinf (info->when) ? -1.0 : MAX (info->when - now, 0.0));
     }
 
-  return g_variant_new ("(tbsa(tsssts)a(ss)a(ssd))", loop->iteration, (gboolean) loop->paused, "",
-                        &task_builder, &ready_builder, &timer_builder);
+  warnings = weft_loop_lint (loop);
+  g_ptr_array_add (warnings, NULL);
+  return g_variant_new ("(tbsa(tsssts)a(ss)a(ssd)^as)", loop->iteration, (gboolean) loop->paused, "",
+                        &task_builder, &ready_builder, &timer_builder, (char **) warnings->pdata);
+}
+
+/* ------------------------------------------------------------------ lint */
+
+#define WARNINGS_KEPT        64
+#define BUSY_POLL_MIN_RUNS   100
+
+void
+_weft_inspect_warn (WeftLoop   *loop,
+                    const char *format,
+                    ...)
+{
+  va_list args;
+  char *text;
+
+  if (loop->warnings == NULL)
+    loop->warnings = g_ptr_array_new_with_free_func (g_free);
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (loop->warnings->len >= WARNINGS_KEPT)
+    g_ptr_array_remove_index (loop->warnings, 0);
+  g_ptr_array_add (loop->warnings, text);
+}
+
+void
+_weft_inspect_task_stepped (WeftLoop *loop,
+                            WeftTask *task)
+{
+  if (!task->warned_busy && task->runs >= BUSY_POLL_MIN_RUNS && task->self_wakes * 10 >= task->runs * 9)
+    {
+      task->warned_busy = TRUE;
+      _weft_inspect_warn (loop, "task %s mostly wakes itself (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                          " runs after sleep(0)): busy polling?", task->name, task->self_wakes, task->runs);
+    }
+}
+
+/**
+ * weft_loop_lint:
+ * @loop: a #WeftLoop
+ *
+ * What looks wrong, like a linter: from what was recorded (while recording,
+ * see weft_loop_set_recording()) — callbacks slower than the slow-callback
+ * duration, tasks that run that long without yielding, tasks that mostly wake
+ * themselves (busy polling), errors never retrieved — and from the loop's
+ * state now: tasks suspended on a future nothing else references (they can
+ * never wake) and await cycles.
+ *
+ * Returns: (transfer full) (element-type utf8): the warnings, oldest first
+ */
+GPtrArray *
+weft_loop_lint (WeftLoop *loop)
+{
+  GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (loop != NULL, warnings);
+
+  for (guint i = 0; loop->warnings != NULL && i < loop->warnings->len; i++)
+    g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (loop->warnings, i)));
+
+  for (GList *l = loop->tasks.head; l != NULL; l = l->next)
+    {
+      WeftTask *task = l->data;
+      WeftFuture *waiter = task->waiter;
+
+      if (task->phase != WEFT_TASK_SUSPENDED || waiter == NULL)
+        continue;
+      /* A future the task created itself and holds only its own two references
+       * to (its local and its await): nobody else can complete it. */
+      if (waiter->kind == WEFT_FUTURE_KIND_PLAIN && waiter->creator == task && waiter->ref_count <= 2)
+        g_ptr_array_add (warnings, g_strdup_printf ("task %s waits for a future it created and nothing else "
+                                                    "references: it may never wake", task->name));
+      if (_weft_future_is_task (waiter))
+        {
+          g_autoptr(GString) chain = g_string_new (task->name);
+          WeftTask *next = (WeftTask *) waiter;
+
+          for (guint depth = 0; next != NULL && depth < 64; depth++)
+            {
+              g_string_append_printf (chain, " → %s", next->name);
+              if (next == task)
+                {
+                  /* Reported once, by the cycle's oldest task. */
+                  gboolean oldest = TRUE;
+                  WeftTask *t = (WeftTask *) task->waiter;
+
+                  while (t != task)
+                    {
+                      oldest &= t->id > task->id;
+                      t = (WeftTask *) t->waiter;
+                    }
+                  if (oldest)
+                    g_ptr_array_add (warnings, g_strdup_printf ("await cycle: %s", chain->str));
+                  break;
+                }
+              next = next->waiter && _weft_future_is_task (next->waiter) && next->phase == WEFT_TASK_SUSPENDED
+                   ? (WeftTask *) next->waiter : NULL;
+            }
+        }
+    }
+  return warnings;
 }

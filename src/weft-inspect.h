@@ -99,10 +99,12 @@ typedef struct
   char          *error_message;
 } WeftTaskRecord;
 
-#define WEFT_SNAPSHOT_TYPE ((const GVariantType *) "(tbsa(tsssts)a(ss)a(ssd))")
+#define WEFT_SNAPSHOT_TYPE ((const GVariantType *) "(tbsa(tsssts)a(ss)a(ssd)as)")
 
 WEFT_AVAILABLE_IN_0_1
 GVariant     *weft_loop_snapshot            (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
+GPtrArray    *weft_loop_lint                (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1
 gboolean      weft_loop_serve_inspector     (WeftLoop *loop,
                                              GError  **error);

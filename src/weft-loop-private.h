@@ -78,6 +78,7 @@ struct _WeftLoop
   GArray               *records;         /* WeftIterationRecord ring, see weft-inspect.c */
   guint                 records_head;
   GArray               *finished;        /* WeftTaskRecord ring of finished tasks */
+  GPtrArray            *warnings;        /* char *, see weft_loop_lint() */
   guint                 finished_head;
   guint                 history_length;
 };
@@ -131,6 +132,11 @@ void       _weft_inspect_callback_ran    (WeftLoop   *loop,
 void       _weft_inspect_clear           (WeftLoop   *loop);
 void       _weft_inspect_task_finished   (WeftLoop   *loop,
                                           WeftTask   *task);
+void       _weft_inspect_task_stepped    (WeftLoop   *loop,
+                                          WeftTask   *task);
+void       _weft_inspect_warn            (WeftLoop   *loop,
+                                          const char *format,
+                                          ...) G_GNUC_PRINTF (2, 3);
 
 /* bridge/weft-source.c */
 GSource   *_weft_source_new           (WeftLoop      *loop);

@@ -912,7 +912,12 @@ run_ready_head (WeftLoop *loop)
       gint64 elapsed = _weft_loop_now (loop) - start;
 
       if (loop->recording)
-        _weft_inspect_callback_ran (loop, elapsed);
+        {
+          _weft_inspect_callback_ran (loop, elapsed);
+          if (elapsed >= loop->slow_callback_ns)
+            _weft_inspect_warn (loop, "%s ran %.1f ms without returning to the loop (scheduled at %s)",
+                                slot->name ? slot->name : "a callback", elapsed / 1e6, slot->where ? slot->where : "?");
+        }
       if (loop->debug && elapsed >= loop->slow_callback_ns)
         report_slow_callback (loop, slot, elapsed);
     }
@@ -1351,6 +1356,10 @@ weft_loop_call_exception_handler (WeftLoop                   *loop,
         filled.scheduled_at = slot->where;
     }
 
+  if (loop->recording)
+    _weft_inspect_warn (loop, "%s%s%s%s%s", filled.message ? filled.message : "error",
+                        filled.error ? ": " : "", filled.error ? filled.error->message : "",
+                        filled.task ? "; task " : "", filled.task ? weft_task_get_name (filled.task) : "");
   if (loop->exception_handler != NULL)
     loop->exception_handler (loop, &filled, loop->exception_data);
   else

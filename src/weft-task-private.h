@@ -44,6 +44,7 @@ struct _WeftTask
   guint             must_cancel : 1;
   guint             fiber_done : 1;
   guint             step_queued : 1;
+  guint             in_cancel : 1;     /* weft_task_cancel() is on the stack */
   gpointer          ret;
   GError           *ret_error;
 
@@ -52,6 +53,8 @@ struct _WeftTask
   const char       *created_at;
   const char       *await_at;
   guint64           runs;
+  guint64           self_wakes;    /* runs that followed a sleep(0) */
+  guint             warned_busy : 1;
 
 #ifdef HAVE_SANITIZER_ASAN
   void             *asan_fake_stack;

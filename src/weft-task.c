@@ -267,6 +267,8 @@ task_step (gpointer data)
   switch_into (task);
   current_task = previous;
 
+  if (G_UNLIKELY (loop->recording))
+    _weft_inspect_task_stepped (loop, task);
   if (task->fiber_done)
     {
       release_stack (task);
@@ -538,8 +540,28 @@ weft_task_cancel (WeftTask   *task,
   if (task->cancellable != NULL)
     g_cancellable_cancel (task->cancellable);
 
-  if (task->waiter != NULL && weft_future_cancel (task->waiter, message))
-    return TRUE;
+  if (task->in_cancel && task->waiter != NULL)
+    {
+      /* The cancellation came back to us through the futures we await: an
+       * await cycle. Break it here: stop waiting and wake with the error. */
+      _weft_future_remove_record (task->waiter, &task->wake);
+      g_clear_pointer (&task->waiter, weft_future_unref);
+      task->must_cancel = TRUE;
+      g_free (task->cancel_message);
+      task->cancel_message = g_strdup (message);
+      schedule_step (task);
+      return TRUE;
+    }
+  if (task->waiter != NULL)
+    {
+      gboolean cancelled;
+
+      task->in_cancel = TRUE;
+      cancelled = weft_future_cancel (task->waiter, message);
+      task->in_cancel = FALSE;
+      if (cancelled)
+        return TRUE;
+    }
 
   task->must_cancel = TRUE;
   g_free (task->cancel_message);
@@ -766,7 +788,10 @@ weft_sleep (double    seconds,
   loop = task->parent.loop;
 
   if (seconds <= 0 || task->must_cancel)
-    schedule_step (task);
+    {
+      task->self_wakes++;
+      schedule_step (task);
+    }
   else
     {
       gint64 now = _weft_loop_now (loop);

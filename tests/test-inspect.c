@@ -247,6 +247,106 @@ test_task_history (void)
   test_loop_finish (loop);
 }
 
+static gboolean
+has_warning (GPtrArray *warnings, const char *pattern)
+{
+  for (guint i = 0; i < warnings->len; i++)
+    if (g_pattern_match_simple (pattern, g_ptr_array_index (warnings, i)))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+slow (gpointer data)
+{
+  g_usleep (15000);
+}
+
+static gpointer
+poller (gpointer data, GError **error)
+{
+  for (int i = 0; i < 150; i++)
+    weft_sleep (0, error);
+  return NULL;
+}
+
+static gpointer
+waits_on_orphan (gpointer data, GError **error)
+{
+  /* Created here and handed to nobody: nothing can ever complete it. */
+  g_autoptr(WeftFuture) orphan = weft_loop_create_future (weft_get_running_loop ());
+
+  weft_await (orphan, error);
+  return NULL;
+}
+
+static gpointer
+waits_on_shared (gpointer data, GError **error)
+{
+  g_autoptr(WeftFuture) shared = weft_loop_create_future (weft_get_running_loop ());
+
+  *(WeftFuture **) data = weft_future_ref (shared);   /* someone else can complete it */
+  weft_await (shared, error);
+  return NULL;
+}
+
+static WeftTask *cycle_a;
+
+static gpointer
+cycle_b (gpointer data, GError **error)
+{
+  return weft_await (WEFT_FUTURE (cycle_a), error);
+}
+
+static gpointer
+cycle_start (gpointer data, GError **error)
+{
+  g_autoptr(WeftTask) b = weft_loop_create_task (weft_get_running_loop (), cycle_b, NULL, NULL);
+
+  return weft_await (WEFT_FUTURE (b), error);
+}
+
+/* The linter: slow callbacks, busy polling, errors never retrieved, tasks
+ * that can never wake, await cycles. */
+static void
+test_lint (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GPtrArray) warnings = NULL;
+  WeftFuture *shared = NULL;
+  TestExceptions ex;
+
+  test_exceptions_init (&ex, loop);
+  weft_loop_set_recording (loop, TRUE);
+  weft_loop_set_slow_callback_duration (loop, 0.01);
+  weft_loop_call_soon (loop, slow, NULL, NULL);
+  weft_task_unref (weft_loop_create_task (loop, poller, NULL, NULL));
+  weft_task_unref (weft_loop_create_task (loop, fails, NULL, NULL));
+  weft_task_unref (weft_loop_create_task (loop, waits_on_orphan, NULL, NULL));
+  weft_task_unref (weft_loop_create_task (loop, waits_on_shared, &shared, NULL));
+  cycle_a = weft_loop_create_task (loop, cycle_start, NULL, NULL);
+  test_run_until_idle (loop);
+
+  warnings = weft_loop_lint (loop);
+  for (guint i = 0; i < warnings->len; i++)
+    g_test_message ("lint: %s", (char *) g_ptr_array_index (warnings, i));
+  g_assert_true (has_warning (warnings, "slow ran * ms without returning to the loop (scheduled at *test-inspect.c:*)"));
+  g_assert_true (has_warning (warnings, "task poller mostly wakes itself (* of * runs after sleep(0)): busy polling?"));
+  g_assert_true (has_warning (warnings, "Task error was never retrieved: broken; task fails"));
+  g_assert_true (has_warning (warnings, "task waits_on_orphan waits for a future it created and nothing else references*"));
+  g_assert_false (has_warning (warnings, "task waits_on_shared *"));
+  g_assert_true (has_warning (warnings, "await cycle: cycle_start → cycle_b → cycle_start"));
+  g_assert_false (has_warning (warnings, "await cycle: cycle_b*"));   /* reported once */
+
+  weft_task_cancel (cycle_a, NULL);
+  weft_task_unref (cycle_a);
+  weft_future_set_result (shared, NULL, NULL);
+  weft_future_unref (shared);
+  weft_loop_close (loop);          /* reports the orphan's task, still pending */
+  test_exceptions_clear (&ex);
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -257,6 +357,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Inspect/task-states", test_task_states);
   g_test_add_func ("/Weft/Inspect/recording", test_recording);
   g_test_add_func ("/Weft/Inspect/task-history", test_task_history);
+  g_test_add_func ("/Weft/Inspect/lint", test_lint);
 
   return g_test_run ();
 }
