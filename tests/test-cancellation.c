@@ -137,6 +137,45 @@ test_cancelling_counts (void)
   test_loop_finish (loop);
 }
 
+static WeftTask *cycle_head;
+
+static gpointer
+cycle_tail (gpointer data, GError **error)
+{
+  return weft_await (WEFT_FUTURE (cycle_head), error);
+}
+
+static gpointer
+cycle_first (gpointer data, GError **error)
+{
+  g_autoptr(WeftTask) tail = weft_loop_create_task (weft_get_running_loop (), cycle_tail, NULL, NULL);
+
+  *(WeftTask **) data = weft_task_ref (tail);
+  return weft_await (WEFT_FUTURE (tail), error);
+}
+
+/* Two tasks awaiting each other: cancelling one must not recurse forever
+ * through the cycle; both end cancelled. */
+static void
+test_cancel_await_cycle (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(WeftTask) tail = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cycle_head = weft_loop_create_task (loop, cycle_first, &tail, NULL);
+  weft_loop_step_iteration (loop);
+  weft_loop_step_iteration (loop);
+  g_assert_nonnull (tail);
+  g_assert_true (weft_task_cancel (cycle_head, "break it"));
+  g_assert_false (weft_loop_run_until_complete (loop, WEFT_FUTURE (tail), &error));
+  g_assert_error (error, WEFT_ERROR, WEFT_ERROR_CANCELLED);
+  g_assert_true (weft_future_is_cancelled (WEFT_FUTURE (cycle_head)));
+  g_assert_true (weft_future_is_cancelled (WEFT_FUTURE (tail)));
+  g_clear_pointer (&cycle_head, weft_task_unref);
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -147,6 +186,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Cancellation/reaches-inner", test_reaches_inner);
   g_test_add_func ("/Weft/Cancellation/before-start", test_cancel_before_start);
   g_test_add_func ("/Weft/Cancellation/counts", test_cancelling_counts);
+  g_test_add_func ("/Weft/Cancellation/await-cycle", test_cancel_await_cycle);
 
   return g_test_run ();
 }
