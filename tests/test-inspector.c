@@ -176,7 +176,7 @@ test_screenshots (void)
   GtkWidget *window = gtk_window_new ();
   WeftInspector *inspector = WEFT_INSPECTOR (weft_inspector_new (loop));
   g_autoptr(WeftFuture) demo = weft_demo_countdowns_start (loop);
-  const char *pages[] = { "tasks", "ready", "timers", "timeline" };
+  const char *pages[] = { "tasks", "ready", "timers", "warnings", "timeline" };
 
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 500);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (inspector));
