@@ -333,6 +333,9 @@ main (int argc, char **argv)
   n = atol (argv[2]);
   loop = weft_loop_new ();
   mainloop = g_main_loop_new (NULL, FALSE);
+  /* WEFT_BENCH_RECORD=1: what an attached inspector costs (recording on). */
+  if (g_strcmp0 (g_getenv ("WEFT_BENCH_RECORD"), "1") == 0)
+    weft_loop_set_recording (loop, TRUE);
 
   if (strcmp (what, "soon") == 0)
     bench_soon ("soon", n, FALSE);
