@@ -152,10 +152,10 @@ weft_loop_get_iterations (WeftLoop *loop)
 }
 
 void
-_weft_inspect_iteration_begin (WeftLoop *loop,
-                               gint64    now,
-                               guint     n_timers,
-                               gint64    max_lateness)
+_weft_inspect_record_iteration (WeftLoop *loop,
+                                gint64    now,
+                                guint     n_timers,
+                                gint64    max_lateness)
 {
   WeftIterationRecord record = {
     .index = loop->iteration,
@@ -173,19 +173,32 @@ _weft_inspect_iteration_begin (WeftLoop *loop,
     }
 }
 
-void
-_weft_inspect_callback_ran (WeftLoop *loop,
-                            gint64    elapsed)
+static WeftIterationRecord *
+last_record (WeftLoop *loop)
 {
-  guint last;
-  WeftIterationRecord *record;
-
   if (loop->records == NULL || loop->records->len == 0)
-    return;
-  last = (loop->records_head + loop->records->len - 1) % loop->records->len;
-  record = &g_array_index (loop->records, WeftIterationRecord, last);
-  record->n_callbacks++;
-  record->duration += (double) elapsed / 1e9;
+    return NULL;
+  return &g_array_index (loop->records, WeftIterationRecord,
+                         (loop->records_head + loop->records->len - 1) % loop->records->len);
+}
+
+void
+_weft_inspect_callback_ran (WeftLoop *loop)
+{
+  WeftIterationRecord *record = last_record (loop);
+
+  if (record != NULL)
+    record->n_callbacks++;
+}
+
+void
+_weft_inspect_iteration_end (WeftLoop *loop,
+                             gint64    now)
+{
+  WeftIterationRecord *record = last_record (loop);
+
+  if (record != NULL)
+    record->duration = MAX ((double) now / 1e9 - record->start, 0.0);
 }
 
 void

@@ -75,6 +75,10 @@ struct _WeftLoop
   guint                 debug : 1;
   guint                 paused : 1;      /* held back by the inspector */
   guint                 recording : 1;   /* keep iteration records */
+  guint                 record_this : 1; /* this iteration gets a record */
+  gint64                last_now;        /* the latest clock reading the loop made */
+  guint64               last_recorded_iteration;
+  gint64                last_recorded_time;
   GArray               *records;         /* WeftIterationRecord ring, see weft-inspect.c */
   guint                 records_head;
   GArray               *finished;        /* WeftTaskRecord ring of finished tasks */
@@ -127,8 +131,13 @@ void       _weft_inspect_iteration_begin (WeftLoop   *loop,
                                           gint64      now,
                                           guint       n_timers,
                                           gint64      max_lateness);
-void       _weft_inspect_callback_ran    (WeftLoop   *loop,
-                                          gint64      elapsed);
+void       _weft_inspect_record_iteration (WeftLoop  *loop,
+                                          gint64      now,
+                                          guint       n_timers,
+                                          gint64      max_lateness);
+void       _weft_inspect_iteration_end   (WeftLoop   *loop,
+                                          gint64      now);
+void       _weft_inspect_callback_ran    (WeftLoop   *loop);
 void       _weft_inspect_clear           (WeftLoop   *loop);
 void       _weft_inspect_task_finished   (WeftLoop   *loop,
                                           WeftTask   *task);
