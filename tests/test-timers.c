@@ -163,8 +163,8 @@ test_sub_millisecond (void)
   test_loop_finish (loop);
 }
 
-/* Timers a few microseconds apart share a wake-up within the slack, and none
- * fires early; with no slack each distinct deadline costs a wake-up. */
+/* Timers within the slack of the earliest share its wake-up, and none fires
+ * early; with no slack each distinct deadline costs a wake-up. */
 static guint
 polls_for_spread_timers (double slack)
 {
@@ -177,8 +177,9 @@ polls_for_spread_timers (double slack)
   g_assert_cmpfloat (weft_loop_get_timer_slack (t.loop), ==, slack);
   for (int i = 0; i < 40; i++)
     {
-      /* 40 deadlines 10 µs apart. */
-      timers[i] = (Timer) { &t, i, base + i * 1e-5, test_monotonic_ns () + (gint64) ((base + i * 1e-5 - weft_loop_time (t.loop)) * 1e9) - 1000 };
+      /* 40 deadlines 1 ms apart: far enough apart that even a slow (sanitized,
+       * valgrind) dispatch cannot reach the next one before sleeping. */
+      timers[i] = (Timer) { &t, i, base + i * 1e-3, test_monotonic_ns () + (gint64) ((base + i * 1e-3 - weft_loop_time (t.loop)) * 1e9) - 1000 };
       weft_loop_call_at (t.loop, timers[i].when, fire, &timers[i], NULL);
     }
   test_count_polls (context);
@@ -192,12 +193,12 @@ polls_for_spread_timers (double slack)
 static void
 test_slack_coalesces (void)
 {
-  guint with_slack = polls_for_spread_timers (0.001);
+  guint with_slack = polls_for_spread_timers (0.05);
   guint without = polls_for_spread_timers (0);
 
-  g_test_message ("polls: %u with 1 ms slack, %u without", with_slack, without);
+  g_test_message ("polls: %u with 50 ms slack, %u without", with_slack, without);
   g_assert_cmpuint (with_slack, <=, 3);
-  g_assert_cmpuint (without, >, with_slack);
+  g_assert_cmpuint (without, >=, 20);
 }
 
 static gint64
