@@ -4,6 +4,7 @@
  */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <libglib-testing/signal-logger.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -352,6 +353,42 @@ test_record_and_replay (void)
   weft_loop_unref (loop);
 }
 
+/* The inspector's state is GObject properties with notify, so an app can bind
+ * to it: each real change notifies once, a non-change not at all. */
+static void
+test_property_notifications (void)
+{
+  WeftLoop *loop = weft_loop_new ();
+  WeftInspector *inspector = WEFT_INSPECTOR (g_object_ref_sink (weft_inspector_new (loop)));
+  g_autoptr(GtSignalLogger) logger = gt_signal_logger_new ();
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "weft-notify.weftrec", NULL);
+  GParamSpec *pspec = NULL;
+
+  gt_signal_logger_connect (logger, inspector, "notify::paused");
+  gt_signal_logger_connect (logger, inspector, "notify::recording");
+
+  g_object_set (inspector, "paused", TRUE, NULL);
+  gt_signal_logger_assert_emission_pop (logger, inspector, "notify::paused", &pspec);
+  g_assert_cmpstr (g_param_spec_get_name (pspec), ==, "paused");
+  g_assert_true (weft_loop_get_paused (loop));
+  g_object_set (inspector, "paused", TRUE, NULL);           /* no change */
+  gt_signal_logger_assert_no_emissions (logger);
+
+  g_assert_true (weft_inspector_start_recording (inspector, path, NULL));
+  gt_signal_logger_assert_emission_pop (logger, inspector, "notify::recording", &pspec);
+  weft_inspector_stop_recording (inspector);
+  gt_signal_logger_assert_emission_pop (logger, inspector, "notify::recording", &pspec);
+  weft_inspector_stop_recording (inspector);                 /* not recording */
+  g_object_set (inspector, "paused", FALSE, NULL);
+  gt_signal_logger_assert_emission_pop (logger, inspector, "notify::paused", &pspec);
+  gt_signal_logger_assert_no_emissions (logger);
+
+  g_unlink (path);
+  g_object_unref (inspector);
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+}
+
 /* The demos print with g_print(), as GTest's TAP output does: turn the
  * demos' lines into TAP comments and pass GTest's own through. */
 static void
@@ -378,6 +415,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Inspector/screenshots", test_screenshots);
   g_test_add_func ("/Weft/Inspector/remote-views", test_remote_views);
   g_test_add_func ("/Weft/Inspector/record-and-replay", test_record_and_replay);
+  g_test_add_func ("/Weft/Inspector/property-notifications", test_property_notifications);
 
   return g_test_run ();
 }
