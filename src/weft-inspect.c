@@ -440,25 +440,47 @@ weft_task_get_awaited (WeftTask *task)
  * weft_task_describe_await:
  * @task: a #WeftTask
  *
- * Returns: (transfer full) (nullable): what @task waits for, in words
- *   ("task countdown", "future created at file.c:12", "sleep, 0.500 s left",
- *   "its next turn"), or %NULL if it does not wait
+ * Returns: (transfer full) (nullable): what @task waits for, in words, along
+ *   the chain of tasks it awaits ("task fetch → future created at file.c:12",
+ *   "sleep, 0.500 s left", "its next turn"), or %NULL if it does not wait
  */
+/* One link of the await chain. */
+static void
+describe_one (GString  *text,
+              WeftTask *task)
+{
+  if (task->waiter != NULL && _weft_future_is_task (task->waiter))
+    g_string_append_printf (text, "task %s", weft_task_get_name ((WeftTask *) task->waiter));
+  else if (task->waiter != NULL)
+    g_string_append_printf (text, "future created at %s", task->waiter->created_at ? task->waiter->created_at : "?");
+  else if (task->sleep_handle != NULL)
+    g_string_append_printf (text, "sleep, %.3f s left",
+                            MAX (weft_handle_when (task->sleep_handle) - weft_loop_time (task->parent.loop), 0.0));
+  else
+    g_string_append (text, "its next turn");
+}
+
 char *
 weft_task_describe_await (WeftTask *task)
 {
+  GString *text;
+
   g_return_val_if_fail (task != NULL, NULL);
 
   if (task->phase != WEFT_TASK_SUSPENDED)
     return NULL;
-  if (task->waiter != NULL && _weft_future_is_task (task->waiter))
-    return g_strdup_printf ("task %s", weft_task_get_name ((WeftTask *) task->waiter));
-  if (task->waiter != NULL)
-    return g_strdup_printf ("future created at %s", task->waiter->created_at ? task->waiter->created_at : "?");
-  if (task->sleep_handle != NULL)
-    return g_strdup_printf ("sleep, %.3f s left",
-                            MAX (weft_handle_when (task->sleep_handle) - weft_loop_time (task->parent.loop), 0.0));
-  return g_strdup ("its next turn");
+  /* Follow the chain through awaited tasks: "task B → task C → sleep, 0.5 s left". */
+  text = g_string_new (NULL);
+  describe_one (text, task);
+  for (guint depth = 0; depth < 8 && task->waiter != NULL && _weft_future_is_task (task->waiter); depth++)
+    {
+      task = (WeftTask *) task->waiter;
+      if (task->phase != WEFT_TASK_SUSPENDED)
+        break;
+      g_string_append (text, " → ");
+      describe_one (text, task);
+    }
+  return g_string_free (text, FALSE);
 }
 
 /**

@@ -138,6 +138,9 @@ test_task_states (void)
   waits = weft_task_describe_await (task);
   g_assert_cmpstr (waits, ==, "task child");
   g_assert_true (weft_loop_step_callback (loop));        /* child runs, sleeps */
+  g_clear_pointer (&waits, g_free);
+  waits = weft_task_describe_await (task);               /* the chain, through the child */
+  g_assert_true (g_str_has_prefix (waits, "task child → sleep, "));
   kid_waits = weft_task_describe_await (kid);
   g_assert_true (g_str_has_prefix (kid_waits, "sleep, "));
   g_assert_cmpuint (weft_task_get_runs (kid), ==, 1);
