@@ -4,7 +4,8 @@
 #   ./weft.sh demo [NAME]   install packages, build, open weft-inspector on the countdown demo
 #                           (or NAME); without a display, run the demos in the terminal
 #   ./weft.sh test          install packages, build with -Dwerror=true, run the test
-#                           suite, again under valgrind memcheck, and again under
+#                           suite, again under valgrind memcheck, the core suite under
+#                           ThreadSanitizer (with an 8 x 1M-post stress), and again under
 #                           AddressSanitizer + UBSan (its summary is the last line)
 #   ./weft.sh bench         build optimised and run bench/weft_bench beside the anchors
 set -euo pipefail
@@ -60,6 +61,11 @@ case $cmd in
     meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 10 --no-suite gtk --no-suite demos --no-suite install --no-suite hygiene \
       --wrap="valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=/usr/share/glib-2.0/valgrind/glib.supp" \
       || status=1
+    # ThreadSanitizer: the core suite, with the threadsafe stress at 8 threads x 1,000,000 posts.
+    setup build-tsan -Dwerror=true -Db_sanitize=thread -Db_lundef=false -Dbench=false -Dinspector=false
+    TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" WEFT_STRESS_THREADS=8 WEFT_STRESS_POSTS=1000000 \
+      meson test -C build-tsan --print-errorlogs --num-processes 2 --timeout-multiplier 5 \
+        --no-suite demos --no-suite install --no-suite hygiene --no-suite data || status=1
     setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite install || status=1

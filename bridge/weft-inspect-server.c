@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -56,7 +57,7 @@ struct _WeftInspectServer
   GPtrArray          *skeletons;    /* server thread only */
   char               *path;
 
-  GMutex              lock;         /* guards what follows */
+  pthread_mutex_t     lock;         /* guards what follows (POSIX: TSan sees it) */
   GVariant           *snapshot;
   GArray             *commands;     /* Command */
   gint64              published;    /* loop thread only */
@@ -81,10 +82,10 @@ _weft_inspect_server_publish (WeftLoop *loop,
   g_atomic_int_set (&self->want_publish, 0);
   self->published = now;
   snapshot = g_variant_ref_sink (weft_loop_snapshot (loop));
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   g_clear_pointer (&self->snapshot, g_variant_unref);
   self->snapshot = snapshot;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 }
 
 void
@@ -108,9 +109,9 @@ _weft_inspect_server_has_commands (WeftLoop *loop)
   WeftInspectServer *self = loop->server;
   gboolean any;
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   any = self->commands->len > 0;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   return any;
 }
 
@@ -120,15 +121,15 @@ _weft_inspect_server_run_commands (WeftLoop *loop)
   WeftInspectServer *self = loop->server;
   g_autoptr(GArray) commands = NULL;
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   if (self->commands->len == 0)
     {
-      g_mutex_unlock (&self->lock);
+      pthread_mutex_unlock (&self->lock);
       return;
     }
   commands = self->commands;
   self->commands = g_array_new (FALSE, FALSE, sizeof (Command));
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 
   for (guint i = 0; i < commands->len; i++)
     {
@@ -172,9 +173,9 @@ queue_command (WeftInspectServer *self,
 {
   Command command = { kind, task_id };
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   g_array_append_val (self->commands, command);
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   g_main_context_wakeup (self->loop->context);
 }
 
@@ -192,9 +193,9 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
   const char *old_blocked;
   GVariant *tasks, *ready, *timers, *warnings;
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   snapshot = self->snapshot ? g_variant_ref (self->snapshot) : NULL;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   /* A loop with nothing to do publishes nothing: ask it for a fresh snapshot
    * (for the next call; this one gets the latest there is). */
   g_atomic_int_set (&self->want_publish, 1);
@@ -430,7 +431,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   self->mainloop = g_main_loop_new (self->context, FALSE);
   self->skeletons = g_ptr_array_new_with_free_func (g_object_unref);
   self->commands = g_array_new (FALSE, FALSE, sizeof (Command));
-  g_mutex_init (&self->lock);
+  pthread_mutex_init (&self->lock, NULL);
 
   /* The server's sources belong to the server thread's context. */
   g_main_context_push_thread_default (self->context);
@@ -494,7 +495,7 @@ _weft_inspect_server_stop (WeftLoop *loop)
   g_main_context_unref (self->context);
   g_clear_pointer (&self->snapshot, g_variant_unref);
   g_array_unref (self->commands);
-  g_mutex_clear (&self->lock);
+  pthread_mutex_destroy (&self->lock);
   g_free (self->path);
   g_free (self);
 }

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <pthread.h>
 #include <time.h>
 
 #include "weft-loop.h"
@@ -45,7 +46,7 @@ struct _WeftLoop
   guint32               current;         /* slot running now, or WEFT_SLOT_NONE */
   guint64               iteration;
 
-  GMutex                ts_lock;
+  pthread_mutex_t       ts_lock;
   GArray               *ts_queue;        /* WeftThreadsafeCall, under ts_lock */
   GArray               *ts_spare;        /* drained array kept for reuse (loop thread) */
   gint                  ts_pending;      /* atomic: ts_queue is not empty */

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +29,8 @@
 #define BUDGET_CHECK_EVERY       32
 #define MIN_TIMERS_TO_COMPACT    100
 
-static GMutex    registry_lock;
+/* POSIX mutexes rather than GMutex: ThreadSanitizer understands them. */
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static WeftLoop *registry[WEFT_MAX_LOOPS];
 static guint     registry_cursor;
 
@@ -42,7 +44,7 @@ registry_add (WeftLoop *loop)
 {
   guint id = 0;
 
-  g_mutex_lock (&registry_lock);
+  pthread_mutex_lock (&registry_lock);
   /* Ids are handed out round-robin, so a freed loop's id is reused as late as
    * possible. Id 0 is never used: no valid token is NULL. */
   for (guint n = 0; n < WEFT_MAX_LOOPS; n++)
@@ -57,7 +59,7 @@ registry_add (WeftLoop *loop)
           break;
         }
     }
-  g_mutex_unlock (&registry_lock);
+  pthread_mutex_unlock (&registry_lock);
 
   return id;
 }
@@ -65,9 +67,9 @@ registry_add (WeftLoop *loop)
 static void
 registry_remove (WeftLoop *loop)
 {
-  g_mutex_lock (&registry_lock);
+  pthread_mutex_lock (&registry_lock);
   g_atomic_pointer_set (&registry[loop->id], NULL);
-  g_mutex_unlock (&registry_lock);
+  pthread_mutex_unlock (&registry_lock);
 }
 
 WeftLoop *
@@ -193,7 +195,7 @@ weft_loop_new_for_context (GMainContext *context)
   _weft_ready_queue_init (&loop->ready);
   _weft_timer_heap_init (&loop->timers);
   loop->current = WEFT_SLOT_NONE;
-  g_mutex_init (&loop->ts_lock);
+  pthread_mutex_init (&loop->ts_lock, NULL);
   loop->ts_queue = g_array_new (FALSE, FALSE, sizeof (WeftThreadsafeCall));
   loop->ts_spare = g_array_new (FALSE, FALSE, sizeof (WeftThreadsafeCall));
   loop->budget_ns = DEFAULT_BUDGET_NS;
@@ -247,11 +249,11 @@ drop_pending (WeftLoop *loop)
 {
   GArray *ts;
 
-  g_mutex_lock (&loop->ts_lock);
+  pthread_mutex_lock (&loop->ts_lock);
   ts = loop->ts_queue;
   loop->ts_queue = g_array_new (FALSE, FALSE, sizeof (WeftThreadsafeCall));
   g_atomic_int_set (&loop->ts_pending, 0);
-  g_mutex_unlock (&loop->ts_lock);
+  pthread_mutex_unlock (&loop->ts_lock);
 
   for (guint i = 0; i < ts->len; i++)
     {
@@ -313,9 +315,9 @@ weft_loop_close (WeftLoop *loop)
   _weft_loop_destroy_tasks (loop);
   drop_pending (loop);
   _weft_fd_watches_clear (loop);
-  g_mutex_lock (&loop->ts_lock);
+  pthread_mutex_lock (&loop->ts_lock);
   loop->closed = TRUE;
-  g_mutex_unlock (&loop->ts_lock);
+  pthread_mutex_unlock (&loop->ts_lock);
 
   if (loop->source != NULL)
     {
@@ -351,7 +353,7 @@ weft_loop_unref (WeftLoop *loop)
   _weft_timer_heap_clear (&loop->timers);
   g_array_unref (loop->ts_queue);
   g_array_unref (loop->ts_spare);
-  g_mutex_clear (&loop->ts_lock);
+  pthread_mutex_destroy (&loop->ts_lock);
   if (loop->exception_destroy)
     loop->exception_destroy (loop->exception_data);
   g_main_context_unref (loop->context);
@@ -671,17 +673,17 @@ weft_loop_call_soon_threadsafe_full (WeftLoop       *loop,
   g_return_val_if_fail (loop != NULL, FALSE);
   g_return_val_if_fail (callback != NULL, FALSE);
 
-  g_mutex_lock (&loop->ts_lock);
+  pthread_mutex_lock (&loop->ts_lock);
   if (loop->closed)
     {
-      g_mutex_unlock (&loop->ts_lock);
+      pthread_mutex_unlock (&loop->ts_lock);
       return FALSE;
     }
   wake = loop->ts_queue->len == 0;
   g_array_append_val (loop->ts_queue, call);
   if (wake)
     g_atomic_int_set (&loop->ts_pending, 1);
-  g_mutex_unlock (&loop->ts_lock);
+  pthread_mutex_unlock (&loop->ts_lock);
 
   if (wake)
     g_main_context_wakeup (loop->context);
@@ -714,11 +716,11 @@ drain_threadsafe (WeftLoop *loop)
 {
   GArray *calls;
 
-  g_mutex_lock (&loop->ts_lock);
+  pthread_mutex_lock (&loop->ts_lock);
   calls = loop->ts_queue;
   loop->ts_queue = loop->ts_spare;
   g_atomic_int_set (&loop->ts_pending, 0);
-  g_mutex_unlock (&loop->ts_lock);
+  pthread_mutex_unlock (&loop->ts_lock);
 
   for (guint i = 0; i < calls->len; i++)
     {

@@ -56,6 +56,10 @@ struct _WeftTask
   guint64           self_wakes;    /* runs that followed a sleep(0) */
   guint             warned_busy : 1;
 
+#ifdef HAVE_SANITIZER_TSAN
+  void             *tsan_fiber;
+  void             *tsan_caller;
+#endif
 #ifdef HAVE_SANITIZER_ASAN
   void             *asan_fake_stack;
   const void       *asan_caller_bottom;

@@ -21,6 +21,9 @@
 #ifdef HAVE_SANITIZER_ASAN
 # include <sanitizer/common_interface_defs.h>
 #endif
+#ifdef HAVE_SANITIZER_TSAN
+# include <sanitizer/tsan_interface.h>
+#endif
 
 #include "weft-error.h"
 #include "weft-task-private.h"
@@ -136,6 +139,10 @@ switch_into (WeftTask *task)
 
   __sanitizer_start_switch_fiber (&fake_stack, task->stack->base, task->stack->size);
 #endif
+#ifdef HAVE_SANITIZER_TSAN
+  task->tsan_caller = __tsan_get_current_fiber ();
+  __tsan_switch_to_fiber (task->tsan_fiber, 0);
+#endif
   _weft_fiber_swap (&task->caller, &task->context);
 #ifdef HAVE_SANITIZER_ASAN
   __sanitizer_finish_switch_fiber (fake_stack, NULL, NULL);
@@ -146,6 +153,9 @@ static void
 switch_out (WeftTask *task,
             gboolean  for_good)
 {
+#ifdef HAVE_SANITIZER_TSAN
+  __tsan_switch_to_fiber (task->tsan_caller, 0);
+#endif
 #ifdef HAVE_SANITIZER_ASAN
   __sanitizer_start_switch_fiber (for_good ? NULL : &task->asan_fake_stack,
                                   task->asan_caller_bottom, task->asan_caller_size);
@@ -221,6 +231,10 @@ release_stack (WeftTask *task)
 
   if (task->stack == NULL)
     return;
+#ifdef HAVE_SANITIZER_TSAN
+  __tsan_destroy_fiber (task->tsan_fiber);
+  task->tsan_fiber = NULL;
+#endif
   if (!_weft_stack_check_canary (task->stack))
     g_error ("Weft: task %s overflowed its %" G_GSIZE_FORMAT "-byte stack "
              "(use weft_task_set_stack_size() for deep call chains)",
@@ -258,6 +272,9 @@ task_step (gpointer data)
 #endif
       task->stack = _weft_stack_pool_acquire (loop->stack_pool, task->stack_size);
       _weft_fiber_context_init (&task->context, task->stack, task_entry, task);
+#ifdef HAVE_SANITIZER_TSAN
+      task->tsan_fiber = __tsan_create_fiber (0);
+#endif
     }
 
   weft_task_ref (task);

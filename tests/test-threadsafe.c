@@ -4,13 +4,16 @@
  */
 #include "weft-test-common.h"
 
-#define N_THREADS 4
-#define N_POSTS   100000
+/* 4 × 100,000 by default; the TSan stress run in CI uses 8 × 1,000,000
+ * (WEFT_STRESS_THREADS, WEFT_STRESS_POSTS). */
+#define MAX_THREADS 64
+static guint n_threads = 4;
+static guint n_posts = 100000;
 
 typedef struct
 {
   WeftLoop *loop;
-  guint     next[N_THREADS];  /* the sequence number expected from each thread */
+  guint     next[MAX_THREADS];  /* the sequence number expected from each thread */
   guint     total;
   gboolean  in_order;
   gint      started;
@@ -27,7 +30,7 @@ receive (gpointer data)
   if (stress.next[thread] != seq)
     stress.in_order = FALSE;
   stress.next[thread] = seq + 1;
-  if (++stress.total == N_THREADS * N_POSTS)
+  if (++stress.total == n_threads * n_posts)
     weft_loop_stop (stress.loop);
 }
 
@@ -37,7 +40,7 @@ poster (gpointer data)
   guint thread = GPOINTER_TO_UINT (data);
 
   g_atomic_int_inc (&stress.started);
-  for (guint i = 0; i < N_POSTS; i++)
+  for (guint i = 0; i < n_posts; i++)
     g_assert_true (weft_loop_call_soon_threadsafe (stress.loop, receive, GUINT_TO_POINTER (thread << 24 | i), NULL));
   return NULL;
 }
@@ -49,24 +52,43 @@ tick (gpointer data)
   weft_loop_call_later (stress.loop, 0.0001, tick, NULL, NULL);
 }
 
+static gpointer
+spinning_task (gpointer data, GError **error)
+{
+  guint *steps = data;
+
+  /* Tasks keep switching stacks on the loop thread while the posts arrive. */
+  while (weft_sleep (0, error))
+    (*steps)++;
+  return NULL;
+}
+
 static void
 test_no_post_lost (void)
 {
-  GThread *threads[N_THREADS];
+  GThread *threads[MAX_THREADS];
+  g_autoptr(WeftTask) task = NULL;
+  guint steps = 0;
 
   stress.loop = test_loop_new ();
   stress.in_order = TRUE;
   weft_loop_call_soon (stress.loop, tick, NULL, NULL);
-  for (guint i = 0; i < N_THREADS; i++)
+  task = weft_loop_create_task (stress.loop, spinning_task, &steps, NULL);
+  for (guint i = 0; i < n_threads; i++)
     threads[i] = g_thread_new ("poster", poster, GUINT_TO_POINTER (i));
   g_assert_true (weft_loop_run_forever (stress.loop, NULL));
-  for (guint i = 0; i < N_THREADS; i++)
+  for (guint i = 0; i < n_threads; i++)
     g_thread_join (threads[i]);
 
-  g_assert_cmpuint (stress.total, ==, N_THREADS * N_POSTS);
+  g_test_message ("%u threads x %u posts: %u run, task stepped %u times", n_threads, n_posts, stress.total, steps);
+  g_assert_cmpuint (stress.total, ==, n_threads * n_posts);
   g_assert_true (stress.in_order);
-  for (guint i = 0; i < N_THREADS; i++)
-    g_assert_cmpuint (stress.next[i], ==, N_POSTS);
+  for (guint i = 0; i < n_threads; i++)
+    g_assert_cmpuint (stress.next[i], ==, n_posts);
+  g_assert_cmpuint (steps, >, 0);
+  weft_task_cancel (task, NULL);
+  g_assert_false (weft_loop_run_until_complete (stress.loop, WEFT_FUTURE (task), NULL));
+  g_assert_true (weft_future_is_cancelled (WEFT_FUTURE (task)));
   test_loop_finish (stress.loop);
 }
 
@@ -115,6 +137,10 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("WEFT_STRESS_THREADS"))
+    n_threads = CLAMP ((guint) g_ascii_strtoull (g_getenv ("WEFT_STRESS_THREADS"), NULL, 10), 1, MAX_THREADS);
+  if (g_getenv ("WEFT_STRESS_POSTS"))
+    n_posts = CLAMP ((guint) g_ascii_strtoull (g_getenv ("WEFT_STRESS_POSTS"), NULL, 10), 1, 0xffffff);
 
   g_test_add_func ("/Weft/Threadsafe/no-post-lost", test_no_post_lost);
   g_test_add_func ("/Weft/Threadsafe/wakes-sleeping-loop", test_wakes_sleeping_loop);
