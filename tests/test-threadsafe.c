@@ -133,6 +133,61 @@ test_wakes_sleeping_loop (void)
   test_loop_finish (wake.loop);
 }
 
+static gpointer
+counting_task (gpointer data, GError **error)
+{
+  int *count = data;
+
+  for (int i = 0; i < 50; i++)
+    {
+      if (!weft_sleep (i % 5 == 0 ? 0.0005 : 0, error))
+        return NULL;
+      (*count)++;
+    }
+  return NULL;
+}
+
+static gpointer
+loop_thread (gpointer data)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  WeftLoop *loop;
+  WeftFuture *tasks[8];
+  g_autoptr(WeftFuture) all = NULL;
+  int counts[8] = { 0 };
+  int total = 0;
+
+  g_main_context_push_thread_default (context);
+  loop = weft_loop_new ();
+  weft_set_event_loop (loop);
+  for (int i = 0; i < 8; i++)
+    tasks[i] = WEFT_FUTURE (weft_loop_create_task (loop, counting_task, &counts[i], NULL));
+  all = weft_gatherv (tasks, 8, FALSE);
+  g_assert_true (weft_loop_run_until_complete (loop, all, NULL));
+  for (int i = 0; i < 8; i++)
+    {
+      g_assert_null (weft_current_task ());
+      total += counts[i];
+      weft_future_unref (tasks[i]);
+    }
+  test_loop_finish (loop);
+  g_main_context_pop_thread_default (context);
+  return GINT_TO_POINTER (total);
+}
+
+/* A loop per thread, each on its thread-default context, with tasks on each:
+ * stacks, current task and current loop are per thread. */
+static void
+test_loop_per_thread_with_tasks (void)
+{
+  GThread *threads[4];
+
+  for (int i = 0; i < 4; i++)
+    threads[i] = g_thread_new ("loop", loop_thread, NULL);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpint (GPOINTER_TO_INT (g_thread_join (threads[i])), ==, 8 * 50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -144,6 +199,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/Weft/Threadsafe/no-post-lost", test_no_post_lost);
   g_test_add_func ("/Weft/Threadsafe/wakes-sleeping-loop", test_wakes_sleeping_loop);
+  g_test_add_func ("/Weft/Threadsafe/loop-per-thread-with-tasks", test_loop_per_thread_with_tasks);
 
   return g_test_run ();
 }
