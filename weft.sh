@@ -5,7 +5,8 @@
 #                           (or NAME); without a display, run the demos in the terminal
 #   ./weft.sh test          install packages, build with -Dwerror=true, run the test
 #                           suite, again under valgrind memcheck, the core suite under
-#                           ThreadSanitizer (with an 8 x 1M-post stress), and again under
+#                           ThreadSanitizer (with an 8 x 1M-post stress), a bounded
+#                           libFuzzer run of the model-based loop fuzzer, and again under
 #                           AddressSanitizer + UBSan (its summary is the last line)
 #   ./weft.sh bench         build optimised and run bench/weft_bench beside the anchors
 set -euo pipefail
@@ -15,6 +16,7 @@ PACKAGES=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libgtk-4-dev libglib-testing-0-dev
   valgrind xvfb xauth dbus dbus-daemon desktop-file-utils appstream
+  clang libclang-rt-14-dev
 )
 
 install_packages() {
@@ -66,6 +68,14 @@ case $cmd in
     TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" WEFT_STRESS_THREADS=8 WEFT_STRESS_POSTS=1000000 \
       meson test -C build-tsan --print-errorlogs --num-processes 2 --timeout-multiplier 5 \
         --no-suite demos --no-suite install --no-suite hygiene --no-suite data || status=1
+    # Model-based fuzzing (libFuzzer, clang): a bounded run from the seed corpus.
+    CC=clang setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+      -Dinspector=false -Dbench=false -Dtests=true
+    corpus=$(mktemp -d)
+    cp tests/fuzz/corpus/* "$corpus"/
+    ./build-fuzz/tests/fuzz-loop -max_total_time=60 -runs=200000 -max_len=512 "$corpus" 2>&1 | tail -n 3 \
+      || status=1
+    rm -rf "$corpus"
     setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite install || status=1

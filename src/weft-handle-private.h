@@ -121,4 +121,6 @@ _weft_handle_encode (guint    loop_id,
   return (WeftHandle *) token;
 }
 
+gint64 _weft_handle_when_ns (WeftHandle *handle);
+
 G_END_DECLS

@@ -175,3 +175,17 @@ weft_handle_unref (WeftHandle *handle)
   if (--slot->pins == 0 && !(slot->flags & (WEFT_SLOT_QUEUED | WEFT_SLOT_RUNNING)))
     _weft_slot_table_free (&loop->slots, index);
 }
+
+/* The deadline in ns on the loop clock, or 0 if @handle is gone or not a
+ * timer (for tests and the fuzzer's model). */
+gint64
+_weft_handle_when_ns (WeftHandle *handle)
+{
+  WeftLoop *loop;
+  WeftSlot *slot;
+  guint32 index;
+
+  if (handle == NULL || (slot = resolve (handle, &loop, &index)) == NULL || !(slot->flags & WEFT_SLOT_TIMER))
+    return 0;
+  return slot->when;
+}
