@@ -5,7 +5,7 @@
 #                           (or NAME); without a display, run the demos in the terminal
 #   ./weft.sh test          install packages, build with -Dwerror=true, run the test
 #                           suite, again under valgrind memcheck, the core suite under
-#                           ThreadSanitizer (with an 8 x 1M-post stress), a bounded
+#                           ThreadSanitizer (with an 8 x 1M-post stress), a 60 s soak, a bounded
 #                           libFuzzer run of the model-based loop fuzzer, and again under
 #                           AddressSanitizer + UBSan (its summary is the last line)
 #   ./weft.sh bench         build optimised and run bench/weft_bench beside the anchors
@@ -68,6 +68,9 @@ case $cmd in
     TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" WEFT_STRESS_THREADS=8 WEFT_STRESS_POSTS=1000000 \
       meson test -C build-tsan --print-errorlogs --num-processes 2 --timeout-multiplier 5 \
         --no-suite demos --no-suite install --no-suite hygiene --no-suite data || status=1
+    # Soak: 10,000 churning tasks, timers, threadsafe posts and an attached remote
+    # inspector for 60 s (WEFT_SOAK_SECONDS); no post lost, RSS flat, lag <= 100 ms.
+    WEFT_SOAK_SECONDS=${WEFT_SOAK_SECONDS:-60} ./build/tests/soak || status=1
     # Model-based fuzzing (libFuzzer, clang): a bounded run from the seed corpus.
     CC=clang setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
       -Dinspector=false -Dbench=false -Dtests=true

@@ -61,6 +61,7 @@ struct _WeftInspectServer
   GVariant           *snapshot;
   GArray             *commands;     /* Command */
   gint64              published;    /* loop thread only */
+  gint64              build_ns;     /* how long the last snapshot took (loop thread) */
 
   gint                want_publish; /* atomic: a peer asked while the loop was quiet */
   gint64              busy_since;   /* atomic; 0 when no callback runs */
@@ -77,11 +78,16 @@ _weft_inspect_server_publish (WeftLoop *loop,
   gint64 now = g_get_monotonic_time () * 1000;
   GVariant *snapshot;
 
+  /* Publishing may take at most a tenth of the loop's time: after a snapshot
+   * that took T to build, the next one waits at least 10 T. */
+  if (!force && now - self->published < 10 * self->build_ns)
+    return;
   if (!force && now - self->published < PUBLISH_INTERVAL_NS && !g_atomic_int_get (&self->want_publish))
     return;
   g_atomic_int_set (&self->want_publish, 0);
-  self->published = now;
   snapshot = g_variant_ref_sink (weft_loop_snapshot (loop));
+  self->published = g_get_monotonic_time () * 1000;
+  self->build_ns = self->published - now;
   pthread_mutex_lock (&self->lock);
   g_clear_pointer (&self->snapshot, g_variant_unref);
   self->snapshot = snapshot;

@@ -18,6 +18,7 @@
 #include "weft-task-private.h"
 
 #define RECORDS_KEPT 512
+#define MAX_SNAPSHOT_TASKS 1000
 
 /**
  * weft_loop_list_ready:
@@ -520,7 +521,7 @@ weft_task_get_runs (WeftTask *task)
  * it awaits, runs, created at; finished tasks from the history first), the
  * ready queue (callback, scheduled at) in execution order, the timers
  * (callback, scheduled at, seconds left) earliest first, and the warnings of
- * weft_loop_lint().
+ * weft_loop_lint(). At most 1,000 live tasks are listed (the oldest).
  */
 
 /**
@@ -555,8 +556,10 @@ weft_loop_snapshot (WeftLoop *loop)
       g_variant_builder_add (&task_builder, "(tsssts)", r->id, r->name, weft_task_state_to_string (r->state),
                              r->error_message ? r->error_message : "", r->runs, r->created_at ? r->created_at : "");
     }
+  /* At most MAX_SNAPSHOT_TASKS live tasks, the oldest first: a snapshot must
+   * stay cheap for a loop with 100,000 tasks. */
   tasks = weft_all_tasks (loop);
-  for (guint i = 0; i < tasks->len; i++)
+  for (guint i = 0; i < MIN (tasks->len, MAX_SNAPSHOT_TASKS); i++)
     {
       WeftTask *task = g_ptr_array_index (tasks, i);
       g_autofree char *awaits = weft_task_describe_await (task);
