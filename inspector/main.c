@@ -154,6 +154,15 @@ main (int argc, char **argv)
   app = gtk_application_new ("org.weft.Inspector", G_APPLICATION_NON_UNIQUE);
   g_application_add_main_option_entries (G_APPLICATION (app), entries);
   g_signal_connect (app, "activate", G_CALLBACK (activate), NULL);
+  /* Ctrl+Q quits; Ctrl+? opens gtk/help-overlay.ui (found by GtkApplication). */
+  {
+    static const char * const quit_accels[] = { "<Control>q", NULL };
+    g_autoptr(GSimpleAction) quit = g_simple_action_new ("quit", NULL);
+
+    g_signal_connect_swapped (quit, "activate", G_CALLBACK (g_application_quit), app);
+    g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (quit));
+    gtk_application_set_accels_for_action (app, "app.quit", quit_accels);
+  }
   status = g_application_run (G_APPLICATION (app), argc, argv);
   weft_loop_close (loop);
   weft_loop_unref (loop);
