@@ -126,18 +126,6 @@ inspector_task_row_new (guint64     id,
   return self;
 }
 
-const char *
-inspector_task_row_get_state (InspectorTaskRow *row)
-{
-  return row->state;
-}
-
-const char *
-inspector_task_row_get_name (InspectorTaskRow *row)
-{
-  return row->name;
-}
-
 struct _InspectorCallRow
 {
   GObject  parent_instance;
@@ -225,10 +213,4 @@ inspector_call_row_new (guint       position,
       self->fraction = CLAMP (time_left / 10.0, 0.0, 1.0);
     }
   return self;
-}
-
-const char *
-inspector_call_row_get_name (InspectorCallRow *row)
-{
-  return row->name;
 }

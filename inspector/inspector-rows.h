@@ -25,8 +25,5 @@ InspectorCallRow *inspector_call_row_new (guint       position,
                                           const char *name,
                                           const char *where,
                                           double      time_left);
-const char       *inspector_task_row_get_state (InspectorTaskRow *row);
-const char       *inspector_task_row_get_name  (InspectorTaskRow *row);
-const char       *inspector_call_row_get_name  (InspectorCallRow *row);
 
 G_END_DECLS

@@ -174,10 +174,3 @@ inspector_window_new (GtkApplication *app,
   self->highlight_id = g_timeout_add (100, highlight_next, self);
   return self;
 }
-
-WeftInspector *
-inspector_window_get_inspector (InspectorWindow *self)
-{
-  g_return_val_if_fail (INSPECTOR_IS_WINDOW (self), NULL);
-  return self->inspector;
-}

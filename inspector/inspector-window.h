@@ -19,6 +19,5 @@ InspectorWindow *inspector_window_new          (GtkApplication  *app,
 gboolean         inspector_window_start_demo   (InspectorWindow *self,
                                                 const char      *name,
                                                 gboolean         step_by_step);
-WeftInspector   *inspector_window_get_inspector (InspectorWindow *self);
 
 G_END_DECLS

@@ -124,8 +124,6 @@ void       _weft_loop_run_iteration   (WeftLoop      *loop);
 void       _weft_loop_set_clock       (WeftLoop      *loop,
                                        WeftClockFunc  clock_func,
                                        gpointer       clock_data);
-const char *_weft_loop_current_name   (WeftLoop      *loop);
-const char *_weft_loop_current_where  (WeftLoop      *loop);
 
 /* src/weft-inspect.c: recording hooks, called only while recording. */
 void       _weft_inspect_iteration_begin (WeftLoop   *loop,

@@ -1085,22 +1085,6 @@ _weft_loop_set_clock (WeftLoop      *loop,
   _weft_source_wakeup (loop->source);
 }
 
-const char *
-_weft_loop_current_name (WeftLoop *loop)
-{
-  if (loop->current == WEFT_SLOT_NONE)
-    return NULL;
-  return _weft_slot_table_get (&loop->slots, loop->current)->name;
-}
-
-const char *
-_weft_loop_current_where (WeftLoop *loop)
-{
-  if (loop->current == WEFT_SLOT_NONE)
-    return NULL;
-  return _weft_slot_table_get (&loop->slots, loop->current)->where;
-}
-
 /* ------------------------------------------------------------------ running */
 
 static gboolean
