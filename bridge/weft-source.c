@@ -76,7 +76,7 @@ weft_source_prepare (GSource *source,
     }
   if (loop->paused)
     return FALSE;
-  if (loop->ntodo > 0 || _weft_loop_has_work (loop))
+  if (_weft_loop_has_work (loop))
     {
       *timeout = 0;
       return TRUE;
@@ -126,7 +126,7 @@ weft_source_check (GSource *source)
     return TRUE;
   if (loop->paused)
     return FALSE;
-  if (loop->ntodo > 0 || _weft_loop_has_work (loop))
+  if (_weft_loop_has_work (loop))
     return TRUE;
   return loop->timers.length > 0 && _weft_loop_next_deadline (loop) <= _weft_loop_now (loop);
 }

@@ -110,6 +110,18 @@ _weft_slot_table_free (WeftSlotTable *table,
   table->n_live--;
 }
 
+/* Frees a slot once nothing refers to it any more: not queued, not running and
+ * not pinned by weft_handle_ref(). */
+static inline void
+_weft_slot_table_release (WeftSlotTable *table,
+                          guint32        index)
+{
+  WeftSlot *slot = _weft_slot_table_get (table, index);
+
+  if (slot->pins == 0 && !(slot->flags & (WEFT_SLOT_QUEUED | WEFT_SLOT_RUNNING)))
+    _weft_slot_table_free (table, index);
+}
+
 static inline WeftHandle *
 _weft_handle_encode (guint    loop_id,
                      guint32  index,

@@ -172,8 +172,8 @@ weft_handle_unref (WeftHandle *handle)
   if (handle == NULL || (slot = resolve (handle, &loop, &index)) == NULL || slot->pins == 0)
     return;
 
-  if (--slot->pins == 0 && !(slot->flags & (WEFT_SLOT_QUEUED | WEFT_SLOT_RUNNING)))
-    _weft_slot_table_free (&loop->slots, index);
+  slot->pins--;
+  _weft_slot_table_release (&loop->slots, index);
 }
 
 /* The deadline in ns on the loop clock, or 0 if @handle is gone or not a

@@ -367,16 +367,11 @@ weft_loop_step_callback (WeftLoop *loop)
 guint
 weft_loop_step_iteration (WeftLoop *loop)
 {
-  guint ran = 0;
-
   g_return_val_if_fail (loop != NULL, 0);
   g_return_val_if_fail (!loop->closed, 0);
   g_return_val_if_fail (loop->dispatch_depth == 0, 0);
 
-  do
-    ran += _weft_loop_run_one (loop);
-  while (loop->ntodo > 0);
-  return ran;
+  return _weft_loop_run_iteration (loop);
 }
 
 /**

@@ -120,7 +120,7 @@ WeftLoop  *_weft_loop_lookup          (guint          id);
 /* Runs exactly one callback (starting a new iteration first if the last one is
  * over). Returns FALSE if there was nothing to run. For tests and stepping. */
 gboolean   _weft_loop_run_one         (WeftLoop      *loop);
-void       _weft_loop_run_iteration   (WeftLoop      *loop);
+guint      _weft_loop_run_iteration   (WeftLoop      *loop);
 void       _weft_loop_set_clock       (WeftLoop      *loop,
                                        WeftClockFunc  clock_func,
                                        gpointer       clock_data);

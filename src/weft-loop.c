@@ -122,18 +122,6 @@ _weft_slot_table_grow (WeftSlotTable *table)
   return first;
 }
 
-/* Frees a slot once nothing refers to it any more: not queued, not running and
- * not pinned by weft_handle_ref(). */
-static inline void
-release_slot (WeftLoop *loop,
-              guint32   index)
-{
-  WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
-
-  if (slot->pins == 0 && !(slot->flags & (WEFT_SLOT_QUEUED | WEFT_SLOT_RUNNING)))
-    _weft_slot_table_free (&loop->slots, index);
-}
-
 WeftHandle *
 _weft_loop_handle_for (WeftLoop *loop,
                        guint32   index)
@@ -278,7 +266,7 @@ drop_pending (WeftLoop *loop)
       slot->data = NULL;
       if (destroy)
         destroy (data);
-      release_slot (loop, i);
+      _weft_slot_table_release (&loop->slots, i);
     }
 
   loop->ready.head = 0;
@@ -741,7 +729,7 @@ drop_cancelled_timer (WeftLoop *loop,
 {
   loop->n_cancelled_timers--;
   _weft_slot_table_get (&loop->slots, index)->flags &= ~WEFT_SLOT_QUEUED;
-  release_slot (loop, index);
+  _weft_slot_table_release (&loop->slots, index);
 }
 
 /* Drops cancelled timers from the heap in one O(n) pass once they are the
@@ -760,7 +748,7 @@ compact_timers (WeftLoop *loop)
       if (slot->flags & WEFT_SLOT_CANCELLED)
         {
           slot->flags &= ~WEFT_SLOT_QUEUED;
-          release_slot (loop, index);
+          _weft_slot_table_release (&loop->slots, index);
         }
       else
         heap->entries[kept++] = heap->entries[i];
@@ -919,7 +907,7 @@ run_ready_head (WeftLoop *loop)
   if (slot->flags & WEFT_SLOT_CANCELLED)
     {
       slot->flags &= ~WEFT_SLOT_QUEUED;
-      release_slot (loop, index);
+      _weft_slot_table_release (&loop->slots, index);
       return;
     }
 
@@ -956,9 +944,11 @@ run_ready_head (WeftLoop *loop)
   slot->flags = (slot->flags & ~WEFT_SLOT_RUNNING) | WEFT_SLOT_DONE;
   if (destroy)
     destroy (data);
-  release_slot (loop, index);
+  _weft_slot_table_release (&loop->slots, index);
 }
 
+/* A half-run iteration counts too: its callbacks are still in the ready
+ * queue (loop->ntodo <= loop->ready.length). */
 gboolean
 _weft_loop_has_work (WeftLoop *loop)
 {
@@ -1066,13 +1056,17 @@ _weft_loop_run_one (WeftLoop *loop)
   return ran;
 }
 
-/* Runs the rest of the current iteration, or one whole new iteration. */
-void
+/* Runs the rest of the current iteration, or one whole new iteration, and
+ * returns how many callbacks ran. */
+guint
 _weft_loop_run_iteration (WeftLoop *loop)
 {
+  guint ran = 0;
+
   do
-    _weft_loop_run_one (loop);
+    ran += _weft_loop_run_one (loop);
   while (loop->ntodo > 0);
+  return ran;
 }
 
 void
