@@ -144,10 +144,10 @@ _weft_inspect_server_run_commands (WeftLoop *loop)
       switch (command->kind)
         {
         case COMMAND_PAUSE:
-          loop->paused = TRUE;
+          weft_loop_set_paused (loop, TRUE);
           break;
         case COMMAND_RESUME:
-          loop->paused = FALSE;
+          weft_loop_set_paused (loop, FALSE);
           break;
         case COMMAND_STEP_CALLBACK:
           _weft_loop_run_one (loop);

@@ -14,6 +14,15 @@
 #include "weft-future-private.h"
 #include "weft-task-private.h"
 
+/**
+ * WeftFuture:
+ *
+ * A result that is not there yet (asyncio.Future): pending, then done with a
+ * result, an error, or cancelled. Futures belong to their loop's thread; their
+ * reference count is not atomic.
+ */
+G_DEFINE_BOXED_TYPE (WeftFuture, weft_future, weft_future_ref, weft_future_unref)
+
 #define MAX_SPARE_FUTURES 64
 
 static void free_records (WeftDoneRecord *record);
@@ -32,7 +41,8 @@ _weft_future_init (WeftFuture     *future,
   future->ref_count = 1;
   future->kind = kind;
   future->state = WEFT_FUTURE_PENDING;
-  future->loop = weft_loop_ref (loop);
+  future->loop = loop;
+  _weft_loop_hold (loop);
   future->callbacks_tail = &future->callbacks;
 }
 
@@ -141,7 +151,7 @@ weft_future_unref (WeftFuture *future)
     }
   else
     g_free (future);
-  weft_loop_unref (loop);
+  _weft_loop_release (loop);
 }
 
 /**

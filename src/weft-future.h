@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+#define WEFT_TYPE_FUTURE (weft_future_get_type ())
+
+WEFT_AVAILABLE_IN_0_1
+GType weft_future_get_type (void) G_GNUC_CONST;
+
 /**
  * WEFT_FUTURE:
  * @obj: a #WeftTask or a #WeftFuture

@@ -11,6 +11,16 @@
 
 #include "weft-loop-private.h"
 
+/**
+ * WeftHandle:
+ *
+ * A scheduled callback, as returned by weft_loop_call_soon() and friends
+ * (asyncio.Handle / TimerHandle). A handle is a token, never dereferenced:
+ * using one after its callback ran or its loop closed is a harmless no-op.
+ * weft_handle_ref() pins it so weft_handle_get_loop() and friends keep answering.
+ */
+G_DEFINE_BOXED_TYPE (WeftHandle, weft_handle, weft_handle_ref, weft_handle_unref)
+
 static WeftSlot *
 resolve (WeftHandle  *handle,
          WeftLoop   **loop_out,

@@ -13,6 +13,11 @@
 
 G_BEGIN_DECLS
 
+#define WEFT_TYPE_HANDLE (weft_handle_get_type ())
+
+WEFT_AVAILABLE_IN_0_1
+GType weft_handle_get_type (void) G_GNUC_CONST;
+
 WEFT_AVAILABLE_IN_0_1
 gboolean    weft_handle_cancel       (WeftHandle *handle);
 WEFT_AVAILABLE_IN_0_1

@@ -318,9 +318,12 @@ weft_loop_set_paused (WeftLoop *loop,
 {
   g_return_if_fail (loop != NULL);
 
+  if (loop->paused == !!paused)
+    return;
   loop->paused = !!paused;
   if (!paused && loop->source != NULL)
     _weft_source_wakeup (loop->source);
+  _weft_loop_notify (loop, WEFT_LOOP_PROP_PAUSED);
 }
 
 /**

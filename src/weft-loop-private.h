@@ -31,7 +31,8 @@ typedef struct
 
 struct _WeftLoop
 {
-  gint                  ref_count;       /* atomic */
+  GObject               parent_instance;
+  guint                 future_holds;    /* futures alive: while > 0 the loop refs itself */
   guint                 id;              /* registry id, part of every handle token */
   GMainContext         *context;
   GSource              *source;          /* the one GSource, see bridge/weft-source.c */
@@ -97,6 +98,37 @@ _weft_loop_now (WeftLoop *loop)
     return loop->clock_func (loop->clock_data);
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return (gint64) ts.tv_sec * WEFT_NS_PER_SEC + ts.tv_nsec;
+}
+
+typedef enum
+{
+  WEFT_LOOP_PROP_0,
+  WEFT_LOOP_PROP_CONTEXT,
+  WEFT_LOOP_PROP_RUNNING,
+  WEFT_LOOP_PROP_CLOSED,
+  WEFT_LOOP_PROP_DEBUG,
+  WEFT_LOOP_PROP_PAUSED,
+  WEFT_LOOP_PROP_SLOW_CALLBACK_DURATION,
+  WEFT_LOOP_N_PROPS
+} WeftLoopProperty;
+
+void       _weft_loop_notify          (WeftLoop         *loop,
+                                       WeftLoopProperty  property);
+
+/* Futures are loop-thread objects: they count themselves on the loop, which
+ * holds one real reference on itself while any is alive (no atomics per await). */
+static inline void
+_weft_loop_hold (WeftLoop *loop)
+{
+  if (loop->future_holds++ == 0)
+    g_object_ref (loop);
+}
+
+static inline void
+_weft_loop_release (WeftLoop *loop)
+{
+  if (--loop->future_holds == 0)
+    g_object_unref (loop);
 }
 
 /* The bridge's view of the loop. */

@@ -157,28 +157,34 @@ weft_loop_new (void)
 }
 
 /**
- * weft_loop_new_for_context:
- * @context: (nullable): the #GMainContext to run in, %NULL for the global default
+ * WeftLoop:
  *
- * Creates a new event loop whose one #GSource is attached to @context.
+ * asyncio's event loop, reaching GLib through one #GSource on a
+ * #GMainContext. A #GObject: its state (#WeftLoop:running, #WeftLoop:closed,
+ * #WeftLoop:debug, #WeftLoop:paused) is readable as properties that notify,
+ * so widgets can bind to it with g_object_bind_property().
  *
- * Returns: (transfer full): a new #WeftLoop
+ * A loop belongs to one thread at a time; only
+ * weft_loop_call_soon_threadsafe() may be called from other threads.
  */
-WeftLoop *
-weft_loop_new_for_context (GMainContext *context)
-{
-  WeftLoop *loop = g_new0 (WeftLoop, 1);
+G_DEFINE_FINAL_TYPE (WeftLoop, weft_loop, G_TYPE_OBJECT)
 
-  loop->ref_count = 1;
+static GParamSpec *properties[WEFT_LOOP_N_PROPS];
+
+void
+_weft_loop_notify (WeftLoop         *loop,
+                   WeftLoopProperty  property)
+{
+  g_object_notify_by_pspec (G_OBJECT (loop), properties[property]);
+}
+
+static void
+weft_loop_init (WeftLoop *loop)
+{
   loop->id = registry_add (loop);
   if (loop->id == 0)
-    {
-      g_critical ("Weft: too many loops alive (at most %u)", WEFT_MAX_LOOPS - 1);
-      g_free (loop);
-      return NULL;
-    }
+    g_critical ("Weft: too many loops alive (at most %u)", WEFT_MAX_LOOPS - 1);
 
-  loop->context = g_main_context_ref (context ? context : g_main_context_default ());
   _weft_slot_table_init (&loop->slots);
   _weft_ready_queue_init (&loop->ready);
   _weft_timer_heap_init (&loop->timers);
@@ -192,6 +198,19 @@ weft_loop_new_for_context (GMainContext *context)
   loop->slow_callback_ns = DEFAULT_SLOW_CALLBACK_NS;
   loop->debug = env_debug ();
   g_queue_init (&loop->tasks);
+}
+
+static void
+weft_loop_constructed (GObject *object)
+{
+  WeftLoop *loop = WEFT_LOOP (object);
+
+  G_OBJECT_CLASS (weft_loop_parent_class)->constructed (object);
+
+  if (loop->context == NULL)
+    loop->context = g_main_context_ref_thread_default ();
+  if (loop->id == 0)
+    return;
 
   loop->source = _weft_source_new (loop);
   g_source_attach (loop->source, loop->context);
@@ -212,7 +231,205 @@ weft_loop_new_for_context (GMainContext *context)
       if (!weft_loop_serve_inspector (loop, &error))
         g_warning ("WEFT_INSPECT=1: %s", error->message);
     }
+}
 
+static void
+weft_loop_dispose (GObject *object)
+{
+  WeftLoop *loop = WEFT_LOOP (object);
+
+  weft_loop_close (loop);
+  if (g_private_get (&default_loop_key) == loop)
+    g_private_set (&default_loop_key, NULL);
+
+  G_OBJECT_CLASS (weft_loop_parent_class)->dispose (object);
+}
+
+static void
+weft_loop_finalize (GObject *object)
+{
+  WeftLoop *loop = WEFT_LOOP (object);
+
+  _weft_task_pool_clear (loop);
+  _weft_future_pool_clear (loop);
+  _weft_inspect_clear (loop);
+  if (loop->id != 0)
+    registry_remove (loop);
+  _weft_slot_table_clear (&loop->slots);
+  _weft_ready_queue_clear (&loop->ready);
+  _weft_timer_heap_clear (&loop->timers);
+  g_array_unref (loop->ts_queue);
+  g_array_unref (loop->ts_spare);
+  pthread_mutex_destroy (&loop->ts_lock);
+  if (loop->exception_destroy)
+    loop->exception_destroy (loop->exception_data);
+  g_clear_pointer (&loop->context, g_main_context_unref);
+
+  G_OBJECT_CLASS (weft_loop_parent_class)->finalize (object);
+}
+
+static void
+weft_loop_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  WeftLoop *loop = WEFT_LOOP (object);
+
+  switch ((WeftLoopProperty) prop_id)
+    {
+    case WEFT_LOOP_PROP_CONTEXT:
+      g_value_set_boxed (value, loop->context);
+      break;
+    case WEFT_LOOP_PROP_RUNNING:
+      g_value_set_boolean (value, weft_loop_is_running (loop));
+      break;
+    case WEFT_LOOP_PROP_CLOSED:
+      g_value_set_boolean (value, loop->closed);
+      break;
+    case WEFT_LOOP_PROP_DEBUG:
+      g_value_set_boolean (value, loop->debug);
+      break;
+    case WEFT_LOOP_PROP_PAUSED:
+      g_value_set_boolean (value, loop->paused);
+      break;
+    case WEFT_LOOP_PROP_SLOW_CALLBACK_DURATION:
+      g_value_set_double (value, weft_loop_get_slow_callback_duration (loop));
+      break;
+    case WEFT_LOOP_PROP_0:
+    case WEFT_LOOP_N_PROPS:
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+weft_loop_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  WeftLoop *loop = WEFT_LOOP (object);
+
+  switch ((WeftLoopProperty) prop_id)
+    {
+    case WEFT_LOOP_PROP_CONTEXT:
+      loop->context = g_value_dup_boxed (value);
+      if (loop->context == NULL)
+        loop->context = g_main_context_ref (g_main_context_default ());
+      break;
+    case WEFT_LOOP_PROP_DEBUG:
+      weft_loop_set_debug (loop, g_value_get_boolean (value));
+      break;
+    case WEFT_LOOP_PROP_PAUSED:
+      weft_loop_set_paused (loop, g_value_get_boolean (value));
+      break;
+    case WEFT_LOOP_PROP_SLOW_CALLBACK_DURATION:
+      weft_loop_set_slow_callback_duration (loop, g_value_get_double (value));
+      break;
+    case WEFT_LOOP_PROP_0:
+    case WEFT_LOOP_PROP_RUNNING:
+    case WEFT_LOOP_PROP_CLOSED:
+    case WEFT_LOOP_N_PROPS:
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+weft_loop_class_init (WeftLoopClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = weft_loop_constructed;
+  object_class->dispose = weft_loop_dispose;
+  object_class->finalize = weft_loop_finalize;
+  object_class->get_property = weft_loop_get_property;
+  object_class->set_property = weft_loop_set_property;
+
+  /**
+   * WeftLoop:context: (getter get_context)
+   *
+   * The #GMainContext the loop's one #GSource is attached to. Construct-only;
+   * unset, the thread-default context (as for weft_loop_new()).
+   */
+  properties[WEFT_LOOP_PROP_CONTEXT] =
+    g_param_spec_boxed ("context", NULL, NULL, G_TYPE_MAIN_CONTEXT,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WeftLoop:running: (getter is_running)
+   *
+   * Whether weft_loop_run_forever() or weft_loop_run_until_complete() is
+   * running the loop. Notified when a run starts and when it returns; in
+   * attached mode (GTK runs the context) it reads %TRUE only from inside the
+   * loop's callbacks and is not notified per dispatch.
+   */
+  properties[WEFT_LOOP_PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WeftLoop:closed: (getter is_closed)
+   *
+   * Whether weft_loop_close() was called. Notified once, when it is.
+   */
+  properties[WEFT_LOOP_PROP_CLOSED] =
+    g_param_spec_boolean ("closed", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WeftLoop:debug: (setter set_debug) (getter get_debug)
+   *
+   * Debug mode, see weft_loop_set_debug().
+   */
+  properties[WEFT_LOOP_PROP_DEBUG] =
+    g_param_spec_boolean ("debug", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WeftLoop:paused: (setter set_paused) (getter get_paused)
+   *
+   * Whether the loop is held back (by the inspector), see
+   * weft_loop_set_paused(). A toggle button can be bound to it.
+   */
+  properties[WEFT_LOOP_PROP_PAUSED] =
+    g_param_spec_boolean ("paused", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WeftLoop:slow-callback-duration: (setter set_slow_callback_duration) (getter get_slow_callback_duration)
+   *
+   * In debug mode, callbacks running at least this many seconds are reported.
+   */
+  properties[WEFT_LOOP_PROP_SLOW_CALLBACK_DURATION] =
+    g_param_spec_double ("slow-callback-duration", NULL, NULL, 0, G_MAXDOUBLE, DEFAULT_SLOW_CALLBACK_NS / 1e9,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, WEFT_LOOP_N_PROPS, properties);
+}
+
+/**
+ * weft_loop_new_for_context:
+ * @context: (nullable): the #GMainContext to run in, %NULL for the global default
+ *
+ * Creates a new event loop whose one #GSource is attached to @context.
+ *
+ * Returns: (transfer full) (nullable): a new #WeftLoop, %NULL (with a critical)
+ *   if too many loops are alive
+ */
+WeftLoop *
+weft_loop_new_for_context (GMainContext *context)
+{
+  WeftLoop *loop = g_object_new (WEFT_TYPE_LOOP,
+                                 "context", context ? context : g_main_context_default (),
+                                 NULL);
+
+  if (loop->id == 0)
+    {
+      g_object_unref (loop);
+      return NULL;
+    }
   return loop;
 }
 
@@ -220,15 +437,16 @@ weft_loop_new_for_context (GMainContext *context)
  * weft_loop_ref:
  * @loop: a #WeftLoop
  *
+ * Takes a reference, like g_object_ref().
+ *
  * Returns: (transfer full): @loop
  */
 WeftLoop *
 weft_loop_ref (WeftLoop *loop)
 {
-  g_return_val_if_fail (loop != NULL, NULL);
+  g_return_val_if_fail (WEFT_IS_LOOP (loop), NULL);
 
-  g_atomic_int_inc (&loop->ref_count);
-  return loop;
+  return g_object_ref (loop);
 }
 
 /* Drops every pending callback without running it. */
@@ -306,6 +524,7 @@ weft_loop_close (WeftLoop *loop)
   pthread_mutex_lock (&loop->ts_lock);
   loop->closed = TRUE;
   pthread_mutex_unlock (&loop->ts_lock);
+  _weft_loop_notify (loop, WEFT_LOOP_PROP_CLOSED);
 
   if (loop->source != NULL)
     {
@@ -318,34 +537,15 @@ weft_loop_close (WeftLoop *loop)
  * weft_loop_unref:
  * @loop: (transfer full): a #WeftLoop
  *
- * Drops a reference; the last one closes the loop if needed and frees it.
+ * Drops a reference, like g_object_unref(). The last one closes the loop
+ * (see weft_loop_close()) and frees it.
  */
 void
 weft_loop_unref (WeftLoop *loop)
 {
-  g_return_if_fail (loop != NULL);
+  g_return_if_fail (WEFT_IS_LOOP (loop));
 
-  if (!g_atomic_int_dec_and_test (&loop->ref_count))
-    return;
-
-  weft_loop_close (loop);
-  if (g_private_get (&default_loop_key) == loop)
-    g_private_set (&default_loop_key, NULL);
-
-  _weft_task_pool_clear (loop);
-  _weft_future_pool_clear (loop);
-  _weft_inspect_clear (loop);
-  registry_remove (loop);
-  _weft_slot_table_clear (&loop->slots);
-  _weft_ready_queue_clear (&loop->ready);
-  _weft_timer_heap_clear (&loop->timers);
-  g_array_unref (loop->ts_queue);
-  g_array_unref (loop->ts_spare);
-  pthread_mutex_destroy (&loop->ts_lock);
-  if (loop->exception_destroy)
-    loop->exception_destroy (loop->exception_data);
-  g_main_context_unref (loop->context);
-  g_free (loop);
+  g_object_unref (loop);
 }
 
 /**
@@ -1136,12 +1336,14 @@ weft_loop_run_forever (WeftLoop  *loop,
   g_private_set (&running_loop_key, loop);
   mainloop = g_main_loop_new (loop->context, FALSE);
   loop->mainloop = mainloop;
+  _weft_loop_notify (loop, WEFT_LOOP_PROP_RUNNING);
 
   g_main_loop_run (mainloop);
 
   loop->mainloop = NULL;
   loop->stopping = FALSE;
   g_main_loop_unref (mainloop);
+  _weft_loop_notify (loop, WEFT_LOOP_PROP_RUNNING);
   g_private_set (&running_loop_key, previous_running);
   weft_loop_unref (loop);
   return TRUE;
@@ -1392,7 +1594,10 @@ weft_loop_set_debug (WeftLoop *loop,
 {
   g_return_if_fail (loop != NULL);
 
+  if (loop->debug == !!debug)
+    return;
   loop->debug = !!debug;
+  _weft_loop_notify (loop, WEFT_LOOP_PROP_DEBUG);
 }
 
 /**
@@ -1423,7 +1628,10 @@ weft_loop_set_slow_callback_duration (WeftLoop *loop,
   g_return_if_fail (loop != NULL);
   g_return_if_fail (seconds >= 0 && isfinite (seconds));
 
+  if (loop->slow_callback_ns == seconds_to_ns (seconds))
+    return;
   loop->slow_callback_ns = seconds_to_ns (seconds);
+  _weft_loop_notify (loop, WEFT_LOOP_PROP_SLOW_CALLBACK_DURATION);
 }
 
 /**

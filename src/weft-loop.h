@@ -8,12 +8,17 @@
 # error "Only <weft.h> can be included directly."
 #endif
 
-#include <glib.h>
+#include <glib-object.h>
 
 #include "weft-types.h"
 #include "weft-version-macros.h"
 
 G_BEGIN_DECLS
+
+#define WEFT_TYPE_LOOP (weft_loop_get_type ())
+
+WEFT_AVAILABLE_IN_0_1
+G_DECLARE_FINAL_TYPE (WeftLoop, weft_loop, WEFT, LOOP, GObject)
 
 /**
  * WeftExceptionContext:
@@ -192,6 +197,5 @@ double        weft_loop_get_timer_slack            (WeftLoop              *loop)
 #define weft_loop_call_soon_threadsafe(loop, callback, user_data, destroy) \
   weft_loop_call_soon_threadsafe_full (loop, callback, user_data, destroy, #callback, G_STRLOC)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftLoop, weft_loop_unref)
 
 G_END_DECLS

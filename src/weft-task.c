@@ -28,6 +28,15 @@
 #include "weft-error.h"
 #include "weft-task-private.h"
 
+/**
+ * WeftTask:
+ *
+ * A coroutine written as plain sequential C: a function run on its own stack
+ * by the loop, whose locals survive every await (asyncio.Task). A task is a
+ * #WeftFuture (see WEFT_FUTURE()) that completes with the function's result.
+ */
+G_DEFINE_BOXED_TYPE (WeftTask, weft_task, weft_task_ref, weft_task_unref)
+
 #define MAX_UNWIND_ROUNDS 16
 
 /* initial-exec: a plain %fs-relative load instead of a __tls_get_addr() call

@@ -16,6 +16,11 @@
 
 G_BEGIN_DECLS
 
+#define WEFT_TYPE_TASK (weft_task_get_type ())
+
+WEFT_AVAILABLE_IN_0_1
+GType weft_task_get_type (void) G_GNUC_CONST;
+
 /**
  * WeftTaskFunc:
  * @data: the data given to weft_loop_create_task()

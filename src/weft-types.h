@@ -8,7 +8,7 @@
 # error "Only <weft.h> can be included directly."
 #endif
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 

@@ -20,10 +20,19 @@ for sym in exported:
     if not sym.startswith("weft_"):
         not_weft.append(sym)
         continue
-    if not re.search(r"/\*\*\s*\n\s*\*\s*" + re.escape(sym) + r"\s*:", text):
+    documented = sym
+    declared = r"WEFT_AVAILABLE_IN_\w+\s*\n[^;(]*?\(?\b" + re.escape(sym) + r"\b\)?\s*\("
+    if sym.endswith("_get_type"):
+        # A GType: documented by its type's comment (WeftLoop:), declared by
+        # G_DECLARE_*_TYPE or a plain prototype, after the version macro.
+        prefix = sym[:-len("_get_type")]
+        documented = "Weft" + "".join(w.capitalize() for w in prefix.split("_")[1:])
+        declared = (r"WEFT_AVAILABLE_IN_\w+\s*\n\s*(G_DECLARE_\w+_TYPE\s*\(\s*\w+,\s*" + re.escape(prefix)
+                    + r"\b|GType\s+" + re.escape(sym) + r"\s*\()")
+    if not re.search(r"/\*\*\s*\n\s*\*\s*" + re.escape(documented) + r"\s*:[ \t]*(\(.*\))?[ \t]*\n", text):
         missing_doc.append(sym)
     # The declaration: WEFT_AVAILABLE_IN_x_y, then the return type, then the name.
-    if not re.search(r"WEFT_AVAILABLE_IN_\w+\s*\n[^;(]*?\(?\b" + re.escape(sym) + r"\b\)?\s*\(", headers):
+    if not re.search(declared, headers):
         missing_macro.append(sym)
 
 for title, names in (("exported but not weft_", not_weft), ("no gtk-doc comment", missing_doc),

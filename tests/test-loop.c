@@ -5,6 +5,8 @@
  */
 #include "weft-test-common.h"
 
+#include <libglib-testing/signal-logger.h>
+
 typedef struct
 {
   WeftLoop *loop;
@@ -467,6 +469,99 @@ test_run_until_complete_stopped (void)
   test_loop_finish (loop);
 }
 
+typedef struct
+{
+  WeftLoop       *loop;
+  GtSignalLogger *logger;
+  gboolean        running_seen;
+} PropsCheck;
+
+static void
+check_running_from_callback (gpointer user_data)
+{
+  PropsCheck *check = user_data;
+  gboolean running = FALSE;
+
+  /* run_forever() notified "running" before this callback ran. */
+  gt_signal_logger_assert_emission_pop (check->logger, check->loop, "notify::running", NULL);
+  g_object_get (check->loop, "running", &running, NULL);
+  check->running_seen = running;
+  weft_loop_stop (check->loop);
+}
+
+/* WeftLoop is a GObject: its state is properties that notify, once per change,
+ * so a GTK widget can bind to them. */
+static void
+test_properties (void)
+{
+  g_autoptr(WeftLoop) loop = test_loop_new ();
+  g_autoptr(GtSignalLogger) logger = gt_signal_logger_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainContext) context = NULL;
+  PropsCheck check = { loop, logger, FALSE };
+  GParamSpec *pspec = NULL;
+  gboolean closed = TRUE, debug = TRUE, bound = FALSE;
+
+  g_assert_true (WEFT_IS_LOOP (loop));
+  g_object_get (loop, "context", &context, "closed", &closed, NULL);
+  g_assert_true (context == weft_loop_get_context (loop));
+  g_assert_false (closed);
+
+  gt_signal_logger_connect (logger, loop, "notify");
+
+  /* debug: set through the property or the setter, notified once per change. */
+  weft_loop_set_debug (loop, FALSE);
+  g_object_set (loop, "debug", TRUE, NULL);
+  gt_signal_logger_assert_emission_pop (logger, loop, "notify", &pspec);
+  g_assert_cmpstr (g_param_spec_get_name (pspec), ==, "debug");
+  g_assert_true (weft_loop_get_debug (loop));
+  weft_loop_set_debug (loop, TRUE);                           /* no change */
+  gt_signal_logger_assert_no_emissions (logger);
+  weft_loop_set_debug (loop, FALSE);
+  gt_signal_logger_assert_emission_pop (logger, loop, "notify", &pspec);
+  g_object_get (loop, "debug", &debug, NULL);
+  g_assert_false (debug);
+
+  /* A binding follows "paused", as a GtkToggleButton's "active" would. */
+  g_object_bind_property (loop, "paused", loop, "debug", G_BINDING_DEFAULT);
+  weft_loop_set_paused (loop, TRUE);
+  gt_signal_logger_assert_emission_pop (logger, loop, "notify", &pspec);
+  g_assert_cmpstr (g_param_spec_get_name (pspec), ==, "paused");
+  gt_signal_logger_assert_emission_pop (logger, loop, "notify", &pspec);
+  g_assert_cmpstr (g_param_spec_get_name (pspec), ==, "debug");
+  bound = weft_loop_get_debug (loop);
+  g_assert_true (bound);
+  weft_loop_set_paused (loop, FALSE);
+  gt_signal_logger_assert_emission_pop (logger, loop, "notify", &pspec);
+  gt_signal_logger_assert_emission_pop (logger, loop, "notify", &pspec);
+  g_assert_false (weft_loop_get_debug (loop));
+
+  g_object_set (loop, "slow-callback-duration", 0.25, NULL);
+  gt_signal_logger_assert_emission_pop (logger, loop, "notify", &pspec);
+  g_assert_cmpfloat_with_epsilon (weft_loop_get_slow_callback_duration (loop), 0.25, 1e-9);
+
+  /* running: notified when a run starts and when it returns. */
+  g_clear_pointer (&logger, gt_signal_logger_free);
+  logger = check.logger = gt_signal_logger_new ();
+  gt_signal_logger_connect (logger, loop, "notify::running");
+  weft_loop_call_soon (loop, check_running_from_callback, &check, NULL);
+  g_assert_true (weft_loop_run_forever (loop, &error));
+  g_assert_no_error (error);
+  g_assert_true (check.running_seen);
+  gt_signal_logger_assert_emission_pop (logger, loop, "notify::running", NULL);
+  g_assert_false (weft_loop_is_running (loop));
+  gt_signal_logger_assert_no_emissions (logger);
+
+  /* closed: once. */
+  gt_signal_logger_connect (logger, loop, "notify::closed");
+  weft_loop_close (loop);
+  gt_signal_logger_assert_emission_pop (logger, loop, "notify::closed", NULL);
+  weft_loop_close (loop);
+  gt_signal_logger_assert_no_emissions (logger);
+  g_object_get (loop, "closed", &closed, NULL);
+  g_assert_true (closed);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -487,6 +582,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Loop/close-drops-pending", test_close_drops_pending);
   g_test_add_func ("/Weft/Loop/bad-input", test_bad_input);
   g_test_add_func ("/Weft/Loop/run-until-complete-stopped", test_run_until_complete_stopped);
+  g_test_add_func ("/Weft/Loop/properties", test_properties);
 
   return g_test_run ();
 }
