@@ -181,6 +181,8 @@ weft_loop_add_writer (WeftLoop       *loop,
  * @loop: a #WeftLoop
  * @fd: a file descriptor
  *
+ * Stops watching @fd for reading (asyncio's remove_reader()).
+ *
  * Returns: %TRUE if @fd had a reader
  */
 gboolean
@@ -194,6 +196,8 @@ weft_loop_remove_reader (WeftLoop *loop,
  * weft_loop_remove_writer:
  * @loop: a #WeftLoop
  * @fd: a file descriptor
+ *
+ * Stops watching @fd for writing (asyncio's remove_writer()).
  *
  * Returns: %TRUE if @fd had a writer
  */

@@ -472,6 +472,8 @@ weft_loop_serve_inspector (WeftLoop  *loop,
  * weft_loop_get_inspector_address:
  * @loop: a #WeftLoop
  *
+ * Gets the address of the socket weft_loop_serve_inspector() listens on.
+ *
  * Returns: (nullable): the path of the socket the loop is served on, or %NULL
  */
 const char *

@@ -9,6 +9,8 @@
 /**
  * weft_error_quark:
  *
+ * The error domain of Weft's errors, #WEFT_ERROR.
+ *
  * Returns: the #GQuark of the %WEFT_ERROR domain
  */
 G_DEFINE_QUARK (weft-error-quark, weft_error)

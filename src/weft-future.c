@@ -80,6 +80,8 @@ weft_loop_create_future (WeftLoop *loop)
  * weft_future_ref:
  * @future: a #WeftFuture
  *
+ * Takes a reference on the future.
+ *
  * Returns: (transfer full): @future
  */
 WeftFuture *
@@ -157,6 +159,8 @@ weft_future_unref (WeftFuture *future)
 /**
  * weft_future_get_loop:
  * @future: a #WeftFuture
+ *
+ * Gets the loop the future belongs to.
  *
  * Returns: (transfer none): the loop @future belongs to
  */
@@ -436,6 +440,8 @@ weft_future_cancel (WeftFuture *future,
  * weft_future_is_done:
  * @future: a #WeftFuture
  *
+ * Tells whether the future is done: it has a result or an error, or was cancelled.
+ *
  * Returns: %TRUE if the future has a result, an error or was cancelled
  */
 gboolean
@@ -449,6 +455,8 @@ weft_future_is_done (WeftFuture *future)
 /**
  * weft_future_is_cancelled:
  * @future: a #WeftFuture
+ *
+ * Tells whether the future was cancelled.
  *
  * Returns: %TRUE if the future was cancelled
  */
@@ -591,7 +599,7 @@ weft_future_add_done_callback (WeftFuture         *future,
 /**
  * weft_future_remove_done_callback:
  * @future: a #WeftFuture
- * @callback: the callback
+ * @callback: (scope call): the callback (only compared, never called)
  * @user_data: the data it was added with
  *
  * Removes every done callback added with @callback and @user_data that was

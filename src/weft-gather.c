@@ -187,6 +187,8 @@ weft_gather (WeftFuture *first,
  * @gather: a future from weft_gather() or weft_gatherv()
  * @index: which child
  *
+ * Gets one of the futures a gather() future waits for, to read its own result or error.
+ *
  * Returns: (transfer none): the @index-th future given to the gather
  */
 WeftFuture *

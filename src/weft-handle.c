@@ -84,6 +84,8 @@ weft_handle_cancel (WeftHandle *handle)
  * weft_handle_is_cancelled:
  * @handle: (nullable): a handle
  *
+ * Tells whether the handle was cancelled.
+ *
  * Returns: %TRUE if the call was cancelled. Once a call ran or was dropped,
  *   its handle only remembers this if it was pinned with weft_handle_ref().
  */
@@ -102,6 +104,8 @@ weft_handle_is_cancelled (WeftHandle *handle)
 /**
  * weft_handle_when:
  * @handle: a timer handle (from weft_loop_call_later() or weft_loop_call_at())
+ *
+ * Gets the time (weft_loop_time()) the callback is due at.
  *
  * Returns: the timer's deadline on the clock of weft_loop_time(), +infinity
  *   for a timer that never fires, or NaN if @handle is not a timer or is gone
@@ -124,6 +128,8 @@ weft_handle_when (WeftHandle *handle)
 /**
  * weft_handle_get_loop:
  * @handle: a handle
+ *
+ * Gets the loop the handle's callback was scheduled on.
  *
  * Returns: (transfer none) (nullable): the handle's loop, or %NULL if the
  *   handle is gone

@@ -98,6 +98,8 @@ weft_loop_list_timers (WeftLoop *loop)
  * weft_loop_get_iteration:
  * @loop: a #WeftLoop
  *
+ * Gets the number of iterations the loop has started.
+ *
  * Returns: how many iterations the loop has started
  */
 guint64
@@ -129,6 +131,8 @@ weft_loop_set_recording (WeftLoop *loop,
 /**
  * weft_loop_get_iterations:
  * @loop: a #WeftLoop
+ *
+ * Copies the recent iteration records (see weft_loop_set_recording()), oldest first.
  *
  * Returns: (transfer full) (element-type WeftIterationRecord): the recorded
  *   iterations, oldest first (at most the last 512)
@@ -279,6 +283,8 @@ weft_loop_set_task_history (WeftLoop *loop,
  * weft_loop_list_finished_tasks:
  * @loop: a #WeftLoop
  *
+ * Copies the bounded history of finished tasks (see weft_loop_set_task_history()), oldest first.
+ *
  * Returns: (transfer full) (element-type WeftTaskRecord): the remembered
  *   finished tasks, oldest first
  */
@@ -329,6 +335,8 @@ weft_loop_set_paused (WeftLoop *loop,
 /**
  * weft_loop_get_paused:
  * @loop: a #WeftLoop
+ *
+ * Gets whether the loop is held back by weft_loop_set_paused().
  *
  * Returns: whether the loop is paused
  */
@@ -381,6 +389,8 @@ weft_loop_step_iteration (WeftLoop *loop)
  * weft_task_get_state:
  * @task: a #WeftTask
  *
+ * Gets the task's state, as the inspector shows it.
+ *
  * Returns: what the task is doing
  */
 WeftTaskState
@@ -410,6 +420,8 @@ weft_task_get_state (WeftTask *task)
  * weft_task_state_to_string:
  * @state: a #WeftTaskState
  *
+ * Gives the name of a task state, as the inspector shows it.
+ *
  * Returns: the state's name ("pending", "running", ...), untranslated
  */
 const char *
@@ -425,6 +437,8 @@ weft_task_state_to_string (WeftTaskState state)
  * weft_task_get_awaited:
  * @task: a #WeftTask
  *
+ * Gets the future the task is suspended on.
+ *
  * Returns: (transfer none) (nullable): the future (or task) @task awaits, if any
  */
 WeftFuture *
@@ -438,6 +452,8 @@ weft_task_get_awaited (WeftTask *task)
 /**
  * weft_task_describe_await:
  * @task: a #WeftTask
+ *
+ * Describes what the task is suspended on, for people.
  *
  * Returns: (transfer full) (nullable): what @task waits for, in words, along
  *   the chain of tasks it awaits ("task fetch → future created at file.c:12",
@@ -486,6 +502,8 @@ weft_task_describe_await (WeftTask *task)
  * weft_task_get_created_at:
  * @task: a #WeftTask
  *
+ * Gets where the task was created (file:line).
+ *
  * Returns: (nullable): file:line where the task was created
  */
 const char *
@@ -499,6 +517,8 @@ weft_task_get_created_at (WeftTask *task)
 /**
  * weft_task_get_runs:
  * @task: a #WeftTask
+ *
+ * Counts the times the task has run (started or resumed).
  *
  * Returns: how many steps the task has run
  */

@@ -552,6 +552,8 @@ weft_loop_unref (WeftLoop *loop)
  * weft_loop_get_context:
  * @loop: a #WeftLoop
  *
+ * Gets the #GMainContext the loop's #GSource is attached to.
+ *
  * Returns: (transfer none): the #GMainContext the loop's #GSource is attached to
  */
 GMainContext *
@@ -1430,6 +1432,8 @@ weft_loop_stop (WeftLoop *loop)
  * weft_loop_is_running:
  * @loop: a #WeftLoop
  *
+ * Tells whether the loop is running.
+ *
  * Returns: %TRUE while run_forever() or run_until_complete() runs, or while
  *   the loop's #GSource dispatches callbacks (attached mode)
  */
@@ -1444,6 +1448,8 @@ weft_loop_is_running (WeftLoop *loop)
 /**
  * weft_loop_is_closed:
  * @loop: a #WeftLoop
+ *
+ * Tells whether the loop was closed.
  *
  * Returns: %TRUE once weft_loop_close() was called
  */
@@ -1604,6 +1610,8 @@ weft_loop_set_debug (WeftLoop *loop,
  * weft_loop_get_debug:
  * @loop: a #WeftLoop
  *
+ * Gets whether debug mode is on.
+ *
  * Returns: whether debug mode is on
  */
 gboolean
@@ -1638,6 +1646,8 @@ weft_loop_set_slow_callback_duration (WeftLoop *loop,
  * weft_loop_get_slow_callback_duration:
  * @loop: a #WeftLoop
  *
+ * Gets the slow-callback threshold of debug mode, in seconds.
+ *
  * Returns: the slow-callback threshold in seconds
  */
 double
@@ -1669,6 +1679,8 @@ weft_loop_set_dispatch_budget (WeftLoop *loop,
 /**
  * weft_loop_get_dispatch_budget:
  * @loop: a #WeftLoop
+ *
+ * Gets how long one dispatch of the loop's #GSource may run iterations.
  *
  * Returns: the dispatch budget in seconds
  */
@@ -1703,6 +1715,8 @@ weft_loop_set_timer_slack (WeftLoop *loop,
 /**
  * weft_loop_get_timer_slack:
  * @loop: a #WeftLoop
+ *
+ * Gets the timer slack, in seconds (see weft_loop_set_timer_slack()).
  *
  * Returns: the timer slack in seconds
  */

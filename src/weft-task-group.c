@@ -12,9 +12,19 @@
 #include "weft-error.h"
 #include "weft-task-private.h"
 
+/**
+ * WeftTaskGroup:
+ *
+ * asyncio.TaskGroup: structured concurrency inside a task. Every task created
+ * in the group has finished when weft_task_group_wait() returns; the first
+ * failure cancels the others and the errors are collected.
+ */
+G_DEFINE_BOXED_TYPE (WeftTaskGroup, weft_task_group, weft_task_group_ref, weft_task_group_unref)
+
 struct _WeftTaskGroup
 {
-  guint       ref_count;
+  guint       ref_count;      /* the user's and the children's */
+  guint       user_refs;      /* weft_task_group_ref()/unref() */
   WeftLoop   *loop;
   WeftTask   *parent;
   GPtrArray  *tasks;          /* WeftTask, all created in the group */
@@ -66,6 +76,7 @@ weft_task_group_new (void)
 
   group = g_new0 (WeftTaskGroup, 1);
   group->ref_count = 1;
+  group->user_refs = 1;
   group->loop = parent->parent.loop;
   group->parent = weft_task_ref (parent);
   group->tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) weft_task_unref);
@@ -216,6 +227,8 @@ weft_task_group_wait (WeftTaskGroup  *group,
  * weft_task_group_get_errors:
  * @group: a #WeftTaskGroup
  *
+ * Gets the errors of the group's tasks that failed, in the order they failed.
+ *
  * Returns: (transfer none) (element-type GError): the errors of the tasks that
  *   failed, in the order they failed
  */
@@ -228,19 +241,53 @@ weft_task_group_get_errors (WeftTaskGroup *group)
 }
 
 /**
+ * weft_task_group_ref:
+ * @group: a #WeftTaskGroup
+ *
+ * Takes a reference on the group.
+ *
+ * Returns: (transfer full): @group
+ */
+WeftTaskGroup *
+weft_task_group_ref (WeftTaskGroup *group)
+{
+  g_return_val_if_fail (group != NULL, NULL);
+  g_return_val_if_fail (group->user_refs > 0, NULL);
+
+  group->user_refs++;
+  return group_ref (group);
+}
+
+/**
+ * weft_task_group_unref:
+ * @group: (transfer full): a #WeftTaskGroup
+ *
+ * Drops a reference. With the last one, tasks still running (the group was
+ * not waited for) are cancelled and the group is freed once they are done.
+ */
+void
+weft_task_group_unref (WeftTaskGroup *group)
+{
+  g_return_if_fail (group != NULL);
+  g_return_if_fail (group->user_refs > 0);
+
+  if (--group->user_refs == 0)
+    {
+      if (group->n_pending > 0)
+        abort_children (group);
+      group->finished = TRUE;
+    }
+  group_unref (group);
+}
+
+/**
  * weft_task_group_free:
  * @group: (transfer full): a #WeftTaskGroup
  *
- * Frees the group. Tasks still running (the group was not waited for) are
- * cancelled.
+ * The same as weft_task_group_unref(), named for the common case of one owner.
  */
 void
 weft_task_group_free (WeftTaskGroup *group)
 {
-  g_return_if_fail (group != NULL);
-
-  if (group->n_pending > 0)
-    abort_children (group);
-  group->finished = TRUE;
-  group_unref (group);
+  weft_task_group_unref (group);
 }

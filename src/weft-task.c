@@ -430,6 +430,8 @@ WeftTask *
  * weft_task_ref:
  * @task: a #WeftTask
  *
+ * Takes a reference on the task.
+ *
  * Returns: (transfer full): @task
  */
 WeftTask *
@@ -441,6 +443,8 @@ weft_task_ref (WeftTask *task)
 /**
  * weft_task_unref:
  * @task: (transfer full): a #WeftTask
+  *
+ * Drops a reference on the task.
  */
 void
 weft_task_unref (WeftTask *task)
@@ -463,6 +467,8 @@ _weft_task_finalize (WeftTask *task)
  * weft_task_set_name:
  * @task: a #WeftTask
  * @name: the new name
+  *
+ * Names the task (asyncio's Task.set_name()); the inspector and error reports use it.
  */
 void
 weft_task_set_name (WeftTask   *task,
@@ -479,6 +485,8 @@ weft_task_set_name (WeftTask   *task,
  * weft_task_get_name:
  * @task: a #WeftTask
  *
+ * Gets the task's name.
+ *
  * Returns: the task's name: the one set, else its function's name, else "Task-N"
  */
 const char *
@@ -492,6 +500,8 @@ weft_task_get_name (WeftTask *task)
 /**
  * weft_task_get_id:
  * @task: a #WeftTask
+ *
+ * Gets the task's id, unique within its loop.
  *
  * Returns: the task's id, unique in its loop, counting from 1
  */
@@ -526,6 +536,8 @@ weft_task_set_result_destroy (WeftTask       *task,
  * @task: a #WeftTask that has not started yet
  * @stack_size: bytes of stack (at least 128 KiB are reserved); 0 for the
  *   default (256 KiB, of which only touched pages cost memory)
+ *
+ * Sets the size of the stack the task will run on. Only before the task first runs.
  *
  * Returns: %FALSE if the task already started
  */
@@ -604,6 +616,8 @@ weft_task_cancel (WeftTask   *task,
  * weft_task_cancelling:
  * @task: a #WeftTask
  *
+ * Counts the cancellation requests pending on the task (asyncio's Task.cancelling()).
+ *
  * Returns: the number of pending cancellation requests (asyncio 3.11)
  */
 guint
@@ -659,6 +673,8 @@ weft_task_get_cancellable (WeftTask *task)
 /**
  * weft_current_task:
  *
+ * Gets the task running on this thread (asyncio.current_task()).
+ *
  * Returns: (transfer none) (nullable): the task running on this thread, or
  *   %NULL outside tasks
  */
@@ -671,6 +687,8 @@ weft_current_task (void)
 /**
  * weft_all_tasks:
  * @loop: a #WeftLoop
+ *
+ * Lists the tasks of the current loop that are not finished (asyncio.all_tasks()).
  *
  * Returns: (transfer full) (element-type WeftTask): the loop's tasks that are
  *   not done yet, oldest first

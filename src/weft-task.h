@@ -16,6 +16,14 @@
 
 G_BEGIN_DECLS
 
+#define WEFT_TYPE_TASK_GROUP (weft_task_group_get_type ())
+#define WEFT_TYPE_TIMEOUT (weft_timeout_get_type ())
+
+WEFT_AVAILABLE_IN_0_1
+GType weft_task_group_get_type (void) G_GNUC_CONST;
+WEFT_AVAILABLE_IN_0_1
+GType weft_timeout_get_type (void) G_GNUC_CONST;
+
 #define WEFT_TYPE_TASK (weft_task_get_type ())
 
 WEFT_AVAILABLE_IN_0_1
@@ -115,6 +123,10 @@ gboolean      weft_timeout_expired        (WeftTimeout    *timeout);
 WEFT_AVAILABLE_IN_0_1
 gboolean      weft_timeout_leave          (WeftTimeout    *timeout,
                                            GError        **error);
+WEFT_AVAILABLE_IN_0_1
+WeftTimeout  *weft_timeout_ref            (WeftTimeout    *timeout);
+WEFT_AVAILABLE_IN_0_1
+void          weft_timeout_unref          (WeftTimeout    *timeout);
 
 WEFT_AVAILABLE_IN_0_1
 WeftTaskGroup *weft_task_group_new        (void) G_GNUC_WARN_UNUSED_RESULT;
@@ -129,6 +141,10 @@ gboolean      weft_task_group_wait        (WeftTaskGroup  *group,
 WEFT_AVAILABLE_IN_0_1
 GPtrArray    *weft_task_group_get_errors  (WeftTaskGroup  *group);
 WEFT_AVAILABLE_IN_0_1
+WeftTaskGroup *weft_task_group_ref        (WeftTaskGroup  *group);
+WEFT_AVAILABLE_IN_0_1
+void          weft_task_group_unref       (WeftTaskGroup  *group);
+WEFT_AVAILABLE_IN_0_1
 void          weft_task_group_free        (WeftTaskGroup  *group);
 
 #define weft_loop_create_task(loop, func, data, data_destroy) \
@@ -137,6 +153,7 @@ void          weft_task_group_free        (WeftTaskGroup  *group);
   weft_loop_create_task_full (weft_get_event_loop (), func, data, data_destroy, #func, G_STRLOC)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftTask, weft_task_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftTaskGroup, weft_task_group_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftTaskGroup, weft_task_group_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftTimeout, weft_timeout_unref)
 
 G_END_DECLS

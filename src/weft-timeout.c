@@ -10,6 +10,14 @@
 #include "weft-error.h"
 #include "weft-task-private.h"
 
+/**
+ * WeftTimeout:
+ *
+ * A timeout scope (asyncio.timeout()), opened with weft_timeout_enter() and
+ * closed with weft_timeout_leave().
+ */
+G_DEFINE_BOXED_TYPE (WeftTimeout, weft_timeout, weft_timeout_ref, weft_timeout_unref)
+
 /* ------------------------------------------------------------- wait_for */
 
 typedef struct
@@ -136,10 +144,12 @@ typedef enum
   SCOPE_ACTIVE,
   SCOPE_EXPIRING,
   SCOPE_EXPIRED,
+  SCOPE_LEFT,      /* left before it expired */
 } ScopeState;
 
 struct _WeftTimeout
 {
+  guint       ref_count;
   WeftTask   *task;
   WeftHandle *timer;
   guint       cancelling;  /* the task's cancelling() on entry */
@@ -177,6 +187,7 @@ weft_timeout_enter (double delay)
   g_return_val_if_fail (!isnan (delay), NULL);
 
   scope = g_new0 (WeftTimeout, 1);
+  scope->ref_count = 1;
   scope->task = weft_task_ref (task);
   scope->cancelling = weft_task_cancelling (task);
   scope->state = SCOPE_ACTIVE;
@@ -191,6 +202,8 @@ weft_timeout_enter (double delay)
  * weft_timeout_expired:
  * @timeout: a timeout scope
  *
+ * Tells whether the scope's time is up.
+ *
  * Returns: whether the scope's time is up
  */
 gboolean
@@ -198,7 +211,7 @@ weft_timeout_expired (WeftTimeout *timeout)
 {
   g_return_val_if_fail (timeout != NULL, FALSE);
 
-  return timeout->state != SCOPE_ACTIVE;
+  return timeout->state == SCOPE_EXPIRING || timeout->state == SCOPE_EXPIRED;
 }
 
 /**
@@ -215,10 +228,13 @@ gboolean
 weft_timeout_leave (WeftTimeout  *timeout,
                     GError      **error)
 {
+  gboolean ok;
+
   g_return_val_if_fail (timeout != NULL, FALSE);
+  g_return_val_if_fail (timeout->state == SCOPE_ACTIVE || timeout->state == SCOPE_EXPIRING, FALSE);
 
   if (timeout->timer != NULL)
-    weft_handle_cancel (timeout->timer);
+    weft_handle_cancel (g_steal_pointer (&timeout->timer));
   if (timeout->state == SCOPE_EXPIRING)
     {
       timeout->state = SCOPE_EXPIRED;
@@ -229,7 +245,48 @@ weft_timeout_leave (WeftTimeout  *timeout,
           g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_TIMEOUT, "Timeout expired");
         }
     }
-  weft_task_unref (timeout->task);
+  timeout->state = timeout->state == SCOPE_ACTIVE ? SCOPE_LEFT : timeout->state;
+  ok = error == NULL || *error == NULL;
+  weft_timeout_unref (timeout);
+  return ok;
+}
+
+/**
+ * weft_timeout_ref:
+ * @timeout: a timeout scope
+ *
+ * Keeps the scope's memory alive after weft_timeout_leave() (to ask
+ * weft_timeout_expired() later).
+ *
+ * Returns: (transfer full): @timeout
+ */
+WeftTimeout *
+weft_timeout_ref (WeftTimeout *timeout)
+{
+  g_return_val_if_fail (timeout != NULL, NULL);
+
+  timeout->ref_count++;
+  return timeout;
+}
+
+/**
+ * weft_timeout_unref:
+ * @timeout: (transfer full): a timeout scope
+ *
+ * Drops a reference taken with weft_timeout_ref(). A scope still open is
+ * closed by weft_timeout_leave(), not by this.
+ */
+void
+weft_timeout_unref (WeftTimeout *timeout)
+{
+  g_return_if_fail (timeout != NULL);
+
+  if (--timeout->ref_count > 0)
+    return;
+  /* A scope dropped without weft_timeout_leave() (say, by g_autoptr on an
+   * early return) must not expire later on freed memory. */
+  if (timeout->timer != NULL)
+    weft_handle_cancel (g_steal_pointer (&timeout->timer));
+  g_clear_pointer (&timeout->task, weft_task_unref);
   g_free (timeout);
-  return error == NULL || *error == NULL;
 }

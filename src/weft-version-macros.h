@@ -10,7 +10,18 @@
 
 #include <glib.h>
 
+/**
+ * WEFT_MAJOR_VERSION:
+ *
+ * The major version of the libweft headers being compiled against.
+ */
 #define WEFT_MAJOR_VERSION 0
+
+/**
+ * WEFT_MINOR_VERSION:
+ *
+ * The minor version of the libweft headers being compiled against.
+ */
 #define WEFT_MINOR_VERSION 1
 
 #if defined(_WIN32)

@@ -86,11 +86,45 @@ test_errors_collected (void)
   test_loop_finish (loop);
 }
 
+static gpointer
+shared_group (gpointer data, GError **error)
+{
+  Job *jobs = data;
+  WeftTaskGroup *group = weft_task_group_new ();
+  WeftTaskGroup *other_owner = weft_task_group_ref (group);
+
+  weft_task_group_create_task (group, job, &jobs[0], NULL);
+  weft_task_group_create_task (group, job, &jobs[1], NULL);
+  /* One owner letting go cancels nothing... */
+  weft_task_group_unref (group);
+  g_assert_true (weft_sleep (0.003, NULL));
+  g_assert_true (jobs[0].finished);
+  g_assert_false (jobs[1].cancelled);
+  /* ...the last one cancels the tasks still running. */
+  weft_task_group_unref (other_owner);
+  g_assert_true (weft_sleep (0.001, NULL));
+  g_assert_true (jobs[1].cancelled);
+  g_assert_false (jobs[1].finished);
+  return (gpointer) "done";
+}
+
+static void
+test_shared_ownership (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  Job jobs[2] = { { 0.001 }, { 10 } };
+  g_autoptr(WeftTask) task = weft_loop_create_task (loop, shared_group, jobs, NULL);
+
+  g_assert_cmpstr (test_run (loop, WEFT_FUTURE (task)), ==, "done");
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/Weft/TaskGroup/shared-ownership", test_shared_ownership);
   g_test_add_func ("/Weft/TaskGroup/waits-for-all", test_waits_for_all);
   g_test_add_func ("/Weft/TaskGroup/first-failure-cancels-rest", test_first_failure_cancels_rest);
   g_test_add_func ("/Weft/TaskGroup/errors-collected", test_errors_collected);

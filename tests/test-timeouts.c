@@ -113,11 +113,53 @@ test_nested_timeouts (void)
   test_loop_finish (loop);
 }
 
+static gboolean abandoned_scope_fired;
+
+static gpointer
+scope_lifetimes (gpointer data, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  WeftTimeout *expired = weft_timeout_enter (0.001);
+  WeftTimeout *left = weft_timeout_enter (10);
+  g_autoptr(WeftTimeout) kept_expired = weft_timeout_ref (expired);
+  g_autoptr(WeftTimeout) kept_left = weft_timeout_ref (left);
+
+  /* A reference keeps a scope readable after weft_timeout_leave(). */
+  g_assert_true (weft_timeout_leave (left, NULL));
+  g_assert_false (weft_sleep (10, &local));
+  g_assert_false (weft_timeout_leave (expired, &local));
+  g_assert_error (local, WEFT_ERROR, WEFT_ERROR_TIMEOUT);
+  g_assert_true (weft_timeout_expired (kept_expired));
+  g_assert_false (weft_timeout_expired (kept_left));
+  g_clear_error (&local);
+
+  /* A scope dropped without leave() (g_autoptr on an early return) is
+   * disarmed: it never cancels the task afterwards. */
+  {
+    g_autoptr(WeftTimeout) abandoned = weft_timeout_enter (0.002);
+  }
+  abandoned_scope_fired = !weft_sleep (0.02, NULL);
+  return (gpointer) "done";
+}
+
+static void
+test_scope_lifetimes (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(WeftTask) task = weft_loop_create_task (loop, scope_lifetimes, NULL, NULL);
+
+  g_assert_cmpstr (test_run (loop, WEFT_FUTURE (task)), ==, "done");
+  g_assert_false (abandoned_scope_fired);
+  g_assert_true (G_TYPE_IS_BOXED (WEFT_TYPE_TIMEOUT));
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/Weft/Timeouts/scope-lifetimes", test_scope_lifetimes);
   g_test_add_func ("/Weft/Timeouts/wait-for-result", test_wait_for_result);
   g_test_add_func ("/Weft/Timeouts/wait-for-waits-for-cancellation", test_wait_for_waits_for_cancellation);
   g_test_add_func ("/Weft/Timeouts/wait-for-zero-never-starts", test_wait_for_zero_never_starts);
