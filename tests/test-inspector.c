@@ -12,15 +12,7 @@
 #include "weft-inspector.h"
 #include "weft-test-common.h"
 #include "inspector-rows.h"
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
+#include "weft-gtk-test-common.h"
 
 static char *
 row_string (GListModel *model, guint i, const char *property)
@@ -102,72 +94,6 @@ test_views_follow_steps (void)
   gtk_window_destroy (GTK_WINDOW (window));
   weft_loop_close (loop);
   weft_loop_unref (loop);
-}
-
-/* Renders a widget to a texture, saves it as PNG and counts its colours. */
-static guint
-screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_strdup_printf ("%s/screenshot-%s.png", g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", name);
-  g_autofree guchar *pixels = NULL;
-  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-
-  pixels = g_malloc ((gsize) width * height * 4);
-  gdk_texture_download (texture, pixels, (gsize) width * 4);
-  for (int i = 0; i < width * height; i += 7)
-    g_hash_table_add (colours, GUINT_TO_POINTER (((guint32 *) pixels)[i]));
-  return g_hash_table_size (colours);
-}
-
-typedef struct
-{
-  GtkWidget  *widget;
-  const char *name;
-  guint       paints;
-  guint       colours;
-} Shot;
-
-/* Right after a paint the widget is laid out, so its paintable has content:
- * take the screenshot there, on the second paint after the page changed. */
-static void
-shoot_after_paint (GdkFrameClock *clock,
-                   Shot          *shot)
-{
-  if (++shot->paints == 2)
-    shot->colours = screenshot (shot->widget, shot->name);
-}
-
-static guint
-screenshot_when_painted (GtkWidget  *widget,
-                         const char *name)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  Shot shot = { widget, name, 0, 0 };
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  gulong id;
-
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (shoot_after_paint), &shot);
-  while (shot.paints < 2 && g_get_monotonic_time () < deadline)
-    {
-      gtk_widget_queue_draw (widget);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
-  g_assert_cmpuint (shot.paints, >=, 2);
-  return shot.colours;
 }
 
 static void
@@ -391,25 +317,10 @@ test_property_notifications (void)
 
 /* The demos print with g_print(), as GTest's TAP output does: turn the
  * demos' lines into TAP comments and pass GTest's own through. */
-static void
-print_as_comment (const char *text)
-{
-  static const char * const tap[] = { "ok ", "not ok ", "1..", "#", "Bail out!" };
-  gboolean is_tap = FALSE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (tap); i++)
-    is_tap |= g_str_has_prefix (text, tap[i]);
-  if (!is_tap)
-    fputs ("# ", stdout);
-  fputs (text, stdout);
-  fflush (stdout);
-}
-
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  g_set_print_handler (print_as_comment);
+  weft_gtk_test_init (&argc, &argv);
 
   g_test_add_func ("/Weft/Inspector/views-follow-steps", test_views_follow_steps);
   g_test_add_func ("/Weft/Inspector/screenshots", test_screenshots);

@@ -1,0 +1,23 @@
+/* weft-gtk-test-common.h: helpers for the GTK tests under Xvfb
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Runs the default main context for @ms milliseconds. */
+void  spin                    (guint        ms);
+/* Renders @widget to build/tests/screenshot-NAME.png; returns how many colours
+ * it has (a blank render has one or two). */
+guint screenshot              (GtkWidget   *widget,
+                               const char  *name);
+/* The same, on the second paint from now, once the widget is laid out. */
+guint screenshot_when_painted (GtkWidget   *widget,
+                               const char  *name);
+void  weft_gtk_test_init      (int         *argc,
+                               char      ***argv);
+
+G_END_DECLS
