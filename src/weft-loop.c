@@ -231,6 +231,7 @@ weft_loop_constructed (GObject *object)
       if (!weft_loop_serve_inspector (loop, &error))
         g_warning ("WEFT_INSPECT=1: %s", error->message);
     }
+  _weft_inspector_module_maybe_attach (loop);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <gtk/gtk.h>
 
 #include "checksum-window.h"
+#include "weft-inspector.h"
 #include "weft-gtk-test-common.h"
 
 typedef struct
@@ -284,11 +285,60 @@ test_cancel (void)
   tree_clear (&tree);
 }
 
+/* The inspector window on @loop among the toplevels, or NULL. */
+static WeftInspector *
+find_inspector (WeftLoop *loop)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      GtkWidget *child = gtk_window_get_child (window);
+
+      if (WEFT_IS_INSPECTOR (child) && weft_inspector_get_loop (WEFT_INSPECTOR (child)) == loop)
+        return WEFT_INSPECTOR (child);
+    }
+  return NULL;
+}
+
+/* WEFT_INSPECTOR=1 opens the inspector on the app's loop, as GTK_DEBUG=interactive
+ * opens GTK's: the app never linked a line of it. Without it, nothing opens. */
+static void
+test_inspector_env (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(WeftLoop) loop = NULL;
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      g_assert_nonnull (g_getenv ("WEFT_INSPECTOR_MODULE"));
+      g_setenv ("WEFT_INSPECTOR", "1", TRUE);
+      loop = weft_loop_new_for_context (NULL);
+      while (find_inspector (loop) == NULL && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_nonnull (find_inspector (loop));
+      gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (find_inspector (loop)))));
+      return;
+    }
+
+  {
+    g_autoptr(WeftLoop) loop = weft_loop_new_for_context (NULL);
+
+    g_unsetenv ("WEFT_INSPECTOR");
+    spin (200);
+    g_assert_null (find_inspector (loop));
+  }
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char **argv)
 {
   weft_gtk_test_init (&argc, &argv);
 
+  g_test_add_func ("/Weft/Checksum/inspector-env", test_inspector_env);
   g_test_add_func ("/Weft/Checksum/folder", test_checksums_folder);
   g_test_add_func ("/Weft/Checksum/cancel", test_cancel);
 

@@ -93,11 +93,12 @@ shared_group (gpointer data, GError **error)
   WeftTaskGroup *group = weft_task_group_new ();
   WeftTaskGroup *other_owner = weft_task_group_ref (group);
 
-  weft_task_group_create_task (group, job, &jobs[0], NULL);
+  WeftTask *first = weft_task_group_create_task (group, job, &jobs[0], NULL);
+
   weft_task_group_create_task (group, job, &jobs[1], NULL);
   /* One owner letting go cancels nothing... */
   weft_task_group_unref (group);
-  g_assert_true (weft_sleep (0.003, NULL));
+  g_assert_null (weft_await (WEFT_FUTURE (first), NULL));
   g_assert_true (jobs[0].finished);
   g_assert_false (jobs[1].cancelled);
   /* ...the last one cancels the tasks still running. */
