@@ -49,6 +49,8 @@ case $cmd in
     install_packages
     setup build
     if [[ -n ${DISPLAY:-}${WAYLAND_DISPLAY:-} ]]; then
+      # The app's settings schema, compiled in the build tree (uninstalled run).
+      export GSETTINGS_SCHEMA_DIR=$PWD/build/data
       exec ./build/inspector/weft-inspector --demo "${2:-countdown}"
     fi
     echo "weft.sh: no display; running the demos in the terminal. For the inspector on a headless"

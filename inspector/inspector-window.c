@@ -23,9 +23,34 @@ struct _InspectorWindow
   const WeftDemo       *demo;
   WeftFuture           *running;
   guint                 highlight_id;
+  GSettings            *settings;
 };
 
 G_DEFINE_FINAL_TYPE (InspectorWindow, inspector_window, GTK_TYPE_APPLICATION_WINDOW)
+
+/* The app's settings, or NULL (defaults, nothing kept) when the schema is not
+ * installed, as when running from a build tree without GSETTINGS_SCHEMA_DIR. */
+static GSettings *
+settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, INSPECTOR_APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("schema %s not installed: settings are not kept", INSPECTOR_APP_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+apply_history_length (InspectorWindow *self)
+{
+  weft_loop_set_task_history (self->loop, g_settings_get_uint (self->settings, "history-length"));
+}
 
 /* Highlights the source line of the next callback to run, if it is in the
  * demo's file. */
@@ -120,6 +145,7 @@ inspector_window_dispose (GObject *object)
   g_clear_handle_id (&self->highlight_id, g_source_remove);
   g_clear_pointer (&self->running, weft_future_unref);
   g_clear_pointer (&self->loop, weft_loop_unref);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (inspector_window_parent_class)->dispose (object);
 }
 
@@ -172,5 +198,21 @@ inspector_window_new (GtkApplication *app,
   gtk_paned_set_position (GTK_PANED (paned), 700);
   gtk_window_set_child (GTK_WINDOW (self), paned);
   self->highlight_id = g_timeout_add (100, highlight_next, self);
+
+  if ((self->settings = settings_new ()) != NULL)
+    {
+      g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "refresh-interval", self->inspector, "refresh-interval", G_SETTINGS_BIND_GET);
+      g_signal_connect_swapped (self->settings, "changed::history-length", G_CALLBACK (apply_history_length), self);
+      apply_history_length (self);
+    }
   return self;
+}
+
+GSettings *
+inspector_window_get_settings (InspectorWindow *self)
+{
+  return self->settings;
 }

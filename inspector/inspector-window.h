@@ -11,6 +11,8 @@
 
 G_BEGIN_DECLS
 
+#define INSPECTOR_APP_ID "org.weft.Inspector"
+
 #define INSPECTOR_TYPE_WINDOW (inspector_window_get_type ())
 G_DECLARE_FINAL_TYPE (InspectorWindow, inspector_window, INSPECTOR, WINDOW, GtkApplicationWindow)
 
@@ -19,5 +21,6 @@ InspectorWindow *inspector_window_new          (GtkApplication  *app,
 gboolean         inspector_window_start_demo   (InspectorWindow *self,
                                                 const char      *name,
                                                 gboolean         step_by_step);
+GSettings       *inspector_window_get_settings (InspectorWindow *self);
 
 G_END_DECLS

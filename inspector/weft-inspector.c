@@ -36,6 +36,7 @@ struct _WeftInspector
   GtkSortListModel  *sorted_tasks;
   GtkSingleSelection *task_selection;
   guint              refresh_id;
+  guint              refresh_interval;   /* ms */
   char              *status;
 
   GtkWidget         *box;
@@ -63,7 +64,7 @@ struct _WeftInspector
 
 G_DEFINE_FINAL_TYPE (WeftInspector, weft_inspector, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_LOOP, PROP_PAUSED, PROP_RECORDING, N_PROPS };
+enum { PROP_0, PROP_LOOP, PROP_PAUSED, PROP_RECORDING, PROP_REFRESH_INTERVAL, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void
@@ -504,6 +505,9 @@ weft_inspector_get_property (GObject    *object,
     case PROP_RECORDING:
       g_value_set_boolean (value, self->recording != NULL);
       break;
+    case PROP_REFRESH_INTERVAL:
+      g_value_set_uint (value, self->refresh_interval);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -534,6 +538,15 @@ weft_inspector_set_property (GObject      *object,
           weft_loop_set_paused (self->loop, g_value_get_boolean (value));
           g_object_notify_by_pspec (object, pspec);
           weft_inspector_refresh (self);
+        }
+      break;
+    case PROP_REFRESH_INTERVAL:
+      if (self->refresh_interval != g_value_get_uint (value))
+        {
+          self->refresh_interval = g_value_get_uint (value);
+          g_clear_handle_id (&self->refresh_id, g_source_remove);
+          self->refresh_id = g_timeout_add (self->refresh_interval, refresh_tick, self);
+          g_object_notify_by_pspec (object, pspec);
         }
       break;
     case PROP_RECORDING:
@@ -598,6 +611,10 @@ weft_inspector_class_init (WeftInspectorClass *klass)
                                                   G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_RECORDING] = g_param_spec_boolean ("recording", NULL, NULL, FALSE,
                                                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* How often the views follow a running loop, in ms (the app's
+   * refresh-interval setting). Steps refresh at once whatever it is. */
+  properties[PROP_REFRESH_INTERVAL] = g_param_spec_uint ("refresh-interval", NULL, NULL, 16, 10000, REFRESH_MS,
+                                                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (INSPECTOR_TYPE_TASK_ROW);
@@ -657,7 +674,8 @@ weft_inspector_init (WeftInspector *self)
 
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
-  self->refresh_id = g_timeout_add (REFRESH_MS, refresh_tick, self);
+  self->refresh_interval = REFRESH_MS;
+  self->refresh_id = g_timeout_add (self->refresh_interval, refresh_tick, self);
 }
 
 /**

@@ -12,6 +12,8 @@
 #include "weft-inspector.h"
 #include "weft-test-common.h"
 #include "inspector-rows.h"
+#include "inspector-window.h"
+#include "weft-loop-private.h"
 #include "weft-gtk-test-common.h"
 
 static char *
@@ -317,6 +319,46 @@ test_property_notifications (void)
 
 /* The demos print with g_print(), as GTest's TAP output does: turn the
  * demos' lines into TAP comments and pass GTest's own through. */
+/* The app's GSettings (org.weft.Inspector, memory backend here): the window
+ * size is bound both ways, the refresh interval and history length apply live. */
+static void
+test_settings (void)
+{
+  WeftLoop *loop = weft_loop_new ();
+  InspectorWindow *window = inspector_window_new (NULL, loop);
+  GSettings *settings = inspector_window_get_settings (window);
+  WeftInspector *inspector = NULL;
+  int width = 0;
+  guint interval = 0;
+
+  g_assert_nonnull (settings);
+  g_object_get (window, "default-width", &width, NULL);
+  g_assert_cmpint (width, ==, g_settings_get_int (settings, "window-width"));
+
+  g_settings_set_int (settings, "window-width", 777);
+  g_object_get (window, "default-width", &width, NULL);
+  g_assert_cmpint (width, ==, 777);
+  gtk_window_set_default_size (GTK_WINDOW (window), 801, 555);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 801);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 555);
+
+  g_settings_set_uint (settings, "history-length", 7);
+  g_assert_cmpuint (loop->history_length, ==, 7);
+
+  g_settings_set_uint (settings, "refresh-interval", 250);
+  for (GtkWidget *w = gtk_window_get_child (GTK_WINDOW (window)); w != NULL && inspector == NULL;
+       w = gtk_widget_get_first_child (w))
+    if (WEFT_IS_INSPECTOR (w))
+      inspector = WEFT_INSPECTOR (w);
+  g_assert_nonnull (inspector);
+  g_object_get (inspector, "refresh-interval", &interval, NULL);
+  g_assert_cmpuint (interval, ==, 250);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -324,6 +366,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/Weft/Inspector/views-follow-steps", test_views_follow_steps);
   g_test_add_func ("/Weft/Inspector/screenshots", test_screenshots);
+  g_test_add_func ("/Weft/Inspector/settings", test_settings);
   g_test_add_func ("/Weft/Inspector/remote-views", test_remote_views);
   g_test_add_func ("/Weft/Inspector/record-and-replay", test_record_and_replay);
   g_test_add_func ("/Weft/Inspector/property-notifications", test_property_notifications);
