@@ -31,6 +31,7 @@
 
 #define PUBLISH_INTERVAL_NS (30 * G_GINT64_CONSTANT (1000000))
 #define BLOCKED_AFTER_NS    (500 * G_GINT64_CONSTANT (1000000))
+#define MAX_COMMANDS        1024   /* queued for a loop that does not run them */
 
 typedef enum
 {
@@ -172,17 +173,32 @@ _weft_inspect_server_run_commands (WeftLoop *loop)
 
 /* ----------------------------------------------------- server thread side */
 
-static void
-queue_command (WeftInspectServer *self,
-               CommandKind        kind,
-               guint64            task_id)
+/* Queues a command for the loop thread; a loop that is stuck keeps at most
+ * MAX_COMMANDS, and a peer that sends more gets an error, not our memory. */
+static gboolean
+queue_command (WeftInspectServer     *self,
+               GDBusMethodInvocation *invocation,
+               CommandKind            kind,
+               guint64                task_id)
 {
   Command command = { kind, task_id };
+  gboolean queued = FALSE;
 
   pthread_mutex_lock (&self->lock);
-  g_array_append_val (self->commands, command);
+  if (self->commands->len < MAX_COMMANDS)
+    {
+      g_array_append_val (self->commands, command);
+      queued = TRUE;
+    }
   pthread_mutex_unlock (&self->lock);
+  if (!queued)
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                                             "%u commands are already waiting for the loop", MAX_COMMANDS);
+      return FALSE;
+    }
   g_main_context_wakeup (self->loop->context);
+  return TRUE;
 }
 
 static gboolean
@@ -237,8 +253,8 @@ on_set_paused (WeftDBusInspector1    *skeleton,
                gboolean               paused,
                WeftInspectServer     *self)
 {
-  queue_command (self, paused ? COMMAND_PAUSE : COMMAND_RESUME, 0);
-  weft_dbus_inspector1_complete_set_paused (skeleton, invocation);
+  if (queue_command (self, invocation, paused ? COMMAND_PAUSE : COMMAND_RESUME, 0))
+    weft_dbus_inspector1_complete_set_paused (skeleton, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -248,17 +264,20 @@ on_step (WeftDBusInspector1    *skeleton,
          const char            *what,
          WeftInspectServer     *self)
 {
+  CommandKind kind;
+
   if (g_strcmp0 (what, "callback") == 0)
-    queue_command (self, COMMAND_STEP_CALLBACK, 0);
+    kind = COMMAND_STEP_CALLBACK;
   else if (g_strcmp0 (what, "iteration") == 0)
-    queue_command (self, COMMAND_STEP_ITERATION, 0);
+    kind = COMMAND_STEP_ITERATION;
   else
     {
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                             "Step what? \"callback\" or \"iteration\", not \"%s\"", what);
+                                             "Step what? \"callback\" or \"iteration\", not \"%.64s\"", what);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  weft_dbus_inspector1_complete_step (skeleton, invocation);
+  if (queue_command (self, invocation, kind, 0))
+    weft_dbus_inspector1_complete_step (skeleton, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -268,8 +287,8 @@ on_cancel_task (WeftDBusInspector1    *skeleton,
                 guint64                id,
                 WeftInspectServer     *self)
 {
-  queue_command (self, COMMAND_CANCEL_TASK, id);
-  weft_dbus_inspector1_complete_cancel_task (skeleton, invocation);
+  if (queue_command (self, invocation, COMMAND_CANCEL_TASK, id))
+    weft_dbus_inspector1_complete_cancel_task (skeleton, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -304,6 +323,49 @@ on_authorize (GDBusAuthObserver *observer,
   return _weft_inspect_peer_allowed (credentials);
 }
 
+/* Peers dropped for breaking the protocol, process-wide. */
+static gint dropped_peers;
+
+/* A peer that broke the protocol (a malformed, truncated or oversized
+ * message) is logged with the reason. GDBus emits "closed" in the context the
+ * connection was made in, which for a GDBusServer is one of its worker threads
+ * (so the global default context): this touches nothing of the server. */
+static void
+on_peer_closed (GDBusConnection *connection,
+                gboolean         remote_peer_vanished,
+                GError          *error,
+                gpointer         unused)
+{
+  /* A peer that hung up (even in the middle of a message) just left. */
+  if (error != NULL && !remote_peer_vanished)
+    {
+      g_atomic_int_inc (&dropped_peers);
+      g_message ("Weft inspector: dropped a peer: %s", error->message);
+    }
+}
+
+guint
+_weft_inspect_server_get_dropped_peers (void)
+{
+  return (guint) g_atomic_int_get (&dropped_peers);
+}
+
+/* Forgets the skeletons of peers that are gone (server thread). */
+static gboolean
+sweep_closed_peers (gpointer data)
+{
+  WeftInspectServer *self = data;
+
+  for (guint i = self->skeletons->len; i-- > 0;)
+    {
+      GDBusConnection *connection = g_dbus_interface_skeleton_get_connection (g_ptr_array_index (self->skeletons, i));
+
+      if (connection == NULL || g_dbus_connection_is_closed (connection))
+        g_ptr_array_remove_index_fast (self->skeletons, i);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 on_new_connection (GDBusServer       *server,
                    GDBusConnection   *connection,
@@ -324,6 +386,8 @@ on_new_connection (GDBusServer       *server,
       return FALSE;
     }
   g_ptr_array_add (self->skeletons, skeleton);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_peer_closed), NULL);
+  sweep_closed_peers (self);
   return TRUE;
 }
 
@@ -451,6 +515,14 @@ weft_loop_serve_inspector (WeftLoop  *loop,
       self->server = server;
       g_signal_connect (server, "new-connection", G_CALLBACK (on_new_connection), self);
       g_dbus_server_start (server);
+      {
+        GSource *sweep = g_timeout_source_new_seconds (1);
+
+        g_source_set_callback (sweep, sweep_closed_peers, self, NULL);
+        g_source_set_static_name (sweep, "weft inspector: sweep closed peers");
+        g_source_attach (sweep, self->context);
+        g_source_unref (sweep);
+      }
     }
   g_main_context_pop_thread_default (self->context);
   if (server == NULL)

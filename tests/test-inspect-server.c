@@ -7,8 +7,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
+
 #include "weft-inspect-server-private.h"
 #include "weft-test-common.h"
+
+#ifdef HAVE_VALGRIND_H
+# include <valgrind/valgrind.h>
+#else
+# define RUNNING_ON_VALGRIND 0
+#endif
 
 static char *runtime_dir;
 
@@ -236,6 +244,279 @@ test_peer_uid_check (void)
   g_test_assert_expected_messages ();
 }
 
+/* ------------------------------------------------------------ hostile peers */
+
+typedef struct
+{
+  char     *path;
+  gboolean  done;
+  guint     attacks;
+} Attacker;
+
+static GSocketConnection *
+raw_connect (const char *path)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection =
+    g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
+
+  g_assert_no_error (error);
+  return connection;
+}
+
+/* Writes what it can: the server may hang up at any point, which is fine. */
+static void
+raw_send (GSocketConnection *connection,
+          const void        *data,
+          gsize              size)
+{
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), data, size, NULL, NULL, NULL);
+}
+
+static void
+raw_send_string (GSocketConnection *connection,
+                 const char        *text)
+{
+  raw_send (connection, text, strlen (text));
+}
+
+/* Authenticates as a D-Bus client would (EXTERNAL with our uid), then BEGIN:
+ * whatever follows is read as D-Bus messages. */
+static GSocketConnection *
+raw_authenticated (const char *path)
+{
+  GSocketConnection *connection = raw_connect (path);
+  g_autofree char *uid = g_strdup_printf ("%u", (guint) getuid ());
+  g_autoptr(GString) line = g_string_new (NULL);
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  char reply[256] = { 0 };
+  gssize n;
+
+  g_string_append_c (line, '\0');
+  g_string_append (line, "AUTH EXTERNAL ");
+  for (const char *c = uid; *c; c++)
+    g_string_append_printf (line, "%02x", (guchar) *c);
+  g_string_append (line, "\r\n");
+  raw_send (connection, line->str, line->len);
+  n = g_input_stream_read (in, reply, sizeof reply - 1, NULL, NULL);
+  g_assert_cmpint (n, >, 0);
+  g_assert_true (g_str_has_prefix (reply, "OK "));
+  raw_send_string (connection, "BEGIN\r\n");
+  return connection;
+}
+
+static void
+put_u32 (guint8 *p, guint32 v)
+{
+  memcpy (p, &v, 4);      /* little endian on the machines we run on: 'l' */
+}
+
+static gpointer
+attack (gpointer data)
+{
+  Attacker *a = data;
+  g_autofree guint8 *junk = g_malloc (1024 * 1024);
+  g_autoptr(GSocketConnection) idle = raw_connect (a->path);   /* slowloris: says nothing */
+
+  for (gsize i = 0; i < 1024 * 1024; i++)
+    junk[i] = (guint8) g_random_int ();
+
+  /* Before authentication: garbage, no NUL byte, an endless line, a cut line. */
+  {
+    g_autoptr(GSocketConnection) c = raw_connect (a->path);
+    raw_send (c, junk, 64 * 1024);
+    a->attacks++;
+  }
+  {
+    g_autoptr(GSocketConnection) c = raw_connect (a->path);
+    raw_send_string (c, "AUTH EXTERNAL 30\r\nBEGIN\r\n");
+    a->attacks++;
+  }
+  {
+    g_autoptr(GSocketConnection) c = raw_connect (a->path);
+    memset (junk, 'A', 1024 * 1024);
+    raw_send (c, "\0AUTH ", 6);
+    raw_send (c, junk, 1024 * 1024);
+    a->attacks++;
+  }
+  {
+    g_autoptr(GSocketConnection) c = raw_connect (a->path);
+    raw_send (c, "\0AUTH EXTERNAL ", 15);
+    a->attacks++;
+  }
+
+  /* After authentication: a truncated header, a body of 1 GiB announced, a
+   * header with no valid endianness, a message of the wrong type. */
+  {
+    g_autoptr(GSocketConnection) c = raw_authenticated (a->path);
+    guint8 header[12] = { 'l', 1, 0, 1 };
+    raw_send (c, header, sizeof header);
+    a->attacks++;
+  }
+  {
+    g_autoptr(GSocketConnection) c = raw_authenticated (a->path);
+    guint8 header[16] = { 'l', 1, 0, 1 };
+    put_u32 (header + 4, 0x40000000);
+    put_u32 (header + 8, 1);
+    put_u32 (header + 12, 0);
+    raw_send (c, header, sizeof header);
+    raw_send (c, junk, 4096);
+    g_usleep (50 * 1000);
+    a->attacks++;
+  }
+  {
+    g_autoptr(GSocketConnection) c = raw_authenticated (a->path);
+    guint8 header[16] = { 'x', 1, 0, 1 };
+    raw_send (c, header, sizeof header);
+    raw_send (c, junk, 4096);
+    g_usleep (50 * 1000);
+    a->attacks++;
+  }
+  {
+    g_autoptr(GSocketConnection) c = raw_authenticated (a->path);
+    guint8 header[16] = { 'l', 0x7f, 0, 1 };
+    put_u32 (header + 4, 0);
+    put_u32 (header + 8, 1);
+    put_u32 (header + 12, 0);
+    raw_send (c, header, sizeof header);
+    g_usleep (50 * 1000);
+    a->attacks++;
+  }
+
+  /* A proper connection that sends nonsense: errors, not crashes. */
+  {
+    g_autofree char *address = g_strdup_printf ("unix:path=%s", a->path);
+    g_autoptr(GDBusConnection) c =
+      g_dbus_connection_new_for_address_sync (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, NULL);
+    g_autofree char *long_word = g_strnfill (100 * 1000, 'x');
+    struct { const char *method; GVariant *args; int code; } bad[] = {
+      { "NoSuchMethod", NULL, G_DBUS_ERROR_UNKNOWN_METHOD },
+      { "Step", g_variant_new ("(i)", 1), G_DBUS_ERROR_INVALID_ARGS },
+      { "Step", g_variant_new ("(s)", long_word), G_DBUS_ERROR_INVALID_ARGS },
+      { "GetSnapshot", g_variant_new ("(s)", "extra"), G_DBUS_ERROR_INVALID_ARGS },
+      { "SetPaused", g_variant_new ("(s)", "yes"), G_DBUS_ERROR_INVALID_ARGS },
+    };
+
+    g_assert_nonnull (c);
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GVariant) reply =
+          g_dbus_connection_call_sync (c, NULL, "/org/weft/Loop", "org.weft.Inspector1", bad[i].method, bad[i].args,
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+
+        g_assert_null (reply);
+        g_assert_error (error, G_DBUS_ERROR, bad[i].code);
+        g_assert_cmpuint (strlen (error->message), <, 1000);     /* no echo of 100 kB */
+      }
+    /* Another object path, a cancel of a task that never was: answered. */
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) reply =
+        g_dbus_connection_call_sync (c, NULL, "/no/such/path", "org.weft.Inspector1", "GetSnapshot", NULL,
+                                     NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+      g_assert_null (reply);
+      g_assert_nonnull (error);
+    }
+    call (c, "CancelTask", g_variant_new ("(t)", G_MAXUINT64));
+    a->attacks++;
+  }
+
+  g_io_stream_close (G_IO_STREAM (idle), NULL, NULL);
+  g_atomic_int_set (&a->done, TRUE);
+  return NULL;
+}
+
+typedef struct
+{
+  WeftLoop *loop;
+  gint64    last;
+  gint64    worst;
+  guint     beats;
+} LoopHeart;
+
+static void
+loop_beat (gpointer data)
+{
+  LoopHeart *heart = data;
+  gint64 now = test_monotonic_ns ();
+
+  heart->worst = MAX (heart->worst, now - heart->last);
+  heart->last = now;
+  heart->beats++;
+  weft_loop_call_later (heart->loop, 0.002, loop_beat, heart, NULL);
+}
+
+static gboolean
+attack_done (gpointer data)
+{
+  return g_atomic_int_get (&((Attacker *) data)->done);
+}
+
+/* Malformed, truncated, oversized and out-of-order input on the inspector's
+ * socket, before and after authentication, while the loop runs: the server
+ * drops those peers (logging why), keeps serving good ones, and the loop's
+ * 2 ms timer keeps its pace. */
+static void
+test_hostile_peers (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) good = NULL;
+  g_autoptr(GVariant) snapshot = NULL;
+  Attacker a = { 0 };
+  LoopHeart heart = { loop, 0, 0, 0 };
+  GThread *thread;
+  gint64 deadline;
+  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+
+  /* GDBus g_warning()s about the blobs it cannot parse: not fatal here. */
+  g_log_set_always_fatal (fatal & ~G_LOG_LEVEL_WARNING);
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  a.path = g_strdup (weft_loop_get_inspector_address (loop));
+  heart.last = test_monotonic_ns ();
+  weft_loop_call_soon (loop, loop_beat, &heart, NULL);
+
+  thread = g_thread_new ("attacker", attack, &a);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!attack_done (&a) && g_get_monotonic_time () < deadline)
+    {
+      /* The global default context too: GDBus reports closed peers there. */
+      g_main_context_iteration (weft_loop_get_context (loop), FALSE);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+  g_thread_join (thread);
+  g_assert_cmpuint (a.attacks, ==, 9);
+
+  /* The server still answers a well-behaved peer. */
+  good = connect_to (loop);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while ((weft_loop_get_iteration (loop) < 3 || _weft_inspect_server_get_dropped_peers () < 2)
+         && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (weft_loop_get_context (loop), FALSE);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  snapshot = get_snapshot (good);
+  g_assert_nonnull (snapshot);
+
+  g_test_message ("%u attacks; %u peers dropped for protocol errors; loop heartbeats %u, longest gap %.1f ms",
+                  a.attacks, _weft_inspect_server_get_dropped_peers (), heart.beats, heart.worst / 1e6);
+  /* The authenticated peers that sent what GDBus cannot parse (1 GiB
+   * announced, no valid byte order) were dropped, with the reason logged. */
+  g_assert_cmpuint (_weft_inspect_server_get_dropped_peers (), >=, 2);
+  g_assert_cmpuint (heart.beats, >, 10);
+  if (!RUNNING_ON_VALGRIND)
+    g_assert_cmpint (heart.worst, <, 100 * 1000000);
+
+  g_free (a.path);
+  test_loop_finish (loop);
+  g_log_set_always_fatal (fatal);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -249,6 +530,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/InspectServer/reports-blocked-loop", test_reports_blocked_loop);
   g_test_add_func ("/Weft/InspectServer/refuses-bad-directory", test_refuses_bad_directory);
   g_test_add_func ("/Weft/InspectServer/peer-uid-check", test_peer_uid_check);
+  g_test_add_func ("/Weft/InspectServer/hostile-peers", test_hostile_peers);
 
   status = g_test_run ();
   g_rmdir (runtime_dir);
