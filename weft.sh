@@ -64,6 +64,15 @@ case $cmd in
     setup build -Dwerror=true -Ddocs=true
     status=0
     meson test -C build --print-errorlogs --num-processes 2 || status=1
+    # meson dist: the release tarball, and the library builds from it alone.
+    if git rev-parse --git-dir >/dev/null 2>&1 && [[ -z $(git status --porcelain --untracked-files=no) ]]; then
+      meson dist -C build --no-tests --formats xztar --allow-dirty >/dev/null || status=1
+      dist=$(mktemp -d)
+      tar -C "$dist" -xf build/meson-dist/weft-*.tar.xz
+      (meson setup "$dist/build" "$dist"/weft-* -Dtests=false -Dbench=false -Dinspector=false >/dev/null \
+        && ninja -C "$dist/build" >/dev/null && echo "meson dist: $(ls build/meson-dist/*.tar.xz) builds") || status=1
+      rm -rf "$dist"
+    fi
     # valgrind memcheck: no definite or indirect leak, no error.
     meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 10 --no-suite gtk --no-suite demos --no-suite install --no-suite hygiene \
       --wrap="valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=/usr/share/glib-2.0/valgrind/glib.supp" \
