@@ -65,6 +65,7 @@ struct _WeftInspectServer
   gint64              build_ns;     /* how long the last snapshot took (loop thread) */
 
   gint                want_publish; /* atomic: a peer asked while the loop was quiet */
+  gint                n_peers;      /* atomic: connected peers (skeletons) */
   gint64              busy_since;   /* atomic; 0 when no callback runs */
   const char         *busy_name;    /* atomic */
 };
@@ -345,6 +346,12 @@ on_peer_closed (GDBusConnection *connection,
 }
 
 guint
+_weft_inspect_server_count_peers (WeftLoop *loop)
+{
+  return loop->server ? (guint) g_atomic_int_get (&loop->server->n_peers) : 0;
+}
+
+guint
 _weft_inspect_server_get_dropped_peers (void)
 {
   return (guint) g_atomic_int_get (&dropped_peers);
@@ -363,6 +370,7 @@ sweep_closed_peers (gpointer data)
       if (connection == NULL || g_dbus_connection_is_closed (connection))
         g_ptr_array_remove_index_fast (self->skeletons, i);
     }
+  g_atomic_int_set (&self->n_peers, (gint) self->skeletons->len);
   return G_SOURCE_CONTINUE;
 }
 
@@ -385,8 +393,10 @@ on_new_connection (GDBusServer       *server,
       g_object_unref (skeleton);
       return FALSE;
     }
-  g_ptr_array_add (self->skeletons, skeleton);
+  /* Caveat: a peer that breaks the protocol right after authenticating may be
+   * closed before this runs; GDBus's own warning then gives the reason. */
   g_signal_connect (connection, "closed", G_CALLBACK (on_peer_closed), NULL);
+  g_ptr_array_add (self->skeletons, skeleton);
   sweep_closed_peers (self);
   return TRUE;
 }
