@@ -68,6 +68,8 @@ struct _WeftTask
 };
 
 void _weft_task_finalize       (WeftTask *task);
+/* weft-timeout.c: the timer of a weft_wait_for() future, or NULL (for the fuzzer's model). */
+WeftHandle *_weft_wait_for_get_timer (WeftFuture *wait_for);
 void _weft_loop_destroy_tasks  (WeftLoop *loop);
 void _weft_task_pool_clear     (WeftLoop *loop);
 

@@ -29,6 +29,12 @@ typedef struct
   gboolean             cancel_requested;
 } WeftWaitFor;
 
+WeftHandle *
+_weft_wait_for_get_timer (WeftFuture *wait_for)
+{
+  return ((WeftWaitFor *) wait_for)->timer;
+}
+
 static void
 wait_for_finalize (WeftFuture *future)
 {

@@ -137,6 +137,8 @@ scope_lifetimes (gpointer data, GError **error)
    * disarmed: it never cancels the task afterwards. */
   {
     g_autoptr(WeftTimeout) abandoned = weft_timeout_enter (0.002);
+
+    g_assert_false (weft_timeout_expired (abandoned));
   }
   abandoned_scope_fired = !weft_sleep (0.02, NULL);
   return (gpointer) "done";

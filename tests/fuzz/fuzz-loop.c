@@ -4,12 +4,14 @@
  *
  * The input is a program of operations (call_soon, call_later / call_at with
  * any delay — 0, negative, huge, infinite, NaN —, cancel of live, run and
- * cancelled handles, tasks that yield N times, task cancellation, run one
- * iteration, advance the virtual clock). Each runs on a real WeftLoop driven
+ * cancelled handles, tasks that yield N times, task cancellation, wait_for
+ * with µs/ms timeouts, gather of up to three tasks, stop, run one iteration,
+ * advance the virtual clock). Each runs on a real WeftLoop driven
  * by a virtual clock, and on a small reference model written here from
  * asyncio's rules, independently of the loop's code: the order in which
- * callbacks and task steps run, what every cancel returns, and how every task
- * ends must agree.
+ * callbacks and task steps run, what every cancel returns, how every task
+ * ends, and how every wait_for (result, TIMEOUT or cancelled) and gather
+ * (results, or the cancellation of a child) ends must agree.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -25,7 +27,7 @@
 
 /* ------------------------------------------------------------------ model */
 
-typedef enum { ITEM_CALL, ITEM_TASK_STEP } ItemKind;
+typedef enum { ITEM_CALL, ITEM_TASK_STEP, ITEM_WAIT_FOR_TIMEOUT } ItemKind;
 
 typedef struct
 {
@@ -46,6 +48,21 @@ typedef struct
   gboolean finished;
 } ModelTask;
 
+/* wait_for (task, timeout): its timer cancels the task if it has not
+ * finished; the wait then fails with TIMEOUT. */
+typedef struct
+{
+  int      task;
+  gboolean timed_out;
+} ModelWaitFor;
+
+/* gather of up to three tasks: succeeds iff none was cancelled. */
+typedef struct
+{
+  int      children[3];
+  int      n_children;
+} ModelGather;
+
 typedef struct
 {
   ModelItem items[MAX_ITEMS * 4];
@@ -54,6 +71,10 @@ typedef struct
   int       n_ready;
   ModelTask tasks[32];
   int       n_tasks;
+  ModelWaitFor wait_fors[32];
+  int       n_wait_fors;
+  ModelGather gathers[32];
+  int       n_gathers;
   gint64    now;
   guint64   seq;
   GArray   *log;                    /* int: what ran, in order */
@@ -76,6 +97,8 @@ static Call       calls[MAX_ITEMS];
 static int        n_calls;
 static WeftTask  *tasks[32];
 static int        task_yields[32];
+static WeftFuture *wait_fors[32];
+static WeftFuture *gathers[32];
 
 static gint64
 virtual_clock (gpointer data)
@@ -161,7 +184,18 @@ model_iteration (void)
       item->queued = FALSE;
       if (item->cancelled)
         continue;
-      if (item->kind == ITEM_CALL)
+      if (item->kind == ITEM_WAIT_FOR_TIMEOUT)
+        {
+          ModelWaitFor *wait = &model.wait_fors[item->id];
+          ModelTask *task = &model.tasks[wait->task];
+
+          if (!task->finished)
+            {
+              task->cancelled = TRUE;
+              wait->timed_out = TRUE;
+            }
+        }
+      else if (item->kind == ITEM_CALL)
         {
           g_array_append_val (model.log, item->id);
           if (item->follow_up)
@@ -255,7 +289,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       guint8 op = data[i], a = data[i + 1], b = data[i + 2];
       int id = n_calls * 2 + (a & 1);   /* odd ids schedule a follow-up */
 
-      switch (op % 8)
+      switch (op % 11)
         {
         case 0:   /* call_soon */
           calls[n_calls].handle = weft_loop_call_soon (loop, real_callback, GINT_TO_POINTER (id), NULL);
@@ -268,7 +302,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
             gint64 when = d == WEFT_TIME_NEVER ? WEFT_TIME_NEVER : model.now + MAX (d, 0);
             WeftHandle *h;
 
-            if (op % 8 == 1)
+            if (op % 11 == 1)
               h = weft_loop_call_later (loop, d == WEFT_TIME_NEVER ? INFINITY : (double) d / 1e9,
                                         real_callback, GINT_TO_POINTER (id), NULL);
             else
@@ -324,6 +358,43 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
               model.now = virtual_now = model.now + d;
           }
           break;
+        case 7:   /* wait_for (task, a positive timeout) */
+          if (model.n_tasks > 0 && model.n_wait_fors < 32)
+            {
+              int index = a % model.n_tasks, w = model.n_wait_fors++;
+              gint64 d = (b % 2 ? 1000 : 1000000) * (gint64) ((b >> 1) + 1);   /* µs or ms */
+              WeftFuture *f = weft_wait_for (WEFT_FUTURE (tasks[index]), (double) d / 1e9);
+              WeftHandle *h = _weft_wait_for_get_timer (f);
+
+              model.wait_fors[w] = (ModelWaitFor) { index, FALSE };
+              wait_fors[w] = f;
+              /* A task already done: the wait is done at once, no timer. */
+              if (h != NULL)
+                model_add (ITEM_WAIT_FOR_TIMEOUT, w, _weft_handle_when_ns (h));
+              else if (!model.tasks[index].finished)
+                abort ();
+            }
+          break;
+        case 8:   /* gather of up to three tasks */
+          if (model.n_tasks > 0 && model.n_gathers < 32)
+            {
+              int g = model.n_gathers++, n = (b % 3) + 1;
+              WeftFuture *children[3];
+
+              for (int k = 0; k < n; k++)
+                {
+                  int index = (a + k * 7) % model.n_tasks;
+
+                  model.gathers[g].children[k] = index;
+                  children[k] = WEFT_FUTURE (tasks[index]);
+                }
+              model.gathers[g].n_children = n;
+              gathers[g] = weft_gatherv (children, n, FALSE);
+            }
+          break;
+        case 9:   /* stop: changes nothing for a loop driven an iteration at a time */
+          weft_loop_stop (loop);
+          break;
         default:  /* one iteration */
           weft_loop_step_iteration (loop);
           model_iteration ();
@@ -346,8 +417,42 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       if (model.tasks[i].finished
           && weft_future_is_cancelled (WEFT_FUTURE (tasks[i])) != (model.tasks[i].cancelled))
         abort ();
-      weft_task_unref (tasks[i]);
     }
+  for (int i = 0; i < model.n_wait_fors; i++)
+    {
+      ModelWaitFor *wait = &model.wait_fors[i];
+      g_autoptr(GError) error = NULL;
+
+      if (!weft_future_is_done (wait_fors[i]))
+        abort ();
+      if (weft_future_propagate (wait_fors[i], &error) == model.tasks[wait->task].cancelled)
+        abort ();                   /* it succeeds iff its task was never cancelled */
+      if (wait->timed_out && !g_error_matches (error, WEFT_ERROR, WEFT_ERROR_TIMEOUT))
+        abort ();
+      weft_future_unref (wait_fors[i]);
+    }
+  for (int i = 0; i < model.n_gathers; i++)
+    {
+      ModelGather *gather = &model.gathers[i];
+      g_autoptr(GError) error = NULL;
+      gboolean any_cancelled = FALSE;
+      GPtrArray *results;
+
+      for (int k = 0; k < gather->n_children; k++)
+        any_cancelled |= model.tasks[gather->children[k]].cancelled;
+      if (!weft_future_is_done (gathers[i]) || weft_future_is_cancelled (gathers[i]))
+        abort ();
+      results = weft_future_get_result (gathers[i], NULL);
+      if (weft_future_propagate (gathers[i], &error) == any_cancelled)
+        abort ();                   /* it succeeds iff no child was cancelled */
+      if (any_cancelled && !g_error_matches (error, WEFT_ERROR, WEFT_ERROR_CANCELLED))
+        abort ();
+      if (!any_cancelled && (results == NULL || results->len != (guint) gather->n_children))
+        abort ();
+      weft_future_unref (gathers[i]);
+    }
+  for (int i = 0; i < model.n_tasks; i++)
+    weft_task_unref (tasks[i]);
 
   weft_loop_close (loop);
   weft_loop_unref (loop);
