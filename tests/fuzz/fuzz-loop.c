@@ -5,7 +5,7 @@
  * The input is a program of operations (call_soon, call_later / call_at with
  * any delay — 0, negative, huge, infinite, NaN —, cancel of live, run and
  * cancelled handles, tasks that yield N times, task cancellation, wait_for
- * with µs/ms timeouts, gather of up to three tasks, stop, run one iteration,
+ * with µs/ms timeouts, NaN delays (refused), gather of up to three tasks, stop, run one iteration,
  * advance the virtual clock). Each runs on a real WeftLoop driven
  * by a virtual clock, and on a small reference model written here from
  * asyncio's rules, independently of the loop's code: the order in which
@@ -301,6 +301,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
             gint64 d = delay_ns (a >> 1, b);
             gint64 when = d == WEFT_TIME_NEVER ? WEFT_TIME_NEVER : model.now + MAX (d, 0);
             WeftHandle *h;
+
+            if (b == 0xff && (a >> 1) % 6 == 4)
+              {
+                /* NaN: a programmer error (a critical, ignored here); nothing is
+                 * scheduled and the loop goes on. */
+                h = op % 11 == 1 ? weft_loop_call_later (loop, NAN, real_callback, GINT_TO_POINTER (id), NULL)
+                                 : weft_loop_call_at (loop, NAN, real_callback, GINT_TO_POINTER (id), NULL);
+                if (h != NULL)
+                  abort ();
+                break;
+              }
 
             if (op % 11 == 1)
               h = weft_loop_call_later (loop, d == WEFT_TIME_NEVER ? INFINITY : (double) d / 1e9,
