@@ -77,6 +77,10 @@ case $cmd in
     meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 10 --no-suite gtk --no-suite demos --no-suite install --no-suite hygiene \
       --wrap="valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=/usr/share/glib-2.0/valgrind/glib.supp" \
       || status=1
+    # ...and the GTK tests (inspector, example app) under Xvfb, with tests/gtk.supp for
+    # fontconfig/pango/cairo/X/Mesa process-lifetime caches (each entry justified there).
+    WEFT_GTK_TEST_WRAPPER="valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=/usr/share/glib-2.0/valgrind/glib.supp --suppressions=$PWD/tests/gtk.supp" \
+      meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 10 --suite gtk || status=1
     # ThreadSanitizer: the core suite, with the threadsafe stress at 8 threads x 1,000,000 posts.
     setup build-tsan -Dwerror=true -Db_sanitize=thread -Db_lundef=false -Dbench=false -Dinspector=false
     TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" WEFT_STRESS_THREADS=8 WEFT_STRESS_POSTS=1000000 \

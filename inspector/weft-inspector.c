@@ -219,14 +219,19 @@ weft_inspector_new_replay (const char  *path,
     {
       guint32 size;
       GVariant *record;
+      GBytes *bytes;
 
       memcpy (&size, contents + offset, sizeof size);
       size = GUINT32_FROM_LE (size);
       offset += sizeof size;
       if (size > length - offset)
         break;   /* truncated: the recorder was cut off */
-      record = g_variant_new_from_data (RECORD_TYPE, g_memdup2 (contents + offset, size), size, FALSE, g_free, NULL);
-      g_ptr_array_add (records, g_variant_ref_sink (g_variant_get_normal_form (record)));
+      bytes = g_bytes_new (contents + offset, size);
+      record = g_variant_ref_sink (g_variant_new_from_bytes (RECORD_TYPE, bytes, FALSE));
+      g_bytes_unref (bytes);
+      /* A full reference, to the record or (data from a file is untrusted) to
+       * its checked copy in normal form. */
+      g_ptr_array_add (records, g_variant_get_normal_form (record));
       g_variant_unref (record);
       offset += size;
     }

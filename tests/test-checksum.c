@@ -7,6 +7,8 @@
  * g_compute_checksum_for_data(); checks that GTK's main loop kept running
  * (a heartbeat timeout never waited long) and that Cancel stops everything.
  */
+#include "config.h"
+
 #include <dirent.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -14,6 +16,12 @@
 #include "checksum-window.h"
 #include "weft-inspector.h"
 #include "weft-gtk-test-common.h"
+
+#ifdef HAVE_VALGRIND_H
+# include <valgrind/valgrind.h>
+#else
+# define RUNNING_ON_VALGRIND 0
+#endif
 
 typedef struct
 {
@@ -197,7 +205,8 @@ test_checksums_folder (void)
   /* GTK's main loop was never held up: the 5 ms heartbeat kept beating. */
   g_test_message ("heartbeats %u, longest gap %.1f ms", heart.beats, heart.worst / 1000.0);
   g_assert_cmpuint (heart.beats, >=, 10);
-  g_assert_cmpint (heart.worst, <, 100 * 1000);
+  if (!RUNNING_ON_VALGRIND)   /* valgrind runs every thread in turn, slowly */
+    g_assert_cmpint (heart.worst, <, 100 * 1000);
   /* Every file was closed; the loop has no task left. */
   g_assert_cmpuint (count_fds (), <=, fds_before);
   left = weft_all_tasks (loop);

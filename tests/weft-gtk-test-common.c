@@ -36,6 +36,10 @@ screenshot (GtkWidget *widget, const char *name)
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
 
+  /* The texture is the size of the node's bounds, which may differ from the
+   * widget's allocation: count what it holds. */
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
   pixels = g_malloc ((gsize) width * height * 4);
   gdk_texture_download (texture, pixels, (gsize) width * 4);
   for (int i = 0; i < width * height; i += 7)
