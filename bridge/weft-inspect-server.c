@@ -78,7 +78,7 @@ _weft_inspect_server_publish (WeftLoop *loop,
 {
   WeftInspectServer *self = loop->server;
   gint64 now = g_get_monotonic_time () * 1000;
-  GVariant *snapshot;
+  GVariant *snapshot, *old;
 
   /* Publishing may take at most a tenth of the loop's time: after a snapshot
    * that took T to build, the next one waits at least 10 T. */
@@ -91,9 +91,12 @@ _weft_inspect_server_publish (WeftLoop *loop,
   self->published = g_get_monotonic_time () * 1000;
   self->build_ns = self->published - now;
   pthread_mutex_lock (&self->lock);
-  g_clear_pointer (&self->snapshot, g_variant_unref);
+  old = g_steal_pointer (&self->snapshot);
   self->snapshot = snapshot;
   pthread_mutex_unlock (&self->lock);
+  /* Freeing a snapshot of a thousand tasks takes a while: not under the lock
+   * the server thread needs to answer. */
+  g_clear_pointer (&old, g_variant_unref);
 }
 
 void
