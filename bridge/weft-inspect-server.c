@@ -239,10 +239,10 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
 
       blocked = g_strdup_printf ("loop blocked in %s for %.1f s", name ? name : "(unnamed)", (double) (now - since) / 1e9);
     }
-  g_variant_get (snapshot, "(tb&s@a(tsssts)@a(ss)@a(ssd)@as)", &iteration, &paused, &old_blocked, &tasks, &ready,
+  g_variant_get (snapshot, "(tb&s@a(tssststt)@a(ss)@a(ssd)@as)", &iteration, &paused, &old_blocked, &tasks, &ready,
                  &timers, &warnings);
   weft_dbus_inspector1_complete_get_snapshot (skeleton, invocation,
-                                              g_variant_new ("(tbs@a(tsssts)@a(ss)@a(ssd)@as)", iteration, paused,
+                                              g_variant_new ("(tbs@a(tssststt)@a(ss)@a(ssd)@as)", iteration, paused,
                                                              blocked ? blocked : "", tasks, ready, timers, warnings));
   g_variant_unref (tasks);
   g_variant_unref (ready);

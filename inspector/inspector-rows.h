@@ -20,7 +20,9 @@ InspectorTaskRow *inspector_task_row_new (guint64     id,
                                           const char *state,
                                           const char *awaits,
                                           guint64     runs,
-                                          const char *created_at);
+                                          const char *created_at,
+                                          guint64     busy_ns,
+                                          guint64     max_run_ns);
 InspectorCallRow *inspector_call_row_new (guint       position,
                                           const char *name,
                                           const char *where,

@@ -59,8 +59,8 @@ struct _WeftInspector
   GPtrArray         *replay;        /* GVariant "(x" SNAPSHOT ")" */
 };
 
-#define RECORDING_MAGIC "WEFTREC1"
-#define RECORD_TYPE     ((const GVariantType *) "(x(tbsa(tsssts)a(ss)a(ssd)as))")
+#define RECORDING_MAGIC "WEFTREC2"   /* 2: tasks carry busy and max run time */
+#define RECORD_TYPE     ((const GVariantType *) "(x(tbsa(tssststt)a(ss)a(ssd)as))")
 
 G_DEFINE_FINAL_TYPE (WeftInspector, weft_inspector, GTK_TYPE_WIDGET)
 
@@ -94,7 +94,7 @@ record_snapshot (WeftInspector *self,
     return;
   g_clear_pointer (&self->last_recorded, g_variant_unref);
   self->last_recorded = g_variant_ref (snapshot);
-  record = g_variant_ref_sink (g_variant_new ("(x@(tbsa(tsssts)a(ss)a(ssd)as))",
+  record = g_variant_ref_sink (g_variant_new ("(x@(tbsa(tssststt)a(ss)a(ssd)as))",
                                               g_get_monotonic_time () - self->recording_start, snapshot));
   length = GUINT32_TO_LE ((guint32) g_variant_get_size (record));
   if (!g_output_stream_write_all (self->recording, &length, sizeof length, NULL, NULL, &error)
@@ -290,18 +290,19 @@ apply_snapshot (WeftInspector *self,
   g_autofree const char **warnings = NULL;
   g_autofree char *iteration_text = NULL;
   const char *blocked, *name, *where, *state, *awaits, *created_at, *next = NULL;
-  guint64 iteration, id, runs;
+  guint64 iteration, id, runs, busy_ns, max_run_ns;
   gboolean paused;
   double left;
   guint live = 0;
 
   if (self->recording != NULL)
     record_snapshot (self, snapshot);
-  g_variant_get (snapshot, "(tb&sa(tsssts)a(ss)a(ssd)^a&s)", &iteration, &paused, &blocked, &tasks, &ready, &timers,
+  g_variant_get (snapshot, "(tb&sa(tssststt)a(ss)a(ssd)^a&s)", &iteration, &paused, &blocked, &tasks, &ready, &timers,
                  &warnings);
-  while (g_variant_iter_next (tasks, "(t&s&s&st&s)", &id, &name, &state, &awaits, &runs, &created_at))
+  while (g_variant_iter_next (tasks, "(t&s&s&st&stt)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
+                              &max_run_ns))
     {
-      g_ptr_array_add (task_rows, inspector_task_row_new (id, name, state, awaits, runs, created_at));
+      g_ptr_array_add (task_rows, inspector_task_row_new (id, name, state, awaits, runs, created_at, busy_ns, max_run_ns));
       live += g_strcmp0 (state, "done") != 0 && g_strcmp0 (state, "failed") != 0 && g_strcmp0 (state, "cancelled") != 0;
     }
   while (g_variant_iter_next (ready, "(&s&s)", &name, &where))
@@ -393,7 +394,7 @@ weft_inspector_refresh (WeftInspector *self)
         return;
       self->fetching = TRUE;
       g_dbus_connection_call (self->connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot",
-                              NULL, G_VARIANT_TYPE ("((tbsa(tsssts)a(ss)a(ssd)as))"), G_DBUS_CALL_FLAGS_NONE, 1000,
+                              NULL, G_VARIANT_TYPE ("((tbsa(tssststt)a(ss)a(ssd)as))"), G_DBUS_CALL_FLAGS_NONE, 1000,
                               self->cancellable, on_snapshot, g_object_ref (self));
       return;
     }

@@ -236,6 +236,8 @@ _weft_inspect_task_finished (WeftLoop *loop,
     .runs = task->runs,
     .created_at = task->created_at,
     .error_message = task->parent.error ? g_strdup (task->parent.error->message) : NULL,
+    .busy_ns = task->busy_ns,
+    .max_run_ns = task->max_run_ns,
   };
 
   if (loop->history_length == 0)
@@ -531,10 +533,32 @@ weft_task_get_runs (WeftTask *task)
 }
 
 /**
+ * weft_task_get_busy_time:
+ * @task: a #WeftTask
+ * @max_run: (out) (optional): the longest single step, in seconds
+ *
+ * Gets the time the task has spent running (not suspended). Measured only
+ * while the loop records for an inspector (weft_loop_set_recording()), so it
+ * costs nothing otherwise.
+ *
+ * Returns: the task's busy time, in seconds
+ */
+double
+weft_task_get_busy_time (WeftTask *task,
+                         double   *max_run)
+{
+  g_return_val_if_fail (task != NULL, 0);
+
+  if (max_run != NULL)
+    *max_run = task->max_run_ns / 1e9;
+  return task->busy_ns / 1e9;
+}
+
+/**
  * WEFT_SNAPSHOT_TYPE:
  *
  * The #GVariant type of weft_loop_snapshot():
- * `(tbsa(tsssts)a(ss)a(ssd)as)`: the iteration, whether the loop is paused,
+ * `(tbsa(tssststt)a(ss)a(ssd)as)`: the iteration, whether the loop is paused,
  * what it is blocked in ("" when it is not), the tasks (id, name, state, what
  * it awaits, runs, created at; finished tasks from the history first), the
  * ready queue (callback, scheduled at) in execution order, the timers
@@ -565,14 +589,15 @@ weft_loop_snapshot (WeftLoop *loop)
   g_return_val_if_fail (loop != NULL, NULL);
 
   now = weft_loop_time (loop);
-  g_variant_builder_init (&task_builder, G_VARIANT_TYPE ("a(tsssts)"));
+  g_variant_builder_init (&task_builder, G_VARIANT_TYPE ("a(tssststt)"));
   finished = weft_loop_list_finished_tasks (loop);
   for (guint i = 0; i < finished->len; i++)
     {
       WeftTaskRecord *r = &g_array_index (finished, WeftTaskRecord, i);
 
-      g_variant_builder_add (&task_builder, "(tsssts)", r->id, r->name, weft_task_state_to_string (r->state),
-                             r->error_message ? r->error_message : "", r->runs, r->created_at ? r->created_at : "");
+      g_variant_builder_add (&task_builder, "(tssststt)", r->id, r->name, weft_task_state_to_string (r->state),
+                             r->error_message ? r->error_message : "", r->runs, r->created_at ? r->created_at : "",
+                             r->busy_ns, r->max_run_ns);
     }
   /* At most MAX_SNAPSHOT_TASKS live tasks, the oldest first: a snapshot must
    * stay cheap for a loop with 100,000 tasks. */
@@ -582,9 +607,10 @@ weft_loop_snapshot (WeftLoop *loop)
       WeftTask *task = g_ptr_array_index (tasks, i);
       g_autofree char *awaits = weft_task_describe_await (task);
 
-      g_variant_builder_add (&task_builder, "(tsssts)", task->id, task->name,
+      g_variant_builder_add (&task_builder, "(tssststt)", task->id, task->name,
                              weft_task_state_to_string (weft_task_get_state (task)),
-                             awaits ? awaits : "", task->runs, task->created_at ? task->created_at : "");
+                             awaits ? awaits : "", task->runs, task->created_at ? task->created_at : "",
+                             task->busy_ns, task->max_run_ns);
     }
 
   g_variant_builder_init (&ready_builder, G_VARIANT_TYPE ("a(ss)"));
@@ -608,7 +634,7 @@ weft_loop_snapshot (WeftLoop *loop)
 
   warnings = weft_loop_lint (loop);
   g_ptr_array_add (warnings, NULL);
-  return g_variant_new ("(tbsa(tsssts)a(ss)a(ssd)^as)", loop->iteration, (gboolean) loop->paused, "",
+  return g_variant_new ("(tbsa(tssststt)a(ss)a(ssd)^as)", loop->iteration, (gboolean) loop->paused, "",
                         &task_builder, &ready_builder, &timer_builder, (char **) warnings->pdata);
 }
 

@@ -85,6 +85,8 @@ typedef struct
  * @runs: how many steps it ran
  * @created_at: (nullable): where it was created (file:line)
  * @error_message: (nullable): its error, if it failed or was cancelled
+ * @busy_ns: the time it spent running, in nanoseconds (measured while recording)
+ * @max_run_ns: its longest step, in nanoseconds (measured while recording)
  *
  * A task that finished while recording was on, kept in the loop's bounded
  * history (weft_loop_set_task_history()).
@@ -97,9 +99,11 @@ typedef struct
   guint64        runs;
   const char    *created_at;
   char          *error_message;
+  guint64        busy_ns;
+  guint64        max_run_ns;
 } WeftTaskRecord;
 
-#define WEFT_SNAPSHOT_TYPE ((const GVariantType *) "(tbsa(tsssts)a(ss)a(ssd)as)")
+#define WEFT_SNAPSHOT_TYPE ((const GVariantType *) "(tbsa(tssststt)a(ss)a(ssd)as)")
 
 WEFT_AVAILABLE_IN_0_1
 GVariant     *weft_loop_snapshot            (WeftLoop *loop);
@@ -151,5 +155,8 @@ WEFT_AVAILABLE_IN_0_1
 const char   *weft_task_get_created_at      (WeftTask *task);
 WEFT_AVAILABLE_IN_0_1
 guint64       weft_task_get_runs            (WeftTask *task);
+WEFT_AVAILABLE_IN_0_1
+double        weft_task_get_busy_time       (WeftTask *task,
+                                             double   *max_run);
 
 G_END_DECLS

@@ -53,6 +53,8 @@ struct _WeftTask
   const char       *created_at;
   const char       *await_at;
   guint64           runs;
+  guint64           busy_ns;       /* time spent running, while recording */
+  guint64           max_run_ns;    /* the longest step, while recording */
   guint64           self_wakes;    /* runs that followed a sleep(0) */
   guint             warned_busy : 1;
 

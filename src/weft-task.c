@@ -259,6 +259,8 @@ task_step (gpointer data)
   WeftTask *task = data;
   WeftLoop *loop = task->parent.loop;
   WeftTask *previous = current_task;
+  gint64 started = 0;
+  gboolean timed;
 
   task->step_queued = FALSE;
   if (task->phase == WEFT_TASK_DONE)
@@ -290,9 +292,20 @@ task_step (gpointer data)
   task->phase = WEFT_TASK_RUNNING;
   task->runs++;
   current_task = task;
+  /* Busy time is measured while an inspector records, and costs nothing else. */
+  timed = loop->recording;
+  if (G_UNLIKELY (timed))
+    started = _weft_loop_now (loop);
   switch_into (task);
   current_task = previous;
 
+  if (G_UNLIKELY (timed))
+    {
+      guint64 ran = (guint64) MAX (_weft_loop_now (loop) - started, 0);
+
+      task->busy_ns += ran;
+      task->max_run_ns = MAX (task->max_run_ns, ran);
+    }
   if (G_UNLIKELY (loop->recording))
     _weft_inspect_task_stepped (loop, task);
   if (task->fiber_done)

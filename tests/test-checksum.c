@@ -319,7 +319,7 @@ test_inspector_env (void)
   if (g_test_subprocess ())
     {
       g_autoptr(WeftLoop) loop = NULL;
-      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
       g_assert_nonnull (g_getenv ("WEFT_INSPECTOR_MODULE"));
       g_setenv ("WEFT_INSPECTOR", "1", TRUE);

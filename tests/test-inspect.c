@@ -363,12 +363,76 @@ test_lint (void)
   test_loop_finish (loop);
 }
 
+static void
+spin_for (gint64 ns)
+{
+  gint64 end = test_monotonic_ns () + ns;
+
+  while (test_monotonic_ns () < end)
+    ;
+}
+
+/* Runs 3 ms, yields, runs 1 ms. */
+static gpointer
+two_busy_steps (gpointer data, GError **error)
+{
+  spin_for (3000000);
+  if (!weft_sleep (0, error))
+    return NULL;
+  spin_for (1000000);
+  return (gpointer) "done";
+}
+
+/* While recording, each task's busy time and longest step are measured and
+ * reach the snapshot; otherwise nothing is measured. */
+static void
+test_busy_time (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(WeftTask) quiet = weft_loop_create_task (loop, two_busy_steps, NULL, NULL);
+  g_autoptr(WeftTask) timed = NULL;
+  g_autoptr(GVariant) snapshot = NULL;
+  g_autoptr(GVariantIter) tasks = NULL;
+  guint64 id, runs, busy_ns = 0, max_run_ns = 0;
+  const char *name, *state, *awaits, *created_at;
+  double busy, max_run;
+  gboolean found = FALSE;
+
+  g_assert_cmpstr (test_run (loop, WEFT_FUTURE (quiet)), ==, "done");
+  g_assert_cmpfloat (weft_task_get_busy_time (quiet, NULL), ==, 0);
+
+  weft_loop_set_recording (loop, TRUE);
+  timed = weft_loop_create_task (loop, two_busy_steps, NULL, NULL);
+  g_assert_cmpstr (test_run (loop, WEFT_FUTURE (timed)), ==, "done");
+  busy = weft_task_get_busy_time (timed, &max_run);
+  g_test_message ("busy %.2f ms, longest step %.2f ms", busy * 1e3, max_run * 1e3);
+  g_assert_cmpfloat (busy, >=, 0.004);
+  g_assert_cmpfloat (max_run, >=, 0.003);
+  g_assert_cmpfloat (max_run, <, busy);
+
+  /* The finished task's record in the snapshot carries them. */
+  snapshot = g_variant_ref_sink (weft_loop_snapshot (loop));
+  g_variant_get (snapshot, "(tbsa(tssststt)a(ss)a(ssd)as)", NULL, NULL, NULL, &tasks, NULL, NULL, NULL);
+  while (g_variant_iter_next (tasks, "(t&s&s&st&stt)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
+                              &max_run_ns))
+    if (id == weft_task_get_id (timed))
+      {
+        found = TRUE;
+        g_assert_cmpuint (busy_ns, >=, 4000000);
+        g_assert_cmpuint (max_run_ns, >=, 3000000);
+        g_assert_cmpuint (runs, ==, 2);
+      }
+  g_assert_true (found);
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Weft/Inspect/pause-and-step", test_pause_and_step);
+  g_test_add_func ("/Weft/Inspect/busy-time", test_busy_time);
   g_test_add_func ("/Weft/Inspect/list-timers", test_list_timers);
   g_test_add_func ("/Weft/Inspect/task-states", test_task_states);
   g_test_add_func ("/Weft/Inspect/recording", test_recording);
