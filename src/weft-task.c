@@ -305,9 +305,8 @@ task_step (gpointer data)
 
       task->busy_ns += ran;
       task->max_run_ns = MAX (task->max_run_ns, ran);
+      _weft_inspect_task_stepped (loop, task);
     }
-  if (G_UNLIKELY (loop->recording))
-    _weft_inspect_task_stepped (loop, task);
   if (task->fiber_done)
     {
       release_stack (task);
