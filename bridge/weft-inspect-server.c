@@ -40,13 +40,26 @@ typedef enum
   COMMAND_STEP_CALLBACK,
   COMMAND_STEP_ITERATION,
   COMMAND_CANCEL_TASK,
+  COMMAND_DESCRIBE_TASK,
 } CommandKind;
 
 typedef struct
 {
-  CommandKind kind;
-  guint64     task_id;
+  CommandKind            kind;
+  guint64                task_id;
+  GDBusMethodInvocation *invocation;   /* owned; answered by the loop thread */
 } Command;
+
+static void
+command_clear (gpointer data)
+{
+  Command *command = data;
+
+  /* Never answered (the server stops): the peer gets an error, not silence. */
+  if (command->invocation != NULL)
+    g_dbus_method_invocation_return_error_literal (g_steal_pointer (&command->invocation), G_DBUS_ERROR,
+                                                   G_DBUS_ERROR_NO_SERVER, "The loop stopped serving");
+}
 
 struct _WeftInspectServer
 {
@@ -140,6 +153,7 @@ _weft_inspect_server_run_commands (WeftLoop *loop)
     }
   commands = self->commands;
   self->commands = g_array_new (FALSE, FALSE, sizeof (Command));
+  g_array_set_clear_func (self->commands, command_clear);
   pthread_mutex_unlock (&self->lock);
 
   for (guint i = 0; i < commands->len; i++)
@@ -168,6 +182,19 @@ _weft_inspect_server_run_commands (WeftLoop *loop)
                 break;
               }
           break;
+        case COMMAND_DESCRIBE_TASK:
+          {
+            GVariant *details = weft_loop_describe_task (loop, command->task_id);
+            GDBusMethodInvocation *invocation = g_steal_pointer (&command->invocation);
+
+            /* Returning a method call is thread-safe in GDBus. */
+            if (details != NULL)
+              g_dbus_method_invocation_return_value (invocation, g_variant_new ("(@a{sv})", details));
+            else
+              g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                                     "No task %" G_GUINT64_FORMAT, command->task_id);
+          }
+          break;
         default:
           g_assert_not_reached ();
         }
@@ -185,7 +212,7 @@ queue_command (WeftInspectServer     *self,
                CommandKind            kind,
                guint64                task_id)
 {
-  Command command = { kind, task_id };
+  Command command = { kind, task_id, kind == COMMAND_DESCRIBE_TASK ? g_object_ref (invocation) : NULL };
   gboolean queued = FALSE;
 
   pthread_mutex_lock (&self->lock);
@@ -197,6 +224,7 @@ queue_command (WeftInspectServer     *self,
   pthread_mutex_unlock (&self->lock);
   if (!queued)
     {
+      g_clear_object (&command.invocation);
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
                                              "%u commands are already waiting for the loop", MAX_COMMANDS);
       return FALSE;
@@ -282,6 +310,16 @@ on_step (WeftDBusInspector1    *skeleton,
     }
   if (queue_command (self, invocation, kind, 0))
     weft_dbus_inspector1_complete_step (skeleton, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_describe_task (WeftDBusInspector1    *skeleton,
+                  GDBusMethodInvocation *invocation,
+                  guint64                id,
+                  WeftInspectServer     *self)
+{
+  queue_command (self, invocation, COMMAND_DESCRIBE_TASK, id);   /* answered by the loop thread */
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -390,6 +428,7 @@ on_new_connection (GDBusServer       *server,
   g_signal_connect (skeleton, "handle-set-paused", G_CALLBACK (on_set_paused), self);
   g_signal_connect (skeleton, "handle-step", G_CALLBACK (on_step), self);
   g_signal_connect (skeleton, "handle-cancel-task", G_CALLBACK (on_cancel_task), self);
+  g_signal_connect (skeleton, "handle-describe-task", G_CALLBACK (on_describe_task), self);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (skeleton), connection, "/org/weft/Loop", &error))
     {
       g_message ("Weft inspector: cannot export to a peer: %s", error->message);
@@ -514,6 +553,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   self->mainloop = g_main_loop_new (self->context, FALSE);
   self->skeletons = g_ptr_array_new_with_free_func (g_object_unref);
   self->commands = g_array_new (FALSE, FALSE, sizeof (Command));
+  g_array_set_clear_func (self->commands, command_clear);
   pthread_mutex_init (&self->lock, NULL);
 
   /* The server's sources belong to the server thread's context. */

@@ -468,8 +468,10 @@ describe_one (GString  *text,
 {
   if (task->waiter != NULL && _weft_future_is_task (task->waiter))
     g_string_append_printf (text, "task %s", weft_task_get_name ((WeftTask *) task->waiter));
+  else if (task->waiter != NULL && task->waiter->created_at != NULL)
+    g_string_append_printf (text, "future created at %s", task->waiter->created_at);
   else if (task->waiter != NULL)
-    g_string_append_printf (text, "future created at %s", task->waiter->created_at ? task->waiter->created_at : "?");
+    g_string_append (text, "a future");
   else if (task->sleep_handle != NULL)
     g_string_append_printf (text, "sleep, %.3f s left",
                             MAX (weft_handle_when (task->sleep_handle) - weft_loop_time (task->parent.loop), 0.0));
@@ -552,6 +554,110 @@ weft_task_get_busy_time (WeftTask *task,
   if (max_run != NULL)
     *max_run = task->max_run_ns / 1e9;
   return task->busy_ns / 1e9;
+}
+
+/**
+ * weft_task_get_await_location:
+ * @task: a #WeftTask
+ *
+ * Gets where the task awaits now: the file:line of the weft_await() or
+ * weft_sleep() it is suspended in (the macros capture it).
+ *
+ * Returns: (nullable): file:line, or %NULL if the task is not suspended or
+ *   the await was not made through the macros
+ */
+const char *
+weft_task_get_await_location (WeftTask *task)
+{
+  g_return_val_if_fail (task != NULL, NULL);
+
+  return task->phase == WEFT_TASK_SUSPENDED ? task->await_at : NULL;
+}
+
+/* The await chain, a hop an entry: "task B (at demo.c:40)", "sleep, 0.5 s left". */
+static GVariant *
+await_chain (WeftTask *task)
+{
+  GVariantBuilder chain;
+
+  g_variant_builder_init (&chain, G_VARIANT_TYPE_STRING_ARRAY);
+  for (guint depth = 0; depth < 16 && task != NULL && task->phase == WEFT_TASK_SUSPENDED; depth++)
+    {
+      g_autoptr(GString) hop = g_string_new (NULL);
+
+      describe_one (hop, task);
+      if (task->await_at != NULL)
+        g_string_append_printf (hop, " (at %s)", task->await_at);
+      g_variant_builder_add (&chain, "s", hop->str);
+      task = task->waiter != NULL && _weft_future_is_task (task->waiter) ? (WeftTask *) task->waiter : NULL;
+    }
+  return g_variant_builder_end (&chain);
+}
+
+/**
+ * weft_loop_describe_task:
+ * @loop: a #WeftLoop
+ * @task_id: a task's id (weft_task_get_id())
+ *
+ * Everything the inspector's detail pane shows of one task, live or in the
+ * finished-task history: `name`, `state`, `created-at` (strings), `runs`,
+ * `busy-ns`, `max-run-ns` (uint64) and, for a live task, `parent` (its
+ * creator's id, uint64), `await-at` (string), `await-chain` (the await chain,
+ * a hop an entry, string array) and `run-histogram` (uint32 array of
+ * %WEFT_RUN_HISTOGRAM_BUCKETS, while recording); for a finished one, `error`.
+ *
+ * Returns: (transfer floating) (nullable): an `a{sv}` dictionary, or %NULL if
+ *   the loop has no such task
+ */
+GVariant *
+weft_loop_describe_task (WeftLoop *loop,
+                         guint64   task_id)
+{
+  GVariantDict dict;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  g_variant_dict_init (&dict, NULL);
+  for (GList *l = loop->tasks.head; l != NULL; l = l->next)
+    {
+      WeftTask *task = l->data;
+
+      if (task->id != task_id)
+        continue;
+      g_variant_dict_insert (&dict, "name", "s", task->name);
+      g_variant_dict_insert (&dict, "state", "s", weft_task_state_to_string (weft_task_get_state (task)));
+      g_variant_dict_insert (&dict, "created-at", "s", task->created_at ? task->created_at : "");
+      g_variant_dict_insert (&dict, "parent", "t", task->parent_task ? task->parent_task->id : (guint64) 0);
+      g_variant_dict_insert (&dict, "runs", "t", task->runs);
+      g_variant_dict_insert (&dict, "busy-ns", "t", task->busy_ns);
+      g_variant_dict_insert (&dict, "max-run-ns", "t", task->max_run_ns);
+      if (weft_task_get_await_location (task) != NULL)
+        g_variant_dict_insert (&dict, "await-at", "s", task->await_at);
+      g_variant_dict_insert_value (&dict, "await-chain", await_chain (task));
+      if (task->run_hist != NULL)
+        g_variant_dict_insert_value (&dict, "run-histogram",
+                                     g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, task->run_hist,
+                                                                WEFT_RUN_HISTOGRAM_BUCKETS, sizeof (guint32)));
+      return g_variant_dict_end (&dict);
+    }
+  for (guint i = 0; loop->finished != NULL && i < loop->finished->len; i++)
+    {
+      WeftTaskRecord *r = &g_array_index (loop->finished, WeftTaskRecord, i);
+
+      if (r->id != task_id || r->name == NULL)
+        continue;
+      g_variant_dict_insert (&dict, "name", "s", r->name);
+      g_variant_dict_insert (&dict, "state", "s", weft_task_state_to_string (r->state));
+      g_variant_dict_insert (&dict, "created-at", "s", r->created_at ? r->created_at : "");
+      g_variant_dict_insert (&dict, "runs", "t", r->runs);
+      g_variant_dict_insert (&dict, "busy-ns", "t", r->busy_ns);
+      g_variant_dict_insert (&dict, "max-run-ns", "t", r->max_run_ns);
+      if (r->error_message != NULL)
+        g_variant_dict_insert (&dict, "error", "s", r->error_message);
+      return g_variant_dict_end (&dict);
+    }
+  g_variant_dict_clear (&dict);
+  return NULL;
 }
 
 /**

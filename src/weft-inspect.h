@@ -103,6 +103,15 @@ typedef struct
   guint64        max_run_ns;
 } WeftTaskRecord;
 
+/**
+ * WEFT_RUN_HISTOGRAM_BUCKETS:
+ *
+ * The buckets of a task's run-time histogram (weft_loop_describe_task()):
+ * bucket 0 counts steps under 1 µs, bucket k steps from 2^(k-1) to 2^k µs,
+ * the last one steps of 2^(k-1) µs (16.4 ms) and more.
+ */
+#define WEFT_RUN_HISTOGRAM_BUCKETS 16
+
 #define WEFT_SNAPSHOT_TYPE ((const GVariantType *) "(tbsa(tssststt)a(ss)a(ssd)as)")
 
 WEFT_AVAILABLE_IN_0_1
@@ -158,5 +167,10 @@ guint64       weft_task_get_runs            (WeftTask *task);
 WEFT_AVAILABLE_IN_0_1
 double        weft_task_get_busy_time       (WeftTask *task,
                                              double   *max_run);
+WEFT_AVAILABLE_IN_0_1
+const char   *weft_task_get_await_location  (WeftTask *task);
+WEFT_AVAILABLE_IN_0_1
+GVariant     *weft_loop_describe_task       (WeftLoop *loop,
+                                             guint64   task_id);
 
 G_END_DECLS

@@ -179,7 +179,7 @@ weft_task_group_wait (WeftTaskGroup  *group,
       g_autoptr(GError) local_error = NULL;
 
       group->all_done = weft_loop_create_future (group->loop);
-      weft_await (group->all_done, &local_error);
+      weft_await_at (group->all_done, &local_error, NULL);
       g_clear_pointer (&group->all_done, weft_future_unref);
       if (g_error_matches (local_error, WEFT_ERROR, WEFT_ERROR_CANCELLED))
         {

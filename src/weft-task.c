@@ -26,6 +26,7 @@
 #endif
 
 #include "weft-error.h"
+#include "weft-inspect.h"
 #include "weft-task-private.h"
 
 /**
@@ -305,6 +306,9 @@ task_step (gpointer data)
 
       task->busy_ns += ran;
       task->max_run_ns = MAX (task->max_run_ns, ran);
+      if (task->run_hist == NULL)
+        task->run_hist = g_new0 (guint32, WEFT_RUN_HISTOGRAM_BUCKETS);
+      task->run_hist[MIN (g_bit_storage (ran / 1000), WEFT_RUN_HISTOGRAM_BUCKETS - 1)]++;
       _weft_inspect_task_stepped (loop, task);
     }
   if (task->fiber_done)
@@ -473,13 +477,14 @@ _weft_task_finalize (WeftTask *task)
   g_clear_object (&task->cancellable);
   g_free (task->cancel_message);
   g_free (task->name);
+  g_clear_pointer (&task->run_hist, g_free);
 }
 
 /**
  * weft_task_set_name:
  * @task: a #WeftTask
  * @name: the new name
-  *
+ *
  * Names the task (asyncio's Task.set_name()); the inspector and error reports use it.
  */
 void
@@ -764,8 +769,27 @@ take_cancellation (WeftTask  *task,
  *   %WEFT_ERROR_INVALID_STATE when called outside a task or on the task itself
  */
 gpointer
-weft_await (WeftFuture  *future,
-            GError     **error)
+(weft_await) (WeftFuture  *future,
+              GError     **error)
+{
+  return weft_await_at (future, error, NULL);
+}
+
+/**
+ * weft_await_at:
+ * @future: the future (or task) to wait for
+ * @error: return location for a #GError
+ * @where: (nullable): where the await is written (file:line), static
+ *
+ * weft_await(), remembering @where: the inspector shows the line a suspended
+ * task waits at. The weft_await() macro passes %G_STRLOC.
+ *
+ * Returns: (transfer none) (nullable): as weft_await()
+ */
+gpointer
+weft_await_at (WeftFuture  *future,
+               GError     **error,
+               const char  *where)
 {
   WeftTask *task;
 
@@ -788,6 +812,7 @@ weft_await (WeftFuture  *future,
 
   if (future->state == WEFT_FUTURE_PENDING)
     {
+      task->await_at = where;
       task->waiter = weft_future_ref (future);
       _weft_future_add_record (future, &task->wake);
       if (task->must_cancel && weft_future_cancel (future, task->cancel_message))
@@ -830,8 +855,27 @@ sleep_done (gpointer data)
  *   was cancelled meanwhile
  */
 gboolean
-weft_sleep (double    seconds,
-            GError  **error)
+(weft_sleep) (double    seconds,
+              GError  **error)
+{
+  return weft_sleep_at (seconds, error, NULL);
+}
+
+/**
+ * weft_sleep_at:
+ * @seconds: how long to sleep, as for weft_sleep()
+ * @error: return location for a #GError
+ * @where: (nullable): where the sleep is written (file:line), static
+ *
+ * weft_sleep(), remembering @where for the inspector. The weft_sleep() macro
+ * passes %G_STRLOC.
+ *
+ * Returns: as weft_sleep()
+ */
+gboolean
+weft_sleep_at (double    seconds,
+               GError  **error,
+               const char *where)
 {
   WeftTask *task;
   WeftLoop *loop;
@@ -842,6 +886,7 @@ weft_sleep (double    seconds,
   if ((task = check_in_task ("weft_sleep", error)) == NULL)
     return FALSE;
   loop = task->parent.loop;
+  task->await_at = where;
 
   if (seconds <= 0 || task->must_cancel)
     {

@@ -98,6 +98,19 @@ gpointer      weft_await                  (WeftFuture     *future,
 WEFT_AVAILABLE_IN_0_1
 gboolean      weft_sleep                  (double          seconds,
                                            GError        **error);
+WEFT_AVAILABLE_IN_0_1
+gpointer      weft_await_at               (WeftFuture     *future,
+                                           GError        **error,
+                                           const char     *where);
+WEFT_AVAILABLE_IN_0_1
+gboolean      weft_sleep_at               (double          seconds,
+                                           GError        **error,
+                                           const char     *where);
+
+/* Awaits remember where they were written (file:line), for the inspector's
+ * task details; call (weft_await) (...) in parentheses to skip it. */
+#define weft_await(future, error) weft_await_at (future, error, G_STRLOC)
+#define weft_sleep(seconds, error) weft_sleep_at (seconds, error, G_STRLOC)
 
 /* Combinators: they take their own references to the futures given. */
 WEFT_AVAILABLE_IN_0_1

@@ -244,6 +244,92 @@ test_peer_uid_check (void)
   g_test_assert_expected_messages ();
 }
 
+/* ------------------------------------------------------------ DescribeTask */
+
+static void
+got_reply (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  GVariant **reply = data;
+  g_autoptr(GError) error = NULL;
+
+  *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (*reply == NULL)
+    *reply = g_variant_ref_sink (g_variant_new_string (error->message));   /* the error, as a string */
+}
+
+static gboolean
+has_reply (gpointer data)
+{
+  return *(GVariant **) data != NULL;
+}
+
+/* Asks the served loop about one task; the loop thread answers, so the test
+ * keeps running the loop while it waits. */
+static GVariant *
+describe_remote (WeftLoop *loop, GDBusConnection *connection, guint64 id)
+{
+  GVariant *reply = NULL;
+
+  /* The reply comes on the thread-default context: make it the loop's. */
+  g_main_context_push_thread_default (weft_loop_get_context (loop));
+  g_dbus_connection_call (connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "DescribeTask",
+                          g_variant_new ("(t)", id), NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, got_reply, &reply);
+  iterate_until (loop, has_reply, &reply);
+  g_main_context_pop_thread_default (weft_loop_get_context (loop));
+  return reply;
+}
+
+static gboolean
+task_is_done (gpointer task)
+{
+  return weft_future_is_done (task);
+}
+
+static gpointer
+sleeps_long (gpointer data, GError **error)
+{
+  weft_sleep (60, error);
+  return NULL;
+}
+
+static void
+test_describe_task_remote (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(WeftTask) task = weft_loop_create_task (loop, sleeps_long, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL, unknown = NULL, details = NULL;
+  g_autofree const char **chain = NULL;
+  const char *name = NULL, *await_at = NULL;
+
+  weft_task_set_name (task, "sleeper");
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  for (int i = 0; i < 3; i++)
+    weft_loop_step_iteration (loop);
+  connection = connect_to (loop);
+
+  reply = describe_remote (loop, connection, weft_task_get_id (task));
+  g_assert_true (g_variant_is_of_type (reply, G_VARIANT_TYPE ("(a{sv})")));
+  details = g_variant_get_child_value (reply, 0);
+  g_assert_true (g_variant_lookup (details, "name", "&s", &name));
+  g_assert_cmpstr (name, ==, "sleeper");
+  g_assert_true (g_variant_lookup (details, "await-at", "&s", &await_at));
+  g_assert_nonnull (strstr (await_at, "test-inspect-server.c:"));
+  g_assert_true (g_variant_lookup (details, "await-chain", "^a&s", &chain));
+  g_assert_true (g_str_has_prefix (chain[0], "sleep, "));
+
+  unknown = describe_remote (loop, connection, 424242);
+  g_assert_true (g_variant_is_of_type (unknown, G_VARIANT_TYPE_STRING));
+  g_assert_nonnull (strstr (g_variant_get_string (unknown, NULL), "No task 424242"));
+
+  weft_task_cancel (task, NULL);
+  iterate_until (loop, task_is_done, task);
+  test_loop_finish (loop);
+}
+
 /* ------------------------------------------------------------ hostile peers */
 
 typedef struct
@@ -534,6 +620,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/InspectServer/refuses-bad-directory", test_refuses_bad_directory);
   g_test_add_func ("/Weft/InspectServer/peer-uid-check", test_peer_uid_check);
   g_test_add_func ("/Weft/InspectServer/hostile-peers", test_hostile_peers);
+  g_test_add_func ("/Weft/InspectServer/describe-task", test_describe_task_remote);
 
   status = g_test_run ();
   g_rmdir (runtime_dir);

@@ -426,6 +426,98 @@ test_busy_time (void)
   test_loop_finish (loop);
 }
 
+static int child_await_line, parent_await_line;
+
+static gpointer
+waits_on_future (gpointer data, GError **error)
+{
+  child_await_line = __LINE__ + 1;
+  return weft_await (data, error);
+}
+
+static gpointer
+waits_on_child (gpointer data, GError **error)
+{
+  parent_await_line = __LINE__ + 1;
+  return weft_await (data, error);
+}
+
+static guint64
+histogram_total (GVariant *details)
+{
+  g_autoptr(GVariant) histogram = g_variant_lookup_value (details, "run-histogram", G_VARIANT_TYPE ("au"));
+  const guint32 *counts;
+  gsize n;
+  guint64 total = 0;
+
+  g_assert_nonnull (histogram);
+  counts = g_variant_get_fixed_array (histogram, &n, sizeof (guint32));
+  g_assert_cmpuint (n, ==, WEFT_RUN_HISTOGRAM_BUCKETS);
+  for (gsize i = 0; i < n; i++)
+    total += counts[i];
+  return total;
+}
+
+/* The detail pane's data: where a task awaits (file:line, through the
+ * weft_await macro), its await chain hop by hop, its run-time histogram; and
+ * for a finished task, its record. */
+static void
+test_describe_task (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(WeftFuture) future = NULL;
+  g_autoptr(WeftTask) child = NULL, parent = NULL;
+  g_autoptr(GVariant) details = NULL, done = NULL;
+  g_autofree char *child_at = NULL, *parent_at = NULL;
+  g_autofree const char **chain = NULL;
+  const char *state = NULL;
+  guint64 runs = 0, parent_id = G_MAXUINT64;
+
+  weft_loop_set_recording (loop, TRUE);
+  future = weft_loop_create_future (loop);
+  child = weft_loop_create_task (loop, waits_on_future, future, NULL);
+  weft_task_set_name (child, "child");
+  parent = weft_loop_create_task (loop, waits_on_child, child, NULL);
+  weft_task_set_name (parent, "parent");
+  for (int i = 0; i < 3; i++)
+    weft_loop_step_iteration (loop);
+
+  child_at = g_strdup_printf ("%s:%d", __FILE__, child_await_line);
+  parent_at = g_strdup_printf ("%s:%d", __FILE__, parent_await_line);
+  g_assert_cmpstr (weft_task_get_await_location (child), ==, child_at);
+  g_assert_cmpstr (weft_task_get_await_location (parent), ==, parent_at);
+
+  details = g_variant_ref_sink (weft_loop_describe_task (loop, weft_task_get_id (parent)));
+  g_assert_nonnull (details);
+  g_assert_true (g_variant_lookup (details, "state", "&s", &state));
+  g_assert_cmpstr (state, ==, "suspended");
+  g_assert_true (g_variant_lookup (details, "runs", "t", &runs));
+  g_assert_cmpuint (runs, ==, 1);
+  g_assert_cmpuint (histogram_total (details), ==, runs);
+  g_assert_true (g_variant_lookup (details, "parent", "t", &parent_id));
+  g_assert_cmpuint (parent_id, ==, 0);
+  g_assert_true (g_variant_lookup (details, "await-chain", "^a&s", &chain));
+  g_assert_cmpuint (g_strv_length ((char **) chain), ==, 2);
+  g_test_message ("await chain: %s | %s", chain[0], chain[1]);
+  g_assert_true (g_str_has_prefix (chain[0], "task child"));
+  g_assert_nonnull (strstr (chain[0], parent_at));
+  g_assert_true (g_str_has_prefix (chain[1], "a future"));
+  g_assert_nonnull (strstr (chain[1], child_at));
+
+  /* Finished: from the history, with no await left. */
+  weft_future_set_result (future, (gpointer) "ok", NULL);
+  g_assert_cmpstr (test_run (loop, WEFT_FUTURE (parent)), ==, "ok");
+  done = g_variant_ref_sink (weft_loop_describe_task (loop, weft_task_get_id (parent)));
+  g_assert_nonnull (done);
+  g_assert_true (g_variant_lookup (done, "state", "&s", &state));
+  g_assert_cmpstr (state, ==, "done");
+  g_assert_false (g_variant_lookup (done, "await-chain", "^a&s", NULL));
+  g_assert_null (weft_task_get_await_location (parent));
+
+  g_assert_null (weft_loop_describe_task (loop, 987654321));
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -433,6 +525,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/Weft/Inspect/pause-and-step", test_pause_and_step);
   g_test_add_func ("/Weft/Inspect/busy-time", test_busy_time);
+  g_test_add_func ("/Weft/Inspect/describe-task", test_describe_task);
   g_test_add_func ("/Weft/Inspect/list-timers", test_list_timers);
   g_test_add_func ("/Weft/Inspect/task-states", test_task_states);
   g_test_add_func ("/Weft/Inspect/recording", test_recording);
