@@ -188,12 +188,22 @@ last_record (WeftLoop *loop)
 }
 
 void
-_weft_inspect_callback_ran (WeftLoop *loop)
+_weft_inspect_callback_ran (WeftLoop   *loop,
+                            const char *name)
 {
   WeftIterationRecord *record = last_record (loop);
+  gsize used, room;
 
-  if (record != NULL)
-    record->n_callbacks++;
+  if (record == NULL)
+    return;
+  record->n_callbacks++;
+  /* Names are copied (a task's name dies with it), as long as they fit. */
+  used = strlen (record->callbacks);
+  room = sizeof record->callbacks - used;
+  if (room <= 4 || (used >= 3 && strcmp (record->callbacks + used - 3, "…") == 0))
+    return;
+  if (g_snprintf (record->callbacks + used, room, "%s%s", used ? ", " : "", name ? name : "?") >= (int) room)
+    strcpy (record->callbacks + sizeof record->callbacks - 4, "…");
 }
 
 void

@@ -64,6 +64,8 @@ typedef struct
  * @n_callbacks: callbacks run
  * @n_timers: timers that fired
  * @max_lateness: the latest timer's lateness (seconds)
+ * @callbacks: the names of the callbacks it ran, in order, comma-separated
+ *   (the first ones: cut at the end of the buffer, with "…")
  *
  * One loop iteration, recorded while recording is on.
  */
@@ -75,6 +77,7 @@ typedef struct
   guint   n_callbacks;
   guint   n_timers;
   double  max_lateness;
+  char    callbacks[112];
 } WeftIterationRecord;
 
 /**

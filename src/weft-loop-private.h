@@ -168,7 +168,8 @@ void       _weft_inspect_record_iteration (WeftLoop  *loop,
                                           gint64      max_lateness);
 void       _weft_inspect_iteration_end   (WeftLoop   *loop,
                                           gint64      now);
-void       _weft_inspect_callback_ran    (WeftLoop   *loop);
+void       _weft_inspect_callback_ran    (WeftLoop   *loop,
+                                          const char *name);
 void       _weft_inspect_clear           (WeftLoop   *loop);
 void       _weft_inspect_task_finished   (WeftLoop   *loop,
                                           WeftTask   *task);

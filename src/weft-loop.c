@@ -1121,10 +1121,13 @@ run_ready_head (WeftLoop *loop)
   if (G_UNLIKELY (timed))
     start = _weft_loop_now (loop);
 
+  /* Before the call: a task step's name is the task's, which may be freed by
+   * the time the step returns. */
+  if (G_UNLIKELY (loop->record_this))
+    _weft_inspect_callback_ran (loop, slot->name);
+
   slot->callback (slot->data);
 
-  if (G_UNLIKELY (loop->record_this))
-    _weft_inspect_callback_ran (loop);
   if (G_UNLIKELY (timed))
     {
       gint64 elapsed = _weft_loop_now (loop) - start;

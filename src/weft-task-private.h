@@ -26,6 +26,7 @@ struct _WeftTask
   GDestroyNotify    data_destroy;
   GDestroyNotify    result_destroy;
   char             *name;
+  GSList           *old_names;     /* names before weft_task_set_name(), see there */
   guint64           id;
   GList             link;          /* in loop->tasks while not done */
 

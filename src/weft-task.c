@@ -327,7 +327,9 @@ schedule_step (WeftTask *task)
   if (task->step_queued)
     return;
   task->step_queued = TRUE;
-  _weft_loop_schedule (task->parent.loop, 0, task_step, task, NULL,
+  /* The queued step holds the task (and so its name, which the ready queue
+   * shows) until the loop is done with the slot. */
+  _weft_loop_schedule (task->parent.loop, 0, task_step, weft_task_ref (task), (GDestroyNotify) weft_task_unref,
                        task->name ? task->name : "task step", task->created_at);
 }
 
@@ -477,6 +479,7 @@ _weft_task_finalize (WeftTask *task)
   g_clear_object (&task->cancellable);
   g_free (task->cancel_message);
   g_free (task->name);
+  g_slist_free_full (g_steal_pointer (&task->old_names), g_free);
   g_clear_pointer (&task->run_hist, g_free);
 }
 
@@ -494,7 +497,10 @@ weft_task_set_name (WeftTask   *task,
   g_return_if_fail (task != NULL);
   g_return_if_fail (name != NULL);
 
-  g_free (task->name);
+  /* A queued step or timer may still show the old name: keep it until the
+   * task goes (renames are rare). */
+  if (task->name != NULL)
+    task->old_names = g_slist_prepend (task->old_names, task->name);
   task->name = g_strdup (name);
 }
 
@@ -898,7 +904,9 @@ weft_sleep_at (double    seconds,
       gint64 now = _weft_loop_now (loop);
       gint64 delay = isinf (seconds) || seconds > 1e9 ? WEFT_TIME_NEVER - now : (gint64) (seconds * 1e9);
 
-      task->sleep_handle = _weft_loop_handle_for (loop, _weft_loop_schedule (loop, now + MAX (delay, 1), sleep_done, task, NULL,
+      task->sleep_handle = _weft_loop_handle_for (loop, _weft_loop_schedule (loop, now + MAX (delay, 1), sleep_done,
+                                                                              weft_task_ref (task),
+                                                                              (GDestroyNotify) weft_task_unref,
                                                                               task->name, task->created_at));
     }
   task_suspend (task);
