@@ -212,7 +212,9 @@ queue_command (WeftInspectServer     *self,
                CommandKind            kind,
                guint64                task_id)
 {
-  Command command = { kind, task_id, kind == COMMAND_DESCRIBE_TASK ? g_object_ref (invocation) : NULL };
+  /* DescribeTask is answered by the loop thread: the invocation (which the
+   * return call consumes) goes with the command. */
+  Command command = { kind, task_id, kind == COMMAND_DESCRIBE_TASK ? invocation : NULL };
   gboolean queued = FALSE;
 
   pthread_mutex_lock (&self->lock);
@@ -224,7 +226,6 @@ queue_command (WeftInspectServer     *self,
   pthread_mutex_unlock (&self->lock);
   if (!queued)
     {
-      g_clear_object (&command.invocation);
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
                                              "%u commands are already waiting for the loop", MAX_COMMANDS);
       return FALSE;

@@ -71,6 +71,49 @@ inspector_timeline_snapshot (GtkWidget   *widget,
     }
 }
 
+/* What a bar of the plot is: "Iteration 42: 3 callbacks in 0.12 ms — a, b, c". */
+char *
+inspector_timeline_describe_at (InspectorTimeline *self,
+                                double             x,
+                                double             y)
+{
+  float width = gtk_widget_get_width (GTK_WIDGET (self));
+  float plot_h = gtk_widget_get_height (GTK_WIDGET (self)) * 0.6f;
+  guint n, slot, first_slot;
+  WeftIterationRecord *r;
+  g_autofree char *index_text = NULL;
+
+  if (self->records == NULL || self->records->len == 0 || width <= 0 || y > plot_h || x < 0 || x >= width)
+    return NULL;
+  n = self->records->len;
+  slot = (guint) (x / (width / BARS_SHOWN));
+  first_slot = BARS_SHOWN - MIN (n, BARS_SHOWN);
+  if (slot < first_slot)
+    return NULL;
+  r = &g_array_index (self->records, WeftIterationRecord, n - MIN (n, BARS_SHOWN) + (slot - first_slot));
+  index_text = g_strdup_printf ("%" G_GUINT64_FORMAT, r->index);
+  /* TRANSLATORS: iteration number, callbacks run, time, the callbacks' names */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Iteration %s: %u callback in %.3f ms — %s",
+                                       "Iteration %s: %u callbacks in %.3f ms — %s", r->n_callbacks),
+                          index_text, r->n_callbacks, r->duration * 1e3, r->callbacks);
+}
+
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip)
+{
+  g_autofree char *text = inspector_timeline_describe_at (INSPECTOR_TIMELINE (widget), x, y);
+
+  gtk_tooltip_set_text (tooltip, text != NULL ? text
+                                              : _("Top: busy time of the recent iterations (orange: more than 10 "
+                                                  "callbacks); hover a bar for its callbacks. Bottom: timer lateness, "
+                                                  "0.1 ms per bar."));
+  return TRUE;
+}
+
 static void
 inspector_timeline_finalize (GObject *object)
 {
@@ -95,9 +138,8 @@ static void
 inspector_timeline_init (InspectorTimeline *self)
 {
   gtk_widget_set_size_request (GTK_WIDGET (self), 300, 160);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
-                               _("Top: busy time of the recent iterations (orange: more than 10 callbacks). "
-                                 "Bottom: timer lateness, 0.1 ms per bar."));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
 }
 
 void

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 #define INSPECTOR_TYPE_TIMELINE (inspector_timeline_get_type ())
 G_DECLARE_FINAL_TYPE (InspectorTimeline, inspector_timeline, INSPECTOR, TIMELINE, GtkWidget)
 
+char *inspector_timeline_describe_at (InspectorTimeline *self,
+                                     double             x,
+                                     double             y);
 void inspector_timeline_set_records (InspectorTimeline *self,
                                      GArray            *records);
 

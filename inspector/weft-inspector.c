@@ -12,11 +12,15 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "inspector-histogram.h"
 #include "inspector-rows.h"
 #include "inspector-timeline.h"
 #include "weft-inspector.h"
 
 #define REFRESH_MS 100
+/* Below GTK's redraw priority: on a slow machine (or under valgrind) a refresh
+ * that takes longer than its interval must not keep the window from painting. */
+#define REFRESH_PRIORITY G_PRIORITY_DEFAULT_IDLE
 
 struct _WeftInspector
 {
@@ -49,6 +53,9 @@ struct _WeftInspector
   InspectorTimeline *timeline;
   GtkScale          *scrubber;
   GtkWidget         *record_button;
+  GtkLabel          *detail_label;
+  InspectorHistogram *histogram;
+  gboolean           describing;     /* a DescribeTask call is out */
 
   /* Recording: every snapshot that differs from the last one, with its time. */
   GOutputStream     *recording;
@@ -165,6 +172,8 @@ weft_inspector_stop_recording (WeftInspector *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDING]);
 }
 
+static void update_details (WeftInspector *self);
+
 static void
 show_replay_record (WeftInspector *self,
                     guint          index)
@@ -181,6 +190,7 @@ show_replay_record (WeftInspector *self,
   g_free (self->status);
   self->status = g_steal_pointer (&status);
   gtk_label_set_text (self->status_label, self->status);
+  update_details (self);
 }
 
 static void
@@ -362,6 +372,7 @@ on_snapshot (GObject      *source,
     }
   snapshot = g_variant_get_child_value (reply, 0);
   apply_snapshot (self, snapshot);
+  update_details (self);
 }
 
 static void
@@ -371,6 +382,174 @@ call_remote (WeftInspector *self,
 {
   g_dbus_connection_call (self->connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", method,
                           parameters, NULL, G_DBUS_CALL_FLAGS_NONE, 1000, self->cancellable, NULL, NULL);
+}
+
+/* ------------------------------------------------------------- details */
+
+static char *
+format_ns (guint64 ns)
+{
+  return ns >= 1000000000 ? g_strdup_printf ("%.2f s", ns / 1e9)
+       : ns >= 1000000 ? g_strdup_printf ("%.1f ms", ns / 1e6)
+       : g_strdup_printf ("%.0f µs", ns / 1e3);
+}
+
+/* Fills the detail pane from weft_loop_describe_task()'s dictionary. */
+static void
+show_details (WeftInspector *self,
+              guint64        id,
+              GVariant      *details)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree const char **chain = NULL;
+  g_autoptr(GVariant) histogram = NULL;
+  const char *name = "", *state = "", *created_at = "", *await_at = NULL, *error = NULL;
+  guint64 parent = 0, runs = 0, busy = 0, max_run = 0;
+  const guint32 *counts = NULL;
+  gsize n_counts = 0;
+
+  g_variant_lookup (details, "name", "&s", &name);
+  g_variant_lookup (details, "state", "&s", &state);
+  g_variant_lookup (details, "created-at", "&s", &created_at);
+  g_variant_lookup (details, "await-at", "&s", &await_at);
+  g_variant_lookup (details, "error", "&s", &error);
+  g_variant_lookup (details, "parent", "t", &parent);
+  g_variant_lookup (details, "runs", "t", &runs);
+  g_variant_lookup (details, "busy-ns", "t", &busy);
+  g_variant_lookup (details, "max-run-ns", "t", &max_run);
+  g_variant_lookup (details, "await-chain", "^a&s", &chain);
+
+  g_autofree char *id_text = g_strdup_printf ("%" G_GUINT64_FORMAT, id);
+  g_autofree char *parent_text = g_strdup_printf ("%" G_GUINT64_FORMAT, parent);
+  g_autofree char *runs_text = NULL;
+
+  /* TRANSLATORS: task id, name, state */
+  g_string_append_printf (text, _("Task %s “%s”: %s"), id_text, name, state);
+  g_string_append_c (text, '\n');
+  g_string_append_printf (text, _("Created at %s"), *created_at ? created_at : _("(unknown)"));
+  if (parent != 0)
+    g_string_append_printf (text, _(" by task %s"), parent_text);
+  if (await_at != NULL)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Waits at %s"), await_at);
+    }
+  for (guint i = 0; chain != NULL && chain[i] != NULL; i++)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, i == 0 ? _("Awaits %s") : _("  → %s"), chain[i]);
+    }
+  if (error != NULL)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Error: %s"), error);
+    }
+  g_string_append_c (text, '\n');
+  {
+    g_autofree char *busy_text = format_ns (busy);
+    g_autofree char *max_text = format_ns (max_run);
+
+    runs_text = g_strdup_printf ("%" G_GUINT64_FORMAT, runs);
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%s run, busy %s, longest run %s",
+                                               "%s runs, busy %s, longest run %s", runs),
+                            runs_text, busy_text, max_text);
+  }
+  gtk_label_set_text (self->detail_label, text->str);
+
+  histogram = g_variant_lookup_value (details, "run-histogram", G_VARIANT_TYPE ("au"));
+  if (histogram != NULL)
+    counts = g_variant_get_fixed_array (histogram, &n_counts, sizeof (guint32));
+  inspector_histogram_set_counts (self->histogram, counts, n_counts);
+}
+
+static void
+on_task_described (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(WeftInspector) self = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+  InspectorTaskRow *row;
+  guint64 id = 0;
+
+  self->describing = FALSE;
+  row = gtk_single_selection_get_selected_item (self->task_selection);
+  if (reply == NULL || row == NULL)
+    return;
+  g_object_get (row, "id", &id, NULL);
+  {
+    g_autoptr(GVariant) details = g_variant_get_child_value (reply, 0);
+    guint64 described = 0;
+
+    /* A reply for the selected task only (the selection may have moved). */
+    if (g_variant_lookup (details, "id", "t", &described) && described != id)
+      return;
+    show_details (self, id, details);
+  }
+}
+
+/* Shows the selected task in the detail pane: asked of the loop in process,
+ * over the socket (DescribeTask) remotely, from the row in a replay. */
+static void
+update_details (WeftInspector *self)
+{
+  InspectorTaskRow *row = gtk_single_selection_get_selected_item (self->task_selection);
+  guint64 id = 0;
+
+  if (row == NULL)
+    {
+      inspector_histogram_set_counts (self->histogram, NULL, 0);
+      return;
+    }
+  g_object_get (row, "id", &id, NULL);
+  if (self->connection != NULL)
+    {
+      if (!self->describing)
+        {
+          self->describing = TRUE;
+          g_dbus_connection_call (self->connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "DescribeTask",
+                                  g_variant_new ("(t)", id), G_VARIANT_TYPE ("(a{sv})"), G_DBUS_CALL_FLAGS_NONE,
+                                  1000, self->cancellable, on_task_described, g_object_ref (self));
+        }
+      return;
+    }
+  if (self->loop != NULL && !weft_loop_is_closed (self->loop))
+    {
+      g_autoptr(GVariant) details = weft_loop_describe_task (self->loop, id);
+
+      if (details != NULL)
+        {
+          g_variant_ref_sink (details);
+          show_details (self, id, details);
+          return;
+        }
+    }
+  /* A replay, or a task gone from the history: what the row knows. */
+  {
+    g_autofree char *name = NULL, *state = NULL, *created_at = NULL, *awaits = NULL;
+    guint64 runs = 0, busy = 0;
+    GVariantDict dict;
+
+    g_object_get (row, "name", &name, "state", &state, "created-at", &created_at, "awaits", &awaits,
+                  "runs", &runs, "busy-ns", &busy, NULL);
+    g_variant_dict_init (&dict, NULL);
+    g_variant_dict_insert (&dict, "name", "s", name ? name : "");
+    g_variant_dict_insert (&dict, "state", "s", state ? state : "");
+    g_variant_dict_insert (&dict, "created-at", "s", created_at ? created_at : "");
+    g_variant_dict_insert (&dict, "runs", "t", runs);
+    g_variant_dict_insert (&dict, "busy-ns", "t", busy);
+    if (awaits != NULL && *awaits != '\0')
+      {
+        const char *one[] = { awaits, NULL };
+
+        g_variant_dict_insert (&dict, "await-chain", "^as", one);
+      }
+    {
+      g_autoptr(GVariant) details = g_variant_ref_sink (g_variant_dict_end (&dict));
+
+      show_details (self, id, details);
+    }
+  }
 }
 
 /**
@@ -412,6 +591,7 @@ weft_inspector_refresh (WeftInspector *self)
   }
   records = weft_loop_get_iterations (self->loop);
   inspector_timeline_set_records (self->timeline, records);
+  update_details (self);
 }
 
 static gboolean
@@ -551,7 +731,7 @@ weft_inspector_set_property (GObject      *object,
         {
           self->refresh_interval = g_value_get_uint (value);
           g_clear_handle_id (&self->refresh_id, g_source_remove);
-          self->refresh_id = g_timeout_add (self->refresh_interval, refresh_tick, self);
+          self->refresh_id = g_timeout_add_full (REFRESH_PRIORITY, self->refresh_interval, refresh_tick, self, NULL);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -626,6 +806,7 @@ weft_inspector_class_init (WeftInspectorClass *klass)
   g_type_ensure (INSPECTOR_TYPE_TASK_ROW);
   g_type_ensure (INSPECTOR_TYPE_CALL_ROW);
   g_type_ensure (INSPECTOR_TYPE_TIMELINE);
+  g_type_ensure (INSPECTOR_TYPE_HISTOGRAM);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/weft/Inspector/weft-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, box);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, task_view);
@@ -638,6 +819,8 @@ weft_inspector_class_init (WeftInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, scrubber);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, warning_view);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, record_button);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, histogram);
 
   gtk_widget_class_install_property_action (widget_class, "inspector.paused", "paused");
   gtk_widget_class_install_property_action (widget_class, "inspector.recording", "recording");
@@ -673,6 +856,7 @@ weft_inspector_init (WeftInspector *self)
   self->task_selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted_tasks));
   gtk_column_view_set_model (self->task_view, GTK_SELECTION_MODEL (self->task_selection));
   g_object_unref (self->task_selection);
+  g_signal_connect_swapped (self->task_selection, "notify::selected-item", G_CALLBACK (update_details), self);
   gtk_column_view_set_model (self->ready_view, GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->ready)))));
   g_object_unref (gtk_column_view_get_model (self->ready_view));
   gtk_column_view_set_model (self->timer_view, GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->timers)))));
@@ -681,7 +865,7 @@ weft_inspector_init (WeftInspector *self)
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   self->refresh_interval = REFRESH_MS;
-  self->refresh_id = g_timeout_add (self->refresh_interval, refresh_tick, self);
+  self->refresh_id = g_timeout_add_full (REFRESH_PRIORITY, self->refresh_interval, refresh_tick, self, NULL);
 }
 
 /**

@@ -610,7 +610,7 @@ await_chain (WeftTask *task)
  * @task_id: a task's id (weft_task_get_id())
  *
  * Everything the inspector's detail pane shows of one task, live or in the
- * finished-task history: `name`, `state`, `created-at` (strings), `runs`,
+ * finished-task history: `id`, `name`, `state`, `created-at` (strings), `runs`,
  * `busy-ns`, `max-run-ns` (uint64) and, for a live task, `parent` (its
  * creator's id, uint64), `await-at` (string), `await-chain` (the await chain,
  * a hop an entry, string array) and `run-histogram` (uint32 array of
@@ -634,6 +634,7 @@ weft_loop_describe_task (WeftLoop *loop,
 
       if (task->id != task_id)
         continue;
+      g_variant_dict_insert (&dict, "id", "t", task_id);
       g_variant_dict_insert (&dict, "name", "s", task->name);
       g_variant_dict_insert (&dict, "state", "s", weft_task_state_to_string (weft_task_get_state (task)));
       g_variant_dict_insert (&dict, "created-at", "s", task->created_at ? task->created_at : "");
@@ -656,6 +657,7 @@ weft_loop_describe_task (WeftLoop *loop,
 
       if (r->id != task_id || r->name == NULL)
         continue;
+      g_variant_dict_insert (&dict, "id", "t", task_id);
       g_variant_dict_insert (&dict, "name", "s", r->name);
       g_variant_dict_insert (&dict, "state", "s", weft_task_state_to_string (r->state));
       g_variant_dict_insert (&dict, "created-at", "s", r->created_at ? r->created_at : "");

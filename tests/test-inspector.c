@@ -11,7 +11,9 @@
 #include "weft-demos.h"
 #include "weft-inspector.h"
 #include "weft-test-common.h"
+#include "inspector-histogram.h"
 #include "inspector-rows.h"
+#include "inspector-timeline.h"
 #include "inspector-window.h"
 #include "weft-loop-private.h"
 #include "weft-gtk-test-common.h"
@@ -113,11 +115,58 @@ test_screenshots (void)
   spin (700);   /* the countdowns run a few steps, the views fill */
   g_object_set (inspector, "paused", TRUE, NULL);
   weft_inspector_refresh (inspector);
+
+  /* The detail pane: where the selected task waits, its await chain, its run
+   * times (the inspector records while attached, so steps are timed). */
+  {
+    GtkLabel *detail = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (inspector), WEFT_TYPE_INSPECTOR, "detail_label"));
+    InspectorHistogram *histogram =
+      INSPECTOR_HISTOGRAM (gtk_widget_get_template_child (GTK_WIDGET (inspector), WEFT_TYPE_INSPECTOR, "histogram"));
+    const char *text;
+    const guint32 *counts;
+    guint n = 0, total = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (weft_inspector_get_task_model (inspector)); i++)
+      {
+        g_autofree char *state = row_string (weft_inspector_get_task_model (inspector), i, "state");
+
+        if (g_strcmp0 (state, "suspended") == 0)
+          {
+            weft_inspector_select_task (inspector, i);
+            break;
+          }
+      }
+    weft_inspector_refresh (inspector);
+    text = gtk_label_get_text (detail);
+    g_test_message ("detail pane: %s", text);
+    g_assert_nonnull (strstr (text, "Created at "));
+    g_assert_nonnull (strstr (text, "Waits at "));
+    g_assert_nonnull (strstr (text, "demo-countdowns.c:"));
+    g_assert_nonnull (strstr (text, "Awaits sleep, "));
+    counts = inspector_histogram_get_counts (histogram, &n);
+    g_assert_cmpuint (n, ==, WEFT_RUN_HISTOGRAM_BUCKETS);
+    for (guint i = 0; i < n; i++)
+      total += counts[i];
+    g_assert_cmpuint (total, >=, 1);
+  }
+
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       weft_inspector_show_page (inspector, pages[i]);
       g_assert_cmpuint (screenshot_when_painted (GTK_WIDGET (inspector), pages[i]), >, 3);
     }
+  /* Hovering the newest bar of the timeline names that iteration's callbacks. */
+  {
+    GtkWidget *timeline = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (inspector), WEFT_TYPE_INSPECTOR, "timeline"));
+    g_autofree char *tip = inspector_timeline_describe_at (INSPECTOR_TIMELINE (timeline),
+                                                           gtk_widget_get_width (timeline) - 1, 2);
+
+    g_test_message ("timeline hover: %s", tip);
+    g_assert_nonnull (tip);
+    g_assert_true (g_str_has_prefix (tip, "Iteration "));
+    g_assert_nonnull (strstr (tip, "— "));
+    g_assert_cmpuint (strlen (strstr (tip, "— ")), >, strlen ("— "));
+  }
   g_object_set (inspector, "paused", FALSE, NULL);
   weft_future_cancel (demo, NULL);
   while (!weft_future_is_done (demo))

@@ -5,7 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "weft-gtk-test-common.h"
+
+#ifdef HAVE_VALGRIND_H
+# include <valgrind/valgrind.h>
+#else
+# define RUNNING_ON_VALGRIND 0
+#endif
 
 void
 spin (guint ms)
@@ -82,6 +89,13 @@ screenshot_when_painted (GtkWidget  *widget,
       g_main_context_iteration (NULL, TRUE);
     }
   g_signal_handler_disconnect (clock, id);
+  if (shot.paints < 2 && RUNNING_ON_VALGRIND)
+    {
+      /* Under valgrind the frame clock may not get to paint in time: the
+       * screenshots are checked in the other runs, this one is for memory. */
+      g_test_message ("screenshot %s skipped: no paint under valgrind", name);
+      return G_MAXUINT;
+    }
   g_assert_cmpuint (shot.paints, >=, 2);
   return shot.colours;
 }

@@ -14,7 +14,8 @@ void  spin                    (guint        ms);
  * it has (a blank render has one or two). */
 guint screenshot              (GtkWidget   *widget,
                                const char  *name);
-/* The same, on the second paint from now, once the widget is laid out. */
+/* The same, on the second paint from now, once the widget is laid out
+ * (G_MAXUINT if valgrind slowed the frame clock so much that nothing painted). */
 guint screenshot_when_painted (GtkWidget   *widget,
                                const char  *name);
 void  weft_gtk_test_init      (int         *argc,

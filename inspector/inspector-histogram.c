@@ -1,0 +1,115 @@
+/* inspector-histogram.c: a task's run times, as bars (log2 buckets of µs, as
+ * weft_loop_describe_task() gives them), drawn with GtkSnapshot
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <weft.h>
+
+#include "inspector-histogram.h"
+
+struct _InspectorHistogram
+{
+  GtkWidget  parent_instance;
+  GArray    *counts;   /* guint32 */
+};
+
+G_DEFINE_FINAL_TYPE (InspectorHistogram, inspector_histogram, GTK_TYPE_WIDGET)
+
+/* The upper edge of bucket @i, for the axis: "1 µs", "2 µs", ... "16 ms". */
+static char *
+bucket_label (guint i)
+{
+  guint64 us = G_GUINT64_CONSTANT (1) << i;
+
+  return us >= 1000 ? g_strdup_printf ("%.2g ms", us / 1000.0) : g_strdup_printf ("%" G_GUINT64_FORMAT " µs", us);
+}
+
+static void
+inspector_histogram_snapshot (GtkWidget   *widget,
+                              GtkSnapshot *snapshot)
+{
+  InspectorHistogram *self = INSPECTOR_HISTOGRAM (widget);
+  float width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  float plot_h = height - 16;
+  GdkRGBA background = { 0.12f, 0.13f, 0.15f, 1 };
+  GdkRGBA bar = { 0.55f, 0.45f, 0.95f, 1 };
+  GdkRGBA text = { 0.85f, 0.85f, 0.85f, 1 };
+  guint32 max = 1;
+  guint n;
+
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (self->counts == NULL || self->counts->len == 0)
+    return;
+  n = self->counts->len;
+  for (guint i = 0; i < n; i++)
+    max = MAX (max, g_array_index (self->counts, guint32, i));
+  for (guint i = 0; i < n; i++)
+    {
+      float w = width / n;
+      guint32 count = g_array_index (self->counts, guint32, i);
+      float h = count ? MAX ((float) count / max * plot_h, 2.0f) : 0;
+
+      gtk_snapshot_append_color (snapshot, &bar, &GRAPHENE_RECT_INIT (i * w + 1, plot_h - h, w - 2, h));
+      /* Every fourth edge on the axis (not the last: it is open-ended). */
+      if (i % 4 == 3 && i + 1 < n)
+        {
+          g_autofree char *label = bucket_label (i);
+          PangoLayout *layout = gtk_widget_create_pango_layout (widget, label);
+
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (i * w, plot_h + 1));
+          gtk_snapshot_append_layout (snapshot, layout, &text);
+          gtk_snapshot_restore (snapshot);
+          g_object_unref (layout);
+        }
+    }
+}
+
+static void
+inspector_histogram_finalize (GObject *object)
+{
+  InspectorHistogram *self = INSPECTOR_HISTOGRAM (object);
+
+  g_clear_pointer (&self->counts, g_array_unref);
+  G_OBJECT_CLASS (inspector_histogram_parent_class)->finalize (object);
+}
+
+static void
+inspector_histogram_class_init (InspectorHistogramClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = inspector_histogram_finalize;
+  GTK_WIDGET_CLASS (klass)->snapshot = inspector_histogram_snapshot;
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "histogram");
+}
+
+static void
+inspector_histogram_init (InspectorHistogram *self)
+{
+  self->counts = g_array_new (FALSE, TRUE, sizeof (guint32));
+  gtk_widget_set_size_request (GTK_WIDGET (self), 240, 90);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
+                               _("How long the task's steps ran: one bar per doubling, from under 1 µs "
+                                 "to 16 ms and more (measured while the inspector is attached)"));
+}
+
+void
+inspector_histogram_set_counts (InspectorHistogram *self,
+                                const guint32      *counts,
+                                guint               n_counts)
+{
+  g_array_set_size (self->counts, 0);
+  if (counts != NULL)
+    g_array_append_vals (self->counts, counts, n_counts);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const guint32 *
+inspector_histogram_get_counts (InspectorHistogram *self,
+                                guint              *n_counts)
+{
+  *n_counts = self->counts->len;
+  return (const guint32 *) self->counts->data;
+}
