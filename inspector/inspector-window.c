@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "inspector-window.h"
-#include "weft-demos.h"
+#include "inspector-demos.h"
 
 struct _InspectorWindow
 {
@@ -98,7 +98,7 @@ inspector_window_start_demo (InspectorWindow *self,
                              const char      *name,
                              gboolean         step_by_step)
 {
-  const WeftDemo *demo = weft_demo_lookup (name);
+  const WeftDemo *demo = inspector_demo_lookup (name);
 
   g_return_val_if_fail (INSPECTOR_IS_WINDOW (self), FALSE);
 
@@ -121,8 +121,8 @@ run_selected (InspectorWindow *self,
 {
   guint selected = gtk_drop_down_get_selected (self->demo_picker);
 
-  if (selected != GTK_INVALID_LIST_POSITION)
-    inspector_window_start_demo (self, weft_demos[selected].name, step_by_step);
+  if (selected != GTK_INVALID_LIST_POSITION && inspector_demo_nth (selected) != NULL)
+    inspector_window_start_demo (self, inspector_demo_nth (selected)->name, step_by_step);
 }
 
 static void
@@ -163,8 +163,8 @@ inspector_window_init (InspectorWindow *self)
   GtkWidget *step = gtk_button_new_with_mnemonic (_("Run _Step by Step"));
   GtkStringList *names = gtk_string_list_new (NULL);
 
-  for (const WeftDemo *demo = weft_demos; demo->name; demo++)
-    gtk_string_list_append (names, demo->name);
+  for (guint i = 0; inspector_demo_nth (i) != NULL; i++)
+    gtk_string_list_append (names, inspector_demo_nth (i)->name);
   self->demo_picker = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (names), NULL));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->demo_picker), _("Tutorial demo"));
   gtk_header_bar_pack_start (GTK_HEADER_BAR (header), GTK_WIDGET (self->demo_picker));

@@ -110,7 +110,7 @@ int
 main (int argc, char **argv)
 {
   GOptionEntry entries[] = {
-    { "demo", 'd', 0, G_OPTION_ARG_STRING, &demo_name, N_("Start this tutorial demo (greet, callbacks, countdown, countdowns)"), N_("NAME") },
+    { "demo", 'd', 0, G_OPTION_ARG_STRING, &demo_name, N_("Start this demo (greet, callbacks, countdown, countdowns, buttons)"), N_("NAME") },
     { "step", 's', 0, G_OPTION_ARG_NONE, &step_mode, N_("Start the demo paused, to step through it"), NULL },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &list_loops, N_("List the loops served by running processes (WEFT_INSPECT=1)"), NULL },
     { "attach", 'a', 0, G_OPTION_ARG_STRING, &attach_to, N_("Inspect the loop served at this socket, or the first loop of this process"), N_("SOCKET|PID") },

@@ -408,6 +408,91 @@ test_settings (void)
   weft_loop_unref (loop);
 }
 
+static GtkWindow *
+find_window (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_window_get_title (window), title) == 0)
+        return window;
+    }
+  return NULL;
+}
+
+static guint
+count_live (WeftLoop *loop)
+{
+  g_autoptr(GPtrArray) tasks = weft_all_tasks (loop);
+
+  return tasks->len;
+}
+
+static guint
+count_tasks_in (WeftLoop *loop, WeftTaskState state)
+{
+  g_autoptr(GPtrArray) tasks = weft_all_tasks (loop);
+  guint n = 0;
+
+  for (guint i = 0; i < tasks->len; i++)
+    n += weft_task_get_state (g_ptr_array_index (tasks, i)) == state;
+  return n;
+}
+
+/* The GTK demo: each click on its button starts a task (a row counting down);
+ * the inspector sees them; they finish while the window stays live. */
+static void
+test_buttons_demo (void)
+{
+  WeftLoop *loop = weft_loop_new ();
+  InspectorWindow *window = inspector_window_new (NULL, loop);
+  g_autoptr(WeftFuture) demo = NULL;
+  GtkWindow *demo_window;
+  GtkWidget *start;
+  gint64 deadline;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (inspector_window_start_demo (window, "buttons", FALSE));
+  demo_window = find_window ("Weft demo: buttons");
+  g_assert_nonnull (demo_window);
+  start = g_object_get_data (G_OBJECT (demo_window), "start-button");
+  g_assert_nonnull (start);
+
+  for (int i = 0; i < 3; i++)
+    g_signal_emit_by_name (start, "clicked");
+  spin (200);
+  g_assert_cmpuint (count_tasks_in (loop, WEFT_TASK_STATE_SUSPENDED), ==, 3);
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (count_live (loop) > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (count_tasks_in (loop, WEFT_TASK_STATE_SUSPENDED), ==, 0);
+  {
+    g_autoptr(GArray) finished = weft_loop_list_finished_tasks (loop);
+    guint done = 0;
+
+    for (guint i = 0; i < finished->len; i++)
+      done += g_array_index (finished, WeftTaskRecord, i).state == WEFT_TASK_STATE_DONE;
+    g_assert_cmpuint (done, ==, 3);
+  }
+  g_signal_emit_by_name (start, "clicked");
+  g_assert_cmpuint (screenshot_when_painted (GTK_WIDGET (demo_window), "demo-buttons"), >, 3);
+
+  /* Closing the demo's window cancels what still runs and ends the demo. */
+  gtk_window_destroy (demo_window);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (count_live (loop) > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (count_live (loop), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -416,6 +501,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Inspector/views-follow-steps", test_views_follow_steps);
   g_test_add_func ("/Weft/Inspector/screenshots", test_screenshots);
   g_test_add_func ("/Weft/Inspector/settings", test_settings);
+  g_test_add_func ("/Weft/Inspector/buttons-demo", test_buttons_demo);
   g_test_add_func ("/Weft/Inspector/remote-views", test_remote_views);
   g_test_add_func ("/Weft/Inspector/record-and-replay", test_record_and_replay);
   g_test_add_func ("/Weft/Inspector/property-notifications", test_property_notifications);
