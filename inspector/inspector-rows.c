@@ -155,6 +155,47 @@ inspector_task_row_new (guint64     id,
   return self;
 }
 
+/* Updates a row in place (the in-process view of 100,000 tasks changes the
+ * few rows whose task moved, instead of rebuilding them all): notifies what
+ * changed, so only those cells redraw. */
+void
+inspector_task_row_update (InspectorTaskRow *self,
+                           const char       *state,
+                           const char       *awaits,
+                           guint64           runs,
+                           guint64           busy_ns,
+                           guint64           max_run_ns)
+{
+  const char *shown = translate_state (state);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (g_strcmp0 (self->state, shown) != 0)
+    {
+      g_free (self->state);
+      self->state = g_strdup (shown);
+      g_object_notify_by_pspec (G_OBJECT (self), task_props[TASK_PROP_STATE]);
+    }
+  if (g_strcmp0 (self->awaits, awaits) != 0)
+    {
+      g_free (self->awaits);
+      self->awaits = g_strdup (awaits);
+      g_object_notify_by_pspec (G_OBJECT (self), task_props[TASK_PROP_AWAITS]);
+    }
+  if (self->runs != runs)
+    {
+      self->runs = runs;
+      g_object_notify_by_pspec (G_OBJECT (self), task_props[TASK_PROP_RUNS]);
+    }
+  if (self->busy_ns != busy_ns || self->max_run_ns != max_run_ns)
+    {
+      self->busy_ns = busy_ns;
+      self->max_run_ns = max_run_ns;
+      g_object_notify_by_pspec (G_OBJECT (self), task_props[TASK_PROP_BUSY_NS]);
+      g_object_notify_by_pspec (G_OBJECT (self), task_props[TASK_PROP_BUSY]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 struct _InspectorCallRow
 {
   GObject  parent_instance;
@@ -220,7 +261,62 @@ inspector_call_row_init (InspectorCallRow *self)
 {
 }
 
-/* @time_left: seconds left for a timer (< 0: never fires), NAN for a ready call. */
+/* @time_left: seconds left for a timer (< 0: never fires), NAN for a ready call.
+ * Updates the row in place, notifying only what changed (a timer's row changes
+ * its time left every refresh; its name and place rarely). */
+void
+inspector_call_row_update (InspectorCallRow *self,
+                           guint             position,
+                           const char       *name,
+                           const char       *where,
+                           double            time_left)
+{
+  g_autofree char *shown_left = NULL;
+  double fraction = 0;
+  const char *shown_name = name && *name ? name : _("(unnamed)");
+
+  if (isnan (time_left))
+    shown_left = g_strdup ("");
+  else if (time_left < 0)
+    shown_left = g_strdup ("∞");
+  else
+    {
+      shown_left = g_strdup_printf (_("%.3f s"), time_left);
+      fraction = CLAMP (time_left / 10.0, 0.0, 1.0);
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->position != position)
+    {
+      self->position = position;
+      g_object_notify_by_pspec (G_OBJECT (self), call_props[CALL_PROP_POSITION]);
+    }
+  if (g_strcmp0 (self->name, shown_name) != 0)
+    {
+      g_free (self->name);
+      self->name = g_strdup (shown_name);
+      g_object_notify_by_pspec (G_OBJECT (self), call_props[CALL_PROP_NAME]);
+    }
+  if (g_strcmp0 (self->where, where) != 0)
+    {
+      g_free (self->where);
+      self->where = g_strdup (where);
+      g_object_notify_by_pspec (G_OBJECT (self), call_props[CALL_PROP_WHERE]);
+    }
+  if (g_strcmp0 (self->time_left, shown_left) != 0)
+    {
+      g_free (self->time_left);
+      self->time_left = g_steal_pointer (&shown_left);
+      g_object_notify_by_pspec (G_OBJECT (self), call_props[CALL_PROP_TIME_LEFT]);
+    }
+  if (self->fraction != fraction)
+    {
+      self->fraction = fraction;
+      g_object_notify_by_pspec (G_OBJECT (self), call_props[CALL_PROP_FRACTION]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 InspectorCallRow *
 inspector_call_row_new (guint       position,
                         const char *name,
@@ -229,17 +325,6 @@ inspector_call_row_new (guint       position,
 {
   InspectorCallRow *self = g_object_new (INSPECTOR_TYPE_CALL_ROW, NULL);
 
-  self->position = position;
-  self->name = g_strdup (name && *name ? name : _("(unnamed)"));
-  self->where = g_strdup (where);
-  if (isnan (time_left))
-    self->time_left = g_strdup ("");
-  else if (time_left < 0)
-    self->time_left = g_strdup ("∞");
-  else
-    {
-      self->time_left = g_strdup_printf (_("%.3f s"), time_left);
-      self->fraction = CLAMP (time_left / 10.0, 0.0, 1.0);
-    }
+  inspector_call_row_update (self, position, name, where, time_left);
   return self;
 }

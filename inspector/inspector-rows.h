@@ -23,9 +23,20 @@ InspectorTaskRow *inspector_task_row_new (guint64     id,
                                           const char *created_at,
                                           guint64     busy_ns,
                                           guint64     max_run_ns);
+void              inspector_task_row_update (InspectorTaskRow *self,
+                                             const char       *state,
+                                             const char       *awaits,
+                                             guint64           runs,
+                                             guint64           busy_ns,
+                                             guint64           max_run_ns);
 InspectorCallRow *inspector_call_row_new (guint       position,
                                           const char *name,
                                           const char *where,
                                           double      time_left);
+void              inspector_call_row_update (InspectorCallRow *self,
+                                             guint             position,
+                                             const char       *name,
+                                             const char       *where,
+                                             double            time_left);
 
 G_END_DECLS

@@ -54,6 +54,8 @@ struct _WeftInspector
   GtkScale          *scrubber;
   GtkWidget         *record_button;
   GtkLabel          *detail_label;
+  GHashTable        *tracked;        /* in process: task id -> Tracked, one per row */
+  guint64            refresh_mark;
   InspectorHistogram *histogram;
   gboolean           describing;     /* a DescribeTask call is out */
 
@@ -84,7 +86,8 @@ replace_all (GListStore *store,
 /* ------------------------------------------------------ record and replay */
 
 static void apply_snapshot (WeftInspector *self,
-                            GVariant      *snapshot);
+                            GVariant      *snapshot,
+                            gboolean       with_tasks);
 
 /* A recording is RECORDING_MAGIC, then records, each a guint32 length
  * (little endian) and a serialized RECORD_TYPE: microseconds since the start
@@ -185,7 +188,7 @@ show_replay_record (WeftInspector *self,
 
   g_variant_get_child (record, 0, "x", &at);
   g_variant_get_child (g_ptr_array_index (self->replay, self->replay->len - 1), 0, "x", &end);
-  apply_snapshot (self, snapshot);
+  apply_snapshot (self, snapshot, TRUE);
   status = g_strdup_printf (_("Replay %.3f s of %.3f s · %s"), at / 1e6, end / 1e6, self->status);
   g_free (self->status);
   self->status = g_steal_pointer (&status);
@@ -288,10 +291,45 @@ weft_inspector_seek (WeftInspector *self,
   return self->replay->len;
 }
 
+/* The ready queue and timers change every refresh: their rows are updated in
+ * place (row @i gets the @i-th call), new ones collected in @added. */
+static void
+update_call_row (GListStore *store,
+                 guint       i,
+                 const char *name,
+                 const char *where,
+                 double      left,
+                 GPtrArray  *added)
+{
+  if (i < g_list_model_get_n_items (G_LIST_MODEL (store)))
+    {
+      g_autoptr(InspectorCallRow) row = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      inspector_call_row_update (row, i + 1, name, where, left);
+    }
+  else
+    g_ptr_array_add (added, inspector_call_row_new (i + 1, name, where, left));
+}
+
+/* Drops the rows past @n, appends @added. */
+static void
+finish_call_rows (GListStore *store,
+                  guint       n,
+                  GPtrArray  *added)
+{
+  guint old = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  if (old > n)
+    g_list_store_splice (store, n, old - n, NULL, 0);
+  else if (added->len > 0)
+    g_list_store_splice (store, old, 0, added->pdata, added->len);
+}
+
 /* Fills the views from a snapshot (WEFT_SNAPSHOT_TYPE), local or remote. */
 static void
 apply_snapshot (WeftInspector *self,
-                GVariant      *snapshot)
+                GVariant      *snapshot,
+                gboolean       with_tasks)
 {
   g_autoptr(GPtrArray) task_rows = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) ready_rows = g_ptr_array_new_with_free_func (g_object_unref);
@@ -303,29 +341,35 @@ apply_snapshot (WeftInspector *self,
   guint64 iteration, id, runs, busy_ns, max_run_ns;
   gboolean paused;
   double left;
-  guint live = 0;
+  guint live = 0, n_ready, n_timers;
 
   if (self->recording != NULL)
     record_snapshot (self, snapshot);
   g_variant_get (snapshot, "(tb&sa(tssststt)a(ss)a(ssd)^a&s)", &iteration, &paused, &blocked, &tasks, &ready, &timers,
                  &warnings);
-  while (g_variant_iter_next (tasks, "(t&s&s&st&stt)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
-                              &max_run_ns))
+  while (with_tasks
+         && g_variant_iter_next (tasks, "(t&s&s&st&stt)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
+                                 &max_run_ns))
     {
       g_ptr_array_add (task_rows, inspector_task_row_new (id, name, state, awaits, runs, created_at, busy_ns, max_run_ns));
       live += g_strcmp0 (state, "done") != 0 && g_strcmp0 (state, "failed") != 0 && g_strcmp0 (state, "cancelled") != 0;
     }
+  n_ready = 0;
   while (g_variant_iter_next (ready, "(&s&s)", &name, &where))
     {
       if (next == NULL)
         next = name;
-      g_ptr_array_add (ready_rows, inspector_call_row_new (ready_rows->len + 1, name, where, NAN));
+      update_call_row (self->ready, n_ready++, name, where, NAN, ready_rows);
     }
+  n_timers = 0;
   while (g_variant_iter_next (timers, "(&s&sd)", &name, &where, &left))
-    g_ptr_array_add (timer_rows, inspector_call_row_new (timer_rows->len + 1, name, where, left));
-  replace_all (self->tasks, task_rows);
-  replace_all (self->ready, ready_rows);
-  replace_all (self->timers, timer_rows);
+    update_call_row (self->timers, n_timers++, name, where, left, timer_rows);
+  if (with_tasks)
+    replace_all (self->tasks, task_rows);
+  else
+    live = self->tracked != NULL ? g_hash_table_size (self->tracked) : 0;
+  finish_call_rows (self->ready, n_ready, ready_rows);
+  finish_call_rows (self->timers, n_timers, timer_rows);
   gtk_string_list_splice (self->warnings, 0, g_list_model_get_n_items (G_LIST_MODEL (self->warnings)), warnings);
 
   if (paused != self->remote_paused && self->connection != NULL)
@@ -344,8 +388,8 @@ apply_snapshot (WeftInspector *self,
       : g_strdup_printf (_("Iteration %s · next: %s"), iteration_text, *next ? next : _("(unnamed)"));
   else
     self->status = paused
-      ? g_strdup_printf (_("Iteration %s (paused) · %u tasks, %u timers"), iteration_text, live, timer_rows->len)
-      : g_strdup_printf (_("Iteration %s · %u tasks, %u timers"), iteration_text, live, timer_rows->len);
+      ? g_strdup_printf (_("Iteration %s (paused) · %u tasks, %u timers"), iteration_text, live, n_timers)
+      : g_strdup_printf (_("Iteration %s · %u tasks, %u timers"), iteration_text, live, n_timers);
   gtk_label_set_text (self->status_label, self->status);
 }
 
@@ -371,7 +415,7 @@ on_snapshot (GObject      *source,
       return;
     }
   snapshot = g_variant_get_child_value (reply, 0);
-  apply_snapshot (self, snapshot);
+  apply_snapshot (self, snapshot, TRUE);
   update_details (self);
 }
 
@@ -552,6 +596,149 @@ update_details (WeftInspector *self)
   }
 }
 
+/* ------------------------------------------------- the in-process task table */
+
+/* What a row showed, to tell cheaply whether its task changed since. */
+typedef struct
+{
+  InspectorTaskRow *row;       /* owned by self->tasks */
+  guint64           mark;      /* the refresh that last saw the task */
+  guint64           runs;
+  guint64           busy_ns;
+  gpointer          waiter;
+  WeftTaskState     state;
+} Tracked;
+
+static void
+track (WeftInspector     *self,
+       guint64            id,
+       InspectorTaskRow  *row,
+       GPtrArray         *added)
+{
+  Tracked *t = g_new0 (Tracked, 1);
+
+  t->row = row;
+  t->mark = self->refresh_mark;
+  g_hash_table_insert (self->tracked, g_memdup2 (&id, sizeof id), t);
+  g_ptr_array_add (added, row);
+}
+
+/* Follows every task of the loop, however many: a task whose runs, state,
+ * awaited future and busy time are what its row showed costs a hash lookup;
+ * one that changed updates its row in place; new tasks are appended in one
+ * batch. Finished tasks stay as rows while the loop's history keeps them. */
+static void
+refresh_tasks (WeftInspector *self)
+{
+  g_autoptr(GPtrArray) tasks = weft_all_tasks (self->loop);
+  g_autoptr(GArray) finished = weft_loop_list_finished_tasks (self->loop);
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->tracked == NULL)
+    self->tracked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->refresh_mark++;
+
+  for (guint i = 0; i < finished->len; i++)
+    {
+      WeftTaskRecord *r = &g_array_index (finished, WeftTaskRecord, i);
+      Tracked *t = g_hash_table_lookup (self->tracked, &r->id);
+      const char *state = weft_task_state_to_string (r->state);
+
+      if (t == NULL)
+        {
+          track (self, r->id, inspector_task_row_new (r->id, r->name, state, r->error_message ? r->error_message : "",
+                                                      r->runs, r->created_at ? r->created_at : "", r->busy_ns,
+                                                      r->max_run_ns), added);
+          continue;
+        }
+      t->mark = self->refresh_mark;
+      if (t->state != r->state)
+        {
+          t->state = r->state;
+          inspector_task_row_update (t->row, state, r->error_message ? r->error_message : "", r->runs, r->busy_ns,
+                                     r->max_run_ns);
+        }
+    }
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      WeftTask *task = g_ptr_array_index (tasks, i);
+      guint64 id = weft_task_get_id (task), runs = weft_task_get_runs (task);
+      WeftTaskState state = weft_task_get_state (task);
+      gpointer waiter = weft_task_get_awaited (task);
+      double max_run, busy = weft_task_get_busy_time (task, &max_run);
+      guint64 busy_ns = (guint64) (busy * 1e9);
+      Tracked *t = g_hash_table_lookup (self->tracked, &id);
+      g_autofree char *awaits = NULL;
+
+      if (t != NULL)
+        {
+          t->mark = self->refresh_mark;
+          if (t->runs == runs && t->state == state && t->waiter == waiter && t->busy_ns == busy_ns)
+            continue;
+        }
+      awaits = weft_task_describe_await (task);
+      if (t == NULL)
+        {
+          track (self, id, inspector_task_row_new (id, weft_task_get_name (task), weft_task_state_to_string (state),
+                                                   awaits ? awaits : "", runs,
+                                                   weft_task_get_created_at (task) ? weft_task_get_created_at (task) : "",
+                                                   busy_ns, (guint64) (max_run * 1e9)), added);
+          t = g_hash_table_lookup (self->tracked, &id);
+        }
+      else
+        inspector_task_row_update (t->row, weft_task_state_to_string (state), awaits ? awaits : "", runs, busy_ns,
+                                   (guint64) (max_run * 1e9));
+      t->runs = runs;
+      t->state = state;
+      t->waiter = waiter;
+      t->busy_ns = busy_ns;
+    }
+
+  /* Tasks that left both the loop and its history. */
+  g_hash_table_iter_init (&iter, self->tracked);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (((Tracked *) value)->mark != self->refresh_mark)
+      {
+        g_ptr_array_add (gone, ((Tracked *) value)->row);
+        g_hash_table_iter_remove (&iter);
+      }
+  if (gone->len > 64)
+    {
+      /* Many at once: one rebuild beats many searches. */
+      g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GHashTable) dead = g_hash_table_new (NULL, NULL);
+
+      for (guint i = 0; i < gone->len; i++)
+        g_hash_table_add (dead, g_ptr_array_index (gone, i));
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tasks)); i++)
+        {
+          gpointer row = g_list_model_get_item (G_LIST_MODEL (self->tasks), i);
+
+          if (g_hash_table_contains (dead, row))
+            g_object_unref (row);
+          else
+            g_ptr_array_add (kept, row);
+        }
+      g_ptr_array_extend_and_steal (kept, g_steal_pointer (&added));
+      replace_all (self->tasks, kept);
+      return;
+    }
+  for (guint i = 0; i < gone->len; i++)
+    {
+      guint position;
+
+      if (g_list_store_find (self->tasks, g_ptr_array_index (gone, i), &position))
+        g_list_store_remove (self->tasks, position);
+    }
+  if (added->len > 0)
+    g_list_store_splice (self->tasks, g_list_model_get_n_items (G_LIST_MODEL (self->tasks)), 0, added->pdata,
+                         added->len);
+}
+
 /**
  * weft_inspector_refresh:
  * @self: a #WeftInspector
@@ -587,7 +774,11 @@ weft_inspector_refresh (WeftInspector *self)
   {
     g_autoptr(GVariant) snapshot = g_variant_ref_sink (weft_loop_snapshot (self->loop));
 
-    apply_snapshot (self, snapshot);
+    /* In process, the task table follows every task, updated in place
+     * (refresh_tasks()); the snapshot (at most 1,000 live tasks) serves the
+     * other views and the recording. */
+    refresh_tasks (self);
+    apply_snapshot (self, snapshot, FALSE);
   }
   records = weft_loop_get_iterations (self->loop);
   inspector_timeline_set_records (self->timeline, records);
@@ -662,6 +853,9 @@ weft_inspector_set_loop (WeftInspector *self,
   if (self->loop == loop)
     return;
   g_clear_pointer (&self->loop, weft_loop_unref);
+  /* Another loop: its tasks start a new table. */
+  g_clear_pointer (&self->tracked, g_hash_table_unref);
+  g_list_store_remove_all (self->tasks);
   if (loop != NULL)
     {
       self->loop = weft_loop_ref (loop);
@@ -770,6 +964,7 @@ weft_inspector_dispose (GObject *object)
   weft_inspector_stop_recording (self);
   g_clear_pointer (&self->recording_path, g_free);
   g_clear_pointer (&self->replay, g_ptr_array_unref);
+  g_clear_pointer (&self->tracked, g_hash_table_unref);
   g_clear_object (&self->connection);
   gtk_widget_dispose_template (GTK_WIDGET (self), WEFT_TYPE_INSPECTOR);
   g_clear_pointer (&self->loop, weft_loop_unref);

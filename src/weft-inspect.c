@@ -19,6 +19,10 @@
 
 #define RECORDS_KEPT 512
 #define MAX_SNAPSHOT_TASKS 1000
+#define MAX_SNAPSHOT_CALLS 1000   /* ready callbacks and timers, each */
+
+static GArray *list_ready_upto  (WeftLoop *loop, guint max);
+static GArray *list_timers_upto (WeftLoop *loop, guint max);
 
 /**
  * weft_loop_list_ready:
@@ -33,12 +37,18 @@
 GArray *
 weft_loop_list_ready (WeftLoop *loop)
 {
-  GArray *calls;
-
   g_return_val_if_fail (loop != NULL, NULL);
 
-  calls = g_array_new (FALSE, FALSE, sizeof (WeftCallInfo));
-  for (guint32 i = 0; i < loop->ready.length; i++)
+  return list_ready_upto (loop, G_MAXUINT);
+}
+
+static GArray *
+list_ready_upto (WeftLoop *loop,
+                 guint     max)
+{
+  GArray *calls = g_array_new (FALSE, FALSE, sizeof (WeftCallInfo));
+
+  for (guint32 i = 0; i < loop->ready.length && calls->len < max; i++)
     {
       guint32 index = _weft_ready_queue_peek (&loop->ready, i);
       WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
@@ -53,12 +63,6 @@ weft_loop_list_ready (WeftLoop *loop)
   return calls;
 }
 
-static int
-compare_entries (const void *a,
-                 const void *b)
-{
-  return _weft_timer_entry_less (a, b) ? -1 : _weft_timer_entry_less (b, a) ? 1 : 0;
-}
 
 /**
  * weft_loop_list_timers:
@@ -72,24 +76,82 @@ compare_entries (const void *a,
 GArray *
 weft_loop_list_timers (WeftLoop *loop)
 {
-  g_autofree WeftTimerEntry *entries = NULL;
-  GArray *calls;
-
   g_return_val_if_fail (loop != NULL, NULL);
 
-  calls = g_array_sized_new (FALSE, FALSE, sizeof (WeftCallInfo), loop->timers.length);
-  if (loop->timers.length == 0)
-    return calls;
-  entries = g_memdup2 (loop->timers.entries, sizeof (WeftTimerEntry) * loop->timers.length);
-  qsort (entries, loop->timers.length, sizeof (WeftTimerEntry), compare_entries);
-  for (guint i = 0; i < loop->timers.length; i++)
-    {
-      guint32 index = entries[i].slot;
-      WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
-      WeftCallInfo info = { slot->name, slot->where, (double) slot->when / 1e9, _weft_loop_handle_for (loop, index) };
+  return list_timers_upto (loop, G_MAXUINT);
+}
 
+static gboolean
+frontier_less (WeftLoop *loop,
+               guint     a,
+               guint     b)
+{
+  return _weft_timer_entry_less (&loop->timers.entries[a], &loop->timers.entries[b]);
+}
+
+/* The first @max timers in firing order. The timer heap is a binary heap, so
+ * the k smallest come out of a small heap of candidates (the root, then the
+ * children of each one taken): O(k log k), not a sort of 100,000 timers for a
+ * view that shows the first thousand. */
+static GArray *
+list_timers_upto (WeftLoop *loop,
+                  guint     max)
+{
+  guint length = loop->timers.length;
+  GArray *calls = g_array_sized_new (FALSE, FALSE, sizeof (WeftCallInfo), MIN (length, max));
+  g_autoptr(GArray) frontier = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint root = 0;
+
+  if (length == 0)
+    return calls;
+  g_array_append_val (frontier, root);
+  while (frontier->len > 0 && calls->len < max)
+    {
+      guint *f = (guint *) frontier->data, n = frontier->len, top = f[0], last, i = 0;
+      WeftSlot *slot = _weft_slot_table_get (&loop->slots, loop->timers.entries[top].slot);
+
+      /* Pop the smallest candidate (sift the last one down from the top). */
+      last = f[--n];
+      g_array_set_size (frontier, n);
+      f = (guint *) frontier->data;
+      if (n > 0)
+        {
+          for (;;)
+            {
+              guint child = 2 * i + 1;
+
+              if (child >= n)
+                break;
+              if (child + 1 < n && frontier_less (loop, f[child + 1], f[child]))
+                child++;
+              if (!frontier_less (loop, f[child], last))
+                break;
+              f[i] = f[child];
+              i = child;
+            }
+          f[i] = last;
+        }
+      /* Push its children in the timer heap. */
+      for (guint c = 2 * top + 1; c <= 2 * top + 2 && c < length; c++)
+        {
+          guint j = frontier->len;
+
+          g_array_append_val (frontier, c);
+          f = (guint *) frontier->data;
+          while (j > 0 && frontier_less (loop, c, f[(j - 1) / 2]))
+            {
+              f[j] = f[(j - 1) / 2];
+              j = (j - 1) / 2;
+            }
+          f[j] = c;
+        }
       if (!(slot->flags & WEFT_SLOT_CANCELLED))
-        g_array_append_val (calls, info);
+        {
+          WeftCallInfo info = { slot->name, slot->where, (double) slot->when / 1e9,
+                                _weft_loop_handle_for (loop, loop->timers.entries[top].slot) };
+
+          g_array_append_val (calls, info);
+        }
     }
   return calls;
 }
@@ -472,9 +534,13 @@ weft_task_get_awaited (WeftTask *task)
  *   "sleep, 0.500 s left", "its next turn"), or %NULL if it does not wait
  */
 /* One link of the await chain. */
+/* One hop of an await chain. @live adds what changes by the moment (a sleep's
+ * time left): the table shows what a task awaits, which only changes when the
+ * task does, so a view of 100,000 tasks need not redraw them all every tick. */
 static void
 describe_one (GString  *text,
-              WeftTask *task)
+              WeftTask *task,
+              gboolean  live)
 {
   if (task->waiter != NULL && _weft_future_is_task (task->waiter))
     g_string_append_printf (text, "task %s", weft_task_get_name ((WeftTask *) task->waiter));
@@ -483,8 +549,15 @@ describe_one (GString  *text,
   else if (task->waiter != NULL)
     g_string_append (text, "a future");
   else if (task->sleep_handle != NULL)
-    g_string_append_printf (text, "sleep, %.3f s left",
-                            MAX (weft_handle_when (task->sleep_handle) - weft_loop_time (task->parent.loop), 0.0));
+    {
+      if (task->sleep_ns >= WEFT_TIME_NEVER / 2)
+        g_string_append (text, "sleep, forever");
+      else
+        g_string_append_printf (text, "sleep, %.3f s", task->sleep_ns / 1e9);
+      if (live)
+        g_string_append_printf (text, ", %.3f s left",
+                                MAX (weft_handle_when (task->sleep_handle) - weft_loop_time (task->parent.loop), 0.0));
+    }
   else
     g_string_append (text, "its next turn");
 }
@@ -500,14 +573,14 @@ weft_task_describe_await (WeftTask *task)
     return NULL;
   /* Follow the chain through awaited tasks: "task B → task C → sleep, 0.5 s left". */
   text = g_string_new (NULL);
-  describe_one (text, task);
+  describe_one (text, task, FALSE);
   for (guint depth = 0; depth < 8 && task->waiter != NULL && _weft_future_is_task (task->waiter); depth++)
     {
       task = (WeftTask *) task->waiter;
       if (task->phase != WEFT_TASK_SUSPENDED)
         break;
       g_string_append (text, " → ");
-      describe_one (text, task);
+      describe_one (text, task, FALSE);
     }
   return g_string_free (text, FALSE);
 }
@@ -595,7 +668,7 @@ await_chain (WeftTask *task)
     {
       g_autoptr(GString) hop = g_string_new (NULL);
 
-      describe_one (hop, task);
+      describe_one (hop, task, TRUE);
       if (task->await_at != NULL)
         g_string_append_printf (hop, " (at %s)", task->await_at);
       g_variant_builder_add (&chain, "s", hop->str);
@@ -732,22 +805,35 @@ weft_loop_snapshot (WeftLoop *loop)
     }
 
   g_variant_builder_init (&ready_builder, G_VARIANT_TYPE ("a(ss)"));
-  ready = weft_loop_list_ready (loop);
-  for (guint i = 0; i < ready->len; i++)
+  /* At most MAX_SNAPSHOT_CALLS of each, then a row that says how many more. */
+  ready = list_ready_upto (loop, MAX_SNAPSHOT_CALLS + 1);
+  for (guint i = 0; i < MIN (ready->len, MAX_SNAPSHOT_CALLS); i++)
     {
       WeftCallInfo *info = &g_array_index (ready, WeftCallInfo, i);
 
       g_variant_builder_add (&ready_builder, "(ss)", info->name ? info->name : "", info->where ? info->where : "");
     }
+  if (ready->len > MAX_SNAPSHOT_CALLS)
+    {
+      g_autofree char *more = g_strdup_printf ("%u more", loop->ready.length - MAX_SNAPSHOT_CALLS);
+
+      g_variant_builder_add (&ready_builder, "(ss)", "…", more);
+    }
 
   g_variant_builder_init (&timer_builder, G_VARIANT_TYPE ("a(ssd)"));
-  timers = weft_loop_list_timers (loop);
-  for (guint i = 0; i < timers->len; i++)
+  timers = list_timers_upto (loop, MAX_SNAPSHOT_CALLS + 1);
+  for (guint i = 0; i < MIN (timers->len, MAX_SNAPSHOT_CALLS); i++)
     {
       WeftCallInfo *info = &g_array_index (timers, WeftCallInfo, i);
 
       g_variant_builder_add (&timer_builder, "(ssd)", info->name ? info->name : "", info->where ? info->where : "",
                              isinf (info->when) ? -1.0 : MAX (info->when - now, 0.0));
+    }
+  if (timers->len > MAX_SNAPSHOT_CALLS)
+    {
+      g_autofree char *more = g_strdup_printf ("%u more", loop->timers.length - MAX_SNAPSHOT_CALLS);
+
+      g_variant_builder_add (&timer_builder, "(ssd)", "…", more, -1.0);
     }
 
   warnings = weft_loop_lint (loop);

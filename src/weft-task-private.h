@@ -38,6 +38,7 @@ struct _WeftTask
   WeftFuture       *waiter;        /* the future awaited (asyncio's _fut_waiter) */
   WeftDoneRecord    wake;
   WeftHandle       *sleep_handle;  /* the timer of weft_sleep() */
+  gint64            sleep_ns;      /* how long that sleep is */
   GCancellable     *cancellable;
   char             *cancel_message;
   guint             cancel_requests;

@@ -904,6 +904,7 @@ weft_sleep_at (double    seconds,
       gint64 now = _weft_loop_now (loop);
       gint64 delay = isinf (seconds) || seconds > 1e9 ? WEFT_TIME_NEVER - now : (gint64) (seconds * 1e9);
 
+      task->sleep_ns = delay;
       task->sleep_handle = _weft_loop_handle_for (loop, _weft_loop_schedule (loop, now + MAX (delay, 1), sleep_done,
                                                                               weft_task_ref (task),
                                                                               (GDestroyNotify) weft_task_unref,
