@@ -56,6 +56,9 @@ struct _WeftInspector
   GtkLabel          *detail_label;
   GHashTable        *tracked;        /* in process: task id -> Tracked, one per row */
   guint64            refresh_mark;
+  guint64            cursor;         /* weft_loop_list_changed_tasks() */
+  guint64            finished_seen;  /* weft_loop_get_finished_count() at the last refresh */
+  GHashTable        *final_ids;      /* the ids of tracked tasks that finished (keys of tracked) */
   InspectorHistogram *histogram;
   gboolean           describing;     /* a DescribeTask call is out */
 
@@ -428,6 +431,29 @@ call_remote (WeftInspector *self,
                           parameters, NULL, G_DBUS_CALL_FLAGS_NONE, 1000, self->cancellable, NULL, NULL);
 }
 
+/* What a row showed, to tell cheaply whether its task changed since. */
+typedef struct
+{
+  InspectorTaskRow *row;       /* owned by self->tasks */
+  guint64           mark;      /* the refresh that last saw the task */
+  guint64           runs;
+  guint64           busy_ns;
+  gpointer          waiter;
+  WeftTaskState     state;
+  gboolean          final;     /* the task finished: the row comes from the history */
+  guint64           id;
+  WeftTask         *task;      /* while it lives: the detail pane describes it without a search */
+} Tracked;
+
+static void
+tracked_free (gpointer data)
+{
+  Tracked *t = data;
+
+  g_clear_pointer (&t->task, weft_task_unref);
+  g_free (t);
+}
+
 /* ------------------------------------------------------------- details */
 
 static char *
@@ -559,7 +585,9 @@ update_details (WeftInspector *self)
     }
   if (self->loop != NULL && !weft_loop_is_closed (self->loop))
     {
-      g_autoptr(GVariant) details = weft_loop_describe_task (self->loop, id);
+      Tracked *t = self->tracked ? g_hash_table_lookup (self->tracked, &id) : NULL;
+      g_autoptr(GVariant) details = t != NULL && t->task != NULL ? weft_task_describe (t->task)
+                                                                 : weft_loop_describe_task (self->loop, id);
 
       if (details != NULL)
         {
@@ -598,18 +626,7 @@ update_details (WeftInspector *self)
 
 /* ------------------------------------------------- the in-process task table */
 
-/* What a row showed, to tell cheaply whether its task changed since. */
-typedef struct
-{
-  InspectorTaskRow *row;       /* owned by self->tasks */
-  guint64           mark;      /* the refresh that last saw the task */
-  guint64           runs;
-  guint64           busy_ns;
-  gpointer          waiter;
-  WeftTaskState     state;
-} Tracked;
-
-static void
+static Tracked *
 track (WeftInspector     *self,
        guint64            id,
        InspectorTaskRow  *row,
@@ -618,28 +635,21 @@ track (WeftInspector     *self,
   Tracked *t = g_new0 (Tracked, 1);
 
   t->row = row;
+  t->id = id;
   t->mark = self->refresh_mark;
   g_hash_table_insert (self->tracked, g_memdup2 (&id, sizeof id), t);
   g_ptr_array_add (added, row);
+  return t;
 }
 
-/* Follows every task of the loop, however many: a task whose runs, state,
- * awaited future and busy time are what its row showed costs a hash lookup;
- * one that changed updates its row in place; new tasks are appended in one
- * batch. Finished tasks stay as rows while the loop's history keeps them. */
-static void
-refresh_tasks (WeftInspector *self)
+/* Finished tasks, from the loop's bounded history: their rows show how they
+ * ended; returns the set of their ids. */
+static GHashTable *
+sync_history (WeftInspector *self,
+              GArray        *finished,
+              GPtrArray     *added)
 {
-  g_autoptr(GPtrArray) tasks = weft_all_tasks (self->loop);
-  g_autoptr(GArray) finished = weft_loop_list_finished_tasks (self->loop);
-  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (self->tracked == NULL)
-    self->tracked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  self->refresh_mark++;
+  GHashTable *ids = g_hash_table_new (g_int64_hash, g_int64_equal);
 
   for (guint i = 0; i < finished->len; i++)
     {
@@ -647,65 +657,126 @@ refresh_tasks (WeftInspector *self)
       Tracked *t = g_hash_table_lookup (self->tracked, &r->id);
       const char *state = weft_task_state_to_string (r->state);
 
+      g_hash_table_add (ids, &r->id);
       if (t == NULL)
-        {
-          track (self, r->id, inspector_task_row_new (r->id, r->name, state, r->error_message ? r->error_message : "",
-                                                      r->runs, r->created_at ? r->created_at : "", r->busy_ns,
-                                                      r->max_run_ns), added);
-          continue;
-        }
+        t = track (self, r->id, inspector_task_row_new (r->id, r->name, state, r->error_message ? r->error_message : "",
+                                                        r->runs, r->created_at ? r->created_at : "", r->busy_ns,
+                                                        r->max_run_ns), added);
+      else if (!t->final)
+        inspector_task_row_update (t->row, state, r->error_message ? r->error_message : "", r->runs, r->busy_ns,
+                                   r->max_run_ns);
       t->mark = self->refresh_mark;
-      if (t->state != r->state)
+      t->state = r->state;
+      if (!t->final)
         {
-          t->state = r->state;
-          inspector_task_row_update (t->row, state, r->error_message ? r->error_message : "", r->runs, r->busy_ns,
-                                     r->max_run_ns);
+          t->final = TRUE;
+          g_clear_pointer (&t->task, weft_task_unref);
+          g_hash_table_add (self->final_ids, &t->id);
         }
     }
+  return ids;
+}
 
-  for (guint i = 0; i < tasks->len; i++)
+/* A live task: a hash lookup if its runs, state, awaited future and busy time
+ * are what its row shows; else the row is updated in place (or made). */
+static void
+sync_task (WeftInspector *self,
+           WeftTask      *task,
+           GPtrArray     *added)
+{
+  guint64 id = weft_task_get_id (task), runs = weft_task_get_runs (task);
+  WeftTaskState state = weft_task_get_state (task);
+  gpointer waiter = weft_task_get_awaited (task);
+  double max_run, busy = weft_task_get_busy_time (task, &max_run);
+  guint64 busy_ns = (guint64) (busy * 1e9);
+  Tracked *t = g_hash_table_lookup (self->tracked, &id);
+  g_autofree char *awaits = NULL;
+
+  if (t != NULL)
     {
-      WeftTask *task = g_ptr_array_index (tasks, i);
-      guint64 id = weft_task_get_id (task), runs = weft_task_get_runs (task);
-      WeftTaskState state = weft_task_get_state (task);
-      gpointer waiter = weft_task_get_awaited (task);
-      double max_run, busy = weft_task_get_busy_time (task, &max_run);
-      guint64 busy_ns = (guint64) (busy * 1e9);
-      Tracked *t = g_hash_table_lookup (self->tracked, &id);
-      g_autofree char *awaits = NULL;
-
-      if (t != NULL)
-        {
-          t->mark = self->refresh_mark;
-          if (t->runs == runs && t->state == state && t->waiter == waiter && t->busy_ns == busy_ns)
-            continue;
-        }
-      awaits = weft_task_describe_await (task);
-      if (t == NULL)
-        {
-          track (self, id, inspector_task_row_new (id, weft_task_get_name (task), weft_task_state_to_string (state),
-                                                   awaits ? awaits : "", runs,
-                                                   weft_task_get_created_at (task) ? weft_task_get_created_at (task) : "",
-                                                   busy_ns, (guint64) (max_run * 1e9)), added);
-          t = g_hash_table_lookup (self->tracked, &id);
-        }
-      else
-        inspector_task_row_update (t->row, weft_task_state_to_string (state), awaits ? awaits : "", runs, busy_ns,
-                                   (guint64) (max_run * 1e9));
-      t->runs = runs;
-      t->state = state;
-      t->waiter = waiter;
-      t->busy_ns = busy_ns;
+      t->mark = self->refresh_mark;
+      if (t->runs == runs && t->state == state && t->waiter == waiter && t->busy_ns == busy_ns)
+        return;
     }
+  awaits = weft_task_describe_await (task);
+  if (t == NULL)
+    t = track (self, id, inspector_task_row_new (id, weft_task_get_name (task), weft_task_state_to_string (state),
+                                                 awaits ? awaits : "", runs,
+                                                 weft_task_get_created_at (task) ? weft_task_get_created_at (task) : "",
+                                                 busy_ns, (guint64) (max_run * 1e9)), added);
+  else
+    inspector_task_row_update (t->row, weft_task_state_to_string (state), awaits ? awaits : "", runs, busy_ns,
+                               (guint64) (max_run * 1e9));
+  if (t->task == NULL && !t->final)
+    t->task = weft_task_ref (task);
+  t->runs = runs;
+  t->state = state;
+  t->waiter = waiter;
+  t->busy_ns = busy_ns;
+}
 
-  /* Tasks that left both the loop and its history. */
-  g_hash_table_iter_init (&iter, self->tracked);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (((Tracked *) value)->mark != self->refresh_mark)
-      {
-        g_ptr_array_add (gone, ((Tracked *) value)->row);
-        g_hash_table_iter_remove (&iter);
-      }
+/* Follows every task of the loop, however many, at the cost of what changed:
+ * the tasks that ran since the last refresh (weft_loop_list_changed_tasks())
+ * and the history of finished ones. A full walk of the tasks happens only when
+ * the changes cannot be told (first refresh, recording was off) or the
+ * history overflowed. Finished tasks keep their rows while the history does. */
+static void
+refresh_tasks (WeftInspector *self)
+{
+  g_autoptr(GPtrArray) changed = weft_loop_list_changed_tasks (self->loop, &self->cursor);
+  g_autoptr(GArray) finished = weft_loop_list_finished_tasks (self->loop);
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
+  g_autoptr(GHashTable) in_history = NULL;
+  guint64 finished_count = weft_loop_get_finished_count (self->loop);
+  gboolean full = changed == NULL || finished_count - self->finished_seen > finished->len;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->tracked == NULL)
+    {
+      self->tracked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, tracked_free);
+      self->final_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+    }
+  self->refresh_mark++;
+  self->finished_seen = finished_count;
+
+  in_history = sync_history (self, finished, added);
+  if (full)
+    {
+      g_autoptr(GPtrArray) tasks = weft_all_tasks (self->loop);
+
+      for (guint i = 0; i < tasks->len; i++)
+        sync_task (self, g_ptr_array_index (tasks, i), added);
+    }
+  else
+    for (guint i = 0; i < changed->len; i++)
+      sync_task (self, g_ptr_array_index (changed, i), added);
+
+  /* Rows to drop: after a full walk, every task not seen; otherwise finished
+   * tasks that left the history (only those are looked at). */
+  if (full)
+    {
+      g_hash_table_iter_init (&iter, self->tracked);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (((Tracked *) value)->mark != self->refresh_mark)
+          g_ptr_array_add (gone, value);
+    }
+  else
+    {
+      g_hash_table_iter_init (&iter, self->final_ids);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (!g_hash_table_contains (in_history, key))
+          g_ptr_array_add (gone, g_hash_table_lookup (self->tracked, key));
+    }
+  for (guint i = 0; i < gone->len; i++)
+    {
+      Tracked *t = g_ptr_array_index (gone, i);
+
+      g_ptr_array_index (gone, i) = t->row;
+      g_hash_table_remove (self->final_ids, &t->id);
+      g_hash_table_remove (self->tracked, &t->id);   /* frees t */
+    }
   if (gone->len > 64)
     {
       /* Many at once: one rebuild beats many searches. */
@@ -854,7 +925,10 @@ weft_inspector_set_loop (WeftInspector *self,
     return;
   g_clear_pointer (&self->loop, weft_loop_unref);
   /* Another loop: its tasks start a new table. */
+  g_clear_pointer (&self->final_ids, g_hash_table_unref);
   g_clear_pointer (&self->tracked, g_hash_table_unref);
+  self->cursor = 0;
+  self->finished_seen = 0;
   g_list_store_remove_all (self->tasks);
   if (loop != NULL)
     {
@@ -964,6 +1038,7 @@ weft_inspector_dispose (GObject *object)
   weft_inspector_stop_recording (self);
   g_clear_pointer (&self->recording_path, g_free);
   g_clear_pointer (&self->replay, g_ptr_array_unref);
+  g_clear_pointer (&self->final_ids, g_hash_table_unref);
   g_clear_pointer (&self->tracked, g_hash_table_unref);
   g_clear_object (&self->connection);
   gtk_widget_dispose_template (GTK_WIDGET (self), WEFT_TYPE_INSPECTOR);

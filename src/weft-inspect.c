@@ -19,7 +19,7 @@
 
 #define RECORDS_KEPT 512
 #define MAX_SNAPSHOT_TASKS 1000
-#define MAX_SNAPSHOT_CALLS 1000   /* ready callbacks and timers, each */
+#define MAX_SNAPSHOT_CALLS 200    /* ready callbacks and timers, each: a view shows a few dozen */
 
 static GArray *list_ready_upto  (WeftLoop *loop, guint max);
 static GArray *list_timers_upto (WeftLoop *loop, guint max);
@@ -185,6 +185,19 @@ weft_loop_set_recording (WeftLoop *loop,
 {
   g_return_if_fail (loop != NULL);
 
+  if (recording && !loop->recording)
+    {
+      /* Changes made while not recording were not tracked: readers of
+       * weft_loop_list_changed_tasks() from before must walk all tasks. */
+      loop->changes_since = ++loop->task_changes;
+      while (loop->changed_tasks.head != NULL)
+        {
+          GList *link = loop->changed_tasks.head;
+
+          g_queue_unlink (&loop->changed_tasks, link);
+          link->data = NULL;
+        }
+    }
   loop->recording = !!recording;
   if (recording && loop->records == NULL)
     loop->records = g_array_sized_new (FALSE, TRUE, sizeof (WeftIterationRecord), RECORDS_KEPT);
@@ -284,6 +297,7 @@ _weft_inspect_clear (WeftLoop *loop)
   g_clear_pointer (&loop->records, g_array_unref);
   g_clear_pointer (&loop->finished, g_array_unref);
   g_clear_pointer (&loop->warnings, g_ptr_array_unref);
+  g_clear_pointer (&loop->lint_cache, g_ptr_array_unref);
 }
 
 static void
@@ -678,6 +692,59 @@ await_chain (WeftTask *task)
 }
 
 /**
+ * weft_loop_list_changed_tasks:
+ * @loop: a #WeftLoop
+ * @cursor: (inout): 0 the first time; then what the last call left there
+ *
+ * Lists the live tasks that were created or ran since the call that left
+ * @cursor, in the order they last changed, and moves @cursor on: a view of
+ * 100,000 tasks looks at the few that moved instead of all of them. Tasks are
+ * tracked while the loop records (weft_loop_set_recording()); finished tasks
+ * are not listed (see weft_loop_list_finished_tasks() and
+ * weft_loop_get_finished_count()).
+ *
+ * Returns: (transfer full) (element-type WeftTask) (nullable): the changed
+ *   tasks, or %NULL when they cannot be told (first call, or the loop did not
+ *   record all the while): walk weft_all_tasks() then
+ */
+GPtrArray *
+weft_loop_list_changed_tasks (WeftLoop *loop,
+                              guint64  *cursor)
+{
+  GPtrArray *changed;
+  guint64 since;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+  g_return_val_if_fail (cursor != NULL, NULL);
+
+  since = *cursor;
+  *cursor = loop->task_changes;
+  if (since == 0 || since < loop->changes_since || !loop->recording)
+    return NULL;
+  changed = g_ptr_array_new_with_free_func ((GDestroyNotify) weft_task_unref);
+  for (GList *l = loop->changed_tasks.tail; l != NULL && ((WeftTask *) l->data)->change_gen > since; l = l->prev)
+    g_ptr_array_add (changed, weft_task_ref (l->data));
+  return changed;
+}
+
+/**
+ * weft_loop_get_finished_count:
+ * @loop: a #WeftLoop
+ *
+ * Counts the tasks of @loop that have finished, ever: with the history
+ * (weft_loop_list_finished_tasks()), tells a view whether it missed some.
+ *
+ * Returns: how many tasks finished
+ */
+guint64
+weft_loop_get_finished_count (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, 0);
+
+  return loop->tasks_finished;
+}
+
+/**
  * weft_loop_describe_task:
  * @loop: a #WeftLoop
  * @task_id: a task's id (weft_task_get_id())
@@ -700,36 +767,14 @@ weft_loop_describe_task (WeftLoop *loop,
 
   g_return_val_if_fail (loop != NULL, NULL);
 
-  g_variant_dict_init (&dict, NULL);
-  for (GList *l = loop->tasks.head; l != NULL; l = l->next)
-    {
-      WeftTask *task = l->data;
-
-      if (task->id != task_id)
-        continue;
-      g_variant_dict_insert (&dict, "id", "t", task_id);
-      g_variant_dict_insert (&dict, "name", "s", task->name);
-      g_variant_dict_insert (&dict, "state", "s", weft_task_state_to_string (weft_task_get_state (task)));
-      g_variant_dict_insert (&dict, "created-at", "s", task->created_at ? task->created_at : "");
-      g_variant_dict_insert (&dict, "parent", "t", task->parent_task ? task->parent_task->id : (guint64) 0);
-      g_variant_dict_insert (&dict, "runs", "t", task->runs);
-      g_variant_dict_insert (&dict, "busy-ns", "t", task->busy_ns);
-      g_variant_dict_insert (&dict, "max-run-ns", "t", task->max_run_ns);
-      if (weft_task_get_await_location (task) != NULL)
-        g_variant_dict_insert (&dict, "await-at", "s", task->await_at);
-      g_variant_dict_insert_value (&dict, "await-chain", await_chain (task));
-      if (task->run_hist != NULL)
-        g_variant_dict_insert_value (&dict, "run-histogram",
-                                     g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, task->run_hist,
-                                                                WEFT_RUN_HISTOGRAM_BUCKETS, sizeof (guint32)));
-      return g_variant_dict_end (&dict);
-    }
+  /* The history first: it is short, the live tasks may be 100,000. */
   for (guint i = 0; loop->finished != NULL && i < loop->finished->len; i++)
     {
       WeftTaskRecord *r = &g_array_index (loop->finished, WeftTaskRecord, i);
 
       if (r->id != task_id || r->name == NULL)
         continue;
+      g_variant_dict_init (&dict, NULL);
       g_variant_dict_insert (&dict, "id", "t", task_id);
       g_variant_dict_insert (&dict, "name", "s", r->name);
       g_variant_dict_insert (&dict, "state", "s", weft_task_state_to_string (r->state));
@@ -741,8 +786,45 @@ weft_loop_describe_task (WeftLoop *loop,
         g_variant_dict_insert (&dict, "error", "s", r->error_message);
       return g_variant_dict_end (&dict);
     }
-  g_variant_dict_clear (&dict);
+  for (GList *l = loop->tasks.head; l != NULL; l = l->next)
+    if (((WeftTask *) l->data)->id == task_id)
+      return weft_task_describe (l->data);
   return NULL;
+}
+
+/**
+ * weft_task_describe:
+ * @task: a #WeftTask
+ *
+ * What weft_loop_describe_task() gives, for a task at hand (no search).
+ *
+ * Returns: (transfer floating): an `a{sv}` dictionary
+ */
+GVariant *
+weft_task_describe (WeftTask *task)
+{
+  GVariantDict dict;
+
+  g_return_val_if_fail (task != NULL, NULL);
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "id", "t", task->id);
+  g_variant_dict_insert (&dict, "name", "s", task->name);
+  g_variant_dict_insert (&dict, "state", "s", weft_task_state_to_string (weft_task_get_state (task)));
+  g_variant_dict_insert (&dict, "created-at", "s", task->created_at ? task->created_at : "");
+  g_variant_dict_insert (&dict, "parent", "t", task->parent_task ? task->parent_task->id : (guint64) 0);
+  g_variant_dict_insert (&dict, "runs", "t", task->runs);
+  g_variant_dict_insert (&dict, "busy-ns", "t", task->busy_ns);
+  g_variant_dict_insert (&dict, "max-run-ns", "t", task->max_run_ns);
+  if (weft_task_get_await_location (task) != NULL)
+    g_variant_dict_insert (&dict, "await-at", "s", task->await_at);
+  if (task->phase != WEFT_TASK_DONE)
+    g_variant_dict_insert_value (&dict, "await-chain", await_chain (task));
+  if (task->run_hist != NULL)
+    g_variant_dict_insert_value (&dict, "run-histogram",
+                                 g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, task->run_hist,
+                                                            WEFT_RUN_HISTOGRAM_BUCKETS, sizeof (guint32)));
+  return g_variant_dict_end (&dict);
 }
 
 /**
@@ -769,7 +851,7 @@ weft_loop_describe_task (WeftLoop *loop,
 GVariant *
 weft_loop_snapshot (WeftLoop *loop)
 {
-  g_autoptr(GPtrArray) tasks = NULL;
+  guint n_tasks;
   g_autoptr(GArray) finished = NULL;
   g_autoptr(GArray) ready = NULL;
   g_autoptr(GArray) timers = NULL;
@@ -792,10 +874,10 @@ weft_loop_snapshot (WeftLoop *loop)
     }
   /* At most MAX_SNAPSHOT_TASKS live tasks, the oldest first: a snapshot must
    * stay cheap for a loop with 100,000 tasks. */
-  tasks = weft_all_tasks (loop);
-  for (guint i = 0; i < MIN (tasks->len, MAX_SNAPSHOT_TASKS); i++)
+  n_tasks = 0;
+  for (GList *l = loop->tasks.head; l != NULL && n_tasks < MAX_SNAPSHOT_TASKS; l = l->next, n_tasks++)
     {
-      WeftTask *task = g_ptr_array_index (tasks, i);
+      WeftTask *task = l->data;
       g_autofree char *awaits = weft_task_describe_await (task);
 
       g_variant_builder_add (&task_builder, "(tssststt)", task->id, task->name,
@@ -836,7 +918,17 @@ weft_loop_snapshot (WeftLoop *loop)
       g_variant_builder_add (&timer_builder, "(ssd)", "…", more, -1.0);
     }
 
-  warnings = weft_loop_lint (loop);
+  /* The lint walks every task: in snapshots (ten a second, for views of
+   * 100,000 tasks) its findings are at most a second old. */
+  if (loop->lint_cache == NULL || g_get_monotonic_time () - loop->lint_time > G_USEC_PER_SEC)
+    {
+      g_clear_pointer (&loop->lint_cache, g_ptr_array_unref);
+      loop->lint_cache = weft_loop_lint (loop);
+      loop->lint_time = g_get_monotonic_time ();
+    }
+  warnings = g_ptr_array_new ();
+  for (guint i = 0; i < loop->lint_cache->len; i++)
+    g_ptr_array_add (warnings, g_ptr_array_index (loop->lint_cache, i));
   g_ptr_array_add (warnings, NULL);
   return g_variant_new ("(tbsa(tssststt)a(ss)a(ssd)^as)", loop->iteration, (gboolean) loop->paused, "",
                         &task_builder, &ready_builder, &timer_builder, (char **) warnings->pdata);

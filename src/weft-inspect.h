@@ -173,7 +173,14 @@ double        weft_task_get_busy_time       (WeftTask *task,
 WEFT_AVAILABLE_IN_0_1
 const char   *weft_task_get_await_location  (WeftTask *task);
 WEFT_AVAILABLE_IN_0_1
+GPtrArray    *weft_loop_list_changed_tasks  (WeftLoop *loop,
+                                             guint64  *cursor);
+WEFT_AVAILABLE_IN_0_1
+guint64       weft_loop_get_finished_count  (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
 GVariant     *weft_loop_describe_task       (WeftLoop *loop,
                                              guint64   task_id);
+WEFT_AVAILABLE_IN_0_1
+GVariant     *weft_task_describe            (WeftTask *task);
 
 G_END_DECLS

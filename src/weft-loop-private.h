@@ -64,6 +64,10 @@ struct _WeftLoop
   GDestroyNotify        exception_destroy;
 
   GQueue                tasks;           /* WeftTask, alive and not yet finished */
+  GQueue                changed_tasks;   /* live WeftTask by last change, while recording */
+  guint64               task_changes;    /* changes counted while recording */
+  guint64               changes_since;   /* task_changes when recording last started */
+  guint64               tasks_finished;  /* tasks that finished, ever */
   struct _WeftStackPool *stack_pool;
   GHashTable           *fd_watches;      /* int fd -> WeftFdWatch, bridge/weft-fd.c */
   struct _WeftFuture   *spare_futures;   /* freed plain futures, for reuse */
@@ -85,6 +89,8 @@ struct _WeftLoop
   guint                 records_head;
   GArray               *finished;        /* WeftTaskRecord ring of finished tasks */
   GPtrArray            *warnings;        /* char *, see weft_loop_lint() */
+  GPtrArray            *lint_cache;      /* weft_loop_lint() for snapshots, see there */
+  gint64                lint_time;
   guint                 finished_head;
   guint                 history_length;
 };

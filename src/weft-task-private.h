@@ -29,6 +29,8 @@ struct _WeftTask
   GSList           *old_names;     /* names before weft_task_set_name(), see there */
   guint64           id;
   GList             link;          /* in loop->tasks while not done */
+  GList             change_link;   /* in loop->changed_tasks, last changed last (while recording) */
+  guint64           change_gen;    /* loop->task_changes when it last changed */
 
   WeftFiberContext  context;       /* the task's own, while switched out */
   WeftFiberContext  caller;        /* whoever resumed it */
@@ -73,6 +75,20 @@ struct _WeftTask
 };
 
 void _weft_task_finalize       (WeftTask *task);
+
+/* Marks @task as changed for weft_loop_list_changed_tasks() (while recording). */
+static inline void
+_weft_task_touch (WeftLoop *loop,
+                  WeftTask *task)
+{
+  if (G_LIKELY (!loop->recording))
+    return;
+  task->change_gen = ++loop->task_changes;
+  if (task->change_link.data != NULL)
+    g_queue_unlink (&loop->changed_tasks, &task->change_link);
+  task->change_link.data = task;
+  g_queue_push_tail_link (&loop->changed_tasks, &task->change_link);
+}
 /* weft-timeout.c: the timer of a weft_wait_for() future, or NULL (for the fuzzer's model). */
 WeftHandle *_weft_wait_for_get_timer (WeftFuture *wait_for);
 void _weft_loop_destroy_tasks  (WeftLoop *loop);

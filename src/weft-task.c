@@ -223,6 +223,12 @@ task_finish (WeftTask *task)
   task->must_cancel = FALSE;
   _weft_future_finish_task (&task->parent, ret, task->result_destroy, error);
   g_queue_unlink (&loop->tasks, &task->link);
+  if (task->change_link.data != NULL)
+    {
+      g_queue_unlink (&loop->changed_tasks, &task->change_link);
+      task->change_link.data = NULL;
+    }
+  loop->tasks_finished++;
   if (G_UNLIKELY (loop->recording))
     _weft_inspect_task_finished (loop, task);
   if (task->data_destroy)
@@ -310,6 +316,8 @@ task_step (gpointer data)
         task->run_hist = g_new0 (guint32, WEFT_RUN_HISTOGRAM_BUCKETS);
       task->run_hist[MIN (g_bit_storage (ran / 1000), WEFT_RUN_HISTOGRAM_BUCKETS - 1)]++;
       _weft_inspect_task_stepped (loop, task);
+      if (!task->fiber_done)
+        _weft_task_touch (loop, task);
     }
   if (task->fiber_done)
     {
@@ -400,6 +408,7 @@ weft_loop_create_task_full (WeftLoop       *loop,
   /* The loop's reference, dropped when the task finishes. */
   weft_task_ref (task);
   g_queue_push_tail_link (&loop->tasks, &task->link);
+  _weft_task_touch (loop, task);
   schedule_step (task);
   return task;
 }

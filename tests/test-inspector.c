@@ -501,6 +501,26 @@ test_buttons_demo (void)
   weft_loop_unref (loop);
 }
 
+typedef struct
+{
+  gint64 last;
+  gint64 worst;
+  guint  frames;
+} Frames;
+
+static gboolean
+on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  Frames *f = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (f->last != 0)
+    f->worst = MAX (f->worst, now - f->last);
+  f->last = now;
+  f->frames++;
+  return G_SOURCE_CONTINUE;
+}
+
 static gpointer
 sleeps_a_minute (gpointer data, GError **error)
 {
@@ -571,6 +591,17 @@ test_many_tasks (void)
   }
   g_test_message ("%u tasks: first refresh %.1f ms, unchanged %.1f ms, after %u cancels %.1f ms",
                   n, first / 1e3, again / 1e3, cancelled, after_cancel / 1e3);
+  /* A second of frames with the view refreshing (figures only: timing is
+   * for the benchmarks, not for a test on a shared machine). */
+  {
+    Frames f = { 0 };
+    guint id = gtk_widget_add_tick_callback (GTK_WIDGET (inspector), on_tick, &f, NULL);
+
+    spin (1000);
+    gtk_widget_remove_tick_callback (GTK_WIDGET (inspector), id);
+    g_test_message ("%u tasks: %u frames in 1 s, longest frame interval %.1f ms", n, f.frames, f.worst / 1e3);
+    g_assert_cmpuint (f.frames, >, 0);
+  }
 
   for (guint i = 0; i < tasks->len; i++)
     weft_task_cancel (g_ptr_array_index (tasks, i), NULL);
