@@ -752,7 +752,8 @@ weft_loop_get_finished_count (WeftLoop *loop)
  * Everything the inspector's detail pane shows of one task, live or in the
  * finished-task history: `id`, `name`, `state`, `created-at` (strings), `runs`,
  * `busy-ns`, `max-run-ns` (uint64) and, for a live task, `parent` (its
- * creator's id, uint64), `await-at` (string), `await-chain` (the await chain,
+ * creator's id, uint64), `last-run-ago` (seconds since its last step
+ * started, double, while recording), `await-at` (string), `await-chain` (the await chain,
  * a hop an entry, string array) and `run-histogram` (uint32 array of
  * %WEFT_RUN_HISTOGRAM_BUCKETS, while recording); for a finished one, `error`.
  *
@@ -816,6 +817,9 @@ weft_task_describe (WeftTask *task)
   g_variant_dict_insert (&dict, "runs", "t", task->runs);
   g_variant_dict_insert (&dict, "busy-ns", "t", task->busy_ns);
   g_variant_dict_insert (&dict, "max-run-ns", "t", task->max_run_ns);
+  if (task->last_run_ns != 0)
+    g_variant_dict_insert (&dict, "last-run-ago", "d",
+                           MAX ((double) (_weft_loop_now (task->parent.loop) - task->last_run_ns) / 1e9, 0.0));
   if (weft_task_get_await_location (task) != NULL)
     g_variant_dict_insert (&dict, "await-at", "s", task->await_at);
   if (task->phase != WEFT_TASK_DONE)

@@ -312,6 +312,7 @@ task_step (gpointer data)
 
       task->busy_ns += ran;
       task->max_run_ns = MAX (task->max_run_ns, ran);
+      task->last_run_ns = started;
       if (task->run_hist == NULL)
         task->run_hist = g_new0 (guint32, WEFT_RUN_HISTOGRAM_BUCKETS);
       task->run_hist[MIN (g_bit_storage (ran / 1000), WEFT_RUN_HISTOGRAM_BUCKETS - 1)]++;

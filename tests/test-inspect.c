@@ -472,6 +472,7 @@ test_describe_task (void)
   g_autofree const char **chain = NULL;
   const char *state = NULL;
   guint64 runs = 0, parent_id = G_MAXUINT64;
+  double last_run_ago = -1;
 
   weft_loop_set_recording (loop, TRUE);
   future = weft_loop_create_future (loop);
@@ -494,6 +495,9 @@ test_describe_task (void)
   g_assert_true (g_variant_lookup (details, "runs", "t", &runs));
   g_assert_cmpuint (runs, ==, 1);
   g_assert_cmpuint (histogram_total (details), ==, runs);
+  g_assert_true (g_variant_lookup (details, "last-run-ago", "d", &last_run_ago));
+  g_assert_cmpfloat (last_run_ago, >=, 0);
+  g_assert_cmpfloat (last_run_ago, <, 10);
   g_assert_true (g_variant_lookup (details, "parent", "t", &parent_id));
   g_assert_cmpuint (parent_id, ==, 0);
   g_assert_true (g_variant_lookup (details, "await-chain", "^a&s", &chain));
