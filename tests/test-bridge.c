@@ -5,6 +5,7 @@
  */
 #include <unistd.h>
 
+#include "test-heartbeat.h"
 #include "weft-test-common.h"
 
 typedef struct
@@ -110,11 +111,9 @@ test_nested_main_loop (void)
 
 typedef struct
 {
-  WeftLoop *loop;
-  guint64   callbacks;
-  gint64    last_tick;
-  gint64    max_gap;
-  int       ticks;
+  WeftLoop      *loop;
+  guint64        callbacks;
+  TestHeartbeat  heart;   /* GLib's ticks, in thread CPU time */
 } Budget;
 
 static void
@@ -130,11 +129,9 @@ static gboolean
 glib_tick (gpointer data)
 {
   Budget *b = data;
-  gint64 now = test_thread_cpu_ns ();
 
-  b->max_gap = MAX (b->max_gap, now - b->last_tick);
-  b->last_tick = now;
-  if (++b->ticks == 20)
+  test_heartbeat_beat (&b->heart, test_thread_cpu_ns ());
+  if (b->heart.beats == 20)
     {
       weft_loop_stop (b->loop);
       return G_SOURCE_REMOVE;
@@ -147,14 +144,14 @@ glib_tick (gpointer data)
 static void
 test_budget_shares_context (void)
 {
-  Budget b = { test_loop_new (), 0, 0, 0, 0 };
+  Budget b = { test_loop_new (), 0, { 0 } };
   GSource *tick = g_timeout_source_new (5);
 
   weft_loop_set_dispatch_budget (b.loop, 0.002);
   g_assert_cmpfloat (weft_loop_get_dispatch_budget (b.loop), ==, 0.002);
   g_source_set_callback (tick, glib_tick, &b, NULL);
   g_source_attach (tick, weft_loop_get_context (b.loop));
-  b.last_tick = test_thread_cpu_ns ();
+  b.heart.last = test_thread_cpu_ns ();
   weft_loop_call_soon (b.loop, busy, &b, NULL);
   g_assert_true (weft_loop_run_forever (b.loop, NULL));
   g_source_unref (tick);
@@ -162,10 +159,10 @@ test_budget_shares_context (void)
   /* Gaps in this thread's CPU time: the loop's work between two ticks, without
    * the time other processes took from us. */
   g_test_message ("%" G_GUINT64_FORMAT " callbacks, longest gap between 5 ms ticks %" G_GINT64_FORMAT " ms of CPU",
-                  b.callbacks, b.max_gap / 1000000);
-  g_assert_cmpint (b.ticks, ==, 20);
+                  b.callbacks, b.heart.worst / 1000000);
+  g_assert_cmpint (b.heart.beats, ==, 20);
   g_assert_cmpuint (b.callbacks, >, 1000);
-  g_assert_cmpint (b.max_gap, <, 50 * 1000000);
+  g_assert_cmpint (b.heart.worst, <, 50 * 1000000);
   test_loop_finish (b.loop);
 }
 
@@ -180,7 +177,7 @@ noop (gpointer data)
 static void
 test_budget_splits_iteration (void)
 {
-  Budget b = { test_loop_new (), 0, 0, 0, 0 };
+  Budget b = { test_loop_new (), 0, { 0 } };
   GSource *tick = g_timeout_source_new (1);
   guint ran = 0;
 
@@ -188,12 +185,12 @@ test_budget_splits_iteration (void)
     weft_loop_call_soon (b.loop, noop, &ran, NULL);
   g_source_set_callback (tick, glib_tick, &b, NULL);
   g_source_attach (tick, weft_loop_get_context (b.loop));
-  b.last_tick = test_thread_cpu_ns ();
+  b.heart.last = test_thread_cpu_ns ();
   g_assert_true (weft_loop_run_forever (b.loop, NULL));
   g_source_destroy (tick);
   g_source_unref (tick);
-  g_test_message ("longest gap between 1 ms ticks: %" G_GINT64_FORMAT " µs", b.max_gap / 1000);
-  g_assert_cmpint (b.max_gap, <, 50 * 1000000);
+  g_test_message ("longest gap between 1 ms ticks: %" G_GINT64_FORMAT " µs", b.heart.worst / 1000);
+  g_assert_cmpint (b.heart.worst, <, 50 * 1000000);
   test_loop_finish (b.loop);
 }
 

@@ -15,6 +15,7 @@
 
 #include "checksum-window.h"
 #include "weft-inspector.h"
+#include "test-heartbeat.h"
 #include "weft-gtk-test-common.h"
 
 #ifdef HAVE_VALGRIND_H
@@ -104,23 +105,10 @@ count_fds (void)
 
 /* Measures the longest wait of a 5 ms GLib timeout: how long GTK's main loop
  * was kept from running. */
-typedef struct
-{
-  gint64 last;
-  gint64 worst;
-  guint  beats;
-} Heartbeat;
-
 static gboolean
 beat (gpointer data)
 {
-  Heartbeat *heart = data;
-  gint64 now = g_get_monotonic_time ();
-
-  if (heart->last != 0)
-    heart->worst = MAX (heart->worst, now - heart->last);
-  heart->last = now;
-  heart->beats++;
+  test_heartbeat_beat (data, g_get_monotonic_time ());
   return G_SOURCE_CONTINUE;
 }
 
@@ -151,7 +139,7 @@ test_checksums_folder (void)
   g_autoptr(WeftLoop) loop = weft_loop_new_for_context (NULL);
   ChecksumWindow *window = checksum_window_new (NULL, loop);
   g_autoptr(GFile) folder = NULL;
-  Heartbeat heart = { 0 };
+  TestHeartbeat heart = { 0 };
   ChecksumJob *job;
   GListModel *items;
   Tree tree;

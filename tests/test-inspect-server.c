@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "weft-inspect-server-private.h"
+#include "test-heartbeat.h"
 #include "weft-test-common.h"
 
 #ifdef HAVE_VALGRIND_H
@@ -517,21 +518,16 @@ attack (gpointer data)
 
 typedef struct
 {
-  WeftLoop *loop;
-  gint64    last;
-  gint64    worst;
-  guint     beats;
+  WeftLoop      *loop;
+  TestHeartbeat  heart;
 } LoopHeart;
 
 static void
 loop_beat (gpointer data)
 {
   LoopHeart *heart = data;
-  gint64 now = test_monotonic_ns ();
 
-  heart->worst = MAX (heart->worst, now - heart->last);
-  heart->last = now;
-  heart->beats++;
+  test_heartbeat_beat (&heart->heart, test_monotonic_ns ());
   weft_loop_call_later (heart->loop, 0.002, loop_beat, heart, NULL);
 }
 
@@ -553,7 +549,7 @@ test_hostile_peers (void)
   g_autoptr(GDBusConnection) good = NULL;
   g_autoptr(GVariant) snapshot = NULL;
   Attacker a = { 0 };
-  LoopHeart heart = { loop, 0, 0, 0 };
+  LoopHeart heart = { loop, { 0 } };
   GThread *thread;
   gint64 deadline;
   GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
@@ -562,7 +558,7 @@ test_hostile_peers (void)
   g_log_set_always_fatal (fatal & ~G_LOG_LEVEL_WARNING);
   g_assert_true (weft_loop_serve_inspector (loop, &error));
   a.path = g_strdup (weft_loop_get_inspector_address (loop));
-  heart.last = test_monotonic_ns ();
+  heart.heart.last = test_monotonic_ns ();
   weft_loop_call_soon (loop, loop_beat, &heart, NULL);
 
   thread = g_thread_new ("attacker", attack, &a);
@@ -591,15 +587,15 @@ test_hostile_peers (void)
   g_assert_nonnull (snapshot);
 
   g_test_message ("%u attacks; %u peers dropped for protocol errors; loop heartbeats %u, longest gap %.1f ms",
-                  a.attacks, _weft_inspect_server_get_dropped_peers (), heart.beats, heart.worst / 1e6);
+                  a.attacks, _weft_inspect_server_get_dropped_peers (), heart.heart.beats, heart.heart.worst / 1e6);
   /* The authenticated peers that sent what GDBus cannot parse (1 GiB
    * announced, no valid byte order) were dropped, with the reason logged. */
   g_assert_cmpuint (_weft_inspect_server_get_dropped_peers (), >=, 2);
   /* Every hostile peer is gone; the good one is the only peer left. */
   g_assert_cmpuint (_weft_inspect_server_count_peers (loop), ==, 1);
-  g_assert_cmpuint (heart.beats, >, 10);
+  g_assert_cmpuint (heart.heart.beats, >, 10);
   if (!RUNNING_ON_VALGRIND)
-    g_assert_cmpint (heart.worst, <, 100 * 1000000);
+    g_assert_cmpint (heart.heart.worst, <, 100 * 1000000);
 
   g_free (a.path);
   test_loop_finish (loop);

@@ -16,6 +16,7 @@
 #include "inspector-timeline.h"
 #include "inspector-window.h"
 #include "weft-loop-private.h"
+#include "test-heartbeat.h"
 #include "weft-gtk-test-common.h"
 
 #include "config.h"
@@ -501,23 +502,10 @@ test_buttons_demo (void)
   weft_loop_unref (loop);
 }
 
-typedef struct
-{
-  gint64 last;
-  gint64 worst;
-  guint  frames;
-} Frames;
-
 static gboolean
 on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
-  Frames *f = data;
-  gint64 now = g_get_monotonic_time ();
-
-  if (f->last != 0)
-    f->worst = MAX (f->worst, now - f->last);
-  f->last = now;
-  f->frames++;
+  test_heartbeat_beat (data, g_get_monotonic_time ());
   return G_SOURCE_CONTINUE;
 }
 
@@ -594,13 +582,13 @@ test_many_tasks (void)
   /* A second of frames with the view refreshing (figures only: timing is
    * for the benchmarks, not for a test on a shared machine). */
   {
-    Frames f = { 0 };
+    TestHeartbeat f = { 0 };
     guint id = gtk_widget_add_tick_callback (GTK_WIDGET (inspector), on_tick, &f, NULL);
 
     spin (1000);
     gtk_widget_remove_tick_callback (GTK_WIDGET (inspector), id);
-    g_test_message ("%u tasks: %u frames in 1 s, longest frame interval %.1f ms", n, f.frames, f.worst / 1e3);
-    g_assert_cmpuint (f.frames, >, 0);
+    g_test_message ("%u tasks: %u frames in 1 s, longest frame interval %.1f ms", n, f.beats, f.worst / 1e3);
+    g_assert_cmpuint (f.beats, >, 0);
   }
 
   for (guint i = 0; i < tasks->len; i++)
