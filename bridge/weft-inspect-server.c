@@ -78,12 +78,99 @@ struct _WeftInspectServer
   gint64              build_ns;     /* how long the last snapshot took (loop thread) */
 
   gint                want_publish; /* atomic: a peer asked while the loop was quiet */
+  guint64             cursor;       /* weft_loop_list_changed_tasks(), loop thread */
+  guint64             finished_seen;/* weft_loop_get_finished_count(), loop thread */
+  guint64             serial;       /* Changed signals built (loop thread) */
+  GPtrArray          *pending_changes; /* GVariant, under lock: Changed signals to send */
   gint                n_peers;      /* atomic: connected peers (skeletons) */
   gint64              busy_since;   /* atomic; 0 when no callback runs */
   const char         *busy_name;    /* atomic */
 };
 
 /* ------------------------------------------------------- loop thread side */
+
+/* Server thread: sends the queued Changed signals to every peer. The queue is
+ * under our POSIX lock (ThreadSanitizer sees the hand-over; it cannot see
+ * GLib's own locks). */
+static gboolean
+emit_changed (gpointer data)
+{
+  WeftInspectServer *self = data;
+  g_autoptr(GPtrArray) pending = NULL;
+
+  pthread_mutex_lock (&self->lock);
+  pending = g_steal_pointer (&self->pending_changes);
+  pthread_mutex_unlock (&self->lock);
+  for (guint n = 0; pending != NULL && n < pending->len; n++)
+    {
+      guint64 serial;
+      gboolean reset;
+      g_autoptr(GVariant) tasks = NULL;
+
+      g_variant_get (g_ptr_array_index (pending, n), "(tb@a(tssststt))", &serial, &reset, &tasks);
+      for (guint i = 0; i < self->skeletons->len; i++)
+        weft_dbus_inspector1_emit_changed (g_ptr_array_index (self->skeletons, i), serial, reset, tasks);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Loop thread, at each publication: the tasks that changed since the last
+ * one (and those that finished), streamed to the peers as a Changed signal. */
+static void
+publish_changes (WeftInspectServer *self)
+{
+  WeftLoop *loop = self->loop;
+  g_autoptr(GPtrArray) changed = weft_loop_list_changed_tasks (loop, &self->cursor);
+  g_autoptr(GArray) finished = weft_loop_list_finished_tasks (loop);
+  guint64 finished_count = weft_loop_get_finished_count (loop);
+  guint64 new_finished = finished_count - self->finished_seen;
+  gboolean reset = changed == NULL || new_finished > finished->len;
+  GVariantBuilder tasks;
+  GVariant *changes;
+  gboolean first;
+
+  self->finished_seen = finished_count;
+  g_variant_builder_init (&tasks, G_VARIANT_TYPE ("a(tssststt)"));
+  if (!reset)
+    {
+      for (guint i = finished->len - (guint) new_finished; i < finished->len; i++)
+        {
+          WeftTaskRecord *r = &g_array_index (finished, WeftTaskRecord, i);
+
+          g_variant_builder_add (&tasks, "(tssststt)", r->id, r->name, weft_task_state_to_string (r->state),
+                                 r->error_message ? r->error_message : "", r->runs,
+                                 r->created_at ? r->created_at : "", r->busy_ns, r->max_run_ns);
+        }
+      for (guint i = 0; i < changed->len; i++)
+        {
+          WeftTask *task = g_ptr_array_index (changed, i);
+          g_autofree char *awaits = weft_task_describe_await (task);
+          double max_run, busy = weft_task_get_busy_time (task, &max_run);
+
+          g_variant_builder_add (&tasks, "(tssststt)", weft_task_get_id (task), weft_task_get_name (task),
+                                 weft_task_state_to_string (weft_task_get_state (task)), awaits ? awaits : "",
+                                 weft_task_get_runs (task),
+                                 weft_task_get_created_at (task) ? weft_task_get_created_at (task) : "",
+                                 (guint64) (busy * 1e9), (guint64) (max_run * 1e9));
+        }
+    }
+  /* On reset the signal carries no task: the peers fetch the whole state
+   * with GetSnapshot. */
+  if (!reset && new_finished == 0 && changed->len == 0)
+    {
+      g_variant_builder_clear (&tasks);
+      return;   /* nothing moved: no signal */
+    }
+  changes = g_variant_ref_sink (g_variant_new ("(tba(tssststt))", ++self->serial, reset, &tasks));
+  pthread_mutex_lock (&self->lock);
+  first = self->pending_changes == NULL;
+  if (first)
+    self->pending_changes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  g_ptr_array_add (self->pending_changes, changes);
+  pthread_mutex_unlock (&self->lock);
+  if (first)
+    g_main_context_invoke (self->context, emit_changed, self);
+}
 
 void
 _weft_inspect_server_publish (WeftLoop *loop,
@@ -107,6 +194,7 @@ _weft_inspect_server_publish (WeftLoop *loop,
   old = g_steal_pointer (&self->snapshot);
   self->snapshot = snapshot;
   pthread_mutex_unlock (&self->lock);
+  publish_changes (self);
   /* Freeing a snapshot of a thousand tasks takes a while: not under the lock
    * the server thread needs to answer. */
   g_clear_pointer (&old, g_variant_unref);
@@ -628,6 +716,7 @@ _weft_inspect_server_stop (WeftLoop *loop)
   g_main_loop_unref (self->mainloop);
   g_main_context_unref (self->context);
   g_clear_pointer (&self->snapshot, g_variant_unref);
+  g_clear_pointer (&self->pending_changes, g_ptr_array_unref);
   g_array_unref (self->commands);
   pthread_mutex_destroy (&self->lock);
   g_free (self->path);

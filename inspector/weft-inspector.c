@@ -59,6 +59,9 @@ struct _WeftInspector
   guint64            cursor;         /* weft_loop_list_changed_tasks() */
   guint64            finished_seen;  /* weft_loop_get_finished_count() at the last refresh */
   GHashTable        *final_ids;      /* the ids of tracked tasks that finished (keys of tracked) */
+  guint              changed_id;     /* remote: the Changed signal subscription */
+  guint64            serial;         /* remote: the last Changed serial applied */
+  gboolean           need_full;      /* remote: take the tasks from the next snapshot */
   InspectorHistogram *histogram;
   gboolean           describing;     /* a DescribeTask call is out */
 
@@ -78,6 +81,46 @@ G_DEFINE_FINAL_TYPE (WeftInspector, weft_inspector, GTK_TYPE_WIDGET)
 
 enum { PROP_0, PROP_LOOP, PROP_PAUSED, PROP_RECORDING, PROP_REFRESH_INTERVAL, N_PROPS };
 static GParamSpec *properties[N_PROPS];
+
+/* What a row showed, to tell cheaply whether its task changed since. */
+typedef struct
+{
+  InspectorTaskRow *row;       /* owned by self->tasks */
+  guint64           mark;      /* the refresh that last saw the task */
+  guint64           runs;
+  guint64           busy_ns;
+  gpointer          waiter;
+  WeftTaskState     state;
+  gboolean          final;     /* the task finished: the row comes from the history */
+  guint64           id;
+  WeftTask         *task;      /* while it lives: the detail pane describes it without a search */
+} Tracked;
+
+static void
+tracked_free (gpointer data)
+{
+  Tracked *t = data;
+
+  g_clear_pointer (&t->task, weft_task_unref);
+  g_free (t);
+}
+
+static Tracked *
+track (WeftInspector     *self,
+       guint64            id,
+       InspectorTaskRow  *row,
+       GPtrArray         *added)
+{
+  Tracked *t = g_new0 (Tracked, 1);
+
+  t->row = row;
+  t->id = id;
+  t->mark = self->refresh_mark;
+  g_hash_table_insert (self->tracked, g_memdup2 (&id, sizeof id), t);
+  g_ptr_array_add (added, row);
+  return t;
+}
+
 
 static void
 replace_all (GListStore *store,
@@ -294,6 +337,60 @@ weft_inspector_seek (WeftInspector *self,
   return self->replay->len;
 }
 
+static void
+ensure_tracked (WeftInspector *self)
+{
+  if (self->tracked == NULL)
+    {
+      self->tracked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, tracked_free);
+      self->final_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+    }
+}
+
+/* Drops what the rows were built from (the rows go with the next replace). */
+static void
+forget_tasks (WeftInspector *self)
+{
+  g_clear_pointer (&self->final_ids, g_hash_table_unref);
+  g_clear_pointer (&self->tracked, g_hash_table_unref);
+  ensure_tracked (self);
+}
+
+static gboolean
+is_final (const char *state)
+{
+  return g_strcmp0 (state, "done") == 0 || g_strcmp0 (state, "failed") == 0 || g_strcmp0 (state, "cancelled") == 0;
+}
+
+/* One task as a snapshot or a Changed signal gives it (remote, replay): its
+ * row updated in place, or made and put in @added. */
+static void
+apply_task (WeftInspector *self,
+            guint64        id,
+            const char    *name,
+            const char    *state,
+            const char    *awaits,
+            guint64        runs,
+            const char    *created_at,
+            guint64        busy_ns,
+            guint64        max_run_ns,
+            GPtrArray     *added)
+{
+  Tracked *t;
+
+  ensure_tracked (self);
+  t = g_hash_table_lookup (self->tracked, &id);
+  if (t == NULL)
+    t = track (self, id, inspector_task_row_new (id, name, state, awaits, runs, created_at, busy_ns, max_run_ns), added);
+  else
+    inspector_task_row_update (t->row, state, awaits, runs, busy_ns, max_run_ns);
+  if (is_final (state) && !t->final)
+    {
+      t->final = TRUE;
+      g_hash_table_add (self->final_ids, &t->id);
+    }
+}
+
 /* The ready queue and timers change every refresh: their rows are updated in
  * place (row @i gets the @i-th call), new ones collected in @added. */
 static void
@@ -350,11 +447,13 @@ apply_snapshot (WeftInspector *self,
     record_snapshot (self, snapshot);
   g_variant_get (snapshot, "(tb&sa(tssststt)a(ss)a(ssd)^a&s)", &iteration, &paused, &blocked, &tasks, &ready, &timers,
                  &warnings);
+  if (with_tasks)
+    forget_tasks (self);
   while (with_tasks
          && g_variant_iter_next (tasks, "(t&s&s&st&stt)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
                                  &max_run_ns))
     {
-      g_ptr_array_add (task_rows, inspector_task_row_new (id, name, state, awaits, runs, created_at, busy_ns, max_run_ns));
+      apply_task (self, id, name, state, awaits, runs, created_at, busy_ns, max_run_ns, task_rows);
       live += g_strcmp0 (state, "done") != 0 && g_strcmp0 (state, "failed") != 0 && g_strcmp0 (state, "cancelled") != 0;
     }
   n_ready = 0;
@@ -370,7 +469,7 @@ apply_snapshot (WeftInspector *self,
   if (with_tasks)
     replace_all (self->tasks, task_rows);
   else
-    live = self->tracked != NULL ? g_hash_table_size (self->tracked) : 0;
+    live = self->tracked != NULL ? g_hash_table_size (self->tracked) - g_hash_table_size (self->final_ids) : 0;
   finish_call_rows (self->ready, n_ready, ready_rows);
   finish_call_rows (self->timers, n_timers, timer_rows);
   gtk_string_list_splice (self->warnings, 0, g_list_model_get_n_items (G_LIST_MODEL (self->warnings)), warnings);
@@ -418,7 +517,9 @@ on_snapshot (GObject      *source,
       return;
     }
   snapshot = g_variant_get_child_value (reply, 0);
-  apply_snapshot (self, snapshot, TRUE);
+  /* The tasks stream in with Changed; a snapshot's only after a reset. */
+  apply_snapshot (self, snapshot, self->need_full);
+  self->need_full = FALSE;
   update_details (self);
 }
 
@@ -429,29 +530,6 @@ call_remote (WeftInspector *self,
 {
   g_dbus_connection_call (self->connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", method,
                           parameters, NULL, G_DBUS_CALL_FLAGS_NONE, 1000, self->cancellable, NULL, NULL);
-}
-
-/* What a row showed, to tell cheaply whether its task changed since. */
-typedef struct
-{
-  InspectorTaskRow *row;       /* owned by self->tasks */
-  guint64           mark;      /* the refresh that last saw the task */
-  guint64           runs;
-  guint64           busy_ns;
-  gpointer          waiter;
-  WeftTaskState     state;
-  gboolean          final;     /* the task finished: the row comes from the history */
-  guint64           id;
-  WeftTask         *task;      /* while it lives: the detail pane describes it without a search */
-} Tracked;
-
-static void
-tracked_free (gpointer data)
-{
-  Tracked *t = data;
-
-  g_clear_pointer (&t->task, weft_task_unref);
-  g_free (t);
 }
 
 /* ------------------------------------------------------------- details */
@@ -630,21 +708,6 @@ update_details (WeftInspector *self)
 
 /* ------------------------------------------------- the in-process task table */
 
-static Tracked *
-track (WeftInspector     *self,
-       guint64            id,
-       InspectorTaskRow  *row,
-       GPtrArray         *added)
-{
-  Tracked *t = g_new0 (Tracked, 1);
-
-  t->row = row;
-  t->id = id;
-  t->mark = self->refresh_mark;
-  g_hash_table_insert (self->tracked, g_memdup2 (&id, sizeof id), t);
-  g_ptr_array_add (added, row);
-  return t;
-}
 
 /* Finished tasks, from the loop's bounded history: their rows show how they
  * ended; returns the set of their ids. */
@@ -737,11 +800,7 @@ refresh_tasks (WeftInspector *self)
   GHashTableIter iter;
   gpointer key, value;
 
-  if (self->tracked == NULL)
-    {
-      self->tracked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, tracked_free);
-      self->final_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
-    }
+  ensure_tracked (self);
   self->refresh_mark++;
   self->finished_seen = finished_count;
 
@@ -1044,6 +1103,11 @@ weft_inspector_dispose (GObject *object)
   g_clear_pointer (&self->replay, g_ptr_array_unref);
   g_clear_pointer (&self->final_ids, g_hash_table_unref);
   g_clear_pointer (&self->tracked, g_hash_table_unref);
+  if (self->changed_id != 0)
+    {
+      g_dbus_connection_signal_unsubscribe (self->connection, self->changed_id);
+      self->changed_id = 0;
+    }
   g_clear_object (&self->connection);
   gtk_widget_dispose_template (GTK_WIDGET (self), WEFT_TYPE_INSPECTOR);
   g_clear_pointer (&self->loop, weft_loop_unref);
@@ -1161,12 +1225,51 @@ weft_inspector_new (WeftLoop *loop)
  *
  * Returns: (transfer floating): a new inspector showing the remote loop
  */
+/* Remote: the tasks that changed, streamed by the loop about once a frame.
+ * A reset or a gap in serials means changes were missed: the next snapshot
+ * brings the whole table again. */
+static void
+on_changed (GDBusConnection *connection,
+            const char      *sender,
+            const char      *path,
+            const char      *interface,
+            const char      *signal,
+            GVariant        *parameters,
+            gpointer         data)
+{
+  WeftInspector *self = data;
+  g_autoptr(GVariantIter) tasks = NULL;
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *name, *state, *awaits, *created_at;
+  guint64 serial, id, runs, busy_ns, max_run_ns;
+  gboolean reset;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(tba(tssststt))")))
+    return;
+  g_variant_get (parameters, "(tba(tssststt))", &serial, &reset, &tasks);
+  if (reset || self->tracked == NULL || (self->serial != 0 && serial != self->serial + 1))
+    self->need_full = TRUE;
+  self->serial = serial;
+  if (self->need_full)
+    return;
+  while (g_variant_iter_next (tasks, "(t&s&s&st&stt)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
+                              &max_run_ns))
+    apply_task (self, id, name, state, awaits, runs, created_at, busy_ns, max_run_ns, added);
+  if (added->len > 0)
+    g_list_store_splice (self->tasks, g_list_model_get_n_items (G_LIST_MODEL (self->tasks)), 0, added->pdata,
+                         added->len);
+}
+
 GtkWidget *
 weft_inspector_new_remote (GDBusConnection *connection)
 {
   WeftInspector *self = g_object_new (WEFT_TYPE_INSPECTOR, NULL);
 
   self->connection = g_object_ref (connection);
+  self->need_full = TRUE;
+  self->changed_id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed",
+                                                         "/org/weft/Loop", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                                         on_changed, self, NULL);
   weft_inspector_refresh (self);
   return GTK_WIDGET (self);
 }

@@ -331,6 +331,93 @@ test_describe_task_remote (void)
   test_loop_finish (loop);
 }
 
+/* ------------------------------------------------------------ Changed */
+
+typedef struct
+{
+  guint64  last_serial;
+  guint    signals;
+  guint    resets;
+  guint64  watched;      /* a task id */
+  guint64  watched_runs; /* the most runs seen for it in a signal */
+  gboolean watched_done;
+} Stream;
+
+static void
+on_changed (GDBusConnection *connection,
+            const char      *sender,
+            const char      *path,
+            const char      *interface,
+            const char      *signal,
+            GVariant        *parameters,
+            gpointer         data)
+{
+  Stream *stream = data;
+  g_autoptr(GVariantIter) tasks = NULL;
+  guint64 serial, id, runs, busy, max_run;
+  gboolean reset;
+  const char *name, *state, *awaits, *created_at;
+
+  g_variant_get (parameters, "(tba(tssststt))", &serial, &reset, &tasks);
+  if (stream->last_serial != 0)
+    g_assert_cmpuint (serial, ==, stream->last_serial + 1);   /* none lost, in order */
+  stream->last_serial = serial;
+  stream->signals++;
+  stream->resets += reset;
+  while (g_variant_iter_next (tasks, "(t&s&s&st&stt)", &id, &name, &state, &awaits, &runs, &created_at, &busy, &max_run))
+    if (id == stream->watched)
+      {
+        stream->watched_runs = MAX (stream->watched_runs, runs);
+        stream->watched_done |= g_strcmp0 (state, "done") == 0;
+      }
+}
+
+static gpointer
+yields_five_times (gpointer data, GError **error)
+{
+  for (int i = 0; i < 5; i++)
+    if (!weft_sleep (0.01, error))
+      return NULL;
+  return (gpointer) "done";
+}
+
+static gboolean
+stream_saw_done (gpointer data)
+{
+  return ((Stream *) data)->watched_done;
+}
+
+/* The peers get what changed as it changes: a Changed signal per publication
+ * with the tasks that ran or finished (the first one a reset: fetch the whole
+ * state), serials without gaps. */
+static void
+test_changed_signal (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(WeftTask) task = NULL;
+  Stream stream = { 0 };
+  guint id;
+
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  g_main_context_push_thread_default (weft_loop_get_context (loop));
+  connection = connect_to (loop);
+  id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed", "/org/weft/Loop",
+                                           NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_changed, &stream, NULL);
+  task = weft_loop_create_task (loop, yields_five_times, NULL, NULL);
+  stream.watched = weft_task_get_id (task);
+  iterate_until (loop, stream_saw_done, &stream);
+  g_test_message ("%u Changed signals (%u resets); the task's last runs seen: %" G_GUINT64_FORMAT,
+                  stream.signals, stream.resets, stream.watched_runs);
+  g_assert_cmpuint (stream.signals, >=, 2);
+  g_assert_cmpuint (stream.watched_runs, >=, 2);
+  g_assert_true (stream.watched_done);
+  g_dbus_connection_signal_unsubscribe (connection, id);
+  g_main_context_pop_thread_default (weft_loop_get_context (loop));
+  test_loop_finish (loop);
+}
+
 /* ------------------------------------------------------------ hostile peers */
 
 typedef struct
@@ -617,6 +704,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/InspectServer/peer-uid-check", test_peer_uid_check);
   g_test_add_func ("/Weft/InspectServer/hostile-peers", test_hostile_peers);
   g_test_add_func ("/Weft/InspectServer/describe-task", test_describe_task_remote);
+  g_test_add_func ("/Weft/InspectServer/changed-signal", test_changed_signal);
 
   status = g_test_run ();
   g_rmdir (runtime_dir);

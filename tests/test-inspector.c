@@ -250,6 +250,17 @@ test_remote_views (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.step-callback", NULL));
   wait_for_state (inspector, "suspended");
+  /* Tasks stream in (Changed); the timers come with the next snapshot. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while (g_list_model_get_n_items (weft_inspector_get_timer_model (inspector)) != 1
+           && g_get_monotonic_time () < deadline)
+      {
+        weft_inspector_refresh (inspector);
+        spin (20);
+      }
+  }
   g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_timer_model (inspector)), ==, 1);
 
   weft_inspector_select_task (inspector, 0);
@@ -261,6 +272,100 @@ test_remote_views (void)
   wait_for_state (inspector, "cancelled");
 
   gtk_window_destroy (GTK_WINDOW (window));
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+  dir = g_build_filename (runtime, "weft", NULL);
+  g_rmdir (dir);
+  g_rmdir (runtime);
+}
+
+static guint    count_live      (WeftLoop *loop);
+static guint    count_tasks_in  (WeftLoop *loop, WeftTaskState state);
+static gpointer sleeps_a_minute (gpointer data, GError **error);
+
+static gboolean
+model_has_name (GListModel *model, const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autofree char *row_name = row_string (model, i, "name");
+
+      if (g_strcmp0 (row_name, name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gpointer
+late_task (gpointer data, GError **error)
+{
+  weft_sleep (0.05, error);
+  return NULL;
+}
+
+/* Remote tasks stream in as they change: with more live tasks than a snapshot
+ * lists (1,000), a task created after them still shows up remotely, through
+ * the Changed signal, and its end too. */
+static void
+test_remote_stream (void)
+{
+  g_autofree char *runtime = g_dir_make_tmp ("weft-inspector-XXXXXX", NULL);
+  g_autofree char *address = NULL, *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GPtrArray) sleepers = g_ptr_array_new_with_free_func ((GDestroyNotify) weft_task_unref);
+  g_autoptr(WeftTask) late = NULL;
+  WeftLoop *loop;
+  WeftInspector *inspector;
+  GListModel *model;
+  gint64 deadline;
+  gboolean late_done = FALSE;
+
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  loop = weft_loop_new ();
+  for (int i = 0; i < 1005; i++)
+    g_ptr_array_add (sleepers, weft_loop_create_task (loop, sleeps_a_minute, NULL, NULL));
+  while (count_tasks_in (loop, WEFT_TASK_STATE_SUSPENDED) < 1005)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  address = g_strdup_printf ("unix:path=%s", weft_loop_get_inspector_address (loop));
+  connection = g_dbus_connection_new_for_address_sync (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  inspector = WEFT_INSPECTOR (g_object_ref_sink (weft_inspector_new_remote (connection)));
+  model = weft_inspector_get_task_model (inspector);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (g_list_model_get_n_items (model) < 1000 && g_get_monotonic_time () < deadline)
+    {
+      weft_inspector_refresh (inspector);
+      spin (20);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1000);   /* what a snapshot lists */
+
+  late = weft_loop_create_task (loop, late_task, NULL, NULL);
+  weft_task_set_name (late, "late");
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!model_has_name (model, "late") && g_get_monotonic_time () < deadline)
+    spin (20);
+  g_assert_true (model_has_name (model, "late"));
+  while (!weft_future_is_done (WEFT_FUTURE (late)))
+    g_main_context_iteration (NULL, TRUE);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  for (; !late_done && g_get_monotonic_time () < deadline; spin (20))
+    for (guint i = 0; i < g_list_model_get_n_items (model) && !late_done; i++)
+      {
+        g_autofree char *name = row_string (model, i, "name");
+        g_autofree char *state = row_string (model, i, "state");
+
+        late_done = g_strcmp0 (name, "late") == 0 && g_strcmp0 (state, "done") == 0;
+      }
+  g_assert_true (late_done);
+
+  for (guint i = 0; i < sleepers->len; i++)
+    weft_task_cancel (g_ptr_array_index (sleepers, i), NULL);
+  while (count_live (loop) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_object_unref (inspector);
   weft_loop_close (loop);
   weft_loop_unref (loop);
   dir = g_build_filename (runtime, "weft", NULL);
@@ -611,6 +716,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Inspector/buttons-demo", test_buttons_demo);
   g_test_add_func ("/Weft/Inspector/many-tasks", test_many_tasks);
   g_test_add_func ("/Weft/Inspector/remote-views", test_remote_views);
+  g_test_add_func ("/Weft/Inspector/remote-stream", test_remote_stream);
   g_test_add_func ("/Weft/Inspector/record-and-replay", test_record_and_replay);
   g_test_add_func ("/Weft/Inspector/property-notifications", test_property_notifications);
 
