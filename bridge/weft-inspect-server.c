@@ -107,7 +107,7 @@ emit_changed (gpointer data)
       gboolean reset;
       g_autoptr(GVariant) tasks = NULL;
 
-      g_variant_get (g_ptr_array_index (pending, n), "(tb@a(tssststt))", &serial, &reset, &tasks);
+      g_variant_get (g_ptr_array_index (pending, n), "(tb@a(tssststtd))", &serial, &reset, &tasks);
       for (guint i = 0; i < self->skeletons->len; i++)
         weft_dbus_inspector1_emit_changed (g_ptr_array_index (self->skeletons, i), serial, reset, tasks);
     }
@@ -130,16 +130,17 @@ publish_changes (WeftInspectServer *self)
   gboolean first;
 
   self->finished_seen = finished_count;
-  g_variant_builder_init (&tasks, G_VARIANT_TYPE ("a(tssststt)"));
+  g_variant_builder_init (&tasks, G_VARIANT_TYPE ("a(tssststtd)"));
   if (!reset)
     {
       for (guint i = finished->len - (guint) new_finished; i < finished->len; i++)
         {
           WeftTaskRecord *r = &g_array_index (finished, WeftTaskRecord, i);
 
-          g_variant_builder_add (&tasks, "(tssststt)", r->id, r->name, weft_task_state_to_string (r->state),
+          g_variant_builder_add (&tasks, "(tssststtd)", r->id, r->name, weft_task_state_to_string (r->state),
                                  r->error_message ? r->error_message : "", r->runs,
-                                 r->created_at ? r->created_at : "", r->busy_ns, r->max_run_ns);
+                                 r->created_at ? r->created_at : "", r->busy_ns, r->max_run_ns,
+                                 MAX (weft_loop_time (loop) - r->created, 0.0));
         }
       for (guint i = 0; i < changed->len; i++)
         {
@@ -147,11 +148,11 @@ publish_changes (WeftInspectServer *self)
           g_autofree char *awaits = weft_task_describe_await (task);
           double max_run, busy = weft_task_get_busy_time (task, &max_run);
 
-          g_variant_builder_add (&tasks, "(tssststt)", weft_task_get_id (task), weft_task_get_name (task),
+          g_variant_builder_add (&tasks, "(tssststtd)", weft_task_get_id (task), weft_task_get_name (task),
                                  weft_task_state_to_string (weft_task_get_state (task)), awaits ? awaits : "",
                                  weft_task_get_runs (task),
                                  weft_task_get_created_at (task) ? weft_task_get_created_at (task) : "",
-                                 (guint64) (busy * 1e9), (guint64) (max_run * 1e9));
+                                 (guint64) (busy * 1e9), (guint64) (max_run * 1e9), weft_task_get_age (task));
         }
     }
   /* On reset the signal carries no task: the peers fetch the whole state
@@ -161,7 +162,7 @@ publish_changes (WeftInspectServer *self)
       g_variant_builder_clear (&tasks);
       return;   /* nothing moved: no signal */
     }
-  changes = g_variant_ref_sink (g_variant_new ("(tba(tssststt))", ++self->serial, reset, &tasks));
+  changes = g_variant_ref_sink (g_variant_new ("(tba(tssststtd))", ++self->serial, reset, &tasks));
   pthread_mutex_lock (&self->lock);
   first = self->pending_changes == NULL;
   if (first)
@@ -356,10 +357,10 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
 
       blocked = g_strdup_printf ("loop blocked in %s for %.1f s", name ? name : "(unnamed)", (double) (now - since) / 1e9);
     }
-  g_variant_get (snapshot, "(tb&s@a(tssststt)@a(ss)@a(ssd)@as)", &iteration, &paused, &old_blocked, &tasks, &ready,
+  g_variant_get (snapshot, "(tb&s@a(tssststtd)@a(ss)@a(ssd)@as)", &iteration, &paused, &old_blocked, &tasks, &ready,
                  &timers, &warnings);
   weft_dbus_inspector1_complete_get_snapshot (skeleton, invocation,
-                                              g_variant_new ("(tbs@a(tssststt)@a(ss)@a(ssd)@as)", iteration, paused,
+                                              g_variant_new ("(tbs@a(tssststtd)@a(ss)@a(ssd)@as)", iteration, paused,
                                                              blocked ? blocked : "", tasks, ready, timers, warnings));
   g_variant_unref (tasks);
   g_variant_unref (ready);

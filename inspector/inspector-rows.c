@@ -21,12 +21,13 @@ struct _InspectorTaskRow
   char    *created_at;
   guint64  busy_ns;
   guint64  max_run_ns;
+  double   birth;      /* when it was created, on the inspector's clock (seconds) */
 };
 
 G_DEFINE_FINAL_TYPE (InspectorTaskRow, inspector_task_row, G_TYPE_OBJECT)
 
 enum { TASK_PROP_0, TASK_PROP_ID, TASK_PROP_NAME, TASK_PROP_STATE, TASK_PROP_AWAITS, TASK_PROP_RUNS, TASK_PROP_CREATED_AT,
-       TASK_PROP_BUSY_NS, TASK_PROP_BUSY, N_TASK_PROPS };
+       TASK_PROP_BUSY_NS, TASK_PROP_BUSY, TASK_PROP_BIRTH, N_TASK_PROPS };
 
 /* "12.3 ms (max 4.1 ms)": busy time for people. */
 static char *
@@ -77,6 +78,7 @@ inspector_task_row_get_property (GObject    *object,
     case TASK_PROP_CREATED_AT: g_value_set_string (value, self->created_at); break;
     case TASK_PROP_BUSY_NS: g_value_set_uint64 (value, self->busy_ns); break;
     case TASK_PROP_BUSY: g_value_take_string (value, format_busy (self->busy_ns, self->max_run_ns)); break;
+    case TASK_PROP_BIRTH: g_value_set_double (value, self->birth); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -96,6 +98,8 @@ inspector_task_row_class_init (InspectorTaskRowClass *klass)
   task_props[TASK_PROP_CREATED_AT] = g_param_spec_string ("created-at", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   task_props[TASK_PROP_BUSY_NS] = g_param_spec_uint64 ("busy-ns", NULL, NULL, 0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   task_props[TASK_PROP_BUSY] = g_param_spec_string ("busy", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  task_props[TASK_PROP_BIRTH] = g_param_spec_double ("birth", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_TASK_PROPS, task_props);
 }
 
@@ -140,7 +144,8 @@ inspector_task_row_new (guint64     id,
                         guint64     runs,
                         const char *created_at,
                         guint64     busy_ns,
-                        guint64     max_run_ns)
+                        guint64     max_run_ns,
+                        double      birth)
 {
   InspectorTaskRow *self = g_object_new (INSPECTOR_TYPE_TASK_ROW, NULL);
 
@@ -152,6 +157,7 @@ inspector_task_row_new (guint64     id,
   self->created_at = g_strdup (created_at);
   self->busy_ns = busy_ns;
   self->max_run_ns = max_run_ns;
+  self->birth = birth;
   return self;
 }
 
@@ -194,6 +200,12 @@ inspector_task_row_update (InspectorTaskRow *self,
       g_object_notify_by_pspec (G_OBJECT (self), task_props[TASK_PROP_BUSY]);
     }
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+double
+inspector_task_row_get_birth (InspectorTaskRow *self)
+{
+  return self->birth;
 }
 
 struct _InspectorCallRow

@@ -22,7 +22,9 @@ InspectorTaskRow *inspector_task_row_new (guint64     id,
                                           guint64     runs,
                                           const char *created_at,
                                           guint64     busy_ns,
-                                          guint64     max_run_ns);
+                                          guint64     max_run_ns,
+                                          double      birth);
+double            inspector_task_row_get_birth (InspectorTaskRow *self);
 void              inspector_task_row_update (InspectorTaskRow *self,
                                              const char       *state,
                                              const char       *awaits,

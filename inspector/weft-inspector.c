@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "inspector-histogram.h"
@@ -62,6 +63,7 @@ struct _WeftInspector
   guint              changed_id;     /* remote: the Changed signal subscription */
   guint64            serial;         /* remote: the last Changed serial applied */
   gboolean           need_full;      /* remote: take the tasks from the next snapshot */
+  double             now;            /* the clock rows' births are on: monotonic, or the replay's */
   InspectorHistogram *histogram;
   gboolean           describing;     /* a DescribeTask call is out */
 
@@ -74,12 +76,12 @@ struct _WeftInspector
   GPtrArray         *replay;        /* GVariant "(x" SNAPSHOT ")" */
 };
 
-#define RECORDING_MAGIC "WEFTREC2"   /* 2: tasks carry busy and max run time */
-#define RECORD_TYPE     ((const GVariantType *) "(x(tbsa(tssststt)a(ss)a(ssd)as))")
+#define RECORDING_MAGIC "WEFTREC3"   /* 2: tasks carry busy and max run time; 3: and their age */
+#define RECORD_TYPE     ((const GVariantType *) "(x(tbsa(tssststtd)a(ss)a(ssd)as))")
 
 G_DEFINE_FINAL_TYPE (WeftInspector, weft_inspector, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_LOOP, PROP_PAUSED, PROP_RECORDING, PROP_REFRESH_INTERVAL, N_PROPS };
+enum { PROP_0, PROP_LOOP, PROP_PAUSED, PROP_RECORDING, PROP_REFRESH_INTERVAL, PROP_NOW, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 /* What a row showed, to tell cheaply whether its task changed since. */
@@ -150,7 +152,7 @@ record_snapshot (WeftInspector *self,
     return;
   g_clear_pointer (&self->last_recorded, g_variant_unref);
   self->last_recorded = g_variant_ref (snapshot);
-  record = g_variant_ref_sink (g_variant_new ("(x@(tbsa(tssststt)a(ss)a(ssd)as))",
+  record = g_variant_ref_sink (g_variant_new ("(x@(tbsa(tssststtd)a(ss)a(ssd)as))",
                                               g_get_monotonic_time () - self->recording_start, snapshot));
   length = GUINT32_TO_LE ((guint32) g_variant_get_size (record));
   if (!g_output_stream_write_all (self->recording, &length, sizeof length, NULL, NULL, &error)
@@ -222,6 +224,8 @@ weft_inspector_stop_recording (WeftInspector *self)
 }
 
 static void update_details (WeftInspector *self);
+static void set_now        (WeftInspector *self,
+                            double         now);
 
 static void
 show_replay_record (WeftInspector *self,
@@ -234,6 +238,7 @@ show_replay_record (WeftInspector *self,
 
   g_variant_get_child (record, 0, "x", &at);
   g_variant_get_child (g_ptr_array_index (self->replay, self->replay->len - 1), 0, "x", &end);
+  set_now (self, at / 1e6);
   apply_snapshot (self, snapshot, TRUE);
   status = g_strdup_printf (_("Replay %.3f s of %.3f s · %s"), at / 1e6, end / 1e6, self->status);
   g_free (self->status);
@@ -374,6 +379,7 @@ apply_task (WeftInspector *self,
             const char    *created_at,
             guint64        busy_ns,
             guint64        max_run_ns,
+            double         age,
             GPtrArray     *added)
 {
   Tracked *t;
@@ -381,7 +387,8 @@ apply_task (WeftInspector *self,
   ensure_tracked (self);
   t = g_hash_table_lookup (self->tracked, &id);
   if (t == NULL)
-    t = track (self, id, inspector_task_row_new (id, name, state, awaits, runs, created_at, busy_ns, max_run_ns), added);
+    t = track (self, id, inspector_task_row_new (id, name, state, awaits, runs, created_at, busy_ns, max_run_ns,
+                                                 self->now - age), added);
   else
     inspector_task_row_update (t->row, state, awaits, runs, busy_ns, max_run_ns);
   if (is_final (state) && !t->final)
@@ -440,20 +447,20 @@ apply_snapshot (WeftInspector *self,
   const char *blocked, *name, *where, *state, *awaits, *created_at, *next = NULL;
   guint64 iteration, id, runs, busy_ns, max_run_ns;
   gboolean paused;
-  double left;
+  double left, age;
   guint live = 0, n_ready, n_timers;
 
   if (self->recording != NULL)
     record_snapshot (self, snapshot);
-  g_variant_get (snapshot, "(tb&sa(tssststt)a(ss)a(ssd)^a&s)", &iteration, &paused, &blocked, &tasks, &ready, &timers,
+  g_variant_get (snapshot, "(tb&sa(tssststtd)a(ss)a(ssd)^a&s)", &iteration, &paused, &blocked, &tasks, &ready, &timers,
                  &warnings);
   if (with_tasks)
     forget_tasks (self);
   while (with_tasks
-         && g_variant_iter_next (tasks, "(t&s&s&st&stt)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
-                                 &max_run_ns))
+         && g_variant_iter_next (tasks, "(t&s&s&st&sttd)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
+                                 &max_run_ns, &age))
     {
-      apply_task (self, id, name, state, awaits, runs, created_at, busy_ns, max_run_ns, task_rows);
+      apply_task (self, id, name, state, awaits, runs, created_at, busy_ns, max_run_ns, age, task_rows);
       live += g_strcmp0 (state, "done") != 0 && g_strcmp0 (state, "failed") != 0 && g_strcmp0 (state, "cancelled") != 0;
     }
   n_ready = 0;
@@ -517,6 +524,7 @@ on_snapshot (GObject      *source,
       return;
     }
   snapshot = g_variant_get_child_value (reply, 0);
+  set_now (self, g_get_monotonic_time () / 1e6);
   /* The tasks stream in with Changed; a snapshot's only after a reset. */
   apply_snapshot (self, snapshot, self->need_full);
   self->need_full = FALSE;
@@ -530,6 +538,91 @@ call_remote (WeftInspector *self,
 {
   g_dbus_connection_call (self->connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", method,
                           parameters, NULL, G_DBUS_CALL_FLAGS_NONE, 1000, self->cancellable, NULL, NULL);
+}
+
+static void
+set_now (WeftInspector *self,
+         double         now)
+{
+  self->now = now;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOW]);
+}
+
+/* The Age column: a task's age is "now" minus its birth, so the shown rows
+ * (only they have a label bound) follow the clock without touching the
+ * other rows. */
+static void
+update_age_label (GtkListItem *item)
+{
+  WeftInspector *self = g_object_get_data (G_OBJECT (item), "weft-inspector");
+  InspectorTaskRow *row = gtk_list_item_get_item (item);
+  double age;
+  g_autofree char *text = NULL;
+
+  if (row == NULL || self == NULL)
+    return;
+  age = MAX (self->now - inspector_task_row_get_birth (row), 0.0);
+  if (age >= 60)
+    text = g_strdup_printf ("%u min %02u s", (guint) age / 60, (guint) age % 60);
+  else
+    text = g_strdup_printf ("%.1f s", age);
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static void
+age_setup (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           WeftInspector            *self)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_list_item_set_child (item, label);
+  g_object_set_data (G_OBJECT (item), "weft-inspector", self);
+}
+
+static void
+age_bind (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          WeftInspector            *self)
+{
+  gulong id = g_signal_connect_swapped (self, "notify::now", G_CALLBACK (update_age_label), item);
+
+  g_object_set_data (G_OBJECT (item), "weft-age-handler", GSIZE_TO_POINTER (id));
+  update_age_label (item);
+}
+
+static void
+age_unbind (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            WeftInspector            *self)
+{
+  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "weft-age-handler"));
+
+  if (id != 0)
+    g_signal_handler_disconnect (self, id);
+  g_object_set_data (G_OBJECT (item), "weft-age-handler", NULL);
+}
+
+static void
+add_age_column (WeftInspector *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+  GtkSorter *sorter = GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (INSPECTOR_TYPE_TASK_ROW, NULL,
+                                                                                         "birth")));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (age_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (age_bind), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (age_unbind), self);
+  /* Oldest first when sorted up: by birth, descending. */
+  gtk_numeric_sorter_set_sort_order (GTK_NUMERIC_SORTER (sorter), GTK_SORT_DESCENDING);
+  column = gtk_column_view_column_new (_("Age"), factory);
+  gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (self->task_view, column);
+  g_object_unref (sorter);
+  g_object_unref (column);
 }
 
 /* ------------------------------------------------------------- details */
@@ -728,7 +821,9 @@ sync_history (WeftInspector *self,
       if (t == NULL)
         t = track (self, r->id, inspector_task_row_new (r->id, r->name, state, r->error_message ? r->error_message : "",
                                                         r->runs, r->created_at ? r->created_at : "", r->busy_ns,
-                                                        r->max_run_ns), added);
+                                                        r->max_run_ns,
+                                                        self->now - MAX (weft_loop_time (self->loop) - r->created, 0.0)),
+                   added);
       else if (!t->final)
         inspector_task_row_update (t->row, state, r->error_message ? r->error_message : "", r->runs, r->busy_ns,
                                    r->max_run_ns);
@@ -770,7 +865,8 @@ sync_task (WeftInspector *self,
     t = track (self, id, inspector_task_row_new (id, weft_task_get_name (task), weft_task_state_to_string (state),
                                                  awaits ? awaits : "", runs,
                                                  weft_task_get_created_at (task) ? weft_task_get_created_at (task) : "",
-                                                 busy_ns, (guint64) (max_run * 1e9)), added);
+                                                 busy_ns, (guint64) (max_run * 1e9),
+                                                 self->now - weft_task_get_age (task)), added);
   else
     inspector_task_row_update (t->row, weft_task_state_to_string (state), awaits ? awaits : "", runs, busy_ns,
                                (guint64) (max_run * 1e9));
@@ -894,7 +990,7 @@ weft_inspector_refresh (WeftInspector *self)
         return;
       self->fetching = TRUE;
       g_dbus_connection_call (self->connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot",
-                              NULL, G_VARIANT_TYPE ("((tbsa(tssststt)a(ss)a(ssd)as))"), G_DBUS_CALL_FLAGS_NONE, 1000,
+                              NULL, G_VARIANT_TYPE ("((tbsa(tssststtd)a(ss)a(ssd)as))"), G_DBUS_CALL_FLAGS_NONE, 1000,
                               self->cancellable, on_snapshot, g_object_ref (self));
       return;
     }
@@ -911,6 +1007,7 @@ weft_inspector_refresh (WeftInspector *self)
     /* In process, the task table follows every task, updated in place
      * (refresh_tasks()); the snapshot (at most 1,000 live tasks) serves the
      * other views and the recording. */
+    set_now (self, g_get_monotonic_time () / 1e6);
     refresh_tasks (self);
     apply_snapshot (self, snapshot, FALSE);
   }
@@ -1024,6 +1121,9 @@ weft_inspector_get_property (GObject    *object,
       break;
     case PROP_REFRESH_INTERVAL:
       g_value_set_uint (value, self->refresh_interval);
+      break;
+    case PROP_NOW:
+      g_value_set_double (value, self->now);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1139,6 +1239,9 @@ weft_inspector_class_init (WeftInspectorClass *klass)
    * refresh-interval setting). Steps refresh at once whatever it is. */
   properties[PROP_REFRESH_INTERVAL] = g_param_spec_uint ("refresh-interval", NULL, NULL, 16, 10000, REFRESH_MS,
                                                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The time the views show the loop at (seconds): tasks' ages follow it. */
+  properties[PROP_NOW] = g_param_spec_double ("now", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (INSPECTOR_TYPE_TASK_ROW);
@@ -1195,6 +1298,7 @@ weft_inspector_init (WeftInspector *self)
   gtk_column_view_set_model (self->task_view, GTK_SELECTION_MODEL (self->task_selection));
   g_object_unref (self->task_selection);
   g_signal_connect_swapped (self->task_selection, "notify::selected-item", G_CALLBACK (update_details), self);
+  add_age_column (self);
   gtk_column_view_set_model (self->ready_view, GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->ready)))));
   g_object_unref (gtk_column_view_get_model (self->ready_view));
   gtk_column_view_set_model (self->timer_view, GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->timers)))));
@@ -1243,18 +1347,20 @@ on_changed (GDBusConnection *connection,
   const char *name, *state, *awaits, *created_at;
   guint64 serial, id, runs, busy_ns, max_run_ns;
   gboolean reset;
+  double age;
 
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(tba(tssststt))")))
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(tba(tssststtd))")))
     return;
-  g_variant_get (parameters, "(tba(tssststt))", &serial, &reset, &tasks);
+  self->now = g_get_monotonic_time () / 1e6;   /* births of the rows made below */
+  g_variant_get (parameters, "(tba(tssststtd))", &serial, &reset, &tasks);
   if (reset || self->tracked == NULL || (self->serial != 0 && serial != self->serial + 1))
     self->need_full = TRUE;
   self->serial = serial;
   if (self->need_full)
     return;
-  while (g_variant_iter_next (tasks, "(t&s&s&st&stt)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
-                              &max_run_ns))
-    apply_task (self, id, name, state, awaits, runs, created_at, busy_ns, max_run_ns, added);
+  while (g_variant_iter_next (tasks, "(t&s&s&st&sttd)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
+                              &max_run_ns, &age))
+    apply_task (self, id, name, state, awaits, runs, created_at, busy_ns, max_run_ns, age, added);
   if (added->len > 0)
     g_list_store_splice (self->tasks, g_list_model_get_n_items (G_LIST_MODEL (self->tasks)), 0, added->pdata,
                          added->len);

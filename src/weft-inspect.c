@@ -324,6 +324,7 @@ _weft_inspect_task_finished (WeftLoop *loop,
     .error_message = task->parent.error ? g_strdup (task->parent.error->message) : NULL,
     .busy_ns = task->busy_ns,
     .max_run_ns = task->max_run_ns,
+    .created = task->created_ns / 1e9,
   };
 
   if (loop->history_length == 0)
@@ -654,6 +655,22 @@ weft_task_get_busy_time (WeftTask *task,
 }
 
 /**
+ * weft_task_get_age:
+ * @task: a #WeftTask
+ *
+ * Gets how long ago the task was created, on its loop's clock.
+ *
+ * Returns: the task's age, in seconds
+ */
+double
+weft_task_get_age (WeftTask *task)
+{
+  g_return_val_if_fail (task != NULL, 0);
+
+  return MAX ((_weft_loop_now (task->parent.loop) - task->created_ns) / 1e9, 0.0);
+}
+
+/**
  * weft_task_get_await_location:
  * @task: a #WeftTask
  *
@@ -724,6 +741,14 @@ weft_loop_list_changed_tasks (WeftLoop *loop,
   changed = g_ptr_array_new_with_free_func ((GDestroyNotify) weft_task_unref);
   for (GList *l = loop->changed_tasks.tail; l != NULL && ((WeftTask *) l->data)->change_gen > since; l = l->prev)
     g_ptr_array_add (changed, weft_task_ref (l->data));
+  /* Collected newest first; listed oldest first. */
+  for (guint i = 0, j = changed->len; i + 1 < j; i++, j--)
+    {
+      gpointer swap = changed->pdata[i];
+
+      changed->pdata[i] = changed->pdata[j - 1];
+      changed->pdata[j - 1] = swap;
+    }
   return changed;
 }
 
@@ -835,7 +860,7 @@ weft_task_describe (WeftTask *task)
  * WEFT_SNAPSHOT_TYPE:
  *
  * The #GVariant type of weft_loop_snapshot():
- * `(tbsa(tssststt)a(ss)a(ssd)as)`: the iteration, whether the loop is paused,
+ * `(tbsa(tssststtd)a(ss)a(ssd)as)`: the iteration, whether the loop is paused,
  * what it is blocked in ("" when it is not), the tasks (id, name, state, what
  * it awaits, runs, created at; finished tasks from the history first), the
  * ready queue (callback, scheduled at) in execution order, the timers
@@ -866,15 +891,15 @@ weft_loop_snapshot (WeftLoop *loop)
   g_return_val_if_fail (loop != NULL, NULL);
 
   now = weft_loop_time (loop);
-  g_variant_builder_init (&task_builder, G_VARIANT_TYPE ("a(tssststt)"));
+  g_variant_builder_init (&task_builder, G_VARIANT_TYPE ("a(tssststtd)"));
   finished = weft_loop_list_finished_tasks (loop);
   for (guint i = 0; i < finished->len; i++)
     {
       WeftTaskRecord *r = &g_array_index (finished, WeftTaskRecord, i);
 
-      g_variant_builder_add (&task_builder, "(tssststt)", r->id, r->name, weft_task_state_to_string (r->state),
+      g_variant_builder_add (&task_builder, "(tssststtd)", r->id, r->name, weft_task_state_to_string (r->state),
                              r->error_message ? r->error_message : "", r->runs, r->created_at ? r->created_at : "",
-                             r->busy_ns, r->max_run_ns);
+                             r->busy_ns, r->max_run_ns, MAX (now - r->created, 0.0));
     }
   /* At most MAX_SNAPSHOT_TASKS live tasks, the oldest first: a snapshot must
    * stay cheap for a loop with 100,000 tasks. */
@@ -884,10 +909,10 @@ weft_loop_snapshot (WeftLoop *loop)
       WeftTask *task = l->data;
       g_autofree char *awaits = weft_task_describe_await (task);
 
-      g_variant_builder_add (&task_builder, "(tssststt)", task->id, task->name,
+      g_variant_builder_add (&task_builder, "(tssststtd)", task->id, task->name,
                              weft_task_state_to_string (weft_task_get_state (task)),
                              awaits ? awaits : "", task->runs, task->created_at ? task->created_at : "",
-                             task->busy_ns, task->max_run_ns);
+                             task->busy_ns, task->max_run_ns, weft_task_get_age (task));
     }
 
   g_variant_builder_init (&ready_builder, G_VARIANT_TYPE ("a(ss)"));
@@ -934,7 +959,7 @@ weft_loop_snapshot (WeftLoop *loop)
   for (guint i = 0; i < loop->lint_cache->len; i++)
     g_ptr_array_add (warnings, g_ptr_array_index (loop->lint_cache, i));
   g_ptr_array_add (warnings, NULL);
-  return g_variant_new ("(tbsa(tssststt)a(ss)a(ssd)^as)", loop->iteration, (gboolean) loop->paused, "",
+  return g_variant_new ("(tbsa(tssststtd)a(ss)a(ssd)^as)", loop->iteration, (gboolean) loop->paused, "",
                         &task_builder, &ready_builder, &timer_builder, (char **) warnings->pdata);
 }
 

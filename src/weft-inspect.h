@@ -90,6 +90,7 @@ typedef struct
  * @error_message: (nullable): its error, if it failed or was cancelled
  * @busy_ns: the time it spent running, in nanoseconds (measured while recording)
  * @max_run_ns: its longest step, in nanoseconds (measured while recording)
+ * @created: when it was created, on the loop's clock (weft_loop_time())
  *
  * A task that finished while recording was on, kept in the loop's bounded
  * history (weft_loop_set_task_history()).
@@ -104,6 +105,7 @@ typedef struct
   char          *error_message;
   guint64        busy_ns;
   guint64        max_run_ns;
+  double         created;
 } WeftTaskRecord;
 
 /**
@@ -115,7 +117,7 @@ typedef struct
  */
 #define WEFT_RUN_HISTOGRAM_BUCKETS 16
 
-#define WEFT_SNAPSHOT_TYPE ((const GVariantType *) "(tbsa(tssststt)a(ss)a(ssd)as)")
+#define WEFT_SNAPSHOT_TYPE ((const GVariantType *) "(tbsa(tssststtd)a(ss)a(ssd)as)")
 
 WEFT_AVAILABLE_IN_0_1
 GVariant     *weft_loop_snapshot            (WeftLoop *loop);
@@ -172,6 +174,8 @@ double        weft_task_get_busy_time       (WeftTask *task,
                                              double   *max_run);
 WEFT_AVAILABLE_IN_0_1
 const char   *weft_task_get_await_location  (WeftTask *task);
+WEFT_AVAILABLE_IN_0_1
+double        weft_task_get_age             (WeftTask *task);
 WEFT_AVAILABLE_IN_0_1
 GPtrArray    *weft_loop_list_changed_tasks  (WeftLoop *loop,
                                              guint64  *cursor);

@@ -57,6 +57,7 @@ struct _WeftTask
   const char       *created_at;
   const char       *await_at;
   guint64           runs;
+  gint64            created_ns;    /* when it was created, on the loop's clock */
   guint64           busy_ns;       /* time spent running, while recording */
   guint64           max_run_ns;    /* the longest step, while recording */
   gint64            last_run_ns;   /* when its last step started (loop clock), while recording */

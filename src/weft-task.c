@@ -408,6 +408,7 @@ weft_loop_create_task_full (WeftLoop       *loop,
 
   /* The loop's reference, dropped when the task finishes. */
   weft_task_ref (task);
+  task->created_ns = _weft_loop_now (loop);
   g_queue_push_tail_link (&loop->tasks, &task->link);
   _weft_task_touch (loop, task);
   schedule_step (task);

@@ -39,7 +39,7 @@ get_snapshot (GDBusConnection *connection)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply =
     g_dbus_connection_call_sync (connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot", NULL,
-                                 G_VARIANT_TYPE ("((tbsa(tssststt)a(ss)a(ssd)as))"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &error);
+                                 G_VARIANT_TYPE ("((tbsa(tssststtd)a(ss)a(ssd)as))"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &error);
 
   g_assert_no_error (error);
   return g_variant_get_child_value (reply, 0);
@@ -358,13 +358,13 @@ on_changed (GDBusConnection *connection,
   gboolean reset;
   const char *name, *state, *awaits, *created_at;
 
-  g_variant_get (parameters, "(tba(tssststt))", &serial, &reset, &tasks);
+  g_variant_get (parameters, "(tba(tssststtd))", &serial, &reset, &tasks);
   if (stream->last_serial != 0)
     g_assert_cmpuint (serial, ==, stream->last_serial + 1);   /* none lost, in order */
   stream->last_serial = serial;
   stream->signals++;
   stream->resets += reset;
-  while (g_variant_iter_next (tasks, "(t&s&s&st&stt)", &id, &name, &state, &awaits, &runs, &created_at, &busy, &max_run))
+  while (g_variant_iter_next (tasks, "(t&s&s&st&sttd)", &id, &name, &state, &awaits, &runs, &created_at, &busy, &max_run, NULL))
     if (id == stream->watched)
       {
         stream->watched_runs = MAX (stream->watched_runs, runs);

@@ -412,9 +412,9 @@ test_busy_time (void)
 
   /* The finished task's record in the snapshot carries them. */
   snapshot = g_variant_ref_sink (weft_loop_snapshot (loop));
-  g_variant_get (snapshot, "(tbsa(tssststt)a(ss)a(ssd)as)", NULL, NULL, NULL, &tasks, NULL, NULL, NULL);
-  while (g_variant_iter_next (tasks, "(t&s&s&st&stt)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
-                              &max_run_ns))
+  g_variant_get (snapshot, "(tbsa(tssststtd)a(ss)a(ssd)as)", NULL, NULL, NULL, &tasks, NULL, NULL, NULL);
+  while (g_variant_iter_next (tasks, "(t&s&s&st&sttd)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
+                              &max_run_ns, NULL))
     if (id == weft_task_get_id (timed))
       {
         found = TRUE;

@@ -152,6 +152,17 @@ test_screenshots (void)
     g_assert_nonnull (strstr (text, "Waits at "));
     g_assert_nonnull (strstr (text, "demo-countdowns.c:"));
     g_assert_nonnull (strstr (text, "Awaits sleep, "));
+    /* The Age column: now minus the row's birth; the countdowns ran 0.7 s. */
+    {
+      g_autoptr(GObject) row = g_list_model_get_item (weft_inspector_get_task_model (inspector), 0);
+      double birth = 0, now = 0;
+
+      g_object_get (row, "birth", &birth, NULL);
+      g_object_get (inspector, "now", &now, NULL);
+      g_test_message ("first task's age: %.3f s", now - birth);
+      g_assert_cmpfloat (now - birth, >=, 0.6);
+      g_assert_cmpfloat (now - birth, <, 10);
+    }
     counts = inspector_histogram_get_counts (histogram, &n);
     g_assert_cmpuint (n, ==, WEFT_RUN_HISTOGRAM_BUCKETS);
     for (guint i = 0; i < n; i++)
