@@ -15,8 +15,6 @@ typedef struct _WeftInspectServer WeftInspectServer;
 /* Loop thread. */
 void      _weft_inspect_server_publish      (WeftLoop   *loop,
                                              gboolean    force);
-void      _weft_inspect_server_busy         (WeftLoop   *loop,
-                                             const char *name);
 gboolean  _weft_inspect_server_has_commands (WeftLoop   *loop);
 void      _weft_inspect_server_run_commands (WeftLoop   *loop);
 void      _weft_inspect_server_stop         (WeftLoop   *loop);

@@ -32,6 +32,7 @@
 #define PUBLISH_INTERVAL_NS (30 * G_GINT64_CONSTANT (1000000))
 #define BLOCKED_AFTER_NS    (500 * G_GINT64_CONSTANT (1000000))
 #define MAX_COMMANDS        1024   /* queued for a loop that does not run them */
+#define MAX_CHANGED         2000   /* tasks in one Changed signal */
 
 typedef enum
 {
@@ -83,8 +84,8 @@ struct _WeftInspectServer
   guint64             serial;       /* Changed signals built (loop thread) */
   GPtrArray          *pending_changes; /* GVariant, under lock: Changed signals to send */
   gint                n_peers;      /* atomic: connected peers (skeletons) */
-  gint64              busy_since;   /* atomic; 0 when no callback runs */
-  const char         *busy_name;    /* atomic */
+  guint64             seen_seq;     /* server thread: busy_seq at the last look */
+  gint64              seen_since;   /* server thread: when it was first seen (µs) */
 };
 
 /* ------------------------------------------------------- loop thread side */
@@ -124,7 +125,9 @@ publish_changes (WeftInspectServer *self)
   g_autoptr(GArray) finished = weft_loop_list_finished_tasks (loop);
   guint64 finished_count = weft_loop_get_finished_count (loop);
   guint64 new_finished = finished_count - self->finished_seen;
-  gboolean reset = changed == NULL || new_finished > finished->len;
+  /* Past a few thousand changes a signal would cost more than the snapshot
+   * the peers fetch on a reset. */
+  gboolean reset = changed == NULL || new_finished > finished->len || changed->len + new_finished > MAX_CHANGED;
   GVariantBuilder tasks;
   GVariant *changes;
   gboolean first;
@@ -189,31 +192,45 @@ _weft_inspect_server_publish (WeftLoop *loop,
     return;
   g_atomic_int_set (&self->want_publish, 0);
   snapshot = g_variant_ref_sink (weft_loop_snapshot (loop));
-  self->published = g_get_monotonic_time () * 1000;
-  self->build_ns = self->published - now;
   pthread_mutex_lock (&self->lock);
   old = g_steal_pointer (&self->snapshot);
   self->snapshot = snapshot;
   pthread_mutex_unlock (&self->lock);
   publish_changes (self);
+  /* Both count in the tenth of the loop's time publishing may take. */
+  self->published = g_get_monotonic_time () * 1000;
+  self->build_ns = self->published - now;
   /* Freeing a snapshot of a thousand tasks takes a while: not under the lock
    * the server thread needs to answer. */
   g_clear_pointer (&old, g_variant_unref);
 }
 
-void
-_weft_inspect_server_busy (WeftLoop   *loop,
-                           const char *name)
+/* Server thread: how long the loop has been in the callback it is in now
+ * (as far as this thread has watched it), or 0. */
+static gint64
+blocked_for_us (WeftInspectServer *self)
 {
-  WeftInspectServer *self = loop->server;
+  /* The loop thread counts callbacks in and out (loop->busy_seq, odd while one
+   * runs) without reading a clock; this thread notices it not moving. */
+  guint64 seq = __atomic_load_n (&self->loop->busy_seq, __ATOMIC_ACQUIRE);
+  gint64 now = g_get_monotonic_time ();
 
-  if (name != NULL)
+  if (seq != self->seen_seq)
     {
-      __atomic_store_n (&self->busy_name, name, __ATOMIC_RELAXED);
-      __atomic_store_n (&self->busy_since, g_get_monotonic_time () * 1000, __ATOMIC_RELEASE);
+      self->seen_seq = seq;
+      self->seen_since = now;
     }
-  else
-    __atomic_store_n (&self->busy_since, 0, __ATOMIC_RELEASE);
+  return (seq & 1) ? now - self->seen_since : 0;
+}
+
+/* Server thread, every 100 ms: keeps watching the sequence, so a callback
+ * that blocks is timed from when it started (to 100 ms) even if no peer asks
+ * before. */
+static gboolean
+watch_busy (gpointer data)
+{
+  blocked_for_us (data);
+  return G_SOURCE_CONTINUE;
 }
 
 gboolean
@@ -330,8 +347,7 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
 {
   g_autoptr(GVariant) snapshot = NULL;
   g_autofree char *blocked = NULL;
-  gint64 since = __atomic_load_n (&self->busy_since, __ATOMIC_ACQUIRE);
-  gint64 now = g_get_monotonic_time () * 1000;
+  gint64 blocked_us = blocked_for_us (self);
   guint64 iteration;
   gboolean paused;
   const char *old_blocked;
@@ -351,11 +367,11 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
-  if (since != 0 && now - since > BLOCKED_AFTER_NS)
+  if (blocked_us * 1000 > BLOCKED_AFTER_NS)
     {
-      const char *name = __atomic_load_n (&self->busy_name, __ATOMIC_RELAXED);
+      const char *name = __atomic_load_n (&self->loop->busy_name, __ATOMIC_RELAXED);
 
-      blocked = g_strdup_printf ("loop blocked in %s for %.1f s", name ? name : "(unnamed)", (double) (now - since) / 1e9);
+      blocked = g_strdup_printf ("loop blocked in %s for %.1f s", name ? name : "(unnamed)", blocked_us / 1e6);
     }
   g_variant_get (snapshot, "(tb&s@a(tssststtd)@a(ss)@a(ssd)@as)", &iteration, &paused, &old_blocked, &tasks, &ready,
                  &timers, &warnings);
@@ -661,10 +677,16 @@ weft_loop_serve_inspector (WeftLoop  *loop,
       {
         GSource *sweep = g_timeout_source_new_seconds (1);
 
+        GSource *watch = g_timeout_source_new (100);
+
         g_source_set_callback (sweep, sweep_closed_peers, self, NULL);
         g_source_set_static_name (sweep, "weft inspector: sweep closed peers");
         g_source_attach (sweep, self->context);
         g_source_unref (sweep);
+        g_source_set_callback (watch, watch_busy, self, NULL);
+        g_source_set_static_name (watch, "weft inspector: watch for a blocked loop");
+        g_source_attach (watch, self->context);
+        g_source_unref (watch);
       }
     }
   g_main_context_pop_thread_default (self->context);

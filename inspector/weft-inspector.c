@@ -646,7 +646,7 @@ show_details (WeftInspector *self,
   g_autoptr(GVariant) histogram = NULL;
   const char *name = "", *state = "", *created_at = "", *await_at = NULL, *error = NULL;
   guint64 parent = 0, runs = 0, busy = 0, max_run = 0;
-  double last_run_ago = -1;
+  guint64 last_run_iteration = 0;
   const guint32 *counts = NULL;
   gsize n_counts = 0;
 
@@ -660,7 +660,7 @@ show_details (WeftInspector *self,
   g_variant_lookup (details, "busy-ns", "t", &busy);
   g_variant_lookup (details, "max-run-ns", "t", &max_run);
   g_variant_lookup (details, "await-chain", "^a&s", &chain);
-  g_variant_lookup (details, "last-run-ago", "d", &last_run_ago);
+  g_variant_lookup (details, "last-run-iteration", "t", &last_run_iteration);
 
   g_autofree char *id_text = g_strdup_printf ("%" G_GUINT64_FORMAT, id);
   g_autofree char *parent_text = g_strdup_printf ("%" G_GUINT64_FORMAT, parent);
@@ -696,8 +696,12 @@ show_details (WeftInspector *self,
     g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%s run, busy %s, longest run %s",
                                                "%s runs, busy %s, longest run %s", runs),
                             runs_text, busy_text, max_text);
-    if (last_run_ago >= 0)
-      g_string_append_printf (text, _(", last woke %.3f s ago"), last_run_ago);
+    if (last_run_iteration != 0)
+      {
+        g_autofree char *iteration_text = g_strdup_printf ("%" G_GUINT64_FORMAT, last_run_iteration);
+
+        g_string_append_printf (text, _(", last woke in iteration %s"), iteration_text);
+      }
   }
   gtk_label_set_text (self->detail_label, text->str);
 

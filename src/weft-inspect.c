@@ -187,6 +187,7 @@ weft_loop_set_recording (WeftLoop *loop,
 
   if (recording && !loop->recording)
     {
+      _weft_ns_per_tick ();   /* calibrate the step clock now, not in a step */
       /* Changes made while not recording were not tracked: readers of
        * weft_loop_list_changed_tasks() from before must walk all tasks. */
       loop->changes_since = ++loop->task_changes;
@@ -777,8 +778,8 @@ weft_loop_get_finished_count (WeftLoop *loop)
  * Everything the inspector's detail pane shows of one task, live or in the
  * finished-task history: `id`, `name`, `state`, `created-at` (strings), `runs`,
  * `busy-ns`, `max-run-ns` (uint64) and, for a live task, `parent` (its
- * creator's id, uint64), `last-run-ago` (seconds since its last step
- * started, double, while recording), `await-at` (string), `await-chain` (the await chain,
+ * creator's id, uint64), `last-run-iteration` (the loop iteration of its
+ * last step, uint64, while recording), `await-at` (string), `await-chain` (the await chain,
  * a hop an entry, string array) and `run-histogram` (uint32 array of
  * %WEFT_RUN_HISTOGRAM_BUCKETS, while recording); for a finished one, `error`.
  *
@@ -842,14 +843,14 @@ weft_task_describe (WeftTask *task)
   g_variant_dict_insert (&dict, "runs", "t", task->runs);
   g_variant_dict_insert (&dict, "busy-ns", "t", task->busy_ns);
   g_variant_dict_insert (&dict, "max-run-ns", "t", task->max_run_ns);
-  if (task->last_run_ns != 0)
-    g_variant_dict_insert (&dict, "last-run-ago", "d",
-                           MAX ((double) (_weft_loop_now (task->parent.loop) - task->last_run_ns) / 1e9, 0.0));
+  if (task->last_run_iteration != 0)
+    g_variant_dict_insert (&dict, "last-run-iteration", "t", task->last_run_iteration);
   if (weft_task_get_await_location (task) != NULL)
     g_variant_dict_insert (&dict, "await-at", "s", task->await_at);
   if (task->phase != WEFT_TASK_DONE)
     g_variant_dict_insert_value (&dict, "await-chain", await_chain (task));
-  if (task->run_hist != NULL)
+  G_STATIC_ASSERT (G_N_ELEMENTS (task->run_hist) == WEFT_RUN_HISTOGRAM_BUCKETS);
+  if (task->runs > 0 && task->busy_ns > 0)
     g_variant_dict_insert_value (&dict, "run-histogram",
                                  g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, task->run_hist,
                                                             WEFT_RUN_HISTOGRAM_BUCKETS, sizeof (guint32)));

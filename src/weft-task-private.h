@@ -60,8 +60,8 @@ struct _WeftTask
   gint64            created_ns;    /* when it was created, on the loop's clock */
   guint64           busy_ns;       /* time spent running, while recording */
   guint64           max_run_ns;    /* the longest step, while recording */
-  gint64            last_run_ns;   /* when its last step started (loop clock), while recording */
-  guint32          *run_hist;      /* WEFT_RUN_HISTOGRAM_BUCKETS, allocated when first timed */
+  guint64           last_run_iteration; /* the iteration of its last step, while recording */
+  guint32           run_hist[16];  /* WEFT_RUN_HISTOGRAM_BUCKETS, while recording */
   guint64           self_wakes;    /* runs that followed a sleep(0) */
   guint             warned_busy : 1;
 
