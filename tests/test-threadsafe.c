@@ -129,7 +129,10 @@ test_wakes_sleeping_loop (void)
   g_assert_true (weft_loop_run_forever (wake.loop, NULL));
   g_thread_join (thread);
   g_test_message ("wake-up latency: %" G_GINT64_FORMAT " µs", (wake.received - wake.posted) / 1000);
-  g_assert_cmpint (wake.received - wake.posted, <, 50 * 1000000);
+  /* Without a wake-up the loop would sleep for ever: any bound proves it. A
+   * second leaves room for valgrind, which runs one thread at a time, on a
+   * busy machine (typical: tens of µs). */
+  g_assert_cmpint (wake.received - wake.posted, <, 1000 * 1000000);
   test_loop_finish (wake.loop);
 }
 
