@@ -13,6 +13,8 @@
 
 #include <weft.h>
 
+#include "weft-rss.h"
+
 static WeftLoop  *loop;
 static GMainLoop *mainloop;
 static long       n_target, n_count;
@@ -53,21 +55,6 @@ nvcsw (void)
   return ru.ru_nvcsw;
 }
 
-static long
-cur_rss_kb (void)
-{
-  long pages = 0, resident = 0;
-  FILE *f = fopen ("/proc/self/statm", "r");
-
-  if (f != NULL)
-    {
-      if (fscanf (f, "%ld %ld", &pages, &resident) != 2)
-        resident = 0;
-      fclose (f);
-    }
-  return resident * (sysconf (_SC_PAGESIZE) / 1024);
-}
-
 static void
 quit (void)
 {
@@ -95,7 +82,7 @@ chain_cb (gpointer data)
 static void
 bench_soon (const char *name, long n, gboolean chain)
 {
-  long rss_base = cur_rss_kb ();
+  long rss_base = weft_rss_kb ();
   gint64 t0 = wall_ns (), c0 = cpu_ns (), t1, t2;
 
   n_target = n;
@@ -234,7 +221,7 @@ bench_manytasks (long n)
 
   n_target = tasks_left = n;
   all_done = weft_loop_create_future (loop);
-  rss_base = cur_rss_kb ();
+  rss_base = weft_rss_kb ();
   t0 = wall_ns ();
   c0 = cpu_ns ();
   task = weft_loop_create_task (loop, main_task, NULL, NULL);

@@ -136,27 +136,12 @@ publish_changes (WeftInspectServer *self)
   g_variant_builder_init (&tasks, G_VARIANT_TYPE ("a(tssststtd)"));
   if (!reset)
     {
+      double now = weft_loop_time (loop);
+
       for (guint i = finished->len - (guint) new_finished; i < finished->len; i++)
-        {
-          WeftTaskRecord *r = &g_array_index (finished, WeftTaskRecord, i);
-
-          g_variant_builder_add (&tasks, "(tssststtd)", r->id, r->name, weft_task_state_to_string (r->state),
-                                 r->error_message ? r->error_message : "", r->runs,
-                                 r->created_at ? r->created_at : "", r->busy_ns, r->max_run_ns,
-                                 MAX (weft_loop_time (loop) - r->created, 0.0));
-        }
+        _weft_inspect_add_record (&tasks, &g_array_index (finished, WeftTaskRecord, i), now);
       for (guint i = 0; i < changed->len; i++)
-        {
-          WeftTask *task = g_ptr_array_index (changed, i);
-          g_autofree char *awaits = weft_task_describe_await (task);
-          double max_run, busy = weft_task_get_busy_time (task, &max_run);
-
-          g_variant_builder_add (&tasks, "(tssststtd)", weft_task_get_id (task), weft_task_get_name (task),
-                                 weft_task_state_to_string (weft_task_get_state (task)), awaits ? awaits : "",
-                                 weft_task_get_runs (task),
-                                 weft_task_get_created_at (task) ? weft_task_get_created_at (task) : "",
-                                 (guint64) (busy * 1e9), (guint64) (max_run * 1e9), weft_task_get_age (task));
-        }
+        _weft_inspect_add_task (&tasks, g_ptr_array_index (changed, i));
     }
   /* On reset the signal carries no task: the peers fetch the whole state
    * with GetSnapshot. */

@@ -29,6 +29,15 @@ G_DEFINE_FINAL_TYPE (InspectorTaskRow, inspector_task_row, G_TYPE_OBJECT)
 enum { TASK_PROP_0, TASK_PROP_ID, TASK_PROP_NAME, TASK_PROP_STATE, TASK_PROP_AWAITS, TASK_PROP_RUNS, TASK_PROP_CREATED_AT,
        TASK_PROP_BUSY_NS, TASK_PROP_BUSY, TASK_PROP_BIRTH, N_TASK_PROPS };
 
+/* A duration for people: "1.23 s", "12.3 ms", "45 µs". */
+char *
+inspector_format_ns (guint64 ns)
+{
+  return ns >= 1000000000 ? g_strdup_printf ("%.2f s", ns / 1e9)
+       : ns >= 1000000 ? g_strdup_printf ("%.1f ms", ns / 1e6)
+       : g_strdup_printf ("%.0f µs", ns / 1e3);
+}
+
 /* "12.3 ms (max 4.1 ms)": busy time for people. */
 static char *
 format_busy (guint64 busy_ns,
@@ -39,13 +48,12 @@ format_busy (guint64 busy_ns,
 
   if (busy_ns == 0)
     return g_strdup ("");
-  busy = busy_ns >= 1000000000 ? g_strdup_printf ("%.2f s", busy_ns / 1e9)
-       : busy_ns >= 1000000 ? g_strdup_printf ("%.1f ms", busy_ns / 1e6)
-       : g_strdup_printf ("%.0f µs", busy_ns / 1e3);
+  busy = inspector_format_ns (busy_ns);
   max = max_run_ns >= 1000000 ? g_strdup_printf ("%.1f ms", max_run_ns / 1e6) : g_strdup_printf ("%.0f µs", max_run_ns / 1e3);
   /* TRANSLATORS: a task's busy time, then its longest step */
   return g_strdup_printf (_("%s (max %s)"), busy, max);
 }
+
 static GParamSpec *task_props[N_TASK_PROPS];
 
 static void

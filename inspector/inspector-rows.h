@@ -40,5 +40,6 @@ void              inspector_call_row_update (InspectorCallRow *self,
                                              const char       *name,
                                              const char       *where,
                                              double            time_left);
+char             *inspector_format_ns       (guint64           ns);
 
 G_END_DECLS

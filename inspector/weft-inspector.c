@@ -367,9 +367,9 @@ is_final (const char *state)
   return g_strcmp0 (state, "done") == 0 || g_strcmp0 (state, "failed") == 0 || g_strcmp0 (state, "cancelled") == 0;
 }
 
-/* One task as a snapshot or a Changed signal gives it (remote, replay): its
- * row updated in place, or made and put in @added. */
-static void
+/* One task as a snapshot, a Changed signal or the loop's history gives it:
+ * its row updated in place, or made and put in @added. */
+static Tracked *
 apply_task (WeftInspector *self,
             guint64        id,
             const char    *name,
@@ -394,8 +394,10 @@ apply_task (WeftInspector *self,
   if (is_final (state) && !t->final)
     {
       t->final = TRUE;
+      g_clear_pointer (&t->task, weft_task_unref);
       g_hash_table_add (self->final_ids, &t->id);
     }
+  return t;
 }
 
 /* The ready queue and timers change every refresh: their rows are updated in
@@ -627,14 +629,6 @@ add_age_column (WeftInspector *self)
 
 /* ------------------------------------------------------------- details */
 
-static char *
-format_ns (guint64 ns)
-{
-  return ns >= 1000000000 ? g_strdup_printf ("%.2f s", ns / 1e9)
-       : ns >= 1000000 ? g_strdup_printf ("%.1f ms", ns / 1e6)
-       : g_strdup_printf ("%.0f µs", ns / 1e3);
-}
-
 /* Fills the detail pane from weft_loop_describe_task()'s dictionary. */
 static void
 show_details (WeftInspector *self,
@@ -689,8 +683,8 @@ show_details (WeftInspector *self,
     }
   g_string_append_c (text, '\n');
   {
-    g_autofree char *busy_text = format_ns (busy);
-    g_autofree char *max_text = format_ns (max_run);
+    g_autofree char *busy_text = inspector_format_ns (busy);
+    g_autofree char *max_text = inspector_format_ns (max_run);
 
     runs_text = g_strdup_printf ("%" G_GUINT64_FORMAT, runs);
     g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%s run, busy %s, longest run %s",
@@ -814,31 +808,19 @@ sync_history (WeftInspector *self,
               GPtrArray     *added)
 {
   GHashTable *ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  double loop_now = weft_loop_time (self->loop);
 
   for (guint i = 0; i < finished->len; i++)
     {
       WeftTaskRecord *r = &g_array_index (finished, WeftTaskRecord, i);
       Tracked *t = g_hash_table_lookup (self->tracked, &r->id);
-      const char *state = weft_task_state_to_string (r->state);
 
       g_hash_table_add (ids, &r->id);
-      if (t == NULL)
-        t = track (self, r->id, inspector_task_row_new (r->id, r->name, state, r->error_message ? r->error_message : "",
-                                                        r->runs, r->created_at ? r->created_at : "", r->busy_ns,
-                                                        r->max_run_ns,
-                                                        self->now - MAX (weft_loop_time (self->loop) - r->created, 0.0)),
-                   added);
-      else if (!t->final)
-        inspector_task_row_update (t->row, state, r->error_message ? r->error_message : "", r->runs, r->busy_ns,
-                                   r->max_run_ns);
+      if (t == NULL || !t->final)
+        t = apply_task (self, r->id, r->name, weft_task_state_to_string (r->state),
+                        r->error_message ? r->error_message : "", r->runs, r->created_at ? r->created_at : "",
+                        r->busy_ns, r->max_run_ns, MAX (loop_now - r->created, 0.0), added);
       t->mark = self->refresh_mark;
-      t->state = r->state;
-      if (!t->final)
-        {
-          t->final = TRUE;
-          g_clear_pointer (&t->task, weft_task_unref);
-          g_hash_table_add (self->final_ids, &t->id);
-        }
     }
   return ids;
 }

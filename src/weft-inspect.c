@@ -770,6 +770,27 @@ weft_loop_get_finished_count (WeftLoop *loop)
   return loop->tasks_finished;
 }
 
+/* What a live task and a finished one's record both tell. */
+static void
+describe_common (GVariantDict  *dict,
+                 guint64        id,
+                 const char    *name,
+                 WeftTaskState  state,
+                 const char    *created_at,
+                 guint64        runs,
+                 guint64        busy_ns,
+                 guint64        max_run_ns)
+{
+  g_variant_dict_init (dict, NULL);
+  g_variant_dict_insert (dict, "id", "t", id);
+  g_variant_dict_insert (dict, "name", "s", name);
+  g_variant_dict_insert (dict, "state", "s", weft_task_state_to_string (state));
+  g_variant_dict_insert (dict, "created-at", "s", created_at ? created_at : "");
+  g_variant_dict_insert (dict, "runs", "t", runs);
+  g_variant_dict_insert (dict, "busy-ns", "t", busy_ns);
+  g_variant_dict_insert (dict, "max-run-ns", "t", max_run_ns);
+}
+
 /**
  * weft_loop_describe_task:
  * @loop: a #WeftLoop
@@ -801,14 +822,7 @@ weft_loop_describe_task (WeftLoop *loop,
 
       if (r->id != task_id || r->name == NULL)
         continue;
-      g_variant_dict_init (&dict, NULL);
-      g_variant_dict_insert (&dict, "id", "t", task_id);
-      g_variant_dict_insert (&dict, "name", "s", r->name);
-      g_variant_dict_insert (&dict, "state", "s", weft_task_state_to_string (r->state));
-      g_variant_dict_insert (&dict, "created-at", "s", r->created_at ? r->created_at : "");
-      g_variant_dict_insert (&dict, "runs", "t", r->runs);
-      g_variant_dict_insert (&dict, "busy-ns", "t", r->busy_ns);
-      g_variant_dict_insert (&dict, "max-run-ns", "t", r->max_run_ns);
+      describe_common (&dict, task_id, r->name, r->state, r->created_at, r->runs, r->busy_ns, r->max_run_ns);
       if (r->error_message != NULL)
         g_variant_dict_insert (&dict, "error", "s", r->error_message);
       return g_variant_dict_end (&dict);
@@ -834,15 +848,9 @@ weft_task_describe (WeftTask *task)
 
   g_return_val_if_fail (task != NULL, NULL);
 
-  g_variant_dict_init (&dict, NULL);
-  g_variant_dict_insert (&dict, "id", "t", task->id);
-  g_variant_dict_insert (&dict, "name", "s", task->name);
-  g_variant_dict_insert (&dict, "state", "s", weft_task_state_to_string (weft_task_get_state (task)));
-  g_variant_dict_insert (&dict, "created-at", "s", task->created_at ? task->created_at : "");
+  describe_common (&dict, task->id, task->name, weft_task_get_state (task), task->created_at, task->runs,
+                   task->busy_ns, task->max_run_ns);
   g_variant_dict_insert (&dict, "parent", "t", task->parent_task ? task->parent_task->id : (guint64) 0);
-  g_variant_dict_insert (&dict, "runs", "t", task->runs);
-  g_variant_dict_insert (&dict, "busy-ns", "t", task->busy_ns);
-  g_variant_dict_insert (&dict, "max-run-ns", "t", task->max_run_ns);
   if (task->last_run_iteration != 0)
     g_variant_dict_insert (&dict, "last-run-iteration", "t", task->last_run_iteration);
   if (weft_task_get_await_location (task) != NULL)
@@ -855,6 +863,29 @@ weft_task_describe (WeftTask *task)
                                  g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, task->run_hist,
                                                             WEFT_RUN_HISTOGRAM_BUCKETS, sizeof (guint32)));
   return g_variant_dict_end (&dict);
+}
+
+void
+_weft_inspect_add_task (GVariantBuilder *builder,
+                        WeftTask        *task)
+{
+  g_autofree char *awaits = weft_task_describe_await (task);
+
+  g_variant_builder_add (builder, "(tssststtd)", task->id, task->name,
+                         weft_task_state_to_string (weft_task_get_state (task)), awaits ? awaits : "", task->runs,
+                         task->created_at ? task->created_at : "", task->busy_ns, task->max_run_ns,
+                         weft_task_get_age (task));
+}
+
+/* @now: the loop's time (weft_loop_time()), for the task's age. */
+void
+_weft_inspect_add_record (GVariantBuilder      *builder,
+                          const WeftTaskRecord *r,
+                          double                now)
+{
+  g_variant_builder_add (builder, "(tssststtd)", r->id, r->name, weft_task_state_to_string (r->state),
+                         r->error_message ? r->error_message : "", r->runs, r->created_at ? r->created_at : "",
+                         r->busy_ns, r->max_run_ns, MAX (now - r->created, 0.0));
 }
 
 /**
@@ -895,26 +926,12 @@ weft_loop_snapshot (WeftLoop *loop)
   g_variant_builder_init (&task_builder, G_VARIANT_TYPE ("a(tssststtd)"));
   finished = weft_loop_list_finished_tasks (loop);
   for (guint i = 0; i < finished->len; i++)
-    {
-      WeftTaskRecord *r = &g_array_index (finished, WeftTaskRecord, i);
-
-      g_variant_builder_add (&task_builder, "(tssststtd)", r->id, r->name, weft_task_state_to_string (r->state),
-                             r->error_message ? r->error_message : "", r->runs, r->created_at ? r->created_at : "",
-                             r->busy_ns, r->max_run_ns, MAX (now - r->created, 0.0));
-    }
+    _weft_inspect_add_record (&task_builder, &g_array_index (finished, WeftTaskRecord, i), now);
   /* At most MAX_SNAPSHOT_TASKS live tasks, the oldest first: a snapshot must
    * stay cheap for a loop with 100,000 tasks. */
   n_tasks = 0;
   for (GList *l = loop->tasks.head; l != NULL && n_tasks < MAX_SNAPSHOT_TASKS; l = l->next, n_tasks++)
-    {
-      WeftTask *task = l->data;
-      g_autofree char *awaits = weft_task_describe_await (task);
-
-      g_variant_builder_add (&task_builder, "(tssststtd)", task->id, task->name,
-                             weft_task_state_to_string (weft_task_get_state (task)),
-                             awaits ? awaits : "", task->runs, task->created_at ? task->created_at : "",
-                             task->busy_ns, task->max_run_ns, weft_task_get_age (task));
-    }
+    _weft_inspect_add_task (&task_builder, l->data);
 
   g_variant_builder_init (&ready_builder, G_VARIANT_TYPE ("a(ss)"));
   /* At most MAX_SNAPSHOT_CALLS of each, then a row that says how many more. */

@@ -95,7 +95,7 @@ typedef struct
  * A task that finished while recording was on, kept in the loop's bounded
  * history (weft_loop_set_task_history()).
  */
-typedef struct
+typedef struct _WeftTaskRecord
 {
   guint64        id;
   char          *name;

@@ -214,6 +214,13 @@ void       _weft_inspect_task_finished   (WeftLoop   *loop,
                                           WeftTask   *task);
 void       _weft_inspect_task_stepped    (WeftLoop   *loop,
                                           WeftTask   *task);
+/* One task as snapshots and Changed signals carry it: (tssststtd). */
+struct _WeftTaskRecord;
+void       _weft_inspect_add_task        (GVariantBuilder *builder,
+                                          WeftTask        *task);
+void       _weft_inspect_add_record      (GVariantBuilder *builder,
+                                          const struct _WeftTaskRecord *record,
+                                          double           now);
 void       _weft_inspect_warn            (WeftLoop   *loop,
                                           const char *format,
                                           ...) G_GNUC_PRINTF (2, 3);

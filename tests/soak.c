@@ -15,6 +15,8 @@
 
 #include <weft.h>
 
+#include "weft-rss.h"
+
 #define LIVE_TASKS 10000
 
 static WeftLoop *loop;
@@ -23,21 +25,6 @@ static gint64    posted, received;
 static guint64   tasks_finished;
 static gint64    timer_ticks;
 static gboolean  done;
-
-static long
-rss_kb (void)
-{
-  long pages = 0, resident = 0;
-  FILE *f = fopen ("/proc/self/statm", "r");
-
-  if (f != NULL)
-    {
-      if (fscanf (f, "%ld %ld", &pages, &resident) != 2)
-        resident = 0;
-      fclose (f);
-    }
-  return resident * (sysconf (_SC_PAGESIZE) / 1024);
-}
 
 static gpointer churn (gpointer data, GError **error);
 
@@ -153,7 +140,7 @@ static long rss_end;
 static void
 finish (gpointer data)
 {
-  rss_end = rss_kb ();   /* under the same load as the warm-up measure */
+  rss_end = weft_rss_kb ();   /* under the same load as the warm-up measure */
   done = TRUE;
   weft_loop_stop (loop);
 }
@@ -161,7 +148,7 @@ finish (gpointer data)
 static void
 measure (gpointer data)
 {
-  *(long *) data = rss_kb ();
+  *(long *) data = weft_rss_kb ();
 }
 
 int

@@ -290,9 +290,54 @@ test_remote_views (void)
   g_rmdir (runtime);
 }
 
-static guint    count_live      (WeftLoop *loop);
-static guint    count_tasks_in  (WeftLoop *loop, WeftTaskState state);
-static gpointer sleeps_a_minute (gpointer data, GError **error);
+static guint
+count_live (WeftLoop *loop)
+{
+  g_autoptr(GPtrArray) tasks = weft_all_tasks (loop);
+
+  return tasks->len;
+}
+
+static guint
+count_tasks_in (WeftLoop *loop, WeftTaskState state)
+{
+  g_autoptr(GPtrArray) tasks = weft_all_tasks (loop);
+  guint n = 0;
+
+  for (guint i = 0; i < tasks->len; i++)
+    n += weft_task_get_state (g_ptr_array_index (tasks, i)) == state;
+  return n;
+}
+
+static gpointer
+sleeps_a_minute (gpointer data, GError **error)
+{
+  weft_sleep (60, error);
+  return NULL;
+}
+
+/* @n tasks sleeping a minute, each started and suspended in its sleep. */
+static GPtrArray *
+start_sleepers (WeftLoop *loop, guint n)
+{
+  GPtrArray *tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) weft_task_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (tasks, weft_loop_create_task (loop, sleeps_a_minute, NULL, NULL));
+  while (count_tasks_in (loop, WEFT_TASK_STATE_SUSPENDED) < n)
+    g_main_context_iteration (NULL, TRUE);
+  return tasks;
+}
+
+/* Cancels @tasks and runs the loop until none is left alive. */
+static void
+cancel_all (WeftLoop *loop, GPtrArray *tasks)
+{
+  for (guint i = 0; i < tasks->len; i++)
+    weft_task_cancel (g_ptr_array_index (tasks, i), NULL);
+  while (count_live (loop) > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
 
 static gboolean
 model_has_name (GListModel *model, const char *name)
@@ -324,7 +369,7 @@ test_remote_stream (void)
   g_autofree char *address = NULL, *dir = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) connection = NULL;
-  g_autoptr(GPtrArray) sleepers = g_ptr_array_new_with_free_func ((GDestroyNotify) weft_task_unref);
+  g_autoptr(GPtrArray) sleepers = NULL;
   g_autoptr(WeftTask) late = NULL;
   WeftLoop *loop;
   WeftInspector *inspector;
@@ -334,10 +379,7 @@ test_remote_stream (void)
 
   g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
   loop = weft_loop_new ();
-  for (int i = 0; i < 1005; i++)
-    g_ptr_array_add (sleepers, weft_loop_create_task (loop, sleeps_a_minute, NULL, NULL));
-  while (count_tasks_in (loop, WEFT_TASK_STATE_SUSPENDED) < 1005)
-    g_main_context_iteration (NULL, TRUE);
+  sleepers = start_sleepers (loop, 1005);
   g_assert_true (weft_loop_serve_inspector (loop, &error));
   address = g_strdup_printf ("unix:path=%s", weft_loop_get_inspector_address (loop));
   connection = g_dbus_connection_new_for_address_sync (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
@@ -372,10 +414,7 @@ test_remote_stream (void)
       }
   g_assert_true (late_done);
 
-  for (guint i = 0; i < sleepers->len; i++)
-    weft_task_cancel (g_ptr_array_index (sleepers, i), NULL);
-  while (count_live (loop) > 0)
-    g_main_context_iteration (NULL, TRUE);
+  cancel_all (loop, sleepers);
   g_object_unref (inspector);
   weft_loop_close (loop);
   weft_loop_unref (loop);
@@ -548,24 +587,7 @@ find_window (const char *title)
   return NULL;
 }
 
-static guint
-count_live (WeftLoop *loop)
-{
-  g_autoptr(GPtrArray) tasks = weft_all_tasks (loop);
 
-  return tasks->len;
-}
-
-static guint
-count_tasks_in (WeftLoop *loop, WeftTaskState state)
-{
-  g_autoptr(GPtrArray) tasks = weft_all_tasks (loop);
-  guint n = 0;
-
-  for (guint i = 0; i < tasks->len; i++)
-    n += weft_task_get_state (g_ptr_array_index (tasks, i)) == state;
-  return n;
-}
 
 /* The GTK demo: each click on its button starts a task (a row counting down);
  * the inspector sees them; they finish while the window stays live. */
@@ -625,12 +647,6 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static gpointer
-sleeps_a_minute (gpointer data, GError **error)
-{
-  weft_sleep (60, error);
-  return NULL;
-}
 
 /* The in-process table follows every task (no cap), updating rows in place:
  * N sleeping tasks are N rows; cancelling some turns exactly those rows to
@@ -643,7 +659,7 @@ test_many_tasks (void)
   WeftLoop *loop = weft_loop_new ();
   WeftInspector *inspector;
   GtkWidget *window = gtk_window_new ();
-  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) weft_task_unref);
+  g_autoptr(GPtrArray) tasks = NULL;
   GListModel *model;
   gint64 start, first, again, after_cancel;
   guint cancelled = 0;
@@ -655,12 +671,9 @@ test_many_tasks (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 500);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (inspector));
   gtk_window_present (GTK_WINDOW (window));
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (tasks, weft_loop_create_task (loop, sleeps_a_minute, NULL, NULL));
   start = g_get_monotonic_time ();
-  while (count_tasks_in (loop, WEFT_TASK_STATE_SUSPENDED) < n)
-    g_main_context_iteration (NULL, TRUE);
-  g_test_message ("%u tasks started in %.1f ms", n, (g_get_monotonic_time () - start) / 1e3);
+  tasks = start_sleepers (loop, n);
+  g_test_message ("%u tasks created and started in %.1f ms", n, (g_get_monotonic_time () - start) / 1e3);
 
   model = weft_inspector_get_task_model (inspector);
   start = g_get_monotonic_time ();
@@ -707,10 +720,7 @@ test_many_tasks (void)
     g_assert_cmpuint (f.beats, >, 0);
   }
 
-  for (guint i = 0; i < tasks->len; i++)
-    weft_task_cancel (g_ptr_array_index (tasks, i), NULL);
-  while (count_live (loop) > 0)
-    g_main_context_iteration (NULL, TRUE);
+  cancel_all (loop, tasks);
   gtk_window_destroy (GTK_WINDOW (window));
   weft_loop_close (loop);
   weft_loop_unref (loop);
