@@ -36,8 +36,10 @@ struct _WeftStack
   WeftStack *next;     /* free list */
   guint8    *base;     /* lowest usable address */
   gsize      size;     /* usable bytes, from base up */
-  guint      guarded : 1;
-  guint      pooled : 1;  /* default size: goes back to the pool */
+  gsize      gap;      /* unguarded: unused bytes between base and the canary */
+  guint      guarded : 1;  /* a PROT_NONE guard region lies below base */
+  guint      mapped : 1;   /* a mapping of its own (else carved from an arena) */
+  guint      pooled : 1;   /* default size: goes back to the pool */
 };
 
 typedef struct _WeftStackPool WeftStackPool;
@@ -52,15 +54,24 @@ void        _weft_fiber_swap         (WeftFiberContext *save,
 WeftStackPool *_weft_stack_pool_new      (void);
 void        _weft_stack_pool_free        (WeftStackPool *pool);
 WeftStack  *_weft_stack_pool_acquire     (WeftStackPool *pool,
-                                          gsize          size);
+                                          gsize          size,
+                                          GError       **error);
 void        _weft_stack_pool_release     (WeftStackPool *pool,
                                           WeftStack     *stack);
 void        _weft_stack_pool_set_guard_limit (WeftStackPool *pool,
                                           guint          max_guarded);
 guint       _weft_stack_pool_n_guarded   (WeftStackPool *pool);
-gboolean    _weft_stack_check_canary     (WeftStack     *stack);
+gboolean    _weft_stack_check_canary     (WeftStack     *stack,
+                                          gboolean       thorough);
 
 #define WEFT_DEFAULT_STACK_SIZE (256 * 1024)
 #define WEFT_MIN_STACK_SIZE     (128 * 1024)
+/* What lies below a stack: see weft-fiber.c. */
+#if GLIB_SIZEOF_VOID_P == 8
+# define WEFT_STACK_GUARD_SIZE  (256 * 1024)
+#else
+# define WEFT_STACK_GUARD_SIZE  (64 * 1024)
+#endif
+#define WEFT_ARENA_GAP          (64 * 1024)
 
 G_END_DECLS

@@ -3,17 +3,32 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Stacks are reserved with MAP_NORESERVE, so a task only costs the pages its
- * stack really touches (usually one). The first stacks each get their own
- * mapping with a PROT_NONE guard page below them: an overflow faults at once.
- * A guard splits the mapping in two VMAs, and Debian's default vm.max_map_count
- * (65530) would stop a process at ~32,000 guarded stacks, so past a limit
- * (WEFT_GUARDED_STACKS_MAX, default 8192) stacks are carved from arenas of
- * ARENA_STACKS stacks each without guards; those carry a canary just below
- * their lowest byte, checked every time their task switches out, so an
- * overflow is caught and reported with the task's name. The canary of arena
- * stack i sits in the last bytes of stack i-1's region, on the page that holds
- * stack i-1's top frames, so it costs no page of its own: an arena stack that
- * stays shallow costs one page.
+ * stack really touches (usually one). What an overflow meets (docs/design-notes.md,
+ * "Task stacks", says the same for users):
+ *
+ * - Guarded stacks (the first WEFT_GUARDED_STACKS_MAX, default 8192, and every
+ *   stack of a custom size while mappings last) each get their own mapping with
+ *   a PROT_NONE guard region of WEFT_STACK_GUARD_SIZE (256 KiB) below them. Any
+ *   frame up to that size that runs past the stack faults in the guard at once,
+ *   even when the compiler does not probe large frames (Debian's gcc has
+ *   -fstack-clash-protection off). The guard is address space only: one VMA,
+ *   no memory. A guard splits the mapping in two VMAs, and Debian's default
+ *   vm.max_map_count (65530) stops a process at ~32,000 of them.
+ * - Arena stacks (past that limit) are carved from arenas of ARENA_STACKS
+ *   default stacks without guards. Below each stack lies an unused gap of
+ *   WEFT_ARENA_GAP (64 KiB, address space only), so a frame of up to 64 KiB that
+ *   runs past its stack writes into nothing anybody uses. The canary sits at the
+ *   bottom of that gap (in the last bytes of the stack below, on the page that
+ *   holds its top frames: no page of its own) and is checked every time the
+ *   task switches out, so a deeper overflow is reported with the task's name
+ *   before anything runs on the smashed stack. With WEFT_DEBUG=1 a write
+ *   anywhere in the gap is reported too (mincore() at each switch out). Each
+ *   arena starts with a guard page, so unbounded recursion faults and the
+ *   SIGSEGV handler names the task.
+ * - Not caught: a single frame larger than the guard (or gap) that writes only
+ *   beyond it. Give tasks with big locals a bigger stack
+ *   (weft_task_set_stack_size()) or allocate the buffer.
+ *
  * Released stacks go back to the pool (LIFO, still warm) and are reused.
  */
 #include "config.h"
@@ -34,11 +49,13 @@
 #define ARENA_STACKS        64
 #define CANARY              G_GUINT64_CONSTANT (0x5745465453544b21) /* "WEFTSTK!" */
 #define CANARY_SIZE         16
+/* An arena stack's region: the gap below it, then the stack. */
+#define ARENA_REGION        (WEFT_ARENA_GAP + WEFT_DEFAULT_STACK_SIZE)
 
 struct _WeftStackPool
 {
   WeftStack *free;         /* default-size stacks ready for reuse */
-  guint      n_free_guarded;
+  guint      n_free_mapped; /* stacks with a mapping of their own in the free list */
   guint      n_guarded;    /* guarded mappings alive */
   guint      max_guarded;
   GArray    *arenas;       /* guint8 * bases, each ARENA_STACKS default stacks */
@@ -147,10 +164,25 @@ round_to_pages (gsize size)
   return (size + page - 1) & ~(page - 1);
 }
 
-/* The WeftStack header sits at the very top of the stack's own memory. */
+/* What a stack with a mapping of its own has below it: its guard, or its gap. */
+static gsize
+mapped_below (void)
+{
+  return round_to_pages (MAX (WEFT_STACK_GUARD_SIZE, WEFT_ARENA_GAP + CANARY_SIZE));
+}
+
+static gsize
+arena_size (void)
+{
+  return ARENA_REGION * ARENA_STACKS + 2 * page_size ();
+}
+
+/* The WeftStack header sits at the very top of the stack's own memory. An
+ * unguarded stack's canary sits @gap bytes below its base. */
 static WeftStack *
 stack_init (guint8   *base,
             guint8   *end,
+            gsize     gap,
             gboolean  guarded,
             gboolean  pooled)
 {
@@ -159,10 +191,12 @@ stack_init (guint8   *base,
   stack->next = NULL;
   stack->base = base;
   stack->size = (guint8 *) stack - base;
+  stack->gap = gap;
   stack->guarded = guarded;
+  stack->mapped = FALSE;
   stack->pooled = pooled;
   if (!guarded)
-    *(guint64 *) (base - CANARY_SIZE) = CANARY;
+    *(guint64 *) (base - gap - CANARY_SIZE) = CANARY;
 #ifdef HAVE_VALGRIND_H
   VALGRIND_STACK_REGISTER (base, base + stack->size);
 #endif
@@ -170,66 +204,96 @@ stack_init (guint8   *base,
 }
 
 static guint8 *
-map_region (gsize size)
+map_region (gsize    size,
+            GError **error)
 {
   void *mem = mmap (NULL, size, PROT_READ | PROT_WRITE,
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
 
   if (mem == MAP_FAILED)
-    g_error ("Weft: cannot map %" G_GSIZE_FORMAT " bytes for task stacks: %s", size, g_strerror (errno));
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "Cannot map %" G_GSIZE_FORMAT " bytes for a task stack: %s", size, g_strerror (saved));
+      return NULL;
+    }
   return mem;
 }
 
+/* Its own mapping: a guard region below the stack, or (when the process is
+ * out of mappings for guards) a gap and a canary, like an arena stack's. */
 static WeftStack *
-stack_new_guarded (WeftStackPool *pool,
-                   gsize          size,
-                   gboolean       pooled)
+stack_new_mapped (WeftStackPool  *pool,
+                  gsize           size,
+                  gboolean        pooled,
+                  GError        **error)
 {
-  gsize page = page_size ();
-  gsize total = round_to_pages (size) + page;
-  guint8 *mem = map_region (total);
+  gsize below = mapped_below ();
+  gsize total = round_to_pages (size) + below;
+  guint8 *mem = map_region (total, error);
 
-  if (mprotect (mem, page, PROT_NONE) != 0)
-    g_error ("Weft: cannot protect a stack guard page: %s", g_strerror (errno));
-  pool->n_guarded++;
-  return stack_init (mem + page, mem + total, TRUE, pooled);
+  if (mem == NULL)
+    return NULL;
+  if (pool->n_guarded < pool->max_guarded && mprotect (mem, below, PROT_NONE) == 0)
+    {
+      WeftStack *stack = stack_init (mem + below, mem + total, 0, TRUE, pooled);
+
+      pool->n_guarded++;
+      stack->mapped = TRUE;
+      return stack;
+    }
+  else
+    {
+      /* No guard (over the limit, or mprotect failed at the kernel's map
+       * limit): a gap and a canary, which costs this stack one more page. */
+      WeftStack *stack = stack_init (mem + below, mem + total, below - CANARY_SIZE, FALSE, pooled);
+
+      stack->mapped = TRUE;
+      return stack;
+    }
 }
 
-/* Arena layout: one leading page, then ARENA_STACKS regions of `size` bytes.
- * Stack i uses its region but the last CANARY_SIZE bytes, which hold the
- * canary of stack i+1 (the leading page holds stack 0's). */
+/* Arena layout: a guard page, a page for stack 0's canary, then ARENA_STACKS
+ * regions of a gap and a stack each. Stack i's canary is at the bottom of its gap, which is the last
+ * CANARY_SIZE bytes of stack i-1's region. */
 static WeftStack *
-stack_new_from_arena (WeftStackPool *pool)
+stack_new_from_arena (WeftStackPool  *pool,
+                      GError        **error)
 {
-  gsize size = round_to_pages (WEFT_DEFAULT_STACK_SIZE);
-  gsize arena_size = size * ARENA_STACKS + page_size ();
+  gsize page = page_size ();
   guint8 *arena, *region;
 
   if (pool->arenas->len == 0 || pool->arena_used == ARENA_STACKS)
     {
-      arena = map_region (arena_size);
+      if ((arena = map_region (arena_size (), error)) == NULL)
+        return NULL;
 #ifdef MADV_NOHUGEPAGE
       /* Huge pages would make every touched stack cost 2 MiB. */
-      madvise (arena, arena_size, MADV_NOHUGEPAGE);
+      madvise (arena, arena_size (), MADV_NOHUGEPAGE);
 #endif
+      /* Stack 0's canary lives in the second page; the guard page below it
+       * stops unbounded recursion (the SIGSEGV handler names the task). */
+      mprotect (arena, page, PROT_NONE);
       g_array_append_val (pool->arenas, arena);
       pool->arena_used = 0;
     }
   arena = g_array_index (pool->arenas, guint8 *, pool->arenas->len - 1);
-  region = arena + page_size () + size * pool->arena_used++;
-  return stack_init (region, region + size - CANARY_SIZE, FALSE, TRUE);
+  region = arena + 2 * page + ARENA_REGION * pool->arena_used++;
+  return stack_init (region + WEFT_ARENA_GAP, region + ARENA_REGION - CANARY_SIZE, WEFT_ARENA_GAP, FALSE, TRUE);
 }
 
 static void
 stack_unmap (WeftStackPool *pool,
              WeftStack     *stack)
 {
-  gsize page = page_size ();
-  guint8 *mem = stack->base - page;
-  gsize total = round_to_pages ((guint8 *) stack + sizeof (WeftStack) - stack->base) + page;
+  gsize below = mapped_below ();
+  guint8 *mem = stack->base - below;
+  gsize total = round_to_pages ((guint8 *) stack + sizeof (WeftStack) - stack->base) + below;
 
-  g_assert (stack->guarded);
-  pool->n_guarded--;
+  g_assert (stack->mapped);
+  if (stack->guarded)
+    pool->n_guarded--;
   munmap (mem, total);
 }
 
@@ -247,7 +311,6 @@ _weft_stack_pool_new (void)
 void
 _weft_stack_pool_free (WeftStackPool *pool)
 {
-  gsize arena_size = round_to_pages (WEFT_DEFAULT_STACK_SIZE) * ARENA_STACKS + page_size ();
   WeftStack *stack, *next;
 
   if (pool == NULL)
@@ -255,11 +318,11 @@ _weft_stack_pool_free (WeftStackPool *pool)
   for (stack = pool->free; stack != NULL; stack = next)
     {
       next = stack->next;
-      if (stack->guarded)
+      if (stack->mapped)
         stack_unmap (pool, stack);
     }
   for (guint i = 0; i < pool->arenas->len; i++)
-    munmap (g_array_index (pool->arenas, guint8 *, i), arena_size);
+    munmap (g_array_index (pool->arenas, guint8 *, i), arena_size ());
   g_array_unref (pool->arenas);
   g_free (pool);
 }
@@ -277,9 +340,12 @@ _weft_stack_pool_n_guarded (WeftStackPool *pool)
   return pool->n_guarded;
 }
 
+/* A stack of @size bytes (0: the default), or NULL with @error set when the
+ * process is out of address space or mappings. */
 WeftStack *
-_weft_stack_pool_acquire (WeftStackPool *pool,
-                          gsize          size)
+_weft_stack_pool_acquire (WeftStackPool  *pool,
+                          gsize           size,
+                          GError        **error)
 {
   WeftStack *stack;
 
@@ -289,36 +355,56 @@ _weft_stack_pool_acquire (WeftStackPool *pool,
         {
           stack = pool->free;
           pool->free = stack->next;
-          if (stack->guarded)
-            pool->n_free_guarded--;
+          if (stack->mapped)
+            pool->n_free_mapped--;
           stack->next = NULL;
           return stack;
         }
       if (pool->n_guarded >= pool->max_guarded)
-        return stack_new_from_arena (pool);
-      return stack_new_guarded (pool, WEFT_DEFAULT_STACK_SIZE, TRUE);
+        return stack_new_from_arena (pool, error);
+      return stack_new_mapped (pool, WEFT_DEFAULT_STACK_SIZE, TRUE, error);
     }
-  return stack_new_guarded (pool, MAX (size, WEFT_MIN_STACK_SIZE), FALSE);
+  return stack_new_mapped (pool, MAX (size, WEFT_MIN_STACK_SIZE), FALSE, error);
 }
 
 void
 _weft_stack_pool_release (WeftStackPool *pool,
                           WeftStack     *stack)
 {
-  if (stack->guarded && (!stack->pooled || pool->n_free_guarded >= MAX_FREE_GUARDED))
+  if (stack->mapped && (!stack->pooled || pool->n_free_mapped >= MAX_FREE_GUARDED))
     {
       stack_unmap (pool, stack);
       return;
     }
-  if (stack->guarded)
-    pool->n_free_guarded++;
+  if (stack->mapped)
+    pool->n_free_mapped++;
   stack->next = pool->free;
   pool->free = stack;
 }
 
-/* Guarded stacks need no canary: their guard page faults first. */
+/* Guarded stacks need no canary: their guard faults first. With @thorough
+ * (debug mode), an arena stack's gap must also be untouched: a frame that
+ * jumped over the canary wrote there. */
 gboolean
-_weft_stack_check_canary (WeftStack *stack)
+_weft_stack_check_canary (WeftStack *stack,
+                          gboolean   thorough)
 {
-  return stack->guarded || *(guint64 *) (stack->base - CANARY_SIZE) == CANARY;
+  if (stack->guarded)
+    return TRUE;
+  if (*(guint64 *) (stack->base - stack->gap - CANARY_SIZE) != CANARY)
+    return FALSE;
+  if (G_UNLIKELY (thorough))
+    {
+      gsize page = page_size ();
+      guint8 *first = (guint8 *) round_to_pages ((gsize) (stack->base - stack->gap));
+      gsize n = (stack->base - first) / page;
+      unsigned char resident[64];
+
+      n = MIN (n, sizeof resident);
+      if (n > 0 && mincore (first, n * page, resident) == 0)
+        for (gsize i = 0; i < n; i++)
+          if (resident[i] & 1)
+            return FALSE;
+    }
+  return TRUE;
 }

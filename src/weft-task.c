@@ -16,6 +16,7 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #ifdef HAVE_SANITIZER_ASAN
@@ -81,20 +82,51 @@ write_str (const char *s)
     return;
 }
 
+/* Whether a fault at @addr, with the stack pointer at @sp (0: unknown), is
+ * @task running past its stack: into its guard, or (an arena or unguarded
+ * stack) below its base, where only its own gap and older stacks lie. */
+static gboolean
+fault_is_overflow (WeftTask *task,
+                   guint8   *addr,
+                   guintptr  sp)
+{
+  WeftStack *stack = task->stack;
+
+  if (stack == NULL)
+    return FALSE;
+  if (sp != 0 && sp < (guintptr) stack->base && sp + WEFT_STACK_GUARD_SIZE * 64 > (guintptr) stack->base)
+    return TRUE;
+  if (stack->guarded)
+    return addr < stack->base && addr >= stack->base - WEFT_STACK_GUARD_SIZE;
+  return addr < stack->base && addr + WEFT_STACK_GUARD_SIZE * 64 > stack->base;
+}
+
+static guintptr
+fault_sp (void *ucontext)
+{
+  ucontext_t *uc = ucontext;
+
+#if defined(__x86_64__)
+  return (guintptr) uc->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+  return (guintptr) uc->uc_mcontext.sp;
+#else
+  return 0;
+#endif
+}
+
 static void
 on_segv (int        sig,
          siginfo_t *info,
          void      *ucontext)
 {
   WeftTask *task = current_task;
-  guint8 *addr = info->si_addr;
 
-  if (task != NULL && task->stack != NULL && task->stack->guarded
-      && addr < task->stack->base && addr >= task->stack->base - 64 * 1024)
+  if (task != NULL && fault_is_overflow (task, info->si_addr, fault_sp (ucontext)))
     {
       write_str ("Weft: task ");
       write_str (task->name ? task->name : "(unnamed)");
-      write_str (" overflowed its stack (hit the guard page); use weft_task_set_stack_size() for deep call chains\n");
+      write_str (" overflowed its stack; use weft_task_set_stack_size() for deep call chains or large locals\n");
     }
 
   /* Hand the fault on: restore the previous disposition and return, so the
@@ -251,7 +283,7 @@ release_stack (WeftTask *task)
   __tsan_destroy_fiber (task->tsan_fiber);
   task->tsan_fiber = NULL;
 #endif
-  if (!_weft_stack_check_canary (task->stack))
+  if (!_weft_stack_check_canary (task->stack, task->parent.loop->debug))
     g_error ("Weft: task %s overflowed its %" G_GSIZE_FORMAT "-byte stack "
              "(use weft_task_set_stack_size() for deep call chains)",
              weft_task_get_name (task), task->stack->size);
@@ -288,7 +320,13 @@ task_step (gpointer data)
 #ifdef WEFT_OVERFLOW_HANDLER
       ensure_overflow_handler ();
 #endif
-      task->stack = _weft_stack_pool_acquire (loop->stack_pool, task->stack_size);
+      task->stack = _weft_stack_pool_acquire (loop->stack_pool, task->stack_size, &task->ret_error);
+      if (G_UNLIKELY (task->stack == NULL))
+        {
+          /* Out of address space or mappings: the task fails, nothing aborts. */
+          task_finish (task);
+          return;
+        }
       _weft_fiber_context_init (&task->context, task->stack, task_entry, task);
 #ifdef HAVE_SANITIZER_TSAN
       task->tsan_fiber = __tsan_create_fiber (0);
@@ -331,7 +369,7 @@ task_step (gpointer data)
       release_stack (task);
       task_finish (task);
     }
-  else if (G_UNLIKELY (!_weft_stack_check_canary (task->stack)))
+  else if (G_UNLIKELY (!_weft_stack_check_canary (task->stack, loop->debug)))
     release_stack (task); /* reports the overflow */
   weft_task_unref (task);
 }

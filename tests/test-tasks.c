@@ -4,6 +4,13 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+#ifdef HAVE_VALGRIND_H
+# include <valgrind/valgrind.h>
+#else
+# define RUNNING_ON_VALGRIND 0
+#endif
+
 #include "weft-test-common.h"
 #include "weft-task-private.h"
 
@@ -348,6 +355,271 @@ test_overflow_arena (void)
 #endif
 }
 
+
+/* One frame of 300 KiB whose only write is at its low end: without probing
+ * (Debian's gcc), it jumps over a one-page guard into whatever lies below. */
+static void __attribute__ ((noinline))
+big_frame (void)
+{
+  volatile char frame[300 * 1024];
+
+  frame[0] = 1;
+  (void) frame[0];
+}
+
+static gpointer
+big_frame_task (gpointer data, GError **error)
+{
+  /* Let the victim take its stack first: the next mapping, right below. */
+  if (!weft_sleep (0, error))
+    return NULL;
+  big_frame ();
+  return NULL;
+}
+
+#define VICTIM_BYTES (8 * 1024)
+
+/* Fills a local buffer, waits, and checks nobody wrote into it. */
+static gpointer
+victim (gpointer data, GError **error)
+{
+  volatile guint8 locals[VICTIM_BYTES];
+  gboolean *intact = data;
+
+  for (guint i = 0; i < VICTIM_BYTES; i++)
+    locals[i] = (guint8) (i * 7 + 3);
+  if (!weft_sleep (0.05, error))
+    return NULL;
+  *intact = TRUE;
+  for (guint i = 0; i < VICTIM_BYTES; i++)
+    if (locals[i] != (guint8) (i * 7 + 3))
+      *intact = FALSE;
+  return NULL;
+}
+
+/* A frame larger than a page lands in the guard region, not in the stack of
+ * the task below: the process dies naming the task. */
+static void
+test_overflow_large_frame (void)
+{
+  if (RUNNING_ON_VALGRIND)
+    {
+      /* valgrind's synthetic CPU lets the store into the PROT_NONE guard through. */
+      g_test_skip ("the guard's fault does not happen under valgrind");
+      return;
+    }
+  if (g_test_subprocess ())
+    {
+      WeftLoop *loop = test_loop_new ();
+      gboolean intact = FALSE;
+      g_autoptr(WeftTask) task = weft_loop_create_task (loop, big_frame_task, NULL, NULL);
+      g_autoptr(WeftTask) other = weft_loop_create_task (loop, victim, &intact, NULL);
+
+      weft_task_set_name (task, "big-frame");
+      test_run (loop, WEFT_FUTURE (other));
+      g_print ("survived, victim %s\n", intact ? "intact" : "corrupted");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stdout_unmatched ("*survived*");
+#if !defined(HAVE_SANITIZER_ASAN) && !defined(HAVE_SANITIZER_TSAN)
+  g_test_trap_assert_stderr ("*task big-frame overflowed its stack*");
+#endif
+}
+
+/* 6 KiB past an arena stack, one write: before the gap, that write landed in
+ * the top frames of the stack below. */
+static void __attribute__ ((noinline))
+six_kib_frame (void)
+{
+  volatile char frame[6 * 1024];
+
+  frame[0] = 1;
+  (void) frame[0];
+}
+
+/* Recurses to the bottom of its stack, then calls six_kib_frame(). */
+static int __attribute__ ((noinline))
+dive_then_jump (volatile guint8 *top, gsize depth)
+{
+  volatile char here;
+
+  if ((gsize) (top - (volatile guint8 *) &here) < depth)
+    return dive_then_jump (top, depth) + 1;
+  six_kib_frame ();
+  return 0;
+}
+
+static gpointer
+gap_jumper (gpointer data, GError **error)
+{
+  volatile guint8 top;
+  WeftTask *self = weft_current_task ();
+
+  if (!weft_sleep (0, error))
+    return NULL;
+  /* Stop 1 KiB above the stack's base, then jump 6 KiB. */
+  return GINT_TO_POINTER (dive_then_jump (&top, (gsize) (&top - self->stack->base) - 1024));
+}
+
+static WeftLoop *
+arena_loop_new (void)
+{
+  WeftLoop *loop = test_loop_new ();
+
+  loop->stack_pool = _weft_stack_pool_new ();
+  _weft_stack_pool_set_guard_limit (loop->stack_pool, 0);
+  return loop;
+}
+
+/* In an arena, a frame that jumps over the canary lands in the gap below
+ * the stack: the task below keeps its locals. */
+static void
+test_overflow_arena_gap (void)
+{
+  WeftLoop *loop = arena_loop_new ();
+  gboolean intact = FALSE;
+  g_autoptr(WeftTask) below = weft_loop_create_task (loop, victim, &intact, NULL);
+  g_autoptr(WeftTask) jumper = weft_loop_create_task (loop, gap_jumper, NULL, NULL);
+
+  /* The victim's stack is carved first, the jumper's right above it. */
+  g_assert_true (below->stack == NULL);
+  test_run (loop, WEFT_FUTURE (jumper));
+  test_run (loop, WEFT_FUTURE (below));
+  g_assert_true (intact);
+  test_loop_finish (loop);
+}
+
+/* With WEFT_DEBUG, the write into the gap is found at the switch out. */
+static void
+test_overflow_arena_gap_debug (void)
+{
+  if (g_test_subprocess ())
+    {
+      WeftLoop *loop = arena_loop_new ();
+      g_autoptr(WeftTask) jumper = weft_loop_create_task (loop, gap_jumper, NULL, NULL);
+
+      weft_loop_set_debug (loop, TRUE);
+      weft_task_set_name (jumper, "gap-jumper");
+      test_run (loop, WEFT_FUTURE (jumper));
+      g_print ("survived\n");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stdout_unmatched ("*survived*");
+  g_test_trap_assert_stderr ("*task gap-jumper overflowed its*stack*");
+}
+
+static volatile int forever = 1;
+
+static int
+recurse_forever (int depth)
+{
+  volatile char frame[512];
+
+  frame[0] = (char) depth;
+  return forever ? recurse_forever (depth + 1) + frame[0] : 0;
+}
+
+static gpointer
+runaway (gpointer data, GError **error)
+{
+  return GINT_TO_POINTER (recurse_forever (0));
+}
+
+/* Unbounded recursion on an arena stack faults at the arena's guard page and
+ * the handler names the task (it used to die with a bare SIGSEGV). */
+static void
+test_overflow_arena_unbounded (void)
+{
+  if (g_test_subprocess ())
+    {
+      WeftLoop *loop = arena_loop_new ();
+      g_autoptr(WeftTask) task = weft_loop_create_task (loop, runaway, NULL, NULL);
+
+      weft_task_set_name (task, "runaway");
+      test_run (loop, WEFT_FUTURE (task));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+#if !defined(HAVE_SANITIZER_ASAN) && !defined(HAVE_SANITIZER_TSAN)
+  g_test_trap_assert_stderr ("*task runaway overflowed its stack*");
+#endif
+}
+
+static gpointer
+custom_stack_task (gpointer data, GError **error)
+{
+  int *left = data;
+  volatile char deep[100 * 1024];
+
+  deep[0] = 1;
+  if (!weft_sleep (0, error))
+    return NULL;
+  (*left)--;
+  return GINT_TO_POINTER (deep[0]);
+}
+
+/* weft_task_set_stack_size(): the stack is that big (100 KiB of locals run on
+ * a 128 KiB stack), and past the guard limit such stacks are still given out,
+ * unguarded with a canary, instead of aborting at the kernel's map limit. */
+static void
+test_custom_stack_size (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  int left = 300;
+
+  loop->stack_pool = _weft_stack_pool_new ();
+  _weft_stack_pool_set_guard_limit (loop->stack_pool, 100);
+  for (int i = 0; i < 300; i++)
+    {
+      g_autoptr(WeftTask) task = weft_loop_create_task (loop, custom_stack_task, &left, NULL);
+
+      g_assert_true (weft_task_set_stack_size (task, 128 * 1024));
+    }
+  weft_loop_step_callback (loop);
+  for (int i = 0; i < 299; i++)
+    weft_loop_step_callback (loop);
+  /* All 300 started and hold their stacks: 100 guarded, 200 not. */
+  g_assert_cmpuint (_weft_stack_pool_n_guarded (loop->stack_pool), ==, 100);
+  test_run_until_idle (loop);
+  g_assert_cmpint (left, ==, 0);
+  g_assert_cmpuint (_weft_stack_pool_n_guarded (loop->stack_pool), ==, 0);
+  test_loop_finish (loop);
+}
+
+/* Out of address space, a task fails with an error: nothing aborts. */
+static void
+test_stack_map_failure (void)
+{
+  if (g_test_subprocess ())
+    {
+      WeftLoop *loop = test_loop_new ();
+      struct rlimit limit;
+      g_autoptr(WeftTask) task = NULL;
+      g_autoptr(GError) error = NULL;
+      int left = 1;
+
+      task = weft_loop_create_task (loop, custom_stack_task, &left, NULL);
+      weft_task_set_stack_size (task, (gsize) 1 << 40);   /* 1 TiB */
+      getrlimit (RLIMIT_AS, &limit);
+      limit.rlim_cur = (rlim_t) 1 << 39;
+      setrlimit (RLIMIT_AS, &limit);
+      g_assert_false (weft_loop_run_until_complete (loop, WEFT_FUTURE (task), &error));
+      g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOMEM);
+      g_assert_cmpint (left, ==, 1);
+      g_print ("failed cleanly: %s\n", error->message);
+      test_loop_finish (loop);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*failed cleanly: Cannot map*");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -363,6 +635,12 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Task/many-tasks-arena", test_many_tasks_arena);
   g_test_add_func ("/Weft/Task/overflow-guarded", test_overflow_guarded);
   g_test_add_func ("/Weft/Task/overflow-arena", test_overflow_arena);
+  g_test_add_func ("/Weft/Task/overflow-large-frame", test_overflow_large_frame);
+  g_test_add_func ("/Weft/Task/overflow-arena-gap", test_overflow_arena_gap);
+  g_test_add_func ("/Weft/Task/overflow-arena-gap-debug", test_overflow_arena_gap_debug);
+  g_test_add_func ("/Weft/Task/overflow-arena-unbounded", test_overflow_arena_unbounded);
+  g_test_add_func ("/Weft/Task/custom-stack-size", test_custom_stack_size);
+  g_test_add_func ("/Weft/Task/stack-map-failure", test_stack_map_failure);
 
   return g_test_run ();
 }
