@@ -51,6 +51,7 @@ struct _WeftLoop
   GArray               *ts_queue;        /* WeftThreadsafeCall, under ts_lock */
   GArray               *ts_spare;        /* drained array kept for reuse (loop thread) */
   gint                  ts_pending;      /* atomic: ts_queue is not empty */
+  gboolean              ts_closed;       /* under ts_lock: posts are refused */
 
   WeftClockFunc         clock_func;
   gpointer              clock_data;

@@ -278,6 +278,8 @@ weft_loop_dispose (GObject *object)
   G_OBJECT_CLASS (weft_loop_parent_class)->dispose (object);
 }
 
+static void close_threadsafe (WeftLoop *loop);
+
 static void
 weft_loop_finalize (GObject *object)
 {
@@ -291,6 +293,7 @@ weft_loop_finalize (GObject *object)
   _weft_slot_table_clear (&loop->slots);
   _weft_ready_queue_clear (&loop->ready);
   _weft_timer_heap_clear (&loop->timers);
+  close_threadsafe (loop);
   g_array_unref (loop->ts_queue);
   g_array_unref (loop->ts_spare);
   pthread_mutex_destroy (&loop->ts_lock);
@@ -482,15 +485,18 @@ weft_loop_ref (WeftLoop *loop)
   return g_object_ref (loop);
 }
 
-/* Drops every pending callback without running it. */
+/* Refuses further posts and gives up those queued: their destroy notifies
+ * run. Under one lock, so a post that returned TRUE is either in this queue
+ * or was drained before: none is lost. */
 static void
-drop_pending (WeftLoop *loop)
+close_threadsafe (WeftLoop *loop)
 {
   GArray *ts;
 
   pthread_mutex_lock (&loop->ts_lock);
   ts = loop->ts_queue;
   loop->ts_queue = g_array_new (FALSE, FALSE, sizeof (WeftThreadsafeCall));
+  loop->ts_closed = TRUE;
   g_atomic_int_set (&loop->ts_pending, 0);
   pthread_mutex_unlock (&loop->ts_lock);
 
@@ -502,6 +508,13 @@ drop_pending (WeftLoop *loop)
         call->destroy (call->data);
     }
   g_array_unref (ts);
+}
+
+/* Drops every pending callback without running it. */
+static void
+drop_pending (WeftLoop *loop)
+{
+  close_threadsafe (loop);
 
   for (guint32 i = 0; i < loop->slots.n_slots; i++)
     {
@@ -554,9 +567,7 @@ weft_loop_close (WeftLoop *loop)
   _weft_loop_destroy_tasks (loop);
   drop_pending (loop);
   _weft_fd_watches_clear (loop);
-  pthread_mutex_lock (&loop->ts_lock);
   loop->closed = TRUE;
-  pthread_mutex_unlock (&loop->ts_lock);
   _weft_loop_notify (loop, WEFT_LOOP_PROP_CLOSED);
 
   if (loop->source != NULL)
@@ -879,7 +890,8 @@ WeftHandle *
  * Schedules @callback from any thread and wakes the loop at once. Posts from one
  * thread run in the order they were made.
  *
- * Returns: %TRUE if the call was queued; %FALSE if the loop is closed, in
+ * Returns: %TRUE if the loop took the call over: it runs, or, if the loop
+ *   closes first, @destroy runs; %FALSE if the loop is closed (or closing), in
  *   which case nothing was taken over (@destroy is not called)
  */
 gboolean
@@ -897,7 +909,7 @@ weft_loop_call_soon_threadsafe_full (WeftLoop       *loop,
   g_return_val_if_fail (callback != NULL, FALSE);
 
   pthread_mutex_lock (&loop->ts_lock);
-  if (loop->closed)
+  if (loop->ts_closed)
     {
       pthread_mutex_unlock (&loop->ts_lock);
       return FALSE;

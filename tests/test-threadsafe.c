@@ -191,6 +191,73 @@ test_loop_per_thread_with_tasks (void)
     g_assert_cmpint (GPOINTER_TO_INT (g_thread_join (threads[i])), ==, 8 * 50);
 }
 
+
+/* Posting threads racing weft_loop_close(): every post that returned TRUE
+ * either ran or had its destroy notify called, exactly once. */
+typedef struct
+{
+  WeftLoop *loop;
+  gint      accepted;
+  gint      destroyed;
+  gint      ran;
+  gint      go;
+} CloseRace;
+
+static void
+race_ran (gpointer data)
+{
+  g_atomic_int_inc (&((CloseRace *) data)->ran);
+}
+
+static void
+race_destroyed (gpointer data)
+{
+  g_atomic_int_inc (&((CloseRace *) data)->destroyed);
+}
+
+static gpointer
+race_poster (gpointer data)
+{
+  CloseRace *race = data;
+
+  g_atomic_int_inc (&race->go);
+  while (weft_loop_call_soon_threadsafe (race->loop, race_ran, race, race_destroyed))
+    g_atomic_int_inc (&race->accepted);
+  return NULL;
+}
+
+static void
+nothing (gpointer data)
+{
+}
+
+static void
+test_post_vs_close (void)
+{
+  CloseRace race = { 0 };
+  GThread *threads[16];
+
+  race.loop = test_loop_new ();
+  /* Pending timers make close() take milliseconds. */
+  for (guint i = 0; i < 300000; i++)
+    weft_loop_call_later (race.loop, 1000, nothing, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("poster", race_poster, &race);
+  while (g_atomic_int_get (&race.go) < (gint) G_N_ELEMENTS (threads))
+    g_thread_yield ();
+  for (guint i = 0; i < 3; i++)
+    _weft_loop_run_iteration (race.loop);
+  weft_loop_close (race.loop);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+
+  g_test_message ("accepted %d, ran %d, destroyed %d", race.accepted, race.ran, race.destroyed);
+  g_assert_cmpint (race.accepted, >, 0);
+  g_assert_cmpint (race.destroyed, ==, race.accepted);
+  g_assert_cmpint (race.ran, <=, race.destroyed);
+  weft_loop_unref (race.loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -203,6 +270,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Threadsafe/no-post-lost", test_no_post_lost);
   g_test_add_func ("/Weft/Threadsafe/wakes-sleeping-loop", test_wakes_sleeping_loop);
   g_test_add_func ("/Weft/Threadsafe/loop-per-thread-with-tasks", test_loop_per_thread_with_tasks);
+  g_test_add_func ("/Weft/Threadsafe/post-vs-close", test_post_vs_close);
 
   return g_test_run ();
 }
