@@ -5,8 +5,14 @@
  * Each watched fd is one unix fd of the loop's single GSource. As in asyncio,
  * a reader (writer) callback is scheduled once per iteration while its fd is
  * readable (writable); removing it cancels a scheduled call that has not run.
+ * A watched fd that becomes invalid (closed while watched: G_IO_NVAL) leaves
+ * poll() at once, so it is never spun on, and is then reported to the
+ * exception handler and dropped with its callbacks.
  */
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
 
 #include "weft-fd-private.h"
 #include "weft-gio.h"
@@ -26,29 +32,69 @@ typedef struct
   gpointer        tag;
   WeftFdCallback  reader;
   WeftFdCallback  writer;
+  gboolean        invalid;  /* G_IO_NVAL seen: out of poll, report pending */
 } WeftFdWatch;
 
+typedef struct
+{
+  GDestroyNotify destroy;
+  gpointer       data;
+} DeferredDestroy;
+
 static void
-fd_callback_clear (WeftFdCallback *cb)
+run_deferred_destroy (gpointer data)
+{
+  DeferredDestroy *deferred = data;
+
+  deferred->destroy (deferred->data);
+  g_free (deferred);
+}
+
+static void
+fd_callback_clear (WeftLoop       *loop,
+                   WeftFdCallback *cb)
 {
   GDestroyNotify destroy = cb->destroy;
   gpointer data = cb->data;
+  gboolean running = _weft_handle_is_running (cb->pending);
 
   if (cb->pending != NULL)
     weft_handle_cancel (cb->pending);
   *cb = (WeftFdCallback) { 0 };
-  if (destroy)
-    destroy (data);
+  if (destroy == NULL)
+    return;
+  if (running && !loop->closed)
+    {
+      /* Removed from inside its own callback: free its data once the
+       * callback has returned, not under its feet. */
+      DeferredDestroy *deferred = g_new (DeferredDestroy, 1);
+
+      deferred->destroy = destroy;
+      deferred->data = data;
+      _weft_loop_schedule (loop, 0, run_deferred_destroy, deferred, NULL, "fd watch data destroy", NULL);
+      return;
+    }
+  destroy (data);
 }
 
 static void
-watch_free (gpointer data)
+watch_free (WeftLoop    *loop,
+            WeftFdWatch *watch)
 {
-  WeftFdWatch *watch = data;
-
-  fd_callback_clear (&watch->reader);
-  fd_callback_clear (&watch->writer);
+  fd_callback_clear (loop, &watch->reader);
+  fd_callback_clear (loop, &watch->writer);
   g_free (watch);
+}
+
+/* Takes @watch out of the loop's table and the source, then frees it. */
+static void
+watch_remove (WeftLoop    *loop,
+              WeftFdWatch *watch)
+{
+  if (watch->tag != NULL && loop->source != NULL)
+    g_source_remove_unix_fd (loop->source, watch->tag);
+  g_hash_table_steal (loop->fd_watches, &watch->fd);
+  watch_free (loop, watch);
 }
 
 static GIOCondition
@@ -77,10 +123,22 @@ add_callback (WeftLoop       *loop,
       g_critical ("Weft: cannot watch fd %d: the event loop is closed", fd);
       return FALSE;
     }
+  if (fcntl (fd, F_GETFD) < 0 && errno == EBADF)
+    {
+      /* asyncio refuses a bad fd when it is added, too. */
+      g_critical ("Weft: cannot watch fd %d: it is not an open file descriptor", fd);
+      return FALSE;
+    }
 
   if (loop->fd_watches == NULL)
-    loop->fd_watches = g_hash_table_new_full (g_int_hash, g_int_equal, NULL, watch_free);
+    loop->fd_watches = g_hash_table_new (g_int_hash, g_int_equal);
   watch = g_hash_table_lookup (loop->fd_watches, &fd);
+  if (watch != NULL && watch->invalid)
+    {
+      /* The number was closed and opened again: the old watch is gone. */
+      watch_remove (loop, watch);
+      watch = NULL;
+    }
   if (watch == NULL)
     {
       watch = g_new0 (WeftFdWatch, 1);
@@ -89,7 +147,7 @@ add_callback (WeftLoop       *loop,
     }
 
   cb = writer ? &watch->writer : &watch->reader;
-  fd_callback_clear (cb);
+  fd_callback_clear (loop, cb);
   cb->callback = callback;
   cb->data = user_data;
   cb->destroy = destroy;
@@ -117,16 +175,12 @@ remove_callback (WeftLoop *loop,
   cb = writer ? &watch->writer : &watch->reader;
   if (cb->callback == NULL)
     return FALSE;
-  fd_callback_clear (cb);
+  fd_callback_clear (loop, cb);
 
-  if (watch_events (watch) != 0)
+  if (watch_events (watch) == 0)
+    watch_remove (loop, watch);
+  else if (watch->tag != NULL)
     g_source_modify_unix_fd (loop->source, watch->tag, watch_events (watch));
-  else
-    {
-      if (loop->source != NULL)
-        g_source_remove_unix_fd (loop->source, watch->tag);
-      g_hash_table_remove (loop->fd_watches, &fd);
-    }
   return TRUE;
 }
 
@@ -217,6 +271,35 @@ schedule_ready (WeftLoop       *loop,
   cb->pending = _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, cb->callback, cb->data, NULL, cb->name, NULL));
 }
 
+typedef struct
+{
+  WeftLoop *loop;
+  int       fd;
+} InvalidFd;
+
+/* A loop callback: the watch of an fd went invalid. */
+static void
+report_invalid (gpointer data)
+{
+  InvalidFd *invalid = data;
+  WeftLoop *loop = invalid->loop;
+  int fd = invalid->fd;
+  WeftFdWatch *watch;
+  g_autofree char *message = NULL;
+  WeftExceptionContext context = { 0 };
+
+  if (loop->fd_watches == NULL
+      || (watch = g_hash_table_lookup (loop->fd_watches, &fd)) == NULL || !watch->invalid)
+    return; /* removed or replaced meanwhile */
+  message = g_strdup_printf ("File descriptor %d was closed while watched (%s%s%s); its watch was removed",
+                             fd, watch->reader.callback ? "reader" : "",
+                             watch->reader.callback && watch->writer.callback ? " and " : "",
+                             watch->writer.callback ? "writer" : "");
+  watch_remove (loop, watch);
+  context.message = message;
+  weft_loop_call_exception_handler (loop, &context);
+}
+
 void
 _weft_fd_watches_check (WeftLoop *loop)
 {
@@ -228,7 +311,25 @@ _weft_fd_watches_check (WeftLoop *loop)
   g_hash_table_iter_init (&iter, loop->fd_watches);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &watch))
     {
-      GIOCondition revents = g_source_query_unix_fd (loop->source, watch->tag);
+      GIOCondition revents;
+
+      if (watch->tag == NULL)
+        continue;
+      revents = g_source_query_unix_fd (loop->source, watch->tag);
+      if (G_UNLIKELY (revents & G_IO_NVAL))
+        {
+          /* Out of poll now (it would return at once, forever), reported
+           * and dropped from a loop callback. */
+          InvalidFd *invalid = g_new (InvalidFd, 1);
+
+          g_source_remove_unix_fd (loop->source, watch->tag);
+          watch->tag = NULL;
+          watch->invalid = TRUE;
+          invalid->loop = loop;
+          invalid->fd = watch->fd;
+          _weft_loop_schedule (loop, 0, report_invalid, invalid, g_free, "invalid fd report", NULL);
+          continue;
+        }
 
       if (revents & (G_IO_IN | G_IO_HUP | G_IO_ERR))
         schedule_ready (loop, &watch->reader);
@@ -240,5 +341,17 @@ _weft_fd_watches_check (WeftLoop *loop)
 void
 _weft_fd_watches_clear (WeftLoop *loop)
 {
-  g_clear_pointer (&loop->fd_watches, g_hash_table_unref);
+  GHashTable *watches = g_steal_pointer (&loop->fd_watches);
+  GHashTableIter iter;
+  WeftFdWatch *watch;
+
+  if (watches == NULL)
+    return;
+  g_hash_table_iter_init (&iter, watches);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &watch))
+    {
+      g_hash_table_iter_steal (&iter);
+      watch_free (loop, watch);
+    }
+  g_hash_table_unref (watches);
 }

@@ -133,6 +133,7 @@ _weft_handle_encode (guint    loop_id,
   return (WeftHandle *) token;
 }
 
-gint64 _weft_handle_when_ns (WeftHandle *handle);
+gint64   _weft_handle_when_ns    (WeftHandle *handle);
+gboolean _weft_handle_is_running (WeftHandle *handle);
 
 G_END_DECLS

@@ -205,3 +205,16 @@ _weft_handle_when_ns (WeftHandle *handle)
     return 0;
   return slot->when;
 }
+
+/* Whether the handle's callback is running right now. */
+gboolean
+_weft_handle_is_running (WeftHandle *handle)
+{
+  WeftLoop *loop;
+  WeftSlot *slot;
+  guint32 index;
+
+  if (handle == NULL || (slot = resolve (handle, &loop, &index)) == NULL)
+    return FALSE;
+  return (slot->flags & WEFT_SLOT_RUNNING) != 0;
+}

@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <string.h>
 #include <unistd.h>
 
 #include "test-heartbeat.h"
@@ -241,6 +242,106 @@ test_fd_watches (void)
   test_loop_finish (p.loop);
 }
 
+
+/* asyncio refuses a bad fd when it is added. */
+static void
+test_fd_bad_at_add (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  int fds[2];
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  close (fds[0]);
+  close (fds[1]);
+  g_test_expect_message ("Weft", G_LOG_LEVEL_CRITICAL, "*cannot watch fd*not an open file descriptor*");
+  g_assert_false (weft_loop_add_reader (loop, fds[0], test_stop_loop, loop, NULL));
+  g_test_assert_expected_messages ();
+  test_loop_finish (loop);
+}
+
+static void
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static void
+never_runs (gpointer data)
+{
+  g_assert_not_reached ();
+}
+
+/* An fd closed while watched: reported to the exception handler and dropped
+ * (its destroy notify runs), never spun on. */
+static void
+test_fd_closed_while_watched (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  TestExceptions ex;
+  gboolean destroyed = FALSE;
+  int fds[2];
+
+  test_exceptions_init (&ex, loop);
+  g_assert_cmpint (pipe (fds), ==, 0);
+  g_assert_true (weft_loop_add_reader (loop, fds[0], never_runs, &destroyed, set_true));
+  close (fds[0]);
+  close (fds[1]);
+  test_count_polls (weft_loop_get_context (loop));
+  weft_loop_call_later (loop, 0.2, test_stop_loop, loop, NULL);
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+  g_test_message ("%u polls over 200 ms", test_n_polls);
+  g_assert_cmpuint (test_n_polls, <=, 10);
+  g_assert_cmpuint (ex.messages->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (ex.messages, 0), "File descriptor"));
+  g_assert_nonnull (strstr (g_ptr_array_index (ex.messages, 0), "closed while watched (reader)"));
+  g_assert_true (destroyed);
+  g_assert_false (weft_loop_remove_reader (loop, fds[0]));
+  test_exceptions_clear (&ex);
+  test_loop_finish (loop);
+}
+
+typedef struct
+{
+  WeftLoop *loop;
+  int       fds[2];
+  gboolean  destroyed;
+  gboolean  destroyed_inside;
+} SelfRemove;
+
+static void
+self_remove_destroy (gpointer data)
+{
+  ((SelfRemove *) data)->destroyed = TRUE;
+}
+
+static void
+self_removing_reader (gpointer data)
+{
+  SelfRemove *s = data;
+
+  g_assert_true (weft_loop_remove_reader (s->loop, s->fds[0]));
+  /* Still inside the callback: its data must still be there. */
+  s->destroyed_inside = s->destroyed;
+  weft_loop_call_soon (s->loop, test_stop_loop, s->loop, NULL);
+}
+
+/* remove_reader() from its own callback frees the data after the callback. */
+static void
+test_fd_remove_inside_callback (void)
+{
+  SelfRemove s = { test_loop_new (), { -1, -1 }, FALSE, FALSE };
+
+  g_assert_cmpint (pipe (s.fds), ==, 0);
+  g_assert_cmpint (write (s.fds[1], "x", 1), ==, 1);
+  g_assert_true (weft_loop_add_reader (s.loop, s.fds[0], self_removing_reader, &s, self_remove_destroy));
+  g_assert_true (weft_loop_run_forever (s.loop, NULL));
+  g_assert_false (s.destroyed_inside);
+  g_assert_true (s.destroyed);
+  close (s.fds[0]);
+  close (s.fds[1]);
+  test_loop_finish (s.loop);
+}
+
 /* An idle loop with one timer sleeps in one poll() until the timer. */
 static void
 test_idle_one_poll (void)
@@ -266,6 +367,9 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Bridge/budget-shares-context", test_budget_shares_context);
   g_test_add_func ("/Weft/Bridge/budget-splits-iteration", test_budget_splits_iteration);
   g_test_add_func ("/Weft/Bridge/fd-watches", test_fd_watches);
+  g_test_add_func ("/Weft/Bridge/fd-bad-at-add", test_fd_bad_at_add);
+  g_test_add_func ("/Weft/Bridge/fd-closed-while-watched", test_fd_closed_while_watched);
+  g_test_add_func ("/Weft/Bridge/fd-remove-inside-callback", test_fd_remove_inside_callback);
   g_test_add_func ("/Weft/Bridge/idle-one-poll", test_idle_one_poll);
 
   return g_test_run ();
