@@ -1227,6 +1227,21 @@ end_iteration (WeftLoop *loop)
     }
 }
 
+/* GIO delivers to the thread-default context of the caller: while the loop
+ * runs its callbacks and tasks, that must be the loop's own context, also
+ * when it is a private one. Pushes it if it is not the thread default yet;
+ * returns whether it did. */
+static gboolean
+push_context (WeftLoop *loop)
+{
+  GMainContext *current = g_main_context_get_thread_default ();
+
+  if ((current ? current : g_main_context_default ()) == loop->context)
+    return FALSE;
+  g_main_context_push_thread_default (loop->context);
+  return TRUE;
+}
+
 /* What the GSource's dispatch does: run iterations while there is work, for at
  * most the loop's time budget, so GTK's input and frames are never starved. The
  * budget is checked between callbacks, every BUDGET_CHECK_EVERY of them, to keep
@@ -1237,8 +1252,10 @@ _weft_loop_dispatch (WeftLoop *loop)
   gpointer previous_running = g_private_get (&running_loop_key);
   gint64 deadline = (loop->last_now = _weft_loop_now (loop)) + loop->budget_ns;
   guint until_check = BUDGET_CHECK_EVERY;
+  gboolean pushed;
 
   weft_loop_ref (loop);
+  pushed = push_context (loop);
   g_private_set (&running_loop_key, loop);
   loop->dispatch_depth++;
   if (G_UNLIKELY (loop->server != NULL))
@@ -1282,6 +1299,8 @@ out:
   if (G_UNLIKELY (loop->server != NULL))
     _weft_inspect_server_publish (loop, FALSE);
   g_private_set (&running_loop_key, previous_running);
+  if (pushed)
+    g_main_context_pop_thread_default (loop->context);
   weft_loop_unref (loop);
 }
 
@@ -1290,9 +1309,11 @@ _weft_loop_run_one (WeftLoop *loop)
 {
   gpointer previous_running = g_private_get (&running_loop_key);
   gboolean ran = FALSE;
+  gboolean pushed;
 
   g_return_val_if_fail (!loop->closed, FALSE);
 
+  pushed = push_context (loop);
   g_private_set (&running_loop_key, loop);
   loop->dispatch_depth++;
   if (loop->ntodo == 0)
@@ -1307,6 +1328,8 @@ _weft_loop_run_one (WeftLoop *loop)
     end_iteration (loop);
   loop->dispatch_depth--;
   g_private_set (&running_loop_key, previous_running);
+  if (pushed)
+    g_main_context_pop_thread_default (loop->context);
   return ran;
 }
 
@@ -1366,7 +1389,9 @@ check_can_run (WeftLoop  *loop,
  * @error: return location for a #GError
  *
  * Runs the loop's #GMainContext (so GTK keeps running too) until
- * weft_loop_stop() is called. If stop() was called before, runs exactly one
+ * weft_loop_stop() is called. While it runs, that context is the thread-default
+ * one (g_main_context_push_thread_default()), so GIO calls made from its
+ * callbacks and tasks complete on it, even for a loop on a private context. If stop() was called before, runs exactly one
  * iteration.
  *
  * Returns: %TRUE after a stop; %FALSE with %WEFT_ERROR_CLOSED or
@@ -1378,6 +1403,7 @@ weft_loop_run_forever (WeftLoop  *loop,
 {
   gpointer previous_running;
   GMainLoop *mainloop;
+  gboolean pushed;
 
   g_return_val_if_fail (loop != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1386,6 +1412,7 @@ weft_loop_run_forever (WeftLoop  *loop,
     return FALSE;
 
   weft_loop_ref (loop);
+  pushed = push_context (loop);
   previous_running = g_private_get (&running_loop_key);
   g_private_set (&running_loop_key, loop);
   mainloop = g_main_loop_new (loop->context, FALSE);
@@ -1399,6 +1426,8 @@ weft_loop_run_forever (WeftLoop  *loop,
   g_main_loop_unref (mainloop);
   _weft_loop_notify (loop, WEFT_LOOP_PROP_RUNNING);
   g_private_set (&running_loop_key, previous_running);
+  if (pushed)
+    g_main_context_pop_thread_default (loop->context);
   weft_loop_unref (loop);
   return TRUE;
 }

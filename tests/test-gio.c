@@ -43,6 +43,31 @@ test_load_contents (void)
   test_loop_finish (loop);
 }
 
+/* A loop on a private context, nobody pushing it: the loop makes its context
+ * the thread default while it runs, so GIO completes there. */
+static void
+test_private_context (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "weft-test-gio-private.txt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(WeftTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "private", -1, NULL));
+  g_assert_true (weft_loop_get_context (loop) != g_main_context_default ());
+  task = weft_loop_create_task (loop, load_file, file, NULL);
+  weft_task_set_result_destroy (task, g_free);
+  /* Bounded: before, the load never completed. */
+  weft_loop_call_later (loop, 5, (WeftCallback) weft_loop_stop, loop, NULL);
+  g_assert_true (weft_loop_run_until_complete (loop, WEFT_FUTURE (task), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (weft_future_get_result (WEFT_FUTURE (task), NULL), ==, "private");
+  g_assert_null (g_main_context_get_thread_default ());
+  unlink (path);
+  test_loop_finish (loop);
+}
+
 typedef struct
 {
   GInputStream *stream;
@@ -103,6 +128,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Weft/Gio/load-contents", test_load_contents);
+  g_test_add_func ("/Weft/Gio/private-context", test_private_context);
   g_test_add_func ("/Weft/Gio/cancel-pending-read", test_cancel_pending_read);
 
   return g_test_run ();
