@@ -15,10 +15,18 @@
  * The source may recurse: a nested main loop inside a callback keeps running
  * the loop, and the callback that started it never runs twice, because a
  * callback leaves the ready queue before it runs.
+ *
+ * After fork(), the child would share the parent's timerfd (one open file
+ * description): each would re-arm the other's wake-up. A fork generation
+ * (pthread_atfork) is checked in prepare(), and a child makes itself a timerfd
+ * of its own before arming anything. GLib's own context wake-up is not ours
+ * to renew: GLib does not support using a context on both sides of a fork, so
+ * a child should make a new loop (docs/design-notes.md, "fork()").
  */
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <unistd.h>
 #ifdef HAVE_TIMERFD
 # include <sys/timerfd.h>
@@ -35,7 +43,43 @@ typedef struct
   int       timerfd;
   gpointer  timerfd_tag;
   gint64    armed;      /* deadline the timerfd is armed to, or WEFT_TIME_NEVER */
+  guint     fork_gen;   /* fork_generation when the timerfd was made */
 } WeftSource;
+
+/* Bumped in the child of every fork(). */
+static volatile guint fork_generation;
+
+static void
+on_fork_child (void)
+{
+  fork_generation++;
+}
+
+static void
+timerfd_open (WeftSource *self)
+{
+#ifdef HAVE_TIMERFD
+  self->fork_gen = fork_generation;
+  self->armed = WEFT_TIME_NEVER;
+  if (g_getenv ("WEFT_NO_TIMERFD") == NULL)
+    self->timerfd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (self->timerfd >= 0)
+    self->timerfd_tag = g_source_add_unix_fd ((GSource *) self, self->timerfd, G_IO_IN);
+#endif
+}
+
+/* In a forked child: drop the parent's timerfd, make one of our own. */
+static void
+timerfd_renew (WeftSource *self)
+{
+  if (self->timerfd_tag != NULL)
+    g_source_remove_unix_fd ((GSource *) self, self->timerfd_tag);
+  self->timerfd_tag = NULL;
+  if (self->timerfd >= 0)
+    close (self->timerfd);
+  self->timerfd = -1;
+  timerfd_open (self);
+}
 
 #ifdef HAVE_TIMERFD
 static void
@@ -65,6 +109,8 @@ weft_source_prepare (GSource *source,
   gint64 deadline, now;
 
   *timeout = -1;
+  if (G_UNLIKELY (self->fork_gen != fork_generation))
+    timerfd_renew (self);
   if (G_UNLIKELY (loop->server != NULL))
     {
       if (_weft_inspect_server_has_commands (loop))
@@ -159,21 +205,21 @@ static GSourceFuncs weft_source_funcs = {
 GSource *
 _weft_source_new (WeftLoop *loop)
 {
+  static gsize fork_handler;
   GSource *source = g_source_new (&weft_source_funcs, sizeof (WeftSource));
   WeftSource *self = (WeftSource *) source;
 
+  if (g_once_init_enter (&fork_handler))
+    {
+      pthread_atfork (NULL, NULL, on_fork_child);
+      g_once_init_leave (&fork_handler, 1);
+    }
   self->loop = loop;
   self->timerfd = -1;
-  self->armed = WEFT_TIME_NEVER;
   g_source_set_name (source, "WeftLoop");
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_can_recurse (source, TRUE);
-#ifdef HAVE_TIMERFD
-  if (g_getenv ("WEFT_NO_TIMERFD") == NULL)
-    self->timerfd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (self->timerfd >= 0)
-    self->timerfd_tag = g_source_add_unix_fd (source, self->timerfd, G_IO_IN);
-#endif
+  timerfd_open (self);
   return source;
 }
 

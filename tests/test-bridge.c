@@ -3,7 +3,9 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test-heartbeat.h"
@@ -342,6 +344,49 @@ test_fd_remove_inside_callback (void)
   test_loop_finish (s.loop);
 }
 
+/* After fork(), a child running the inherited loop must not re-arm the
+ * parent's timerfd: the parent's 300 ms timer still fires after 300 ms. */
+static void
+test_fork_own_timerfd (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  gint64 start, took;
+  pid_t child;
+  int ready[2];
+  char byte;
+
+  g_assert_cmpint (pipe (ready), ==, 0);
+  /* Let the source arm its timerfd once before the fork. */
+  weft_loop_call_later (loop, 0.001, test_stop_loop, loop, NULL);
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+
+  child = fork ();
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      /* Arms a deadline 5 s out: on a shared timerfd, the parent's too. */
+      weft_loop_call_later (loop, 5, test_stop_loop, loop, NULL);
+      weft_loop_call_soon (loop, test_stop_loop, loop, NULL);
+      weft_loop_run_forever (loop, NULL);  /* arms, then returns at once */
+      if (write (ready[1], "r", 1) != 1)
+        _exit (1);
+      weft_loop_run_forever (loop, NULL);
+      _exit (0);
+    }
+  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+  start = g_get_monotonic_time ();
+  weft_loop_call_later (loop, 0.3, test_stop_loop, loop, NULL);
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+  took = g_get_monotonic_time () - start;
+  kill (child, SIGKILL);
+  waitpid (child, NULL, 0);
+  close (ready[0]);
+  close (ready[1]);
+  g_test_message ("the parent's 300 ms timer took %" G_GINT64_FORMAT " ms", took / 1000);
+  g_assert_cmpint (took, <, 1500 * 1000);
+  test_loop_finish (loop);
+}
+
 /* An idle loop with one timer sleeps in one poll() until the timer. */
 static void
 test_idle_one_poll (void)
@@ -371,6 +416,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Bridge/fd-closed-while-watched", test_fd_closed_while_watched);
   g_test_add_func ("/Weft/Bridge/fd-remove-inside-callback", test_fd_remove_inside_callback);
   g_test_add_func ("/Weft/Bridge/idle-one-poll", test_idle_one_poll);
+  g_test_add_func ("/Weft/Bridge/fork-own-timerfd", test_fork_own_timerfd);
 
   return g_test_run ();
 }
