@@ -125,19 +125,25 @@ void       _weft_loop_notify          (WeftLoop         *loop,
                                        WeftLoopProperty  property);
 
 /* Futures are loop-thread objects: they count themselves on the loop, which
- * holds one real reference on itself while any is alive (no atomics per await). */
+ * holds one toggle reference on itself while any is alive (no atomics per
+ * await). When that toggle reference is the last one left (the user dropped
+ * theirs while tasks were pending), the loop closes: see weft-loop.c. */
+void _weft_loop_toggled (gpointer  data,
+                         GObject  *object,
+                         gboolean  is_last_ref);
+
 static inline void
 _weft_loop_hold (WeftLoop *loop)
 {
   if (loop->future_holds++ == 0)
-    g_object_ref (loop);
+    g_object_add_toggle_ref (G_OBJECT (loop), _weft_loop_toggled, NULL);
 }
 
 static inline void
 _weft_loop_release (WeftLoop *loop)
 {
   if (--loop->future_holds == 0)
-    g_object_unref (loop);
+    g_object_remove_toggle_ref (G_OBJECT (loop), _weft_loop_toggled, NULL);
 }
 
 /* A cheap clock for timing task steps while an inspector records: the CPU's

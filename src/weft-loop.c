@@ -577,12 +577,34 @@ weft_loop_close (WeftLoop *loop)
     }
 }
 
+/* Only the futures' toggle reference is left: nobody can reach the loop but
+ * its own tasks and futures, which would keep each other alive (and, on an
+ * attached loop, running) for ever. Close it, as the last unref promises:
+ * pending tasks are reported ("Task was destroyed but it is pending") and
+ * unwound, and once their futures are gone the loop is freed. A running
+ * loop is closed by the unref that ends its run. */
+void
+_weft_loop_toggled (gpointer  data,
+                    GObject  *object,
+                    gboolean  is_last_ref)
+{
+  WeftLoop *loop = (WeftLoop *) object;
+
+  if (!is_last_ref || loop->closed || loop->mainloop != NULL || loop->dispatch_depth > 0)
+    return;
+  g_object_ref (object);
+  weft_loop_close (loop);
+  g_object_unref (object);
+}
+
 /**
  * weft_loop_unref:
  * @loop: (transfer full): a #WeftLoop
  *
  * Drops a reference, like g_object_unref(). The last one closes the loop
- * (see weft_loop_close()) and frees it.
+ * (see weft_loop_close()) and frees it, also while tasks are pending (they
+ * hold the loop only until then: they are reported and unwound as by
+ * weft_loop_close()).
  */
 void
 weft_loop_unref (WeftLoop *loop)

@@ -562,6 +562,60 @@ test_properties (void)
   g_assert_true (closed);
 }
 
+
+static gpointer
+sleep_forever (gpointer data, GError **error)
+{
+  int *steps = data;
+
+  for (;;)
+    {
+      (*steps)++;
+      if (!weft_sleep (0.001, error))
+        return NULL;
+    }
+}
+
+static void
+add_thousand (gpointer data)
+{
+  (*(int *) data) += 1000;
+}
+
+/* Dropping the last reference to a loop with a pending task closes it: the
+ * task is reported and unwound, nothing runs on, the loop is freed. */
+static void
+test_last_unref_pending_task (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  GMainContext *context = g_main_context_ref (weft_loop_get_context (loop));
+  TestExceptions ex;
+  WeftTask *task;
+  int steps = 0;
+
+  test_exceptions_init (&ex, loop);
+  task = weft_loop_create_task (loop, sleep_forever, &steps, add_thousand);
+  weft_task_unref (task);
+  _weft_loop_run_iteration (loop);
+  g_assert_cmpint (steps, ==, 1);
+  g_object_add_weak_pointer (G_OBJECT (loop), (gpointer *) &loop);
+  weft_loop_unref (loop);
+  g_assert_null (loop);
+  /* Reported, and its data freed by the unwinding. */
+  g_assert_cmpuint (ex.messages->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (ex.messages, 0), "Task was destroyed but it is pending"));
+  g_assert_cmpint (steps, ==, 1001);
+  /* Nothing is left on the context to run it on. */
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (context, FALSE);
+  g_usleep (5000);
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_assert_cmpint (steps, ==, 1001);
+  g_main_context_unref (context);
+  test_exceptions_clear (&ex);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -583,6 +637,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Loop/bad-input", test_bad_input);
   g_test_add_func ("/Weft/Loop/run-until-complete-stopped", test_run_until_complete_stopped);
   g_test_add_func ("/Weft/Loop/properties", test_properties);
+  g_test_add_func ("/Weft/Loop/last-unref-pending-task", test_last_unref_pending_task);
 
   return g_test_run ();
 }
