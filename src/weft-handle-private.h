@@ -10,6 +10,14 @@
  * no longer matches and every operation on it is a harmless no-op: no handle can
  * ever be used after free, and a fire-and-forget call needs no unref.
  * weft_handle_ref() pins a slot so that its state stays readable after it ran.
+ *
+ * Generations never wrap: a slot whose generation reaches the last value is
+ * retired (never handed out again), so a token from long ago cannot match a
+ * later call in the same loop (2^26 uses per slot, 2^28 slots: ~2^54 calls).
+ * A loop that reuses a freed loop's registry id starts its generations past
+ * the highest one the old loop used (ids are reused round-robin, as late as
+ * possible), so a stale token of the old loop matches nothing either, unless
+ * that id's generations were used up, when they start over at 0.
  */
 #pragma once
 
@@ -64,6 +72,9 @@ typedef struct
   guint32    n_slots;     /* slots handed out so far (high-water mark) */
   guint32    free_head;   /* free list threaded through WeftSlot.when */
   guint32    n_live;
+  guint32    gen_base;    /* the generation new slots start at */
+  guint32    gen_max;     /* the highest generation any slot reached */
+  guint32    n_retired;   /* slots whose generations ran out */
 } WeftSlotTable;
 
 static inline WeftSlot *
@@ -100,14 +111,21 @@ _weft_slot_table_free (WeftSlotTable *table,
 {
   WeftSlot *slot = _weft_slot_table_get (table, index);
 
-  slot->gen = (slot->gen + 1) & WEFT_TOKEN_MASK (WEFT_TOKEN_GEN_BITS);
+  slot->gen++;
   slot->flags = 0;
   slot->callback = NULL;
   slot->data = NULL;
   slot->destroy = NULL;
+  table->n_live--;
+  if (G_UNLIKELY (slot->gen >= WEFT_TOKEN_MASK (WEFT_TOKEN_GEN_BITS)))
+    {
+      /* Out of generations: retired, so no old token can ever match it. */
+      table->gen_max = (guint32) WEFT_TOKEN_MASK (WEFT_TOKEN_GEN_BITS);
+      table->n_retired++;
+      return;
+    }
   slot->when = table->free_head;
   table->free_head = index;
-  table->n_live--;
 }
 
 /* Frees a slot once nothing refers to it any more: not queued, not running and

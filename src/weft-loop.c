@@ -32,6 +32,7 @@
 /* POSIX mutexes rather than GMutex: ThreadSanitizer understands them. */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static WeftLoop *registry[WEFT_MAX_LOOPS];
+static guint32   registry_gen_base[WEFT_MAX_LOOPS]; /* where the next loop of an id starts its generations */
 static guint     registry_cursor;
 
 static GPrivate  default_loop_key;
@@ -75,6 +76,7 @@ static guint
 registry_add (WeftLoop *loop)
 {
   guint id = 0;
+  guint32 gen_base = 0;
 
   pthread_mutex_lock (&registry_lock);
   /* Ids are handed out round-robin, so a freed loop's id is reused as late as
@@ -87,19 +89,29 @@ registry_add (WeftLoop *loop)
         {
           id = candidate;
           g_atomic_pointer_set (&registry[id], loop);
+          gen_base = registry_gen_base[id];
           registry_cursor = id + 1;
           break;
         }
     }
   pthread_mutex_unlock (&registry_lock);
 
+  loop->slots.gen_base = gen_base;
+  loop->slots.gen_max = gen_base;
   return id;
 }
 
 static void
 registry_remove (WeftLoop *loop)
 {
+  guint32 last = (guint32) WEFT_TOKEN_MASK (WEFT_TOKEN_GEN_BITS);
+
+  /* The highest generation a slot reached is the one it has now (its last
+   * free bumped it); the next loop of this id starts past all of them. */
+  for (guint32 i = 0; i < loop->slots.n_slots; i++)
+    loop->slots.gen_max = MAX (loop->slots.gen_max, _weft_slot_table_get (&loop->slots, i)->gen);
   pthread_mutex_lock (&registry_lock);
+  registry_gen_base[loop->id] = loop->slots.gen_max + 1 < last ? loop->slots.gen_max + 1 : 0;
   g_atomic_pointer_set (&registry[loop->id], NULL);
   pthread_mutex_unlock (&registry_lock);
 }
@@ -117,8 +129,12 @@ _weft_loop_lookup (guint id)
 void
 _weft_slot_table_init (WeftSlotTable *table)
 {
+  guint32 gen_base = table->gen_base;
+
   memset (table, 0, sizeof *table);
   table->free_head = WEFT_SLOT_NONE;
+  table->gen_base = gen_base;
+  table->gen_max = gen_base;
 }
 
 void
@@ -127,7 +143,9 @@ _weft_slot_table_clear (WeftSlotTable *table)
   for (guint32 i = 0; i < table->n_chunks; i++)
     g_free (table->chunks[i]);
   g_free (table->chunks);
-  _weft_slot_table_init (table);
+  table->chunks = NULL;
+  table->n_chunks = table->n_slots = table->n_live = 0;
+  table->free_head = WEFT_SLOT_NONE;
 }
 
 /* Adds a chunk of slots to the free list and returns one of them. */
@@ -147,6 +165,8 @@ _weft_slot_table_grow (WeftSlotTable *table)
 
   /* Thread the new slots onto the free list in ascending order; the caller
    * pops the first one. */
+  for (guint32 i = 0; i < WEFT_SLOT_CHUNK_SIZE; i++)
+    chunk[i].gen = table->gen_base;
   for (guint32 i = 0; i < WEFT_SLOT_CHUNK_SIZE - 1; i++)
     chunk[i].when = first + i + 1;
   chunk[WEFT_SLOT_CHUNK_SIZE - 1].when = table->free_head;

@@ -616,6 +616,80 @@ test_last_unref_pending_task (void)
   test_exceptions_clear (&ex);
 }
 
+static void
+count_call (gpointer data)
+{
+  (*(int *) data)++;
+}
+
+/* A handle from 2^26 reuses of its slot ago does not cancel the slot's new
+ * call: the slot retires when its generations run out. */
+static void
+test_stale_handle_wrap (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  WeftHandle *stale, *fresh;
+  int ran = 0;
+  guint32 index;
+
+  stale = weft_loop_call_soon (loop, count_call, &ran, NULL);
+  _weft_loop_run_iteration (loop);
+  g_assert_cmpint (ran, ==, 1);
+  /* Reuse the stale handle's slot until its generation came round. */
+  index = (guint32) ((guintptr) stale & WEFT_TOKEN_MASK (WEFT_TOKEN_SLOT_BITS));
+  for (guint64 i = 0; i < ((guint64) 1 << WEFT_TOKEN_GEN_BITS) - 1; i++)
+    {
+      guint32 again = _weft_slot_table_alloc (&loop->slots);
+
+      if (again != index)
+        {
+          _weft_slot_table_free (&loop->slots, again);
+          break;
+        }
+      _weft_slot_table_free (&loop->slots, again);
+    }
+  fresh = weft_loop_call_soon (loop, count_call, &ran, NULL);
+  g_assert_true (fresh != stale);
+  g_assert_false (weft_handle_cancel (stale));
+  g_assert_false (weft_handle_is_cancelled (fresh));
+  _weft_loop_run_iteration (loop);
+  g_assert_cmpint (ran, ==, 2);
+  g_assert_cmpuint (loop->slots.n_retired, ==, 1);
+  test_loop_finish (loop);
+}
+
+/* A handle of a freed loop does not cancel a call of the loop that later
+ * gets the same registry id. */
+static void
+test_stale_handle_other_loop (void)
+{
+  WeftLoop *old = test_loop_new ();
+  guint old_id = old->id;
+  WeftHandle *stale = weft_loop_call_soon (old, count_call, NULL, NULL);
+  WeftLoop *loop = NULL;
+  WeftHandle *fresh;
+  int ran = 0;
+
+  test_loop_finish (old);
+  /* Ids are reused round-robin: go round once. */
+  for (guint i = 0; i < WEFT_MAX_LOOPS && loop == NULL; i++)
+    {
+      WeftLoop *next = test_loop_new ();
+
+      if (next->id == old_id)
+        loop = next;
+      else
+        weft_loop_unref (next);
+    }
+  g_assert_nonnull (loop);
+  fresh = weft_loop_call_soon (loop, count_call, &ran, NULL);
+  g_assert_false (weft_handle_cancel (stale));
+  g_assert_false (weft_handle_is_cancelled (fresh));
+  _weft_loop_run_iteration (loop);
+  g_assert_cmpint (ran, ==, 1);
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -627,6 +701,8 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Loop/stop-finishes-iteration", test_stop_finishes_iteration);
   g_test_add_func ("/Weft/Loop/cancelled-never-runs", test_cancelled_never_runs);
   g_test_add_func ("/Weft/Loop/stale-handle", test_stale_handle);
+  g_test_add_func ("/Weft/Loop/stale-handle-wrap", test_stale_handle_wrap);
+  g_test_add_func ("/Weft/Loop/stale-handle-other-loop", test_stale_handle_other_loop);
   g_test_add_func ("/Weft/Loop/running-and-closed", test_running_and_closed);
   g_test_add_func ("/Weft/Loop/exception-handler", test_exception_handler_receives);
   g_test_add_func ("/Weft/Loop/debug-slow-callback", test_debug_slow_callback);
