@@ -31,8 +31,11 @@ gather_finalize (WeftFuture *future)
   g_free (gather->cancel_message);
 }
 
-/* Cancelling a gather cancels every child that is not done; the gather itself
- * becomes cancelled once they all are done. */
+/* Cancelling a gather cancels every child that is not done (asyncio's
+ * _GatheringFuture.cancel()). As in asyncio, the gather then fails with the
+ * first cancelled child's error (at once, without return_exceptions), or
+ * with a cancellation error once all are done (with it): it is not itself
+ * in the cancelled state. */
 static gboolean
 gather_cancel (WeftFuture *future,
                const char *message)
@@ -51,6 +54,18 @@ gather_cancel (WeftFuture *future,
   return any;
 }
 
+/* Fails the gather with a cancellation. Nobody has to read that error: a
+ * cancelled gather nobody awaits is not worth a "never retrieved" report. */
+static void
+fail_cancelled (WeftGather *gather,
+                GError     *error)
+{
+  WeftFuture *outer = &gather->parent.parent;
+
+  _weft_future_fail (outer, error);
+  outer->error_retrieved = TRUE;
+}
+
 static void
 gather_complete (WeftGather *gather)
 {
@@ -59,7 +74,7 @@ gather_complete (WeftGather *gather)
 
   if (gather->cancel_requested)
     {
-      _weft_future_cancel_internal (outer, gather->cancel_message);
+      fail_cancelled (gather, _weft_cancelled_error_new (gather->cancel_message));
       return;
     }
 
@@ -94,12 +109,16 @@ child_done (WeftFuture *child,
       return;
     }
 
-  if (!gather->return_exceptions && child->state != WEFT_FUTURE_RESULT && !gather->cancel_requested)
+  if (!gather->return_exceptions && child->state != WEFT_FUTURE_RESULT)
     {
-      /* The first failure wins. A cancelled child fails the gather with its
+      /* The first failure wins, at once. A cancelled child (also one the
+       * gather's own cancel() cancelled) fails the gather with its
        * cancellation error, but does not make the gather cancelled. */
       child->error_retrieved = TRUE;
-      _weft_future_fail (outer, g_error_copy (child->error));
+      if (gather->cancel_requested)
+        fail_cancelled (gather, g_error_copy (child->error));
+      else
+        _weft_future_fail (outer, g_error_copy (child->error));
       return;
     }
 
@@ -118,8 +137,12 @@ child_done (WeftFuture *child,
  *
  * Waits for all @futures (asyncio.gather()). The result is a #GPtrArray of the
  * children's results in argument order (owned by the children, which the
- * gather keeps alive). Cancelling the gather cancels the children; a child
- * cancelled on its own does not cancel the gather.
+ * gather keeps alive). Cancelling the gather cancels the children and, as in
+ * asyncio, the gather fails with %WEFT_ERROR_CANCELLED as soon as the first
+ * of them is cancelled (or, with @return_exceptions, once all are done), so a
+ * task awaiting it sees the cancellation at once; weft_future_is_cancelled()
+ * stays %FALSE for the gather itself. A child cancelled on its own fails the
+ * gather the same way.
  *
  * Returns: (transfer full): the gathering future
  */

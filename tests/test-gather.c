@@ -94,7 +94,14 @@ cancel_future (gpointer future)
   g_assert_true (weft_future_cancel (future, "all of you"));
 }
 
-/* Cancelling the gather cancels every child; the gather ends cancelled. */
+static void
+cancel_task (gpointer task)
+{
+  g_assert_true (weft_task_cancel (task, NULL));
+}
+
+/* Cancelling the gather cancels every child; as in asyncio, the gather fails
+ * with a cancellation error but is not itself in the cancelled state. */
 static void
 test_broadcast_cancel (void)
 {
@@ -108,9 +115,55 @@ test_broadcast_cancel (void)
   weft_loop_call_later (loop, 0.002, cancel_future, all, NULL);
   g_assert_false (weft_loop_run_until_complete (loop, all, &error));
   g_assert_error (error, WEFT_ERROR, WEFT_ERROR_CANCELLED);
-  g_assert_true (weft_future_is_cancelled (all));
+  g_assert_cmpstr (error->message, ==, "all of you");
+  g_assert_false (weft_future_is_cancelled (all));
+  test_run_until_idle (loop);
   g_assert_true (weft_future_is_cancelled (WEFT_FUTURE (t0)));
   g_assert_true (weft_future_is_cancelled (WEFT_FUTURE (t1)));
+  test_loop_finish (loop);
+}
+
+/* A child that shrugs off its cancellation and runs on for 500 ms. */
+static gpointer
+stubborn (gpointer data, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (weft_sleep (10, &local))
+    return NULL;
+  weft_task_uncancel (weft_current_task ());
+  weft_sleep (0.5, error);
+  return g_strdup ("done anyway");
+}
+
+static gpointer
+await_gather (gpointer data, GError **error)
+{
+  return weft_await (data, error);
+}
+
+/* asyncio: a task awaiting a gather sees CancelledError as soon as the first
+ * child is cancelled, not once the slowest child is done. */
+static void
+test_cancel_awaiting_task (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  Step s = { 10, "a" };
+  g_autoptr(WeftTask) quick = weft_loop_create_task (loop, after_delay, &s, NULL);
+  g_autoptr(WeftTask) slow = weft_loop_create_task (loop, stubborn, NULL, NULL);
+  g_autoptr(WeftFuture) all = weft_gather (WEFT_FUTURE (slow), WEFT_FUTURE (quick), NULL);
+  g_autoptr(WeftTask) waiter = weft_loop_create_task (loop, await_gather, all, NULL);
+  g_autoptr(GError) error = NULL;
+  double start;
+
+  weft_task_set_result_destroy (slow, g_free);
+  weft_loop_call_later (loop, 0.002, (WeftCallback) cancel_task, waiter, NULL);
+  start = weft_loop_time (loop);
+  g_assert_false (weft_loop_run_until_complete (loop, WEFT_FUTURE (waiter), &error));
+  g_assert_error (error, WEFT_ERROR, WEFT_ERROR_CANCELLED);
+  g_assert_cmpfloat (weft_loop_time (loop) - start, <, 0.25);
+  g_assert_false (weft_future_is_done (WEFT_FUTURE (slow)));
+  g_assert_cmpstr (test_run (loop, WEFT_FUTURE (slow)), ==, "done anyway");
   test_loop_finish (loop);
 }
 
@@ -144,6 +197,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Gather/return-exceptions", test_return_exceptions);
   g_test_add_func ("/Weft/Gather/broadcast-cancel", test_broadcast_cancel);
   g_test_add_func ("/Weft/Gather/cancelled-child", test_cancelled_child);
+  g_test_add_func ("/Weft/Gather/cancel-awaiting-task", test_cancel_awaiting_task);
 
   return g_test_run ();
 }
