@@ -78,6 +78,7 @@ struct _WeftLoop
   const char           *busy_name;       /* atomic: the callback running (for the server) */
   guint64               next_task_id;
   guint                 dispatch_depth;
+  GThread              *owner;           /* the thread running or dispatching it (debug checks) */
   guint                 stopping : 1;
   guint                 closing : 1;       /* close() is unwinding tasks */
   guint                 closed : 1;
@@ -123,6 +124,21 @@ typedef enum
 
 void       _weft_loop_notify          (WeftLoop         *loop,
                                        WeftLoopProperty  property);
+
+/* Debug mode (asyncio's _check_thread): a loop-thread operation called from
+ * another thread than the one running the loop is refused with a critical
+ * instead of corrupting the loop. Returns FALSE then. */
+gboolean   _weft_loop_check_thread_slow (WeftLoop      *loop,
+                                         const char    *what);
+
+static inline gboolean
+_weft_loop_check_thread (WeftLoop   *loop,
+                         const char *what)
+{
+  if (G_LIKELY (!loop->debug) || loop->owner == NULL)
+    return TRUE;
+  return _weft_loop_check_thread_slow (loop, what);
+}
 
 /* Futures are loop-thread objects: they count themselves on the loop, which
  * holds one toggle reference on itself while any is alive (no atomics per

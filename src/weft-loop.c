@@ -584,7 +584,15 @@ weft_loop_close (WeftLoop *loop)
     }
 
   _weft_inspect_server_stop (loop);
-  _weft_loop_destroy_tasks (loop);
+  {
+    /* The tasks unwind as if the loop ran: inside them it is the running
+     * loop, so a nested run_until_complete() is refused as usual. */
+    gpointer previous_running = g_private_get (&running_loop_key);
+
+    g_private_set (&running_loop_key, loop);
+    _weft_loop_destroy_tasks (loop);
+    g_private_set (&running_loop_key, previous_running);
+  }
   drop_pending (loop);
   _weft_fd_watches_clear (loop);
   loop->closed = TRUE;
@@ -698,6 +706,17 @@ weft_get_running_loop (void)
 
 /* ------------------------------------------------------------- scheduling */
 
+gboolean
+_weft_loop_check_thread_slow (WeftLoop   *loop,
+                              const char *what)
+{
+  if (loop->owner == g_thread_self ())
+    return TRUE;
+  g_critical ("Weft: non-thread-safe operation %s() invoked on an event loop other than the current one "
+              "(the loop runs in another thread; use weft_loop_call_soon_threadsafe())", what);
+  return FALSE;
+}
+
 static gint64
 seconds_to_ns (double seconds)
 {
@@ -770,6 +789,8 @@ weft_loop_call_soon_full (WeftLoop       *loop,
       g_critical ("Weft: cannot schedule %s: the event loop is closed", name ? name : "a callback");
       return NULL;
     }
+  if (!_weft_loop_check_thread (loop, "weft_loop_call_soon"))
+    return NULL;
 
   return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, user_data, destroy, name, where));
 }
@@ -831,6 +852,8 @@ weft_loop_call_at_full (WeftLoop       *loop,
       g_critical ("Weft: cannot schedule %s: the event loop is closed", name ? name : "a timer");
       return NULL;
     }
+  if (!_weft_loop_check_thread (loop, "weft_loop_call_at"))
+    return NULL;
 
   /* 0 means "not a timer" in a slot, so no timer is due at 0 ns exactly. */
   when_ns = MAX (seconds_to_ns (when), 1);
@@ -1299,6 +1322,8 @@ _weft_loop_dispatch (WeftLoop *loop)
   weft_loop_ref (loop);
   pushed = push_context (loop);
   g_private_set (&running_loop_key, loop);
+  if (loop->mainloop == NULL)
+    loop->owner = g_thread_self ();  /* attached: the context's thread */
   loop->dispatch_depth++;
   if (G_UNLIKELY (loop->server != NULL))
     _weft_inspect_server_run_commands (loop);
@@ -1357,6 +1382,7 @@ _weft_loop_run_one (WeftLoop *loop)
 
   pushed = push_context (loop);
   g_private_set (&running_loop_key, loop);
+  loop->owner = g_thread_self ();
   loop->dispatch_depth++;
   if (loop->ntodo == 0)
     begin_iteration (loop);
@@ -1459,11 +1485,13 @@ weft_loop_run_forever (WeftLoop  *loop,
   g_private_set (&running_loop_key, loop);
   mainloop = g_main_loop_new (loop->context, FALSE);
   loop->mainloop = mainloop;
+  loop->owner = g_thread_self ();
   _weft_loop_notify (loop, WEFT_LOOP_PROP_RUNNING);
 
   g_main_loop_run (mainloop);
 
   loop->mainloop = NULL;
+  loop->owner = NULL;
   loop->stopping = FALSE;
   g_main_loop_unref (mainloop);
   _weft_loop_notify (loop, WEFT_LOOP_PROP_RUNNING);

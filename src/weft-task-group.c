@@ -124,9 +124,12 @@ child_done (WeftFuture *future,
  * @data: data for @func
  * @data_destroy: (nullable): frees @data once the task is done
  *
- * Creates a task in the group.
+ * Creates a task in the group. Once a task of the group failed, the group is
+ * shutting down and refuses new tasks, as asyncio's TaskGroup raises
+ * RuntimeError: a critical, @data_destroy runs on @data, and %NULL is returned.
  *
- * Returns: (transfer none): the task, owned by the group
+ * Returns: (transfer none) (nullable): the task, owned by the group; %NULL if
+ *   the group is shutting down
  */
 WeftTask *
 weft_task_group_create_task (WeftTaskGroup  *group,
@@ -138,6 +141,13 @@ weft_task_group_create_task (WeftTaskGroup  *group,
 
   g_return_val_if_fail (group != NULL, NULL);
   g_return_val_if_fail (!group->finished, NULL);
+  if (group->aborting)
+    {
+      g_critical ("Weft: cannot create a task in a task group that is shutting down (a task in it failed)");
+      if (data_destroy != NULL)
+        data_destroy (data);
+      return NULL;
+    }
 
   task = weft_loop_create_task_full (group->loop, func, data, data_destroy, NULL, NULL);
   if (task == NULL)
@@ -145,8 +155,6 @@ weft_task_group_create_task (WeftTaskGroup  *group,
   g_ptr_array_add (group->tasks, task);
   group->n_pending++;
   weft_future_add_done_callback (WEFT_FUTURE (task), child_done, group_ref (group), (GDestroyNotify) group_unref);
-  if (group->aborting)
-    weft_task_cancel (task, NULL);
   return task;
 }
 

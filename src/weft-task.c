@@ -434,6 +434,8 @@ weft_loop_create_task_full (WeftLoop       *loop,
       g_critical ("Weft: cannot create task %s: the event loop is closed", name ? name : "");
       return NULL;
     }
+  if (!_weft_loop_check_thread (loop, "weft_loop_create_task"))
+    return NULL;
 
   task = g_new0 (WeftTask, 1);
   _weft_future_init (&task->parent, loop, WEFT_FUTURE_KIND_TASK);

@@ -690,6 +690,54 @@ test_stale_handle_other_loop (void)
   test_loop_finish (loop);
 }
 
+static void
+never_called (gpointer data)
+{
+  g_assert_not_reached ();
+}
+
+/* A task unwound by close() that tries to run its loop again is refused, as
+ * in a running loop. */
+static gpointer
+reenter_on_close (gpointer data, GError **error)
+{
+  gboolean *refused = data;
+  WeftLoop *loop = weft_get_event_loop ();
+
+  if (weft_sleep (10, error))
+    return NULL;
+  /* Unwinding: the loop is closing. */
+  {
+    g_autoptr(WeftFuture) future = NULL;
+    g_autoptr(GError) local = NULL;
+
+    g_assert_true (weft_get_running_loop () == loop);
+    future = weft_loop_create_future (loop);
+    weft_loop_call_soon (loop, never_called, NULL, NULL);
+    *refused = !weft_loop_run_until_complete (loop, future, &local)
+               && g_error_matches (local, WEFT_ERROR, WEFT_ERROR_INVALID_STATE);
+  }
+  return NULL;
+}
+
+static void
+test_close_refuses_nested_run (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  TestExceptions ex;
+  gboolean refused = FALSE;
+
+  test_exceptions_init (&ex, loop);
+  weft_set_event_loop (loop);
+  weft_task_unref (weft_loop_create_task (loop, reenter_on_close, &refused, NULL));
+  _weft_loop_run_iteration (loop);
+  weft_loop_close (loop);
+  g_assert_true (refused);
+  weft_set_event_loop (NULL);
+  test_exceptions_clear (&ex);
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -714,6 +762,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Loop/run-until-complete-stopped", test_run_until_complete_stopped);
   g_test_add_func ("/Weft/Loop/properties", test_properties);
   g_test_add_func ("/Weft/Loop/last-unref-pending-task", test_last_unref_pending_task);
+  g_test_add_func ("/Weft/Loop/close-refuses-nested-run", test_close_refuses_nested_run);
 
   return g_test_run ();
 }

@@ -120,6 +120,54 @@ test_shared_ownership (void)
   test_loop_finish (loop);
 }
 
+static void
+mark_destroyed (gpointer data)
+{
+  ((Job *) data)->cancelled = TRUE;
+}
+
+/* Once a task failed, the group refuses new ones (asyncio's RuntimeError):
+ * a critical, no task, and the data handed over is freed. */
+static gpointer
+create_after_abort (gpointer data, GError **error)
+{
+  Job *jobs = data;
+  g_autoptr(WeftTaskGroup) group = weft_task_group_new ();
+  g_autoptr(GError) local = NULL;
+  WeftTask *late;
+  GPtrArray *errors;
+
+  weft_task_group_create_task (group, job, &jobs[0], NULL);
+  /* The failure cancels this body's sleep. */
+  g_assert_false (weft_sleep (10, &local));
+  g_assert_error (local, WEFT_ERROR, WEFT_ERROR_CANCELLED);
+  weft_task_uncancel (weft_current_task ());
+  g_test_expect_message ("Weft", G_LOG_LEVEL_CRITICAL, "*task group that is shutting down*");
+  late = weft_task_group_create_task (group, job, &jobs[1], mark_destroyed);
+  g_test_assert_expected_messages ();
+  g_assert_null (late);
+  g_assert_true (jobs[1].cancelled);   /* its data was given back */
+  g_assert_false (weft_task_group_wait (group, error));
+  errors = weft_task_group_get_errors (group);
+  g_assert_cmpuint (errors->len, ==, 1);
+  g_assert_error ((GError *) g_ptr_array_index (errors, 0), G_IO_ERROR, G_IO_ERROR_FAILED);
+  return NULL;
+}
+
+static void
+test_create_after_abort (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  Job jobs[2] = { { 0.001, TRUE }, { 0.001 } };
+  g_autoptr(WeftTask) task = weft_loop_create_task (loop, create_after_abort, jobs, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (weft_loop_run_until_complete (loop, WEFT_FUTURE (task), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_false (jobs[1].finished);
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -129,6 +177,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/TaskGroup/waits-for-all", test_waits_for_all);
   g_test_add_func ("/Weft/TaskGroup/first-failure-cancels-rest", test_first_failure_cancels_rest);
   g_test_add_func ("/Weft/TaskGroup/errors-collected", test_errors_collected);
+  g_test_add_func ("/Weft/TaskGroup/create-after-abort", test_create_after_abort);
 
   return g_test_run ();
 }

@@ -258,6 +258,41 @@ test_post_vs_close (void)
   weft_loop_unref (race.loop);
 }
 
+static gpointer
+wrong_thread_post (gpointer data)
+{
+  weft_loop_call_soon (data, nothing, NULL, NULL);
+  return NULL;
+}
+
+static void
+start_wrong_thread (gpointer data)
+{
+  g_thread_join (g_thread_new ("wrong", wrong_thread_post, data));
+}
+
+/* Debug mode, as asyncio's: call_soon from another thread than the loop's is
+ * refused with a message that says what to use instead. */
+static void
+test_debug_wrong_thread (void)
+{
+  if (g_test_subprocess ())
+    {
+      WeftLoop *loop = test_loop_new ();
+
+      weft_loop_set_debug (loop, TRUE);
+      weft_loop_call_soon (loop, start_wrong_thread, loop, NULL);
+      weft_loop_call_later (loop, 0.05, (WeftCallback) weft_loop_stop, loop, NULL);
+      weft_loop_run_forever (loop, NULL);
+      g_print ("no complaint\n");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stdout_unmatched ("*no complaint*");
+  g_test_trap_assert_stderr ("*non-thread-safe operation weft_loop_call_soon() invoked on an event loop other than the current one*call_soon_threadsafe*");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -271,6 +306,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Threadsafe/wakes-sleeping-loop", test_wakes_sleeping_loop);
   g_test_add_func ("/Weft/Threadsafe/loop-per-thread-with-tasks", test_loop_per_thread_with_tasks);
   g_test_add_func ("/Weft/Threadsafe/post-vs-close", test_post_vs_close);
+  g_test_add_func ("/Weft/Threadsafe/debug-wrong-thread", test_debug_wrong_thread);
 
   return g_test_run ();
 }
