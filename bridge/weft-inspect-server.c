@@ -4,9 +4,18 @@
  *
  * Nothing listens unless asked (weft_loop_serve_inspector(), or WEFT_INSPECT=1
  * when the loop is created). Then a thread of its own, with its own
- * GMainContext, runs a peer-to-peer GDBusServer on a Unix socket in
+ * GMainContext, serves peer-to-peer D-Bus on a Unix socket in
  * $XDG_RUNTIME_DIR/weft/ (a directory that must be ours, 0700, not a symlink),
- * and only peers with our uid are let in. The server thread never touches the
+ * and only peers with our uid are let in (SO_PEERCRED), at most
+ * MAX_AUTHENTICATING of them handshaking at once (weft-inspect-auth.c) and
+ * MAX_PEERS connected.
+ *
+ * Every peer is bounded: what we hand GDBus for it (replies, Changed signals)
+ * counts as pending until a flush of its connection completes. Past
+ * SOFT_PENDING a peer gets no more Changed signals (its next one says reset,
+ * so it fetches the whole state again); a peer that keeps asking without
+ * reading past HARD_PENDING is dropped, with the reason logged. So a stopped
+ * or debugger-paused inspector costs the served process at most that much. The server thread never touches the
  * loop: the loop thread publishes a snapshot (weft_loop_snapshot()) after its
  * dispatches, at most every PUBLISH_INTERVAL, and marks when a callback starts
  * and ends, so the server keeps answering while the loop is blocked, and says
@@ -24,6 +33,7 @@
 
 #include "weft-error.h"
 #include "weft-inspect.h"
+#include "weft-inspect-auth-private.h"
 #include "weft-inspect-server-private.h"
 #include "weft-inspector-dbus.h"
 #include "weft-loop-private.h"
@@ -33,6 +43,10 @@
 #define BLOCKED_AFTER_NS    (500 * G_GINT64_CONSTANT (1000000))
 #define MAX_COMMANDS        1024   /* queued for a loop that does not run them */
 #define MAX_CHANGED         2000   /* tasks in one Changed signal */
+#define MAX_AUTHENTICATING  16     /* peers in the handshake at once */
+#define MAX_PEERS           64     /* connected peers */
+#define SOFT_PENDING        (1024 * 1024)        /* bytes: no more Changed signals */
+#define HARD_PENDING        (16 * 1024 * 1024)   /* bytes: the peer is dropped */
 
 typedef enum
 {
@@ -62,14 +76,45 @@ command_clear (gpointer data)
                                                    G_DBUS_ERROR_NO_SERVER, "The loop stopped serving");
 }
 
+/* A connected peer (server thread only). */
+typedef struct
+{
+  gint                ref_count;
+  GDBusConnection    *connection;
+  WeftDBusInspector1 *skeleton;
+  guint64             sent;         /* bytes handed to GDBus for it */
+  guint64             written;      /* of those, flushed to the socket */
+  guint64             flushing_to;  /* `sent` when the flush in flight began, or 0 */
+  gboolean            needs_reset;  /* Changed signals were skipped */
+} Peer;
+
+static Peer *
+peer_ref (Peer *peer)
+{
+  peer->ref_count++;
+  return peer;
+}
+
+static void
+peer_unref (Peer *peer)
+{
+  if (--peer->ref_count > 0)
+    return;
+  g_object_unref (peer->skeleton);
+  g_object_unref (peer->connection);
+  g_free (peer);
+}
+
 struct _WeftInspectServer
 {
   WeftLoop           *loop;         /* not a reference; the loop stops us before it goes */
   GThread            *thread;
   GMainContext       *context;
   GMainLoop          *mainloop;
-  GDBusServer        *server;
-  GPtrArray          *skeletons;    /* server thread only */
+  GSocketService     *service;
+  char               *guid;
+  GPtrArray          *peers;        /* Peer, server thread only */
+  guint               n_authenticating; /* server thread only */
   char               *path;
 
   pthread_mutex_t     lock;         /* guards what follows (POSIX: TSan sees it) */
@@ -83,10 +128,103 @@ struct _WeftInspectServer
   guint64             finished_seen;/* weft_loop_get_finished_count(), loop thread */
   guint64             serial;       /* Changed signals built (loop thread) */
   GPtrArray          *pending_changes; /* GVariant, under lock: Changed signals to send */
-  gint                n_peers;      /* atomic: connected peers (skeletons) */
+  gint                n_peers;      /* atomic: connected peers */
+  gint                max_pending;  /* atomic: the most bytes any peer had pending */
   guint64             seen_seq;     /* server thread: busy_seq at the last look */
   gint64              seen_since;   /* server thread: when it was first seen (µs) */
 };
+
+/* -------------------------------------------------- per-peer flow control */
+
+static void flush_peer (WeftInspectServer *self,
+                        Peer              *peer);
+
+typedef struct
+{
+  WeftInspectServer *self;
+  Peer              *peer;
+} Flush;
+
+/* Server thread: everything handed to GDBus before the flush began is in the
+ * socket now. */
+static void
+on_flushed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Flush *flush = data;
+  Peer *peer = flush->peer;
+  gboolean ok = g_dbus_connection_flush_finish (G_DBUS_CONNECTION (source), result, NULL);
+
+  if (ok)
+    peer->written = MAX (peer->written, peer->flushing_to);
+  peer->flushing_to = 0;
+  if (ok && peer->sent > peer->written && !g_dbus_connection_is_closed (peer->connection))
+    flush_peer (flush->self, peer);
+  peer_unref (peer);
+  g_free (flush);
+}
+
+static void
+flush_peer (WeftInspectServer *self,
+            Peer              *peer)
+{
+  Flush *flush;
+
+  if (peer->flushing_to != 0)
+    return;   /* one flush in flight; its end starts the next */
+  flush = g_new (Flush, 1);
+  flush->self = self;
+  flush->peer = peer_ref (peer);
+  peer->flushing_to = peer->sent;
+  g_dbus_connection_flush (peer->connection, NULL, on_flushed, flush);
+}
+
+/* Peers dropped, process-wide: for breaking the protocol, for not reading,
+ * or refused during the handshake. */
+static gint dropped_peers;
+
+/* Server thread: @size more bytes are on their way to @peer. */
+static void
+peer_sent (WeftInspectServer *self,
+           Peer              *peer,
+           gsize              size)
+{
+  gint64 pending;
+
+  peer->sent += size;
+  pending = (gint64) (peer->sent - peer->written);
+  if (pending > g_atomic_int_get (&self->max_pending))
+    g_atomic_int_set (&self->max_pending, (gint) MIN (pending, G_MAXINT));
+  flush_peer (self, peer);
+}
+
+static Peer *
+find_peer (WeftInspectServer *self,
+           GDBusConnection   *connection)
+{
+  for (guint i = 0; i < self->peers->len; i++)
+    if (((Peer *) g_ptr_array_index (self->peers, i))->connection == connection)
+      return g_ptr_array_index (self->peers, i);
+  return NULL;
+}
+
+/* Server thread: a peer that asks and asks without reading the answers. */
+static gboolean
+peer_over_limit (WeftInspectServer     *self,
+                 GDBusMethodInvocation *invocation)
+{
+  Peer *peer = find_peer (self, g_dbus_method_invocation_get_connection (invocation));
+
+  if (peer == NULL || peer->sent - peer->written <= HARD_PENDING)
+    return FALSE;
+  g_atomic_int_inc (&dropped_peers);
+  g_message ("Weft inspector: dropped a peer: it does not read its replies (%" G_GUINT64_FORMAT " KiB waiting)",
+             (peer->sent - peer->written) / 1024);
+  g_dbus_connection_close (peer->connection, NULL, NULL, NULL);
+  g_object_unref (invocation);
+  return TRUE;
+}
 
 /* ------------------------------------------------------- loop thread side */
 
@@ -109,8 +247,30 @@ emit_changed (gpointer data)
       g_autoptr(GVariant) tasks = NULL;
 
       g_variant_get (g_ptr_array_index (pending, n), "(tb@a(tssststtd))", &serial, &reset, &tasks);
-      for (guint i = 0; i < self->skeletons->len; i++)
-        weft_dbus_inspector1_emit_changed (g_ptr_array_index (self->skeletons, i), serial, reset, tasks);
+      for (guint i = 0; i < self->peers->len; i++)
+        {
+          Peer *peer = g_ptr_array_index (self->peers, i);
+
+          if (peer->sent - peer->written > SOFT_PENDING)
+            {
+              /* It does not read: skip, and tell it to refetch later. */
+              peer->needs_reset = TRUE;
+              continue;
+            }
+          if (peer->needs_reset && !reset)
+            {
+              g_autoptr(GVariant) none = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("(tssststtd)"), NULL, 0));
+
+              weft_dbus_inspector1_emit_changed (peer->skeleton, serial, TRUE, none);
+              peer_sent (self, peer, 64);
+            }
+          else
+            {
+              weft_dbus_inspector1_emit_changed (peer->skeleton, serial, reset, tasks);
+              peer_sent (self, peer, g_variant_get_size (tasks) + 64);
+            }
+          peer->needs_reset = FALSE;
+        }
     }
   return G_SOURCE_REMOVE;
 }
@@ -351,6 +511,8 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
                                                      "The loop has not published its state yet");
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
+  if (peer_over_limit (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
 
   if (blocked_us * 1000 > BLOCKED_AFTER_NS)
     {
@@ -363,6 +525,12 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
   weft_dbus_inspector1_complete_get_snapshot (skeleton, invocation,
                                               g_variant_new ("(tbs@a(tssststtd)@a(ss)@a(ssd)@as)", iteration, paused,
                                                              blocked ? blocked : "", tasks, ready, timers, warnings));
+  {
+    Peer *peer = find_peer (self, g_dbus_method_invocation_get_connection (invocation));
+
+    if (peer != NULL)
+      peer_sent (self, peer, g_variant_get_size (snapshot));
+  }
   g_variant_unref (tasks);
   g_variant_unref (ready);
   g_variant_unref (timers);
@@ -447,22 +615,10 @@ _weft_inspect_peer_allowed (GCredentials *credentials)
   return TRUE;
 }
 
-static gboolean
-on_authorize (GDBusAuthObserver *observer,
-              GIOStream         *stream,
-              GCredentials      *credentials,
-              WeftInspectServer *self)
-{
-  return _weft_inspect_peer_allowed (credentials);
-}
-
-/* Peers dropped for breaking the protocol, process-wide. */
-static gint dropped_peers;
 
 /* A peer that broke the protocol (a malformed, truncated or oversized
  * message) is logged with the reason. GDBus emits "closed" in the context the
- * connection was made in, which for a GDBusServer is one of its worker threads
- * (so the global default context): this touches nothing of the server. */
+ * connection was made in, the server thread's. */
 static void
 on_peer_closed (GDBusConnection *connection,
                 gboolean         remote_peer_vanished,
@@ -489,30 +645,58 @@ _weft_inspect_server_get_dropped_peers (void)
   return (guint) g_atomic_int_get (&dropped_peers);
 }
 
-/* Forgets the skeletons of peers that are gone (server thread). */
+guint64
+_weft_inspect_server_get_max_pending (WeftLoop *loop)
+{
+  return loop->server ? (guint64) g_atomic_int_get (&loop->server->max_pending) : 0;
+}
+
+/* Forgets the peers that are gone (server thread). */
 static gboolean
 sweep_closed_peers (gpointer data)
 {
   WeftInspectServer *self = data;
 
-  for (guint i = self->skeletons->len; i-- > 0;)
+  for (guint i = self->peers->len; i-- > 0;)
     {
-      GDBusConnection *connection = g_dbus_interface_skeleton_get_connection (g_ptr_array_index (self->skeletons, i));
+      Peer *peer = g_ptr_array_index (self->peers, i);
 
-      if (connection == NULL || g_dbus_connection_is_closed (connection))
-        g_ptr_array_remove_index_fast (self->skeletons, i);
+      if (g_dbus_connection_is_closed (peer->connection))
+        {
+          g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (peer->skeleton));
+          g_ptr_array_remove_index_fast (self->peers, i);
+        }
     }
-  g_atomic_int_set (&self->n_peers, (gint) self->skeletons->len);
+  g_atomic_int_set (&self->n_peers, (gint) self->peers->len);
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-on_new_connection (GDBusServer       *server,
-                   GDBusConnection   *connection,
-                   WeftInspectServer *self)
+/* A peer that finished the handshake: D-Bus from here on. */
+static void
+on_authenticated (GSocketConnection *stream,
+                  gpointer           data)
 {
+  WeftInspectServer *self = data;
   g_autoptr(GError) error = NULL;
-  WeftDBusInspector1 *skeleton = weft_dbus_inspector1_skeleton_new ();
+  GDBusConnection *connection;
+  WeftDBusInspector1 *skeleton;
+  Peer *peer;
+
+  self->n_authenticating--;
+  if (stream == NULL)
+    {
+      g_atomic_int_inc (&dropped_peers);
+      return;
+    }
+  connection = g_dbus_connection_new_sync (G_IO_STREAM (stream), NULL,
+                                           G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING, NULL, NULL, &error);
+  if (connection == NULL)
+    {
+      g_message ("Weft inspector: cannot talk to a peer: %s", error->message);
+      return;
+    }
+  g_dbus_connection_set_exit_on_close (connection, FALSE);
+  skeleton = weft_dbus_inspector1_skeleton_new ();
 
   weft_dbus_inspector1_set_pid (skeleton, (guint) getpid ());
   g_signal_connect (skeleton, "handle-get-snapshot", G_CALLBACK (on_get_snapshot), self);
@@ -520,17 +704,47 @@ on_new_connection (GDBusServer       *server,
   g_signal_connect (skeleton, "handle-step", G_CALLBACK (on_step), self);
   g_signal_connect (skeleton, "handle-cancel-task", G_CALLBACK (on_cancel_task), self);
   g_signal_connect (skeleton, "handle-describe-task", G_CALLBACK (on_describe_task), self);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_peer_closed), NULL);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (skeleton), connection, "/org/weft/Loop", &error))
     {
       g_message ("Weft inspector: cannot export to a peer: %s", error->message);
       g_object_unref (skeleton);
-      return FALSE;
+      g_dbus_connection_close (connection, NULL, NULL, NULL);
+      g_object_unref (connection);
+      return;
     }
-  /* Caveat: a peer that breaks the protocol right after authenticating may be
-   * closed before this runs; GDBus's own warning then gives the reason. */
-  g_signal_connect (connection, "closed", G_CALLBACK (on_peer_closed), NULL);
-  g_ptr_array_add (self->skeletons, skeleton);
+  peer = g_new0 (Peer, 1);
+  peer->ref_count = 1;
+  peer->connection = connection;
+  peer->skeleton = skeleton;
+  g_ptr_array_add (self->peers, peer);
   sweep_closed_peers (self);
+  /* Exported: the calls it may have sent right behind BEGIN find the object. */
+  g_dbus_connection_start_message_processing (connection);
+}
+
+/* A new connection on the socket: its uid checked by the kernel, then the
+ * handshake, for a bounded number at once. */
+static gboolean
+on_incoming (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source_object,
+             WeftInspectServer *self)
+{
+  g_autoptr(GCredentials) credentials =
+    g_socket_get_credentials (g_socket_connection_get_socket (connection), NULL);
+
+  if (self->n_authenticating >= MAX_AUTHENTICATING || self->peers->len >= MAX_PEERS)
+    {
+      g_atomic_int_inc (&dropped_peers);
+      g_message ("Weft inspector: refused a connection: %u peers connected, %u in the handshake (at most %u and %u)",
+                 self->peers->len, self->n_authenticating, MAX_PEERS, MAX_AUTHENTICATING);
+      return TRUE;   /* dropping our reference closes it */
+    }
+  if (!_weft_inspect_peer_allowed (credentials))
+    return TRUE;
+  self->n_authenticating++;
+  _weft_inspect_auth_start (connection, self->guid, self->context, on_authenticated, self);
   return TRUE;
 }
 
@@ -541,8 +755,19 @@ server_thread (gpointer data)
 
   g_main_context_push_thread_default (self->context);
   g_main_loop_run (self->mainloop);
-  g_ptr_array_set_size (self->skeletons, 0);
-  g_dbus_server_stop (self->server);
+  g_socket_service_stop (self->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  for (guint i = 0; i < self->peers->len; i++)
+    {
+      Peer *peer = g_ptr_array_index (self->peers, i);
+
+      g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (peer->skeleton));
+      g_dbus_connection_close_sync (peer->connection, NULL, NULL);
+    }
+  g_ptr_array_set_size (self->peers, 0);
+  /* Handshakes and flushes still under way end here. */
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
   g_main_context_pop_thread_default (self->context);
   return NULL;
 }
@@ -614,11 +839,9 @@ weft_loop_serve_inspector (WeftLoop  *loop,
 {
   g_autofree char *dir = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *guid = NULL;
-  g_autoptr(GDBusAuthObserver) observer = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
   WeftInspectServer *self;
-  GDBusServer *server;
+  gboolean listening;
 
   g_return_val_if_fail (loop != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -642,23 +865,23 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   g_unlink (self->path);   /* a stale socket of a dead process with our pid */
   self->context = g_main_context_new ();
   self->mainloop = g_main_loop_new (self->context, FALSE);
-  self->skeletons = g_ptr_array_new_with_free_func (g_object_unref);
+  self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_unref);
+  self->guid = g_dbus_generate_guid ();
   self->commands = g_array_new (FALSE, FALSE, sizeof (Command));
   g_array_set_clear_func (self->commands, command_clear);
   pthread_mutex_init (&self->lock, NULL);
 
   /* The server's sources belong to the server thread's context. */
   g_main_context_push_thread_default (self->context);
-  address = g_strdup_printf ("unix:path=%s", self->path);
-  guid = g_dbus_generate_guid ();
-  observer = g_dbus_auth_observer_new ();
-  g_signal_connect (observer, "authorize-authenticated-peer", G_CALLBACK (on_authorize), self);
-  server = g_dbus_server_new_sync (address, G_DBUS_SERVER_FLAGS_NONE, guid, observer, NULL, error);
-  if (server != NULL)
+  address = g_unix_socket_address_new (self->path);
+  self->service = g_socket_service_new ();
+  g_socket_service_stop (self->service);
+  listening = g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address, G_SOCKET_TYPE_STREAM,
+                                             G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL, error);
+  if (listening)
     {
-      self->server = server;
-      g_signal_connect (server, "new-connection", G_CALLBACK (on_new_connection), self);
-      g_dbus_server_start (server);
+      g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
+      g_socket_service_start (self->service);
       {
         GSource *sweep = g_timeout_source_new_seconds (1);
 
@@ -675,7 +898,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
       }
     }
   g_main_context_pop_thread_default (self->context);
-  if (server == NULL)
+  if (!listening)
     {
       loop->server = self;
       _weft_inspect_server_stop (loop);
@@ -718,9 +941,10 @@ _weft_inspect_server_stop (WeftLoop *loop)
       g_main_loop_quit (self->mainloop);
       g_thread_join (self->thread);
     }
-  g_clear_object (&self->server);
+  g_clear_object (&self->service);
   g_unlink (self->path);
-  g_ptr_array_unref (self->skeletons);
+  g_ptr_array_unref (self->peers);
+  g_free (self->guid);
   g_main_loop_unref (self->mainloop);
   g_main_context_unref (self->context);
   g_clear_pointer (&self->snapshot, g_variant_unref);
