@@ -876,6 +876,9 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   address = g_unix_socket_address_new (self->path);
   self->service = g_socket_service_new ();
   g_socket_service_stop (self->service);
+  /* Connections that flood in are accepted (then refused, counted) rather
+   * than left to fill the kernel's queue, where good peers would wait too. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), 128);
   listening = g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address, G_SOCKET_TYPE_STREAM,
                                              G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL, error);
   if (listening)

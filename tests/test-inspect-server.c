@@ -689,6 +689,248 @@ test_hostile_peers (void)
   g_log_set_always_fatal (fatal);
 }
 
+/* ------------------------------------------------------- bounded peers */
+
+static guint
+count_threads (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+typedef struct
+{
+  WeftLoop *loop;
+  char     *path;
+  gboolean  done;
+  guint     threads;
+  gboolean  good_served;
+  gboolean  long_line_closed;
+} Stalled;
+
+static gpointer
+stall_and_check (gpointer data)
+{
+  Stalled *s = data;
+  GPtrArray *idle = g_ptr_array_new_with_free_func (g_object_unref);
+  guint before = count_threads ();
+
+  /* 100 peers that connect and say nothing. */
+  for (guint i = 0; i < 100; i++)
+    g_ptr_array_add (idle, raw_connect (s->path));
+  g_usleep (300 * 1000);
+  s->threads = count_threads () - before;
+
+  /* A handshake line that never ends: the server hangs up on it. */
+  {
+    g_autoptr(GSocketConnection) c = raw_connect (s->path);
+    GSocket *socket = g_socket_connection_get_socket (c);
+    g_autofree char *junk = g_strnfill (1024 * 1024, 'A');
+    char byte;
+
+    g_socket_set_timeout (socket, 3);
+    raw_send (c, "\0AUTH ", 6);
+    raw_send (c, junk, 1024 * 1024);
+    s->long_line_closed = g_socket_receive (socket, &byte, 1, NULL, NULL) <= 0
+                          && g_socket_condition_check (socket, G_IO_IN | G_IO_HUP) != 0;
+  }
+  g_ptr_array_unref (idle);
+
+  /* ... and a good peer is still served. */
+  {
+    g_autoptr(GDBusConnection) good = connect_to (s->loop);
+    g_autoptr(GVariant) snapshot = get_snapshot (good);
+
+    s->good_served = snapshot != NULL;
+  }
+  g_atomic_int_set (&s->done, TRUE);
+  return NULL;
+}
+
+static gboolean
+stalled_done (gpointer data)
+{
+  return g_atomic_int_get (&((Stalled *) data)->done);
+}
+
+/* Peers that stall in the handshake cost no thread each (GDBusServer gave
+ * every one a thread), an endless handshake line is cut off, and good peers
+ * are still served. */
+static void
+test_stalled_handshakes (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GError) error = NULL;
+  Stalled s = { loop };
+  GThread *thread;
+  gint64 deadline;
+
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  s.path = g_strdup (weft_loop_get_inspector_address (loop));
+  thread = g_thread_new ("stall", stall_and_check, &s);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!stalled_done (&s) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (weft_loop_get_context (loop), FALSE), g_usleep (1000);
+  g_thread_join (thread);
+  g_test_message ("100 stalled peers: %u more threads", s.threads);
+  g_assert_cmpuint (s.threads, <, 10);
+  g_assert_true (s.long_line_closed);
+  g_assert_true (s.good_served);
+  g_free (s.path);
+  test_loop_finish (loop);
+}
+
+static gpointer
+churn (gpointer data, GError **error)
+{
+  while (weft_sleep (0.001, error))
+    ;
+  return NULL;
+}
+
+/* Cancels the churning tasks and lets them end. */
+static void
+stop_churning (WeftLoop *loop)
+{
+  g_autoptr(GPtrArray) tasks = weft_all_tasks (loop);
+
+  for (guint i = 0; i < tasks->len; i++)
+    weft_task_cancel (g_ptr_array_index (tasks, i), NULL);
+  test_run_until_idle (loop);
+}
+
+typedef struct
+{
+  WeftLoop *loop;
+  char     *path;
+  gboolean  done;
+  gboolean  dropped;
+  guint     calls;
+} Greedy;
+
+/* Authenticates, then sends GetSnapshot after GetSnapshot and reads nothing. */
+static gpointer
+ask_without_reading (gpointer data)
+{
+  Greedy *g = data;
+  g_autoptr(GSocketConnection) c = raw_authenticated (g->path);
+  GSocket *socket = g_socket_connection_get_socket (c);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  g_socket_set_timeout (socket, 1);
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(GDBusMessage) call =
+        g_dbus_message_new_method_call (NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot");
+      gsize size;
+      g_autofree guchar *blob = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_dbus_message_set_serial (call, ++g->calls);
+      blob = g_dbus_message_to_blob (call, &size, G_DBUS_CAPABILITY_FLAGS_NONE, NULL);
+      if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (c)), blob, size, NULL, NULL, &error))
+        {
+          g->dropped = TRUE;   /* the server hung up on us */
+          break;
+        }
+      g_usleep (200);
+    }
+  g_atomic_int_set (&g->done, TRUE);
+  return NULL;
+}
+
+static gboolean
+greedy_done (gpointer data)
+{
+  return g_atomic_int_get (&((Greedy *) data)->done);
+}
+
+/* A peer that asks for snapshots without reading them is dropped once 16 MiB
+ * wait for it: the served process does not grow without bound. */
+static void
+test_peer_not_reading_replies (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GError) error = NULL;
+  Greedy g = { loop };
+  guint dropped_before = _weft_inspect_server_get_dropped_peers ();
+  GThread *thread;
+  gint64 deadline;
+
+  for (int i = 0; i < 1000; i++)
+    weft_task_unref (weft_loop_create_task (loop, churn, NULL, NULL));
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  g.path = g_strdup (weft_loop_get_inspector_address (loop));
+  thread = g_thread_new ("greedy", ask_without_reading, &g);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!greedy_done (&g) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (weft_loop_get_context (loop), TRUE);
+  g_thread_join (thread);
+  g_test_message ("%u calls sent; most pending for a peer: %" G_GUINT64_FORMAT " KiB", g.calls,
+                  _weft_inspect_server_get_max_pending (loop) / 1024);
+  g_assert_true (g.dropped);
+  g_assert_cmpuint (_weft_inspect_server_get_dropped_peers (), >, dropped_before);
+  g_assert_cmpuint (_weft_inspect_server_get_max_pending (loop), <=, 20 * 1024 * 1024);
+  g_free (g.path);
+  stop_churning (loop);
+  test_loop_finish (loop);
+}
+
+typedef struct
+{
+  char     *path;
+  gint      stop;
+  gboolean  still_open;
+} Deaf;
+
+/* Authenticated, and never reads: like a stopped weft-inspector. */
+static gpointer
+deaf_peer (gpointer data)
+{
+  Deaf *d = data;
+  g_autoptr(GSocketConnection) c = raw_authenticated (d->path);
+
+  while (!g_atomic_int_get (&d->stop))
+    g_usleep (10 * 1000);
+  d->still_open = !g_socket_condition_check (g_socket_connection_get_socket (c), G_IO_HUP | G_IO_ERR);
+  return NULL;
+}
+
+/* Changed signals do not pile up for a peer that does not read: past 1 MiB
+ * pending it gets none (and a reset later), and it is not dropped for it. */
+static void
+test_peer_not_reading_signals (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GError) error = NULL;
+  Deaf d = { 0 };
+  GThread *thread;
+  gint64 end;
+
+  for (int i = 0; i < 1000; i++)
+    weft_task_unref (weft_loop_create_task (loop, churn, NULL, NULL));
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  d.path = g_strdup (weft_loop_get_inspector_address (loop));
+  thread = g_thread_new ("deaf", deaf_peer, &d);
+  end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (weft_loop_get_context (loop), TRUE);
+  g_atomic_int_set (&d.stop, TRUE);
+  g_thread_join (thread);
+  g_test_message ("most pending for the deaf peer: %" G_GUINT64_FORMAT " KiB",
+                  _weft_inspect_server_get_max_pending (loop) / 1024);
+  g_assert_cmpuint (_weft_inspect_server_get_max_pending (loop), >, 0);
+  g_assert_cmpuint (_weft_inspect_server_get_max_pending (loop), <=, 3 * 1024 * 1024);
+  g_assert_true (d.still_open);
+  g_free (d.path);
+  stop_churning (loop);
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -705,6 +947,9 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/InspectServer/hostile-peers", test_hostile_peers);
   g_test_add_func ("/Weft/InspectServer/describe-task", test_describe_task_remote);
   g_test_add_func ("/Weft/InspectServer/changed-signal", test_changed_signal);
+  g_test_add_func ("/Weft/InspectServer/stalled-handshakes", test_stalled_handshakes);
+  g_test_add_func ("/Weft/InspectServer/peer-not-reading-replies", test_peer_not_reading_replies);
+  g_test_add_func ("/Weft/InspectServer/peer-not-reading-signals", test_peer_not_reading_signals);
 
   status = g_test_run ();
   g_rmdir (runtime_dir);
