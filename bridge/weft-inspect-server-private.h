@@ -25,6 +25,9 @@ void      _weft_inspector_module_maybe_attach (WeftLoop *loop);
 guint     _weft_inspect_server_get_dropped_peers (void);
 guint     _weft_inspect_server_count_peers  (WeftLoop *loop);
 guint64   _weft_inspect_server_get_max_pending (WeftLoop *loop);
+void      _weft_inspect_server_set_peer_limits (WeftLoop *loop,
+                                                guint64   soft,
+                                                guint64   hard);
 gboolean  _weft_inspect_peer_allowed        (GCredentials *credentials);
 gboolean  _weft_inspect_check_directory     (const char *dir,
                                              GError    **error);

@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -130,6 +131,8 @@ struct _WeftInspectServer
   GPtrArray          *pending_changes; /* GVariant, under lock: Changed signals to send */
   gint                n_peers;      /* atomic: connected peers */
   gint                max_pending;  /* atomic: the most bytes any peer had pending */
+  guint64             soft_pending; /* SOFT_PENDING, HARD_PENDING (tests lower them) */
+  guint64             hard_pending;
   guint64             seen_seq;     /* server thread: busy_seq at the last look */
   gint64              seen_since;   /* server thread: when it was first seen (µs) */
 };
@@ -216,7 +219,7 @@ peer_over_limit (WeftInspectServer     *self,
 {
   Peer *peer = find_peer (self, g_dbus_method_invocation_get_connection (invocation));
 
-  if (peer == NULL || peer->sent - peer->written <= HARD_PENDING)
+  if (peer == NULL || peer->sent - peer->written <= self->hard_pending)
     return FALSE;
   g_atomic_int_inc (&dropped_peers);
   g_message ("Weft inspector: dropped a peer: it does not read its replies (%" G_GUINT64_FORMAT " KiB waiting)",
@@ -251,7 +254,7 @@ emit_changed (gpointer data)
         {
           Peer *peer = g_ptr_array_index (self->peers, i);
 
-          if (peer->sent - peer->written > SOFT_PENDING)
+          if (peer->sent - peer->written > self->soft_pending)
             {
               /* It does not read: skip, and tell it to refetch later. */
               peer->needs_reset = TRUE;
@@ -645,6 +648,15 @@ _weft_inspect_server_get_dropped_peers (void)
   return (guint) g_atomic_int_get (&dropped_peers);
 }
 
+void
+_weft_inspect_server_set_peer_limits (WeftLoop *loop,
+                                      guint64   soft,
+                                      guint64   hard)
+{
+  loop->server->soft_pending = soft;
+  loop->server->hard_pending = hard;
+}
+
 guint64
 _weft_inspect_server_get_max_pending (WeftLoop *loop)
 {
@@ -806,6 +818,31 @@ _weft_inspect_check_directory (const char  *dir,
   return TRUE;
 }
 
+/* Sockets left behind by processes that died without cleaning up (SIGKILL):
+ * named "PID-LOOP", they go when PID is no longer alive. */
+static void
+remove_stale_sockets (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      char *end = NULL;
+      gint64 pid = g_ascii_strtoll (name, &end, 10);
+      g_autofree char *path = NULL;
+      struct stat st;
+
+      if (end == name || *end != '-' || pid <= 0 || pid > G_MAXINT)
+        continue;
+      if (kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+        continue;   /* alive (or not ours to ask about) */
+      path = g_build_filename (dir, name, NULL);
+      if (lstat (path, &st) == 0 && S_ISSOCK (st.st_mode) && st.st_uid == getuid ())
+        g_unlink (path);
+    }
+}
+
 /**
  * weft_inspect_get_socket_directory:
  *
@@ -857,6 +894,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   dir = weft_inspect_get_socket_directory ();
   if (!_weft_inspect_check_directory (dir, error))
     return FALSE;
+  remove_stale_sockets (dir);
   name = g_strdup_printf ("%d-%u", (int) getpid (), loop->id);
 
   self = g_new0 (WeftInspectServer, 1);
@@ -866,6 +904,8 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   self->context = g_main_context_new ();
   self->mainloop = g_main_loop_new (self->context, FALSE);
   self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_unref);
+  self->soft_pending = SOFT_PENDING;
+  self->hard_pending = HARD_PENDING;
   self->guid = g_dbus_generate_guid ();
   self->commands = g_array_new (FALSE, FALSE, sizeof (Command));
   g_array_set_clear_func (self->commands, command_clear);
@@ -932,6 +972,13 @@ weft_loop_get_inspector_address (WeftLoop *loop)
   return loop->server ? loop->server->path : NULL;
 }
 
+static gboolean
+quit_server (gpointer data)
+{
+  g_main_loop_quit (((WeftInspectServer *) data)->mainloop);
+  return G_SOURCE_REMOVE;
+}
+
 void
 _weft_inspect_server_stop (WeftLoop *loop)
 {
@@ -941,7 +988,9 @@ _weft_inspect_server_stop (WeftLoop *loop)
     return;
   if (self->thread != NULL)
     {
-      g_main_loop_quit (self->mainloop);
+      /* Through the server's context: a quit before its g_main_loop_run()
+       * started would be forgotten. */
+      g_main_context_invoke (self->context, quit_server, self);
       g_thread_join (self->thread);
     }
   g_clear_object (&self->service);

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -849,8 +850,8 @@ greedy_done (gpointer data)
   return g_atomic_int_get (&((Greedy *) data)->done);
 }
 
-/* A peer that asks for snapshots without reading them is dropped once 16 MiB
- * wait for it: the served process does not grow without bound. */
+/* A peer that asks for snapshots without reading them is dropped once its
+ * limit (16 MiB; 2 MiB here) waits for it: the process does not grow without bound. */
 static void
 test_peer_not_reading_replies (void)
 {
@@ -864,6 +865,8 @@ test_peer_not_reading_replies (void)
   for (int i = 0; i < 1000; i++)
     weft_task_unref (weft_loop_create_task (loop, churn, NULL, NULL));
   g_assert_true (weft_loop_serve_inspector (loop, &error));
+  /* 2 MiB instead of 16, so that valgrind gets there in time too. */
+  _weft_inspect_server_set_peer_limits (loop, 256 * 1024, 2 * 1024 * 1024);
   g.path = g_strdup (weft_loop_get_inspector_address (loop));
   thread = g_thread_new ("greedy", ask_without_reading, &g);
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
@@ -874,7 +877,7 @@ test_peer_not_reading_replies (void)
                   _weft_inspect_server_get_max_pending (loop) / 1024);
   g_assert_true (g.dropped);
   g_assert_cmpuint (_weft_inspect_server_get_dropped_peers (), >, dropped_before);
-  g_assert_cmpuint (_weft_inspect_server_get_max_pending (loop), <=, 20 * 1024 * 1024);
+  g_assert_cmpuint (_weft_inspect_server_get_max_pending (loop), <=, 4 * 1024 * 1024);
   g_free (g.path);
   stop_churning (loop);
   test_loop_finish (loop);
@@ -931,6 +934,48 @@ test_peer_not_reading_signals (void)
   test_loop_finish (loop);
 }
 
+/* A socket left by a process killed with SIGKILL goes when a loop serves. */
+static void
+test_stale_sockets_removed (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (runtime_dir, "weft", NULL);
+  g_autofree char *stale = NULL;
+  g_autofree char *alive = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocket) socket2 = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) address2 = NULL;
+  GPid dead;
+
+  /* A pid that is surely gone: a child we reaped. */
+  {
+    const char *argv[] = { "true", NULL };
+    int status;
+
+    g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                                  NULL, NULL, &dead, NULL));
+    waitpid (dead, &status, 0);
+  }
+  g_assert_true (_weft_inspect_check_directory (dir, NULL));
+  stale = g_strdup_printf ("%s/%d-1", dir, (int) dead);
+  alive = g_strdup_printf ("%s/%d-999", dir, (int) getpid ());
+  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, NULL);
+  address = g_unix_socket_address_new (stale);
+  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
+  socket2 = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, NULL);
+  address2 = g_unix_socket_address_new (alive);
+  g_assert_true (g_socket_bind (socket2, address2, FALSE, NULL));
+  g_assert_true (g_file_test (stale, G_FILE_TEST_EXISTS));
+
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (alive, G_FILE_TEST_EXISTS));   /* ours: alive */
+  g_unlink (alive);
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -948,6 +993,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/InspectServer/describe-task", test_describe_task_remote);
   g_test_add_func ("/Weft/InspectServer/changed-signal", test_changed_signal);
   g_test_add_func ("/Weft/InspectServer/stalled-handshakes", test_stalled_handshakes);
+  g_test_add_func ("/Weft/InspectServer/stale-sockets-removed", test_stale_sockets_removed);
   g_test_add_func ("/Weft/InspectServer/peer-not-reading-replies", test_peer_not_reading_replies);
   g_test_add_func ("/Weft/InspectServer/peer-not-reading-signals", test_peer_not_reading_signals);
 
