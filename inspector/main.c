@@ -8,11 +8,13 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "inspector-recording.h"
 #include "inspector-window.h"
 
 static char *demo_name;
 static char *attach_to;
 static char *replay_path;
+static GPtrArray *replay_records;  /* read before GTK starts: a bad file exits 1 */
 static gboolean step_mode;
 static gboolean list_loops;
 static WeftLoop *loop;
@@ -57,15 +59,9 @@ activate (GtkApplication *app)
 {
   if (remote != NULL || replay_path != NULL)
     {
-      g_autoptr(GError) error = NULL;
-      GtkWidget *view = remote ? weft_inspector_new_remote (remote) : weft_inspector_new_replay (replay_path, &error);
+      GtkWidget *view = remote ? weft_inspector_new_remote (remote) : inspector_new_replay_for (replay_records);
       GtkWidget *window;
 
-      if (view == NULL)
-        {
-          g_printerr ("weft-inspector: %s\n", error->message);
-          return;
-        }
       window = gtk_application_window_new (app);
       gtk_window_set_title (GTK_WINDOW (window), _("Weft Inspector"));
       gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
@@ -146,6 +142,11 @@ main (int argc, char **argv)
         g_printerr ("weft-inspector: %s\n", error->message);
         return 1;
       }
+    if (replay_path != NULL && (replay_records = inspector_recording_load (replay_path, &error)) == NULL)
+      {
+        g_printerr ("weft-inspector: %s\n", error->message);
+        return 1;
+      }
   }
 
   /* The loop runs attached to GTK's own main context: no thread, no run_forever(). */
@@ -167,5 +168,6 @@ main (int argc, char **argv)
   weft_loop_close (loop);
   weft_loop_unref (loop);
   g_clear_object (&remote);
+  g_clear_pointer (&replay_records, g_ptr_array_unref);
   return status;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "inspector-histogram.h"
+#include "inspector-recording.h"
 #include "inspector-rows.h"
 #include "inspector-timeline.h"
 #include "weft-inspector.h"
@@ -76,8 +77,6 @@ struct _WeftInspector
   GPtrArray         *replay;        /* GVariant "(x" SNAPSHOT ")" */
 };
 
-#define RECORDING_MAGIC "WEFTREC3"   /* 2: tasks carry busy and max run time; 3: and their age */
-#define RECORD_TYPE     ((const GVariantType *) "(x(tbsa(tssststtd)a(ss)a(ssd)as))")
 
 G_DEFINE_FINAL_TYPE (WeftInspector, weft_inspector, GTK_TYPE_WIDGET)
 
@@ -137,8 +136,8 @@ static void apply_snapshot (WeftInspector *self,
                             GVariant      *snapshot,
                             gboolean       with_tasks);
 
-/* A recording is RECORDING_MAGIC, then records, each a guint32 length
- * (little endian) and a serialized RECORD_TYPE: microseconds since the start
+/* A recording is INSPECTOR_RECORDING_MAGIC, then records, each a guint32 length
+ * (little endian) and a serialized INSPECTOR_RECORD_TYPE: microseconds since the start
  * and the snapshot. A truncated last record is ignored when reading. */
 static void
 record_snapshot (WeftInspector *self,
@@ -191,7 +190,7 @@ weft_inspector_start_recording (WeftInspector  *self,
   stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, error);
   if (stream == NULL)
     return FALSE;
-  if (!g_output_stream_write_all (G_OUTPUT_STREAM (stream), RECORDING_MAGIC, strlen (RECORDING_MAGIC), NULL, NULL, error))
+  if (!g_output_stream_write_all (G_OUTPUT_STREAM (stream), INSPECTOR_RECORDING_MAGIC, strlen (INSPECTOR_RECORDING_MAGIC), NULL, NULL, error))
     {
       g_object_unref (stream);
       return FALSE;
@@ -265,48 +264,23 @@ GtkWidget *
 weft_inspector_new_replay (const char  *path,
                            GError     **error)
 {
-  g_autofree char *contents = NULL;
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  WeftInspector *self;
-  gsize length, offset;
+  g_autoptr(GPtrArray) records = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, &length, error))
+  if ((records = inspector_recording_load (path, error)) == NULL)
     return NULL;
-  if (length < strlen (RECORDING_MAGIC) || memcmp (contents, RECORDING_MAGIC, strlen (RECORDING_MAGIC)) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s is not a Weft recording"), path);
-      return NULL;
-    }
-  for (offset = strlen (RECORDING_MAGIC); offset + sizeof (guint32) <= length;)
-    {
-      guint32 size;
-      GVariant *record;
-      GBytes *bytes;
+  return inspector_new_replay_for (records);
+}
 
-      memcpy (&size, contents + offset, sizeof size);
-      size = GUINT32_FROM_LE (size);
-      offset += sizeof size;
-      if (size > length - offset)
-        break;   /* truncated: the recorder was cut off */
-      bytes = g_bytes_new (contents + offset, size);
-      record = g_variant_ref_sink (g_variant_new_from_bytes (RECORD_TYPE, bytes, FALSE));
-      g_bytes_unref (bytes);
-      /* A full reference, to the record or (data from a file is untrusted) to
-       * its checked copy in normal form. */
-      g_ptr_array_add (records, g_variant_get_normal_form (record));
-      g_variant_unref (record);
-      offset += size;
-    }
-  if (records->len == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s holds no recorded state"), path);
-      return NULL;
-    }
+/* An inspector showing @records (from inspector_recording_load()). */
+GtkWidget *
+inspector_new_replay_for (GPtrArray *records)
+{
+  WeftInspector *self;
 
   self = g_object_new (WEFT_TYPE_INSPECTOR, NULL);
-  self->replay = g_steal_pointer (&records);
+  self->replay = g_ptr_array_ref (records);
   gtk_range_set_range (GTK_RANGE (self->scrubber), 0, self->replay->len - 1);
   gtk_range_set_increments (GTK_RANGE (self->scrubber), 1, 10);
   gtk_range_set_round_digits (GTK_RANGE (self->scrubber), 0);
