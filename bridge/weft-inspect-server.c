@@ -35,6 +35,7 @@
 #include "weft-error.h"
 #include "weft-inspect.h"
 #include "weft-inspect-auth-private.h"
+#include "weft-inspect-filter-private.h"
 #include "weft-inspect-server-private.h"
 #include "weft-inspector-dbus.h"
 #include "weft-loop-private.h"
@@ -186,6 +187,12 @@ flush_peer (WeftInspectServer *self,
 /* Peers dropped, process-wide: for breaking the protocol, for not reading,
  * or refused during the handshake. */
 static gint dropped_peers;
+
+void
+_weft_inspect_server_count_drop (void)
+{
+  g_atomic_int_inc (&dropped_peers);
+}
 
 /* Server thread: @size more bytes are on their way to @peer. */
 static void
@@ -700,8 +707,12 @@ on_authenticated (GSocketConnection *stream,
       g_atomic_int_inc (&dropped_peers);
       return;
     }
-  connection = g_dbus_connection_new_sync (G_IO_STREAM (stream), NULL,
-                                           G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING, NULL, NULL, &error);
+  {
+    g_autoptr(GIOStream) filtered = _weft_inspect_filter_wrap (stream);
+
+    connection = g_dbus_connection_new_sync (filtered, NULL, G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING,
+                                             NULL, NULL, &error);
+  }
   if (connection == NULL)
     {
       g_message ("Weft inspector: cannot talk to a peer: %s", error->message);
