@@ -54,6 +54,15 @@ list_served_loops (guint pid, gboolean print)
   return found;
 }
 
+/* The options' strings (parsed before GTK starts, and again by it). */
+static void
+free_options (void)
+{
+  g_clear_pointer (&demo_name, g_free);
+  g_clear_pointer (&attach_to, g_free);
+  g_clear_pointer (&replay_path, g_free);
+}
+
 static void
 activate (GtkApplication *app)
 {
@@ -135,16 +144,19 @@ main (int argc, char **argv)
     if (list_loops)
       {
         g_free (list_served_loops (0, TRUE));
+        free_options ();
         return 0;
       }
     if (attach_to != NULL && !connect_remote (&error))
       {
         g_printerr ("weft-inspector: %s\n", error->message);
+        free_options ();
         return 1;
       }
     if (replay_path != NULL && (replay_records = inspector_recording_load (replay_path, &error)) == NULL)
       {
         g_printerr ("weft-inspector: %s\n", error->message);
+        free_options ();
         return 1;
       }
   }
@@ -164,10 +176,13 @@ main (int argc, char **argv)
     g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (quit));
     gtk_application_set_accels_for_action (app, "app.quit", quit_accels);
   }
+  /* GApplication parses the same options again, into the same variables. */
+  free_options ();
   status = g_application_run (G_APPLICATION (app), argc, argv);
   weft_loop_close (loop);
   weft_loop_unref (loop);
   g_clear_object (&remote);
   g_clear_pointer (&replay_records, g_ptr_array_unref);
+  free_options ();
   return status;
 }
