@@ -16,6 +16,7 @@
 
 #include "weft-fd-private.h"
 #include "weft-gio.h"
+#include "weft-source-private.h"
 
 typedef struct
 {
@@ -91,9 +92,11 @@ static void
 watch_remove (WeftLoop    *loop,
               WeftFdWatch *watch)
 {
-  if (watch->tag != NULL && loop->source != NULL)
-    g_source_remove_unix_fd (loop->source, watch->tag);
-  g_hash_table_steal (loop->fd_watches, &watch->fd);
+  WeftSource *source = _weft_source_get (loop);
+
+  if (watch->tag != NULL)
+    g_source_remove_unix_fd (&source->source, watch->tag);
+  g_hash_table_steal (source->fd_watches, &watch->fd);
   watch_free (loop, watch);
 }
 
@@ -112,13 +115,14 @@ add_callback (WeftLoop       *loop,
               GDestroyNotify  destroy,
               const char     *name)
 {
+  WeftSource *source;
   WeftFdWatch *watch;
   WeftFdCallback *cb;
 
   g_return_val_if_fail (loop != NULL, FALSE);
   g_return_val_if_fail (fd >= 0, FALSE);
   g_return_val_if_fail (callback != NULL, FALSE);
-  if (loop->closed || loop->source == NULL)
+  if (loop->closed || (source = _weft_source_get (loop)) == NULL)
     {
       g_critical ("Weft: cannot watch fd %d: the event loop is closed", fd);
       return FALSE;
@@ -130,9 +134,9 @@ add_callback (WeftLoop       *loop,
       return FALSE;
     }
 
-  if (loop->fd_watches == NULL)
-    loop->fd_watches = g_hash_table_new (g_int_hash, g_int_equal);
-  watch = g_hash_table_lookup (loop->fd_watches, &fd);
+  if (source->fd_watches == NULL)
+    source->fd_watches = g_hash_table_new (g_int_hash, g_int_equal);
+  watch = g_hash_table_lookup (source->fd_watches, &fd);
   if (watch != NULL && watch->invalid)
     {
       /* The number was closed and opened again: the old watch is gone. */
@@ -143,7 +147,7 @@ add_callback (WeftLoop       *loop,
     {
       watch = g_new0 (WeftFdWatch, 1);
       watch->fd = fd;
-      g_hash_table_insert (loop->fd_watches, &watch->fd, watch);
+      g_hash_table_insert (source->fd_watches, &watch->fd, watch);
     }
 
   cb = writer ? &watch->writer : &watch->reader;
@@ -154,9 +158,9 @@ add_callback (WeftLoop       *loop,
   cb->name = name;
 
   if (watch->tag == NULL)
-    watch->tag = g_source_add_unix_fd (loop->source, fd, watch_events (watch));
+    watch->tag = g_source_add_unix_fd (&source->source, fd, watch_events (watch));
   else
-    g_source_modify_unix_fd (loop->source, watch->tag, watch_events (watch));
+    g_source_modify_unix_fd (&source->source, watch->tag, watch_events (watch));
   return TRUE;
 }
 
@@ -165,12 +169,14 @@ remove_callback (WeftLoop *loop,
                  int       fd,
                  gboolean  writer)
 {
+  WeftSource *source;
   WeftFdWatch *watch;
   WeftFdCallback *cb;
 
   g_return_val_if_fail (loop != NULL, FALSE);
 
-  if (loop->fd_watches == NULL || (watch = g_hash_table_lookup (loop->fd_watches, &fd)) == NULL)
+  if ((source = _weft_source_get (loop)) == NULL || source->fd_watches == NULL
+      || (watch = g_hash_table_lookup (source->fd_watches, &fd)) == NULL)
     return FALSE;
   cb = writer ? &watch->writer : &watch->reader;
   if (cb->callback == NULL)
@@ -180,7 +186,7 @@ remove_callback (WeftLoop *loop,
   if (watch_events (watch) == 0)
     watch_remove (loop, watch);
   else if (watch->tag != NULL)
-    g_source_modify_unix_fd (loop->source, watch->tag, watch_events (watch));
+    g_source_modify_unix_fd (&source->source, watch->tag, watch_events (watch));
   return TRUE;
 }
 
@@ -284,12 +290,13 @@ report_invalid (gpointer data)
   InvalidFd *invalid = data;
   WeftLoop *loop = invalid->loop;
   int fd = invalid->fd;
+  WeftSource *source;
   WeftFdWatch *watch;
   g_autofree char *message = NULL;
   WeftExceptionContext context = { 0 };
 
-  if (loop->fd_watches == NULL
-      || (watch = g_hash_table_lookup (loop->fd_watches, &fd)) == NULL || !watch->invalid)
+  if ((source = _weft_source_get (loop)) == NULL || source->fd_watches == NULL
+      || (watch = g_hash_table_lookup (source->fd_watches, &fd)) == NULL || !watch->invalid)
     return; /* removed or replaced meanwhile */
   message = g_strdup_printf ("File descriptor %d was closed while watched (%s%s%s); its watch was removed",
                              fd, watch->reader.callback ? "reader" : "",
@@ -303,26 +310,27 @@ report_invalid (gpointer data)
 void
 _weft_fd_watches_check (WeftLoop *loop)
 {
+  WeftSource *source = _weft_source_get (loop);
   GHashTableIter iter;
   WeftFdWatch *watch;
 
-  if (loop->fd_watches == NULL || loop->paused)
+  if (source->fd_watches == NULL || loop->paused)
     return;
-  g_hash_table_iter_init (&iter, loop->fd_watches);
+  g_hash_table_iter_init (&iter, source->fd_watches);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &watch))
     {
       GIOCondition revents;
 
       if (watch->tag == NULL)
         continue;
-      revents = g_source_query_unix_fd (loop->source, watch->tag);
+      revents = g_source_query_unix_fd (&source->source, watch->tag);
       if (G_UNLIKELY (revents & G_IO_NVAL))
         {
           /* Out of poll now (it would return at once, forever), reported
            * and dropped from a loop callback. */
           InvalidFd *invalid = g_new (InvalidFd, 1);
 
-          g_source_remove_unix_fd (loop->source, watch->tag);
+          g_source_remove_unix_fd (&source->source, watch->tag);
           watch->tag = NULL;
           watch->invalid = TRUE;
           invalid->loop = loop;
@@ -341,7 +349,7 @@ _weft_fd_watches_check (WeftLoop *loop)
 void
 _weft_fd_watches_clear (WeftLoop *loop)
 {
-  GHashTable *watches = g_steal_pointer (&loop->fd_watches);
+  GHashTable *watches = g_steal_pointer (&_weft_source_get (loop)->fd_watches);
   GHashTableIter iter;
   WeftFdWatch *watch;
 

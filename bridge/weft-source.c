@@ -32,19 +32,11 @@
 # include <sys/timerfd.h>
 #endif
 
+#include "weft-backend-private.h"
 #include "weft-fd-private.h"
-#include "weft-inspect-server-private.h"
-#include "weft-loop-private.h"
+#include "weft-observer-private.h"
+#include "weft-source-private.h"
 
-typedef struct
-{
-  GSource   source;
-  WeftLoop *loop;       /* not a reference: the loop owns the source */
-  int       timerfd;
-  gpointer  timerfd_tag;
-  gint64    armed;      /* deadline the timerfd is armed to, or WEFT_TIME_NEVER */
-  guint     fork_gen;   /* fork_generation when the timerfd was made */
-} WeftSource;
 
 /* Bumped in the child of every fork(). */
 static volatile guint fork_generation;
@@ -111,14 +103,15 @@ weft_source_prepare (GSource *source,
   *timeout = -1;
   if (G_UNLIKELY (self->fork_gen != fork_generation))
     timerfd_renew (self);
-  if (G_UNLIKELY (loop->server != NULL))
+  if (G_UNLIKELY (loop->observed != 0))
     {
-      if (_weft_inspect_server_has_commands (loop))
+      /* An observer's work (the inspector's commands) runs even while paused. */
+      if (_weft_observers_want_dispatch (loop))
         {
           *timeout = 0;
           return TRUE;
         }
-      _weft_inspect_server_publish (loop, FALSE);
+      _weft_observers_before_sleep (loop);
     }
   if (loop->paused)
     return FALSE;
@@ -168,7 +161,7 @@ weft_source_check (GSource *source)
     }
 #endif
   _weft_fd_watches_check (loop);
-  if (G_UNLIKELY (loop->server != NULL) && _weft_inspect_server_has_commands (loop))
+  if (G_UNLIKELY (loop->observed != 0) && _weft_observers_want_dispatch (loop))
     return TRUE;
   if (loop->paused)
     return FALSE;
@@ -202,8 +195,10 @@ static GSourceFuncs weft_source_funcs = {
   .finalize = weft_source_finalize,
 };
 
-GSource *
-_weft_source_new (WeftLoop *loop)
+/* ------------------------------------------------ the core's backend */
+
+gpointer
+_weft_backend_attach (WeftLoop *loop)
 {
   static gsize fork_handler;
   GSource *source = g_source_new (&weft_source_funcs, sizeof (WeftSource));
@@ -220,16 +215,27 @@ _weft_source_new (WeftLoop *loop)
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_can_recurse (source, TRUE);
   timerfd_open (self);
-  return source;
+  g_source_attach (source, loop->context);
+  return self;
 }
 
 /* Makes the context look at the loop again (after stop(), a clock change, or
  * resuming from a pause), waking it if it sleeps in another thread. */
 void
-_weft_source_wakeup (GSource *source)
+_weft_backend_wakeup (WeftLoop *loop)
 {
-  GMainContext *context = g_source_get_context (source);
+  GMainContext *context = g_source_get_context (loop->backend);
 
   if (context != NULL)
     g_main_context_wakeup (context);
+}
+
+void
+_weft_backend_detach (WeftLoop *loop)
+{
+  GSource *source = loop->backend;
+
+  _weft_fd_watches_clear (loop);
+  g_source_destroy (source);
+  g_source_unref (source);
 }

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "weft-backend-private.h"
 #include "weft-inspect.h"
 #include "weft-task-private.h"
 
@@ -417,8 +418,8 @@ weft_loop_set_paused (WeftLoop *loop,
   if (loop->paused == !!paused)
     return;
   loop->paused = !!paused;
-  if (!paused && loop->source != NULL)
-    _weft_source_wakeup (loop->source);
+  if (!paused && loop->backend != NULL)
+    _weft_backend_wakeup (loop);
   _weft_loop_notify (loop, WEFT_LOOP_PROP_PAUSED);
 }
 

@@ -124,13 +124,6 @@ GVariant     *weft_loop_snapshot            (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1
 GPtrArray    *weft_loop_lint                (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1
-gboolean      weft_loop_serve_inspector     (WeftLoop *loop,
-                                             GError  **error);
-WEFT_AVAILABLE_IN_0_1
-const char   *weft_loop_get_inspector_address (WeftLoop *loop);
-WEFT_AVAILABLE_IN_0_1
-char         *weft_inspect_get_socket_directory (void);
-WEFT_AVAILABLE_IN_0_1
 GArray       *weft_loop_list_ready          (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1
 GArray       *weft_loop_list_finished_tasks (WeftLoop *loop);

@@ -35,7 +35,7 @@ struct _WeftLoop
   guint                 future_holds;    /* futures alive: while > 0 the loop refs itself */
   guint                 id;              /* registry id, part of every handle token */
   GMainContext         *context;
-  GSource              *source;          /* the one GSource, see bridge/weft-source.c */
+  gpointer              backend;         /* the host's state for the loop: weft-backend-private.h */
   GMainLoop            *mainloop;        /* set while run_forever runs */
 
   WeftSlotTable         slots;
@@ -70,12 +70,10 @@ struct _WeftLoop
   guint64               changes_since;   /* task_changes when recording last started */
   guint64               tasks_finished;  /* tasks that finished, ever */
   struct _WeftStackPool *stack_pool;
-  GHashTable           *fd_watches;      /* int fd -> WeftFdWatch, bridge/weft-fd.c */
   struct _WeftFuture   *spare_futures;   /* freed plain futures, for reuse */
   guint                 n_spare_futures;
-  struct _WeftInspectServer *server;     /* bridge/weft-inspect-server.c, or NULL */
-  guint64               busy_seq;        /* atomic, written here only: odd while a callback runs */
-  const char           *busy_name;       /* atomic: the callback running (for the server) */
+  guint                 observed;        /* bit per observer observing: weft-observer-private.h */
+  gpointer              observer_data[8];/* WEFT_MAX_OBSERVERS */
   guint64               next_task_id;
   guint                 dispatch_depth;
   GThread              *owner;           /* the thread running or dispatching it (debug checks) */
@@ -247,9 +245,5 @@ void       _weft_inspect_add_record      (GVariantBuilder *builder,
 void       _weft_inspect_warn            (WeftLoop   *loop,
                                           const char *format,
                                           ...) G_GNUC_PRINTF (2, 3);
-
-/* bridge/weft-source.c */
-GSource   *_weft_source_new           (WeftLoop      *loop);
-void       _weft_source_wakeup        (GSource       *source);
 
 G_END_DECLS

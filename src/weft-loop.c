@@ -17,11 +17,11 @@
 #include <string.h>
 
 #include "weft-error.h"
-#include "weft-fd-private.h"
 #include "weft-future-private.h"
 #include "weft-inspect.h"
-#include "weft-inspect-server-private.h"
+#include "weft-backend-private.h"
 #include "weft-loop-private.h"
+#include "weft-observer-private.h"
 #include "weft-task-private.h"
 
 #define DEFAULT_BUDGET_NS        (2 * G_GINT64_CONSTANT (1000000))
@@ -264,8 +264,7 @@ weft_loop_constructed (GObject *object)
   if (loop->id == 0)
     return;
 
-  loop->source = _weft_source_new (loop);
-  g_source_attach (loop->source, loop->context);
+  loop->backend = _weft_backend_attach (loop);
   /* Attaching signals the context's wake-up fd. If nobody runs the context
    * now, take that signal back (g_main_context_pending() polls with a zero
    * timeout and dispatches nothing), so an idle loop's first sleep is not cut
@@ -276,14 +275,8 @@ weft_loop_constructed (GObject *object)
       g_main_context_release (loop->context);
     }
 
-  if (g_strcmp0 (g_getenv ("WEFT_INSPECT"), "1") == 0)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!weft_loop_serve_inspector (loop, &error))
-        g_warning ("WEFT_INSPECT=1: %s", error->message);
-    }
-  _weft_inspector_module_maybe_attach (loop);
+  /* The inspector's probe (WEFT_INSPECT=1, WEFT_INSPECTOR=1), Sysprof... */
+  _weft_observers_loop_created (loop);
 }
 
 static void
@@ -583,7 +576,7 @@ weft_loop_close (WeftLoop *loop)
       return;
     }
 
-  _weft_inspect_server_stop (loop);
+  WEFT_OBSERVE (loop, loop_closing);
   {
     /* The tasks unwind as if the loop ran: inside them it is the running
      * loop, so a nested run_until_complete() is refused as usual. */
@@ -594,15 +587,11 @@ weft_loop_close (WeftLoop *loop)
     g_private_set (&running_loop_key, previous_running);
   }
   drop_pending (loop);
-  _weft_fd_watches_clear (loop);
+  if (loop->backend != NULL)
+    _weft_backend_detach (loop);
+  loop->backend = NULL;
   loop->closed = TRUE;
   _weft_loop_notify (loop, WEFT_LOOP_PROP_CLOSED);
-
-  if (loop->source != NULL)
-    {
-      g_source_destroy (loop->source);
-      g_clear_pointer (&loop->source, g_source_unref);
-    }
 }
 
 /* Only the futures' toggle reference is left: nobody can reach the loop but
@@ -1166,6 +1155,7 @@ begin_iteration (WeftLoop *loop)
   loop->iteration++;
   if (G_UNLIKELY (loop->recording))
     _weft_inspect_iteration_begin (loop, now, n_timers, max_lateness);
+  WEFT_OBSERVE (loop, iteration_begin);
 }
 
 /* Recording keeps a record of an iteration when timers fired in it, or when
@@ -1225,12 +1215,7 @@ run_ready_head (WeftLoop *loop)
 
   slot->flags = (slot->flags & ~WEFT_SLOT_QUEUED) | WEFT_SLOT_RUNNING;
   loop->current = index;
-  if (G_UNLIKELY (loop->server != NULL))
-    {
-      /* For the server's blocked-loop report: two plain stores, no clock. */
-      __atomic_store_n (&loop->busy_name, slot->name ? slot->name : "(unnamed)", __ATOMIC_RELAXED);
-      __atomic_store_n (&loop->busy_seq, loop->busy_seq + 1, __ATOMIC_RELEASE);
-    }
+  WEFT_OBSERVE (loop, callback_begin, slot->name);
   if (G_UNLIKELY (timed))
     start = _weft_loop_now (loop);
 
@@ -1255,8 +1240,7 @@ run_ready_head (WeftLoop *loop)
     }
 
   loop->current = previous;
-  if (G_UNLIKELY (loop->server != NULL))
-    __atomic_store_n (&loop->busy_seq, loop->busy_seq + 1, __ATOMIC_RELEASE);
+  WEFT_OBSERVE (loop, callback_end, slot->name);
   destroy = slot->destroy;
   data = slot->data;
   slot->destroy = NULL;
@@ -1279,6 +1263,7 @@ _weft_loop_has_work (WeftLoop *loop)
 static void
 end_iteration (WeftLoop *loop)
 {
+  WEFT_OBSERVE (loop, iteration_end);
   if (G_UNLIKELY (loop->record_this))
     {
       loop->record_this = FALSE;
@@ -1325,8 +1310,7 @@ _weft_loop_dispatch (WeftLoop *loop)
   if (loop->mainloop == NULL)
     loop->owner = g_thread_self ();  /* attached: the context's thread */
   loop->dispatch_depth++;
-  if (G_UNLIKELY (loop->server != NULL))
-    _weft_inspect_server_run_commands (loop);
+  WEFT_OBSERVE (loop, dispatch_begin);
 
   while (!loop->closed && !loop->paused)
     {
@@ -1363,8 +1347,7 @@ _weft_loop_dispatch (WeftLoop *loop)
 
 out:
   loop->dispatch_depth--;
-  if (G_UNLIKELY (loop->server != NULL))
-    _weft_inspect_server_publish (loop, FALSE);
+  WEFT_OBSERVE (loop, dispatch_end);
   g_private_set (&running_loop_key, previous_running);
   if (pushed)
     g_main_context_pop_thread_default (loop->context);
@@ -1421,7 +1404,7 @@ _weft_loop_set_clock (WeftLoop      *loop,
 {
   loop->clock_func = clock_func;
   loop->clock_data = clock_data;
-  _weft_source_wakeup (loop->source);
+  _weft_backend_wakeup (loop);
 }
 
 /* ------------------------------------------------------------------ running */
@@ -1575,8 +1558,8 @@ weft_loop_stop (WeftLoop *loop)
   g_return_if_fail (loop != NULL);
 
   loop->stopping = TRUE;
-  if (loop->source != NULL)
-    _weft_source_wakeup (loop->source);
+  if (loop->backend != NULL)
+    _weft_backend_wakeup (loop);
 }
 
 /**

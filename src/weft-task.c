@@ -28,6 +28,7 @@
 
 #include "weft-error.h"
 #include "weft-inspect.h"
+#include "weft-observer-private.h"
 #include "weft-task-private.h"
 
 /**
@@ -344,8 +345,10 @@ task_step (gpointer data)
   timed = loop->recording && (task->runs <= 8 || (task->runs & 7) == 0);
   if (G_UNLIKELY (timed))
     started = _weft_ticks ();
+  WEFT_OBSERVE (loop, task_step_begin, task);
   switch_into (task);
   current_task = previous;
+  WEFT_OBSERVE (loop, task_step_end, task);
 
   if (G_UNLIKELY (timed))
     {

@@ -11,7 +11,7 @@ import sys
 lib, root = sys.argv[1], pathlib.Path(sys.argv[2])
 nm = subprocess.run(["nm", "-D", "--defined-only", lib], capture_output=True, text=True, check=True)
 exported = sorted({l.split()[-1] for l in nm.stdout.splitlines() if re.search(r" [TDRB] ", l)})
-sources = [p for d in ("src", "bridge") for p in (root / d).glob("*.[ch]")]
+sources = [p for d in ("src", "bridge", "probe") for p in (root / d).glob("*.[ch]")]
 text = "\n".join(p.read_text() for p in sources)
 headers = "\n".join(p.read_text() for p in sources if p.suffix == ".h" and not p.name.endswith("-private.h"))
 

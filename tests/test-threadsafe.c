@@ -215,14 +215,22 @@ race_destroyed (gpointer data)
   g_atomic_int_inc (&((CloseRace *) data)->destroyed);
 }
 
+#define RACE_MAX_POSTS 400000   /* per thread: bounds the memory the queue takes */
+
 static gpointer
 race_poster (gpointer data)
 {
   CloseRace *race = data;
 
   g_atomic_int_inc (&race->go);
-  while (weft_loop_call_soon_threadsafe (race->loop, race_ran, race, race_destroyed))
-    g_atomic_int_inc (&race->accepted);
+  for (guint i = 0; i < RACE_MAX_POSTS; i++)
+    {
+      if (!weft_loop_call_soon_threadsafe (race->loop, race_ran, race, race_destroyed))
+        break;
+      g_atomic_int_inc (&race->accepted);
+      if (i % 1024 == 0)
+        g_thread_yield ();
+    }
   return NULL;
 }
 
@@ -243,10 +251,10 @@ test_post_vs_close (void)
     weft_loop_call_later (race.loop, 1000, nothing, NULL, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     threads[i] = g_thread_new ("poster", race_poster, &race);
-  while (g_atomic_int_get (&race.go) < (gint) G_N_ELEMENTS (threads))
+  while (g_atomic_int_get (&race.go) < (gint) G_N_ELEMENTS (threads) || g_atomic_int_get (&race.accepted) < 20000)
     g_thread_yield ();
-  for (guint i = 0; i < 3; i++)
-    _weft_loop_run_iteration (race.loop);
+  /* One iteration runs what was posted so far, then close while they post. */
+  _weft_loop_run_iteration (race.loop);
   weft_loop_close (race.loop);
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     g_thread_join (threads[i]);

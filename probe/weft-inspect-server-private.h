@@ -6,21 +6,18 @@
 
 #include <gio/gio.h>
 
-#include "weft-loop-private.h"
+#include "weft-observer-private.h"
 
 G_BEGIN_DECLS
 
 typedef struct _WeftInspectServer WeftInspectServer;
 
-/* Loop thread. */
-void      _weft_inspect_server_publish      (WeftLoop   *loop,
-                                             gboolean    force);
-gboolean  _weft_inspect_server_has_commands (WeftLoop   *loop);
-void      _weft_inspect_server_run_commands (WeftLoop   *loop);
-void      _weft_inspect_server_stop         (WeftLoop   *loop);
+/* The server as an observer of loops (weft-probe.c registers it). */
+extern const WeftObserver _weft_inspect_server_observer;
+extern guint _weft_inspect_server_observer_id;
 
-/* bridge/weft-inspector-module.c: WEFT_INSPECTOR=1 */
-void      _weft_inspector_module_maybe_attach (WeftLoop *loop);
+/* weft-inspector-module.c: WEFT_INSPECTOR=1 */
+extern const WeftObserver _weft_inspector_module_observer;
 
 guint     _weft_inspect_server_get_dropped_peers (void);
 guint     _weft_inspect_server_count_peers  (WeftLoop *loop);

@@ -48,8 +48,8 @@ load_module (void)
   return attach;
 }
 
-void
-_weft_inspector_module_maybe_attach (WeftLoop *loop)
+static void
+maybe_attach (WeftLoop *loop)
 {
   AttachFunc attach;
 
@@ -61,3 +61,8 @@ _weft_inspector_module_maybe_attach (WeftLoop *loop)
   if ((attach = load_module ()) != NULL)
     attach (loop);
 }
+
+const WeftObserver _weft_inspector_module_observer = {
+  .name = "in-process inspector (WEFT_INSPECTOR=1)",
+  .loop_created = maybe_attach,
+};

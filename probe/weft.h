@@ -14,4 +14,5 @@
 #include "weft-task.h"
 #include "weft-inspect.h"
 #include "weft-gio.h"
+#include "weft-probe.h"
 #undef WEFT_INSIDE

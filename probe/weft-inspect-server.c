@@ -39,6 +39,7 @@
 #include "weft-inspect-server-private.h"
 #include "weft-inspector-dbus.h"
 #include "weft-loop-private.h"
+#include "weft-probe.h"
 #include "weft-task-private.h"
 
 #define PUBLISH_INTERVAL_NS (30 * G_GINT64_CONSTANT (1000000))
@@ -131,6 +132,8 @@ struct _WeftInspectServer
   guint64             serial;       /* Changed signals built (loop thread) */
   GPtrArray          *pending_changes; /* GVariant, under lock: Changed signals to send */
   gint                n_peers;      /* atomic: connected peers */
+  guint64             busy_seq;     /* atomic, written by the loop thread: odd while a callback runs */
+  const char         *busy_name;    /* atomic: the callback running */
   gint                max_pending;  /* atomic: the most bytes any peer had pending */
   guint64             soft_pending; /* SOFT_PENDING, HARD_PENDING (tests lower them) */
   guint64             hard_pending;
@@ -236,6 +239,18 @@ peer_over_limit (WeftInspectServer     *self,
   return TRUE;
 }
 
+guint _weft_inspect_server_observer_id;
+
+static void server_publish (WeftLoop *loop,
+                            gboolean  force);
+static void server_stop    (WeftLoop *loop);
+
+static WeftInspectServer *
+server_of (WeftLoop *loop)
+{
+  return _weft_loop_get_observer_data (loop, _weft_inspect_server_observer_id);
+}
+
 /* ------------------------------------------------------- loop thread side */
 
 /* Server thread: sends the queued Changed signals to every peer. The queue is
@@ -331,11 +346,11 @@ publish_changes (WeftInspectServer *self)
     g_main_context_invoke (self->context, emit_changed, self);
 }
 
-void
-_weft_inspect_server_publish (WeftLoop *loop,
+static void
+server_publish (WeftLoop *loop,
                               gboolean  force)
 {
-  WeftInspectServer *self = loop->server;
+  WeftInspectServer *self = server_of (loop);
   gint64 now = g_get_monotonic_time () * 1000;
   GVariant *snapshot, *old;
 
@@ -365,9 +380,9 @@ _weft_inspect_server_publish (WeftLoop *loop,
 static gint64
 blocked_for_us (WeftInspectServer *self)
 {
-  /* The loop thread counts callbacks in and out (loop->busy_seq, odd while one
+  /* The loop thread counts callbacks in and out (busy_seq, odd while one
    * runs) without reading a clock; this thread notices it not moving. */
-  guint64 seq = __atomic_load_n (&self->loop->busy_seq, __ATOMIC_ACQUIRE);
+  guint64 seq = __atomic_load_n (&self->busy_seq, __ATOMIC_ACQUIRE);
   gint64 now = g_get_monotonic_time ();
 
   if (seq != self->seen_seq)
@@ -388,10 +403,10 @@ watch_busy (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-gboolean
-_weft_inspect_server_has_commands (WeftLoop *loop)
+static gboolean
+server_has_commands (WeftLoop *loop)
 {
-  WeftInspectServer *self = loop->server;
+  WeftInspectServer *self = server_of (loop);
   gboolean any;
 
   pthread_mutex_lock (&self->lock);
@@ -400,10 +415,10 @@ _weft_inspect_server_has_commands (WeftLoop *loop)
   return any;
 }
 
-void
-_weft_inspect_server_run_commands (WeftLoop *loop)
+static void
+server_run_commands (WeftLoop *loop)
 {
-  WeftInspectServer *self = loop->server;
+  WeftInspectServer *self = server_of (loop);
   g_autoptr(GArray) commands = NULL;
 
   pthread_mutex_lock (&self->lock);
@@ -460,7 +475,7 @@ _weft_inspect_server_run_commands (WeftLoop *loop)
           g_assert_not_reached ();
         }
     }
-  _weft_inspect_server_publish (loop, TRUE);
+  server_publish (loop, TRUE);
 }
 
 /* ----------------------------------------------------- server thread side */
@@ -526,7 +541,7 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
 
   if (blocked_us * 1000 > BLOCKED_AFTER_NS)
     {
-      const char *name = __atomic_load_n (&self->loop->busy_name, __ATOMIC_RELAXED);
+      const char *name = __atomic_load_n (&self->busy_name, __ATOMIC_RELAXED);
 
       blocked = g_strdup_printf ("loop blocked in %s for %.1f s", name ? name : "(unnamed)", blocked_us / 1e6);
     }
@@ -646,7 +661,7 @@ on_peer_closed (GDBusConnection *connection,
 guint
 _weft_inspect_server_count_peers (WeftLoop *loop)
 {
-  return loop->server ? (guint) g_atomic_int_get (&loop->server->n_peers) : 0;
+  return server_of (loop) ? (guint) g_atomic_int_get (&server_of (loop)->n_peers) : 0;
 }
 
 guint
@@ -660,14 +675,14 @@ _weft_inspect_server_set_peer_limits (WeftLoop *loop,
                                       guint64   soft,
                                       guint64   hard)
 {
-  loop->server->soft_pending = soft;
-  loop->server->hard_pending = hard;
+  server_of (loop)->soft_pending = soft;
+  server_of (loop)->hard_pending = hard;
 }
 
 guint64
 _weft_inspect_server_get_max_pending (WeftLoop *loop)
 {
-  return loop->server ? (guint64) g_atomic_int_get (&loop->server->max_pending) : 0;
+  return server_of (loop) ? (guint64) g_atomic_int_get (&server_of (loop)->max_pending) : 0;
 }
 
 /* Forgets the peers that are gone (server thread). */
@@ -894,7 +909,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   g_return_val_if_fail (loop != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (loop->server != NULL)
+  if (server_of (loop) != NULL)
     return TRUE;
   if (loop->closed)
     {
@@ -954,15 +969,15 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   g_main_context_pop_thread_default (self->context);
   if (!listening)
     {
-      loop->server = self;
-      _weft_inspect_server_stop (loop);
+      _weft_loop_observe (loop, _weft_inspect_server_observer_id, self);
+      server_stop (loop);
       return FALSE;
     }
   g_chmod (self->path, 0600);
 
-  loop->server = self;
+  _weft_loop_observe (loop, _weft_inspect_server_observer_id, self);
   weft_loop_set_recording (loop, TRUE);
-  _weft_inspect_server_publish (loop, TRUE);
+  server_publish (loop, TRUE);
   self->thread = g_thread_new ("weft-inspect", server_thread, self);
   return TRUE;
 }
@@ -980,7 +995,7 @@ weft_loop_get_inspector_address (WeftLoop *loop)
 {
   g_return_val_if_fail (loop != NULL, NULL);
 
-  return loop->server ? loop->server->path : NULL;
+  return server_of (loop) ? server_of (loop)->path : NULL;
 }
 
 static gboolean
@@ -990,13 +1005,14 @@ quit_server (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-void
-_weft_inspect_server_stop (WeftLoop *loop)
+static void
+server_stop (WeftLoop *loop)
 {
-  WeftInspectServer *self = g_steal_pointer (&loop->server);
+  WeftInspectServer *self = server_of (loop);
 
   if (self == NULL)
     return;
+  _weft_loop_observe (loop, _weft_inspect_server_observer_id, NULL);
   if (self->thread != NULL)
     {
       /* Through the server's context: a quit before its g_main_loop_run()
@@ -1017,3 +1033,79 @@ _weft_inspect_server_stop (WeftLoop *loop)
   g_free (self->path);
   g_free (self);
 }
+
+/* ------------------------------------------------- the server as observer */
+
+static void
+on_loop_created (WeftLoop *loop)
+{
+  if (g_strcmp0 (g_getenv ("WEFT_INSPECT"), "1") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!weft_loop_serve_inspector (loop, &error))
+        g_warning ("WEFT_INSPECT=1: %s", error->message);
+    }
+}
+
+static void
+on_loop_closing (WeftLoop *loop,
+                 gpointer  data)
+{
+  server_stop (loop);
+}
+
+static gboolean
+on_wants_dispatch (WeftLoop *loop,
+                   gpointer  data)
+{
+  return server_has_commands (loop);
+}
+
+static void
+on_publish (WeftLoop *loop,
+            gpointer  data)
+{
+  server_publish (loop, FALSE);
+}
+
+static void
+on_dispatch_begin (WeftLoop *loop,
+                   gpointer  data)
+{
+  server_run_commands (loop);
+}
+
+/* For the blocked-loop report: two plain stores a callback, no clock. */
+static void
+on_callback_begin (WeftLoop   *loop,
+                   gpointer    data,
+                   const char *name)
+{
+  WeftInspectServer *self = data;
+
+  __atomic_store_n (&self->busy_name, name ? name : "(unnamed)", __ATOMIC_RELAXED);
+  __atomic_store_n (&self->busy_seq, self->busy_seq + 1, __ATOMIC_RELEASE);
+}
+
+static void
+on_callback_end (WeftLoop   *loop,
+                 gpointer    data,
+                 const char *name)
+{
+  WeftInspectServer *self = data;
+
+  __atomic_store_n (&self->busy_seq, self->busy_seq + 1, __ATOMIC_RELEASE);
+}
+
+const WeftObserver _weft_inspect_server_observer = {
+  .name = "inspector server",
+  .loop_created = on_loop_created,
+  .loop_closing = on_loop_closing,
+  .wants_dispatch = on_wants_dispatch,
+  .before_sleep = on_publish,
+  .dispatch_begin = on_dispatch_begin,
+  .dispatch_end = on_publish,
+  .callback_begin = on_callback_begin,
+  .callback_end = on_callback_end,
+};

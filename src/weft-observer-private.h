@@ -1,0 +1,76 @@
+/* weft-observer-private.h: who watches a loop
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The core reports what it does through observers: the inspector's probe
+ * (probe/: the D-Bus server, the in-process module) and Sysprof marks. An
+ * observer registers itself once per process, is offered every new loop
+ * (loop_created) and observes the loops it chooses (_weft_loop_observe()).
+ * The hot paths call one-line hooks (weft_observe_*) that cost one
+ * predictable branch, on loop->observed, when nothing observes, as libuv's
+ * uv__metrics_* calls do. The core never names an observer.
+ */
+#pragma once
+
+#include "weft-loop-private.h"
+
+G_BEGIN_DECLS
+
+#define WEFT_MAX_OBSERVERS 8
+
+typedef struct _WeftObserver WeftObserver;
+struct _WeftObserver
+{
+  const char *name;
+  /* Every new loop, on its thread: observe it here if wanted. */
+  void     (*loop_created)    (WeftLoop *loop);
+  /* The rest only for loops the observer observes, with its data. Any may
+   * be NULL. */
+  void     (*loop_closing)    (WeftLoop *loop, gpointer data);   /* stop observing here */
+  gboolean (*wants_dispatch)  (WeftLoop *loop, gpointer data);   /* work for the loop thread, even paused */
+  void     (*before_sleep)    (WeftLoop *loop, gpointer data);   /* the context prepares to poll */
+  void     (*dispatch_begin)  (WeftLoop *loop, gpointer data);
+  void     (*dispatch_end)    (WeftLoop *loop, gpointer data);
+  void     (*iteration_begin) (WeftLoop *loop, gpointer data);
+  void     (*iteration_end)   (WeftLoop *loop, gpointer data);
+  void     (*callback_begin)  (WeftLoop *loop, gpointer data, const char *name);
+  void     (*callback_end)    (WeftLoop *loop, gpointer data, const char *name);
+  void     (*task_step_begin) (WeftLoop *loop, gpointer data, WeftTask *task);
+  void     (*task_step_end)   (WeftLoop *loop, gpointer data, WeftTask *task);
+};
+
+/* Registers @observer (static) for the life of the process; returns its id. */
+guint     _weft_observer_register   (const WeftObserver *observer);
+/* Starts (@data not NULL) or stops observing @loop (loop thread). */
+void      _weft_loop_observe        (WeftLoop *loop,
+                                     guint     observer_id,
+                                     gpointer  data);
+gpointer  _weft_loop_get_observer_data (WeftLoop *loop,
+                                        guint     observer_id);
+
+/* Called by the core. */
+void      _weft_observers_loop_created (WeftLoop *loop);
+void      _weft_observers_loop_closing (WeftLoop *loop);
+gboolean  _weft_observers_want_dispatch (WeftLoop *loop);
+void      _weft_observers_before_sleep (WeftLoop *loop);
+void      _weft_observers_dispatch_begin (WeftLoop *loop);
+void      _weft_observers_dispatch_end (WeftLoop *loop);
+void      _weft_observers_iteration_begin (WeftLoop *loop);
+void      _weft_observers_iteration_end (WeftLoop *loop);
+void      _weft_observers_callback_begin (WeftLoop   *loop,
+                                          const char *name);
+void      _weft_observers_callback_end (WeftLoop   *loop,
+                                        const char *name);
+void      _weft_observers_task_step_begin (WeftLoop *loop,
+                                           WeftTask *task);
+void      _weft_observers_task_step_end (WeftLoop *loop,
+                                         WeftTask *task);
+
+/* The hooks the hot paths call: one branch when nothing observes. */
+#define WEFT_OBSERVE(loop, hook, ...) \
+  G_STMT_START { \
+    if (G_UNLIKELY ((loop)->observed != 0)) \
+      _weft_observers_##hook (loop, ##__VA_ARGS__); \
+  } G_STMT_END
+
+G_END_DECLS

@@ -1,0 +1,149 @@
+/* weft-observer.c: the observers of loops, see weft-observer-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "weft-observer-private.h"
+
+static const WeftObserver *observers[WEFT_MAX_OBSERVERS];
+static guint n_observers;   /* written before any loop exists (at load time) */
+static GMutex register_lock;
+
+guint
+_weft_observer_register (const WeftObserver *observer)
+{
+  guint id;
+
+  g_mutex_lock (&register_lock);
+  g_assert (n_observers < WEFT_MAX_OBSERVERS);
+  id = n_observers;
+  g_atomic_pointer_set (&observers[id], observer);
+  g_atomic_int_set (&n_observers, n_observers + 1);
+  g_mutex_unlock (&register_lock);
+  return id;
+}
+
+void
+_weft_loop_observe (WeftLoop *loop,
+                    guint     observer_id,
+                    gpointer  data)
+{
+  g_return_if_fail (observer_id < WEFT_MAX_OBSERVERS);
+
+  loop->observer_data[observer_id] = data;
+  if (data != NULL)
+    loop->observed |= 1u << observer_id;
+  else
+    loop->observed &= ~(1u << observer_id);
+}
+
+gpointer
+_weft_loop_get_observer_data (WeftLoop *loop,
+                              guint     observer_id)
+{
+  g_return_val_if_fail (observer_id < WEFT_MAX_OBSERVERS, NULL);
+
+  return loop->observer_data[observer_id];
+}
+
+void
+_weft_observers_loop_created (WeftLoop *loop)
+{
+  guint n = (guint) g_atomic_int_get (&n_observers);
+
+  for (guint id = 0; id < n; id++)
+    {
+      const WeftObserver *observer = g_atomic_pointer_get (&observers[id]);
+
+      if (observer->loop_created != NULL)
+        observer->loop_created (loop);
+    }
+}
+
+/* Calls @hook of every observer of @loop. */
+#define EACH_OBSERVER(loop, hook, ...) \
+  for (guint bits = (loop)->observed; bits != 0; bits &= bits - 1) \
+    { \
+      guint id = (guint) __builtin_ctz (bits); \
+      const WeftObserver *observer = observers[id]; \
+      if (observer->hook != NULL) \
+        observer->hook ((loop), (loop)->observer_data[id], ##__VA_ARGS__); \
+    }
+
+void
+_weft_observers_loop_closing (WeftLoop *loop)
+{
+  EACH_OBSERVER (loop, loop_closing);
+}
+
+gboolean
+_weft_observers_want_dispatch (WeftLoop *loop)
+{
+  for (guint bits = loop->observed; bits != 0; bits &= bits - 1)
+    {
+      guint id = (guint) __builtin_ctz (bits);
+
+      if (observers[id]->wants_dispatch != NULL && observers[id]->wants_dispatch (loop, loop->observer_data[id]))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+_weft_observers_before_sleep (WeftLoop *loop)
+{
+  EACH_OBSERVER (loop, before_sleep);
+}
+
+void
+_weft_observers_dispatch_begin (WeftLoop *loop)
+{
+  EACH_OBSERVER (loop, dispatch_begin);
+}
+
+void
+_weft_observers_dispatch_end (WeftLoop *loop)
+{
+  EACH_OBSERVER (loop, dispatch_end);
+}
+
+void
+_weft_observers_iteration_begin (WeftLoop *loop)
+{
+  EACH_OBSERVER (loop, iteration_begin);
+}
+
+void
+_weft_observers_iteration_end (WeftLoop *loop)
+{
+  EACH_OBSERVER (loop, iteration_end);
+}
+
+void
+_weft_observers_callback_begin (WeftLoop   *loop,
+                                const char *name)
+{
+  EACH_OBSERVER (loop, callback_begin, name);
+}
+
+void
+_weft_observers_callback_end (WeftLoop   *loop,
+                              const char *name)
+{
+  EACH_OBSERVER (loop, callback_end, name);
+}
+
+void
+_weft_observers_task_step_begin (WeftLoop *loop,
+                                 WeftTask *task)
+{
+  EACH_OBSERVER (loop, task_step_begin, task);
+}
+
+void
+_weft_observers_task_step_end (WeftLoop *loop,
+                               WeftTask *task)
+{
+  EACH_OBSERVER (loop, task_step_end, task);
+}
