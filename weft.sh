@@ -18,6 +18,7 @@ PACKAGES=(
   valgrind xvfb xauth dbus dbus-daemon desktop-file-utils appstream
   clang libclang-rt-14-dev
   gobject-introspection libgirepository1.0-dev gi-docgen
+  libsysprof-4-dev
 )
 
 install_packages() {
