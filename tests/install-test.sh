@@ -17,6 +17,13 @@ out=$(LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/consumer-pc")
 [[ $out == "$expected" ]] || { echo "pkg-config consumer printed: $out"; exit 1; }
 echo "ok: consumer built with pkg-config against the installed weft-1"
 
+# The build tree itself, through weft-1-uninstalled.pc (#include <weft.h> must find every layer).
+cc -o "$tmp/consumer-un" "$src/tests/consumer/consumer.c" \
+  $(PKG_CONFIG_PATH="$tmp/build/meson-uninstalled" pkg-config --cflags --libs weft-1)
+out=$(LD_LIBRARY_PATH="$tmp/build" "$tmp/consumer-un")
+[[ $out == "$expected" ]] || { echo "uninstalled consumer printed: $out"; exit 1; }
+echo "ok: consumer built against the build tree (weft-1-uninstalled.pc)"
+
 unset PKG_CONFIG_PATH
 mkdir -p "$tmp/sub/subprojects"
 cp "$src/tests/consumer/meson.build" "$src/tests/consumer/consumer.c" "$tmp/sub/"
