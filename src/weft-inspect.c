@@ -4,9 +4,11 @@
  *
  * Listing the ready queue, the timers and the tasks reads the loop's own
  * structures, so it costs nothing until asked. Iteration records cost a branch
- * per iteration and per callback until recording is turned on; then two clock
- * reads per callback and one per iteration. They are kept in a ring of
- * RECORDS_KEPT, so memory stays bounded.
+ * per iteration and per callback until recording is turned on; then no clock
+ * read per callback: an iteration is recorded when timers fired in it, or one
+ * in 64 (or after 1 ms, by the clock reads the loop makes anyway), and its
+ * callbacks' names are copied. They are kept in a ring of RECORDS_KEPT, so
+ * memory stays bounded.
  */
 #include "config.h"
 
@@ -24,6 +26,29 @@
 
 static GArray *list_ready_upto  (WeftLoop *loop, guint max);
 static GArray *list_timers_upto (WeftLoop *loop, guint max);
+
+/* Recording keeps a record of an iteration when timers fired in it, or when
+ * 64 iterations or 1 ms (by the clock reads the loop makes anyway) went by
+ * since the last record: a quiet app's loop gets every iteration recorded, a
+ * loop spinning through a million short iterations one in 64, and recording
+ * costs no clock read per callback. */
+void
+_weft_inspect_iteration_begin (WeftLoop *loop,
+                               gint64    now,
+                               guint     n_timers,
+                               gint64    max_lateness)
+{
+  loop->record_this = n_timers > 0
+                   || loop->iteration - loop->last_recorded_iteration >= 64
+                   || loop->last_now - loop->last_recorded_time >= 1000000;
+  if (!loop->record_this)
+    return;
+  if (now == 0)
+    now = loop->last_now = _weft_loop_now (loop);
+  loop->last_recorded_iteration = loop->iteration;
+  loop->last_recorded_time = now;
+  _weft_inspect_record_iteration (loop, now, n_timers, max_lateness);
+}
 
 /**
  * weft_loop_list_ready:

@@ -298,7 +298,7 @@ weft_loop_finalize (GObject *object)
 {
   WeftLoop *loop = WEFT_LOOP (object);
 
-  _weft_task_pool_clear (loop);
+  _weft_loop_free_stacks (loop);
   _weft_future_pool_clear (loop);
   _weft_inspect_clear (loop);
   if (loop->id != 0)
@@ -1156,29 +1156,6 @@ begin_iteration (WeftLoop *loop)
   if (G_UNLIKELY (loop->recording))
     _weft_inspect_iteration_begin (loop, now, n_timers, max_lateness);
   WEFT_OBSERVE (loop, iteration_begin);
-}
-
-/* Recording keeps a record of an iteration when timers fired in it, or when
- * 64 iterations or 1 ms (by the clock reads the loop makes anyway) went by
- * since the last record: a quiet app's loop gets every iteration recorded, a
- * loop spinning through a million short iterations one in 64, and recording
- * costs no clock read per callback. */
-void
-_weft_inspect_iteration_begin (WeftLoop *loop,
-                               gint64    now,
-                               guint     n_timers,
-                               gint64    max_lateness)
-{
-  loop->record_this = n_timers > 0
-                   || loop->iteration - loop->last_recorded_iteration >= 64
-                   || loop->last_now - loop->last_recorded_time >= 1000000;
-  if (!loop->record_this)
-    return;
-  if (now == 0)
-    now = loop->last_now = _weft_loop_now (loop);
-  loop->last_recorded_iteration = loop->iteration;
-  loop->last_recorded_time = now;
-  _weft_inspect_record_iteration (loop, now, n_timers, max_lateness);
 }
 
 static void

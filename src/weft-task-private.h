@@ -6,6 +6,7 @@
 
 #include "weft-fiber-private.h"
 #include "weft-future-private.h"
+#include "weft-inspect.h"
 #include "weft-task.h"
 
 G_BEGIN_DECLS
@@ -61,7 +62,7 @@ struct _WeftTask
   guint64           busy_ns;       /* time spent running, while recording */
   guint64           max_run_ns;    /* the longest step, while recording */
   guint64           last_run_iteration; /* the iteration of its last step, while recording */
-  guint32           run_hist[16];  /* WEFT_RUN_HISTOGRAM_BUCKETS, while recording */
+  guint32           run_hist[WEFT_RUN_HISTOGRAM_BUCKETS]; /* while recording */
   guint64           self_wakes;    /* runs that followed a sleep(0) */
   guint             warned_busy : 1;
 
@@ -91,9 +92,8 @@ _weft_task_touch (WeftLoop *loop,
   task->change_link.data = task;
   g_queue_push_tail_link (&loop->changed_tasks, &task->change_link);
 }
-/* weft-timeout.c: the timer of a weft_wait_for() future, or NULL (for the fuzzer's model). */
-WeftHandle *_weft_wait_for_get_timer (WeftFuture *wait_for);
 void _weft_loop_destroy_tasks  (WeftLoop *loop);
-void _weft_task_pool_clear     (WeftLoop *loop);
+/* Frees the loop's stack pool (its tasks are gone). */
+void _weft_loop_free_stacks    (WeftLoop *loop);
 
 G_END_DECLS

@@ -1048,7 +1048,7 @@ _weft_loop_destroy_tasks (WeftLoop *loop)
 }
 
 void
-_weft_task_pool_clear (WeftLoop *loop)
+_weft_loop_free_stacks (WeftLoop *loop)
 {
   g_clear_pointer (&loop->stack_pool, _weft_stack_pool_free);
 }

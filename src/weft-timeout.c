@@ -9,6 +9,7 @@
 
 #include "weft-error.h"
 #include "weft-task-private.h"
+#include "weft-timeout-private.h"
 
 /**
  * WeftTimeout:

@@ -5,8 +5,9 @@
  * Entries are stored by value (deadline, sequence number, slot index), so a sift
  * touches one contiguous array. Equal deadlines are ordered by the sequence
  * number, i.e. in scheduling order. Cancelled timers stay in the heap and are
- * dropped when they reach the top, or all at once by _weft_timer_heap_compact()
- * when they are the majority (asyncio's policy).
+ * dropped when they reach the top, or all at once (compact_timers() in
+ * weft-loop.c, then _weft_timer_heap_heapify()) when they are the majority
+ * (asyncio's policy).
  */
 #pragma once
 

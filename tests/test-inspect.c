@@ -162,11 +162,15 @@ test_recording (void)
   g_autoptr(GString) log = g_string_new ("");
   g_autoptr(GArray) records = NULL;
 
+  double started, timer_due, ended;
+
   weft_loop_set_recording (loop, TRUE);
+  started = weft_loop_time (loop);
   weft_loop_call_soon (loop, append, log, NULL);
   weft_loop_call_soon (loop, append, log, NULL);
-  weft_loop_call_later (loop, 0.002, append, log, NULL);
+  timer_due = weft_handle_when (weft_loop_call_later (loop, 0.002, append, log, NULL));
   test_run_until_idle (loop);
+  ended = weft_loop_time (loop);
   records = weft_loop_get_iterations (loop);
   g_assert_cmpuint (records->len, >=, 2);
   g_assert_cmpuint (g_array_index (records, WeftIterationRecord, 0).n_callbacks, ==, 3); /* 2 + the idle stopper */
@@ -179,11 +183,16 @@ test_recording (void)
         WeftIterationRecord *r = &g_array_index (records, WeftIterationRecord, i);
 
         g_assert_cmpuint (r->index, >, g_array_index (records, WeftIterationRecord, i - 1).index);
-        g_assert_cmpfloat (r->duration, >=, 0);
+        /* Each iteration lies within the run, and ran for a part of it. */
+        g_assert_cmpfloat (r->start, >=, started);
+        g_assert_cmpfloat (r->start + r->duration, <=, ended);
+        g_assert_cmpfloat (r->duration, <=, ended - started);
         if (r->n_timers > 0)
           {
             timer_seen = TRUE;
-            g_assert_cmpfloat (r->max_lateness, >=, 0);
+            /* It fired no earlier than its deadline, and its lateness says by how much. */
+            g_assert_cmpfloat (r->start, >=, timer_due);
+            g_assert_cmpfloat (fabs (r->max_lateness - (r->start - timer_due)), <, 0.001);
           }
       }
     g_assert_true (timer_seen);

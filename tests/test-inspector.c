@@ -109,91 +109,145 @@ test_views_follow_steps (void)
   weft_loop_unref (loop);
 }
 
-static void
-test_screenshots (void)
+/* A window showing the countdowns demo a few steps in, paused. */
+typedef struct
 {
-  WeftLoop *loop = weft_loop_new ();
-  GtkWidget *window = gtk_window_new ();
-  WeftInspector *inspector = WEFT_INSPECTOR (weft_inspector_new (loop));
-  g_autoptr(WeftFuture) demo = weft_demo_countdowns_start (loop);
+  WeftLoop      *loop;
+  GtkWidget     *window;
+  WeftInspector *inspector;
+  WeftFuture    *demo;
+} Countdowns;
+
+static void
+countdowns_setup (Countdowns    *f,
+                  gconstpointer  data)
+{
+  f->loop = weft_loop_new ();
+  f->window = gtk_window_new ();
+  f->inspector = WEFT_INSPECTOR (weft_inspector_new (f->loop));
+  f->demo = weft_demo_countdowns_start (f->loop);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 500);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->inspector));
+  gtk_window_present (GTK_WINDOW (f->window));
+  spin (700);   /* the countdowns run a few steps, the views fill */
+  g_object_set (f->inspector, "paused", TRUE, NULL);
+  weft_inspector_refresh (f->inspector);
+}
+
+static void
+countdowns_teardown (Countdowns    *f,
+                     gconstpointer  data)
+{
+  g_object_set (f->inspector, "paused", FALSE, NULL);
+  weft_future_cancel (f->demo, NULL);
+  while (!weft_future_is_done (f->demo))
+    g_main_context_iteration (NULL, TRUE);
+  weft_future_unref (f->demo);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  weft_loop_close (f->loop);
+  weft_loop_unref (f->loop);
+}
+
+/* Selects the first suspended task. */
+static void
+select_suspended (WeftInspector *inspector)
+{
+  GListModel *tasks = weft_inspector_get_task_model (inspector);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autofree char *state = row_string (tasks, i, "state");
+
+      if (g_strcmp0 (state, "suspended") == 0)
+        {
+          weft_inspector_select_task (inspector, i);
+          break;
+        }
+    }
+  weft_inspector_refresh (inspector);
+}
+
+/* The detail pane: where the selected task was created and waits, its await chain. */
+static void
+test_detail_pane (Countdowns    *f,
+                  gconstpointer  data)
+{
+  GtkLabel *detail = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->inspector), WEFT_TYPE_INSPECTOR, "detail_label"));
+  const char *text;
+
+  select_suspended (f->inspector);
+  text = gtk_label_get_text (detail);
+  g_test_message ("detail pane: %s", text);
+  g_assert_nonnull (strstr (text, "Created at "));
+  g_assert_nonnull (strstr (text, "Waits at "));
+  g_assert_nonnull (strstr (text, "demo-countdowns.c:"));
+  g_assert_nonnull (strstr (text, "Awaits sleep, "));
+}
+
+/* The Age column: now minus the row's birth; the countdowns ran 0.7 s. */
+static void
+test_age_column (Countdowns    *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GObject) row = g_list_model_get_item (weft_inspector_get_task_model (f->inspector), 0);
+  double birth = 0, now = 0;
+
+  g_object_get (row, "birth", &birth, NULL);
+  g_object_get (f->inspector, "now", &now, NULL);
+  g_test_message ("first task's age: %.3f s", now - birth);
+  g_assert_cmpfloat (now - birth, >=, 0.6);
+  g_assert_cmpfloat (now - birth, <, 10);
+}
+
+/* The selected task's run times (steps are timed while the inspector records). */
+static void
+test_run_histogram (Countdowns    *f,
+                    gconstpointer  data)
+{
+  InspectorHistogram *histogram =
+    INSPECTOR_HISTOGRAM (gtk_widget_get_template_child (GTK_WIDGET (f->inspector), WEFT_TYPE_INSPECTOR, "histogram"));
+  const guint32 *counts;
+  guint n = 0, total = 0;
+
+  select_suspended (f->inspector);
+  counts = inspector_histogram_get_counts (histogram, &n);
+  g_assert_cmpuint (n, ==, WEFT_RUN_HISTOGRAM_BUCKETS);
+  for (guint i = 0; i < n; i++)
+    total += counts[i];
+  g_assert_cmpuint (total, >=, 1);
+}
+
+/* Every page paints, and is kept as a screenshot (build/tests/screenshot-*.png). */
+static void
+test_screenshots (Countdowns    *f,
+                  gconstpointer  data)
+{
   const char *pages[] = { "tasks", "ready", "timers", "warnings", "timeline" };
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 500);
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (inspector));
-  gtk_window_present (GTK_WINDOW (window));
-  spin (700);   /* the countdowns run a few steps, the views fill */
-  g_object_set (inspector, "paused", TRUE, NULL);
-  weft_inspector_refresh (inspector);
-
-  /* The detail pane: where the selected task waits, its await chain, its run
-   * times (the inspector records while attached, so steps are timed). */
-  {
-    GtkLabel *detail = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (inspector), WEFT_TYPE_INSPECTOR, "detail_label"));
-    InspectorHistogram *histogram =
-      INSPECTOR_HISTOGRAM (gtk_widget_get_template_child (GTK_WIDGET (inspector), WEFT_TYPE_INSPECTOR, "histogram"));
-    const char *text;
-    const guint32 *counts;
-    guint n = 0, total = 0;
-
-    for (guint i = 0; i < g_list_model_get_n_items (weft_inspector_get_task_model (inspector)); i++)
-      {
-        g_autofree char *state = row_string (weft_inspector_get_task_model (inspector), i, "state");
-
-        if (g_strcmp0 (state, "suspended") == 0)
-          {
-            weft_inspector_select_task (inspector, i);
-            break;
-          }
-      }
-    weft_inspector_refresh (inspector);
-    text = gtk_label_get_text (detail);
-    g_test_message ("detail pane: %s", text);
-    g_assert_nonnull (strstr (text, "Created at "));
-    g_assert_nonnull (strstr (text, "Waits at "));
-    g_assert_nonnull (strstr (text, "demo-countdowns.c:"));
-    g_assert_nonnull (strstr (text, "Awaits sleep, "));
-    /* The Age column: now minus the row's birth; the countdowns ran 0.7 s. */
-    {
-      g_autoptr(GObject) row = g_list_model_get_item (weft_inspector_get_task_model (inspector), 0);
-      double birth = 0, now = 0;
-
-      g_object_get (row, "birth", &birth, NULL);
-      g_object_get (inspector, "now", &now, NULL);
-      g_test_message ("first task's age: %.3f s", now - birth);
-      g_assert_cmpfloat (now - birth, >=, 0.6);
-      g_assert_cmpfloat (now - birth, <, 10);
-    }
-    counts = inspector_histogram_get_counts (histogram, &n);
-    g_assert_cmpuint (n, ==, WEFT_RUN_HISTOGRAM_BUCKETS);
-    for (guint i = 0; i < n; i++)
-      total += counts[i];
-    g_assert_cmpuint (total, >=, 1);
-  }
-
+  select_suspended (f->inspector);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      weft_inspector_show_page (inspector, pages[i]);
-      g_assert_cmpuint (screenshot_when_painted (GTK_WIDGET (inspector), pages[i]), >, 3);
+      weft_inspector_show_page (f->inspector, pages[i]);
+      g_assert_cmpuint (screenshot_when_painted (GTK_WIDGET (f->inspector), pages[i]), >, 3);
     }
-  /* Hovering the newest bar of the timeline names that iteration's callbacks. */
-  {
-    GtkWidget *timeline = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (inspector), WEFT_TYPE_INSPECTOR, "timeline"));
-    g_autofree char *tip = inspector_timeline_describe_at (INSPECTOR_TIMELINE (timeline),
-                                                           gtk_widget_get_width (timeline) - 1, 2);
+}
 
-    g_test_message ("timeline hover: %s", tip);
-    g_assert_nonnull (tip);
-    g_assert_true (g_str_has_prefix (tip, "Iteration "));
-    g_assert_nonnull (strstr (tip, "— "));
-    g_assert_cmpuint (strlen (strstr (tip, "— ")), >, strlen ("— "));
-  }
-  g_object_set (inspector, "paused", FALSE, NULL);
-  weft_future_cancel (demo, NULL);
-  while (!weft_future_is_done (demo))
-    g_main_context_iteration (NULL, TRUE);
-  gtk_window_destroy (GTK_WINDOW (window));
-  weft_loop_close (loop);
-  weft_loop_unref (loop);
+/* Hovering the newest bar of the timeline names that iteration's callbacks. */
+static void
+test_timeline_hover (Countdowns    *f,
+                     gconstpointer  data)
+{
+  GtkWidget *timeline = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->inspector), WEFT_TYPE_INSPECTOR, "timeline"));
+  g_autofree char *tip = NULL;
+
+  weft_inspector_show_page (f->inspector, "timeline");
+  g_assert_cmpuint (screenshot_when_painted (GTK_WIDGET (f->inspector), "timeline"), >, 3);
+  tip = inspector_timeline_describe_at (INSPECTOR_TIMELINE (timeline), gtk_widget_get_width (timeline) - 1, 2);
+  g_test_message ("timeline hover: %s", tip);
+  g_assert_nonnull (tip);
+  g_assert_true (g_str_has_prefix (tip, "Iteration "));
+  g_assert_nonnull (strstr (tip, "— "));
+  g_assert_cmpuint (strlen (strstr (tip, "— ")), >, strlen ("— "));
 }
 
 static gboolean
@@ -732,7 +786,11 @@ main (int argc, char **argv)
   weft_gtk_test_init (&argc, &argv);
 
   g_test_add_func ("/Weft/Inspector/views-follow-steps", test_views_follow_steps);
-  g_test_add_func ("/Weft/Inspector/screenshots", test_screenshots);
+  g_test_add ("/Weft/Inspector/detail-pane", Countdowns, NULL, countdowns_setup, test_detail_pane, countdowns_teardown);
+  g_test_add ("/Weft/Inspector/age-column", Countdowns, NULL, countdowns_setup, test_age_column, countdowns_teardown);
+  g_test_add ("/Weft/Inspector/run-histogram", Countdowns, NULL, countdowns_setup, test_run_histogram, countdowns_teardown);
+  g_test_add ("/Weft/Inspector/screenshots", Countdowns, NULL, countdowns_setup, test_screenshots, countdowns_teardown);
+  g_test_add ("/Weft/Inspector/timeline-hover", Countdowns, NULL, countdowns_setup, test_timeline_hover, countdowns_teardown);
   g_test_add_func ("/Weft/Inspector/settings", test_settings);
   g_test_add_func ("/Weft/Inspector/buttons-demo", test_buttons_demo);
   g_test_add_func ("/Weft/Inspector/many-tasks", test_many_tasks);

@@ -22,6 +22,7 @@
 
 #include "weft-loop-private.h"
 #include "weft-task-private.h"
+#include "weft-timeout-private.h"
 
 #define MAX_ITEMS 256
 
