@@ -122,10 +122,10 @@ stage_asan() {
     meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite install || status=1
 }
 
-stage() {  # stage NAME: runs stage_NAME, timed
+stage() {  # stage NAME: runs stage_NAME, timed; a failing stage fails the run, the others still run
   local start=$SECONDS
   echo "=== weft.sh test: $1"
-  "stage_$1"
+  "stage_$1" || { echo "=== weft.sh test: $1 FAILED"; status=1; }
   echo "=== weft.sh test: $1 took $((SECONDS - start)) s"
 }
 
