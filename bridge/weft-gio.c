@@ -15,7 +15,7 @@
 
 typedef struct
 {
-  WeftCompositeFuture  parent;
+  WeftFuture           parent;
   GCancellable        *cancellable;
   char                *cancel_message;
   gboolean             cancel_requested;
@@ -43,6 +43,12 @@ gio_future_cancel (WeftFuture *future,
   g_cancellable_cancel (self->cancellable);
   return TRUE;
 }
+
+static const WeftFutureClass gio_future_class = {
+  .name = "GIO future",
+  .cancel = gio_future_cancel,
+  .finalize = gio_future_finalize,
+};
 
 /**
  * weft_future_new_for_cancellable:
@@ -79,9 +85,9 @@ weft_future_new_for_cancellable (WeftLoop     *loop,
   g_return_val_if_fail (loop != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
 
-  self = _weft_composite_future_new (loop, sizeof (WeftGioFuture), gio_future_cancel, gio_future_finalize);
+  self = _weft_future_new_of_class (loop, sizeof (WeftGioFuture), &gio_future_class);
   self->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
-  return &self->parent.parent;
+  return &self->parent;
 }
 
 /**
@@ -103,8 +109,7 @@ weft_future_async_ready_callback (GObject      *source_object,
   WeftGioFuture *self = user_data;
 
   g_return_if_fail (future != NULL);
-  g_return_if_fail (future->kind == WEFT_FUTURE_KIND_COMPOSITE
-                    && ((WeftCompositeFuture *) future)->cancel == gio_future_cancel);
+  g_return_if_fail (future->klass == &gio_future_class);
 
   if (future->state == WEFT_FUTURE_PENDING)
     {

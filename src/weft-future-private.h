@@ -17,12 +17,21 @@ typedef enum
   WEFT_FUTURE_CANCELLED,
 } WeftFutureState;
 
-typedef enum
+/* What kind of future it is (as libdex's DexFutureClass): a plain future, a
+ * task (weft-task.c), or a future combining others (gather, wait_for, shield,
+ * GIO). weft-future.c knows futures only through this. */
+typedef struct _WeftFutureClass WeftFutureClass;
+struct _WeftFutureClass
 {
-  WEFT_FUTURE_KIND_PLAIN,
-  WEFT_FUTURE_KIND_TASK,
-  WEFT_FUTURE_KIND_COMPOSITE,
-} WeftFutureKind;
+  const char *name;         /* "Future", "Task": in "... error was never retrieved" */
+  /* What cancelling it means (NULL: the future itself turns cancelled). */
+  gboolean  (*cancel)   (WeftFuture *future,
+                         const char *message);
+  /* Frees its extra state (NULL: none). */
+  void      (*finalize) (WeftFuture *future);
+  guint       is_task : 1;   /* a WeftTask: it completes itself, set_result() is refused */
+  guint       recycled : 1;  /* plain: freed ones are kept for reuse */
+};
 
 /* A done callback. Records are chained in registration order; a record can be
  * embedded in its owner (a task's wake-up) so that awaiting allocates nothing. */
@@ -41,11 +50,11 @@ struct _WeftDoneRecord
 struct _WeftFuture
 {
   guint            ref_count;
-  guint8           kind;
   guint8           state;
   guint            error_retrieved : 1;
   guint            finalizing : 1;
   WeftLoop        *loop;
+  const WeftFutureClass *klass;
   gpointer         result;
   GDestroyNotify   result_destroy;
   GError          *error;          /* WEFT_FUTURE_ERROR, or the cancellation */
@@ -55,30 +64,18 @@ struct _WeftFuture
   WeftTask        *creator;        /* the task that created it, if any (not a reference) */
 };
 
-/* A future that combines others (gather, wait_for, shield, GIO): it decides
- * itself what cancelling it means and frees its extra state. */
-typedef gboolean (*WeftCompositeCancelFunc)   (WeftFuture *future,
-                                               const char *message);
-typedef void     (*WeftCompositeFinalizeFunc) (WeftFuture *future);
-
-typedef struct
-{
-  WeftFuture                parent;
-  WeftCompositeCancelFunc   cancel;
-  WeftCompositeFinalizeFunc finalize;
-} WeftCompositeFuture;
-
-gpointer  _weft_composite_future_new   (WeftLoop                 *loop,
-                                        gsize                     size,
-                                        WeftCompositeCancelFunc   cancel,
-                                        WeftCompositeFinalizeFunc finalize);
+/* A future of @klass, @size bytes with the WeftFuture first (gather,
+ * wait_for, shield, GIO). */
+gpointer  _weft_future_new_of_class    (WeftLoop              *loop,
+                                        gsize                  size,
+                                        const WeftFutureClass *klass);
 void      _weft_future_fail            (WeftFuture     *future,
                                         GError         *error);
 void      _weft_future_copy_outcome    (WeftFuture     *outer,
                                         WeftFuture     *inner);
-void      _weft_future_init            (WeftFuture     *future,
-                                        WeftLoop       *loop,
-                                        WeftFutureKind  kind);
+void      _weft_future_init            (WeftFuture            *future,
+                                        WeftLoop              *loop,
+                                        const WeftFutureClass *klass);
 void      _weft_future_add_record      (WeftFuture     *future,
                                         WeftDoneRecord *record);
 gboolean  _weft_future_remove_record   (WeftFuture     *future,
@@ -98,7 +95,10 @@ void      _weft_future_pool_clear      (WeftLoop       *loop);
 static inline gboolean
 _weft_future_is_task (WeftFuture *future)
 {
-  return future->kind == WEFT_FUTURE_KIND_TASK;
+  return future->klass->is_task;
 }
+
+/* Plain futures (weft_loop_create_future()). */
+extern const WeftFutureClass _weft_plain_future_class;
 
 G_END_DECLS

@@ -12,7 +12,7 @@
 
 #include "weft-error.h"
 #include "weft-future-private.h"
-#include "weft-task-private.h"
+#include "weft-task.h"   /* weft_current_task (): who created a future, for the inspector */
 
 /**
  * WeftFuture:
@@ -33,13 +33,18 @@ _weft_cancelled_error_new (const char *message)
   return g_error_new_literal (WEFT_ERROR, WEFT_ERROR_CANCELLED, message ? message : "Cancelled");
 }
 
+const WeftFutureClass _weft_plain_future_class = {
+  .name = "Future",
+  .recycled = TRUE,
+};
+
 void
-_weft_future_init (WeftFuture     *future,
-                   WeftLoop       *loop,
-                   WeftFutureKind  kind)
+_weft_future_init (WeftFuture            *future,
+                   WeftLoop              *loop,
+                   const WeftFutureClass *klass)
 {
   future->ref_count = 1;
-  future->kind = kind;
+  future->klass = klass;
   future->state = WEFT_FUTURE_PENDING;
   future->loop = loop;
   _weft_loop_hold (loop);
@@ -71,7 +76,7 @@ weft_loop_create_future (WeftLoop *loop)
     }
   else
     future = g_new0 (WeftFuture, 1);
-  _weft_future_init (future, loop, WEFT_FUTURE_KIND_PLAIN);
+  _weft_future_init (future, loop, &_weft_plain_future_class);
   future->creator = weft_current_task ();
   return future;
 }
@@ -132,20 +137,21 @@ weft_future_unref (WeftFuture *future)
   future->ref_count = 1;
   future->finalizing = TRUE;
   if (future->state == WEFT_FUTURE_ERROR && !future->error_retrieved)
-    _weft_future_report (future, _weft_future_is_task (future)
-                                 ? "Task error was never retrieved"
-                                 : "Future error was never retrieved");
-  if (_weft_future_is_task (future))
-    _weft_task_finalize ((WeftTask *) future);
-  else if (future->kind == WEFT_FUTURE_KIND_COMPOSITE && ((WeftCompositeFuture *) future)->finalize)
-    ((WeftCompositeFuture *) future)->finalize (future);
+    {
+      char message[64];
+
+      g_snprintf (message, sizeof message, "%s error was never retrieved", future->klass->name);
+      _weft_future_report (future, message);
+    }
+  if (future->klass->finalize != NULL)
+    future->klass->finalize (future);
 
   free_records (future->callbacks);
   if (future->result_destroy)
     future->result_destroy (future->result);
   g_clear_error (&future->error);
   loop = future->loop;
-  if (future->kind == WEFT_FUTURE_KIND_PLAIN && loop->n_spare_futures < MAX_SPARE_FUTURES)
+  if (future->klass->recycled && loop->n_spare_futures < MAX_SPARE_FUTURES)
     {
       *(WeftFuture **) future = loop->spare_futures;
       loop->spare_futures = future;
@@ -348,18 +354,15 @@ _weft_future_finish_task (WeftFuture     *future,
 }
 
 gpointer
-_weft_composite_future_new (WeftLoop                 *loop,
-                            gsize                     size,
-                            WeftCompositeCancelFunc   cancel,
-                            WeftCompositeFinalizeFunc finalize)
+_weft_future_new_of_class (WeftLoop              *loop,
+                           gsize                  size,
+                           const WeftFutureClass *klass)
 {
-  WeftCompositeFuture *composite = g_malloc0 (size);
+  WeftFuture *future = g_malloc0 (size);
 
-  g_assert (size >= sizeof (WeftCompositeFuture));
-  _weft_future_init (&composite->parent, loop, WEFT_FUTURE_KIND_COMPOSITE);
-  composite->cancel = cancel;
-  composite->finalize = finalize;
-  return composite;
+  g_assert (size >= sizeof (WeftFuture));
+  _weft_future_init (future, loop, klass);
+  return future;
 }
 
 /* Fails @future with @error even if it is a cancellation: the future is then
@@ -428,11 +431,8 @@ weft_future_cancel (WeftFuture *future,
 {
   g_return_val_if_fail (future != NULL, FALSE);
 
-  if (_weft_future_is_task (future))
-    return weft_task_cancel ((WeftTask *) future, message);
-  if (future->kind == WEFT_FUTURE_KIND_COMPOSITE && ((WeftCompositeFuture *) future)->cancel)
-    return future->state == WEFT_FUTURE_PENDING
-        && ((WeftCompositeFuture *) future)->cancel (future, message);
+  if (future->klass->cancel != NULL)
+    return future->state == WEFT_FUTURE_PENDING && future->klass->cancel (future, message);
   return _weft_future_cancel_internal (future, message);
 }
 

@@ -11,7 +11,7 @@
 
 typedef struct
 {
-  WeftCompositeFuture  parent;
+  WeftFuture           parent;
   WeftFuture         **children;
   guint                n_children;
   guint                n_done;
@@ -60,7 +60,7 @@ static void
 fail_cancelled (WeftGather *gather,
                 GError     *error)
 {
-  WeftFuture *outer = &gather->parent.parent;
+  WeftFuture *outer = &gather->parent;
 
   _weft_future_fail (outer, error);
   outer->error_retrieved = TRUE;
@@ -69,7 +69,7 @@ fail_cancelled (WeftGather *gather,
 static void
 gather_complete (WeftGather *gather)
 {
-  WeftFuture *outer = &gather->parent.parent;
+  WeftFuture *outer = &gather->parent;
   GPtrArray *results;
 
   if (gather->cancel_requested)
@@ -99,7 +99,7 @@ child_done (WeftFuture *child,
             gpointer    user_data)
 {
   WeftGather *gather = user_data;
-  WeftFuture *outer = &gather->parent.parent;
+  WeftFuture *outer = &gather->parent;
 
   gather->n_done++;
   if (outer->state != WEFT_FUTURE_PENDING)
@@ -125,6 +125,12 @@ child_done (WeftFuture *child,
   if (gather->n_done == gather->n_children)
     gather_complete (gather);
 }
+
+static const WeftFutureClass gather_class = {
+  .name = "gather()",
+  .cancel = gather_cancel,
+  .finalize = gather_finalize,
+};
 
 /**
  * weft_gatherv:
@@ -164,7 +170,7 @@ weft_gatherv (WeftFuture **futures,
       g_return_val_if_fail (futures[i]->loop == loop, NULL);
     }
 
-  gather = _weft_composite_future_new (loop, sizeof (WeftGather), gather_cancel, gather_finalize);
+  gather = _weft_future_new_of_class (loop, sizeof (WeftGather), &gather_class);
   gather->children = g_new (WeftFuture *, MAX (n_futures, 1));
   gather->n_children = n_futures;
   gather->return_exceptions = return_exceptions;
@@ -176,9 +182,9 @@ weft_gatherv (WeftFuture **futures,
   /* Each child's callback holds a reference on the gather. */
   for (guint i = 0; i < n_futures; i++)
     weft_future_add_done_callback (futures[i], child_done,
-                                   weft_future_ref (&gather->parent.parent),
+                                   weft_future_ref (&gather->parent),
                                    (GDestroyNotify) weft_future_unref);
-  return &gather->parent.parent;
+  return &gather->parent;
 }
 
 /**
@@ -221,8 +227,7 @@ weft_gather_get_child (WeftFuture *gather,
   WeftGather *self = (WeftGather *) gather;
 
   g_return_val_if_fail (gather != NULL, NULL);
-  g_return_val_if_fail (gather->kind == WEFT_FUTURE_KIND_COMPOSITE
-                        && ((WeftCompositeFuture *) gather)->cancel == gather_cancel, NULL);
+  g_return_val_if_fail (gather->klass == &gather_class, NULL);
   g_return_val_if_fail (index < self->n_children, NULL);
 
   return self->children[index];

@@ -1074,7 +1074,7 @@ weft_loop_lint (WeftLoop *loop)
         continue;
       /* A future the task created itself and holds only its own two references
        * to (its local and its await): nobody else can complete it. */
-      if (waiter->kind == WEFT_FUTURE_KIND_PLAIN && waiter->creator == task && waiter->ref_count <= 2)
+      if (waiter->klass == &_weft_plain_future_class && waiter->creator == task && waiter->ref_count <= 2)
         g_ptr_array_add (warnings, g_strdup_printf ("task %s waits for a future it created and nothing else "
                                                     "references: it may never wake", task->name));
       if (_weft_future_is_task (waiter))

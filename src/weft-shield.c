@@ -8,7 +8,7 @@
 
 typedef struct
 {
-  WeftCompositeFuture  parent;
+  WeftFuture           parent;
   WeftFuture          *inner;
 } WeftShield;
 
@@ -33,6 +33,11 @@ inner_done (WeftFuture *inner,
   _weft_future_copy_outcome (outer, inner);
 }
 
+static const WeftFutureClass shield_class = {
+  .name = "shield()",
+  .finalize = shield_finalize,
+};
+
 /**
  * weft_shield:
  * @future: the future (or task) to protect; a reference is taken
@@ -49,13 +54,13 @@ weft_shield (WeftFuture *future)
 
   g_return_val_if_fail (future != NULL, NULL);
 
-  shield = _weft_composite_future_new (future->loop, sizeof (WeftShield), NULL, shield_finalize);
+  shield = _weft_future_new_of_class (future->loop, sizeof (WeftShield), &shield_class);
   shield->inner = weft_future_ref (future);
   if (future->state != WEFT_FUTURE_PENDING)
-    _weft_future_copy_outcome (&shield->parent.parent, future);
+    _weft_future_copy_outcome (&shield->parent, future);
   else
     weft_future_add_done_callback (future, inner_done,
-                                   weft_future_ref (&shield->parent.parent),
+                                   weft_future_ref (&shield->parent),
                                    (GDestroyNotify) weft_future_unref);
-  return &shield->parent.parent;
+  return &shield->parent;
 }

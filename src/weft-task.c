@@ -404,6 +404,26 @@ task_wakeup (WeftFuture *future,
   task_step (task);
 }
 
+static gboolean
+task_cancel_vfunc (WeftFuture *future,
+                   const char *message)
+{
+  return weft_task_cancel ((WeftTask *) future, message);
+}
+
+static void
+task_finalize_vfunc (WeftFuture *future)
+{
+  _weft_task_finalize ((WeftTask *) future);
+}
+
+static const WeftFutureClass task_class = {
+  .name = "Task",
+  .cancel = task_cancel_vfunc,
+  .finalize = task_finalize_vfunc,
+  .is_task = TRUE,
+};
+
 /**
  * weft_loop_create_task_full: (rename-to weft_loop_create_task)
  * @loop: a #WeftLoop
@@ -441,7 +461,7 @@ weft_loop_create_task_full (WeftLoop       *loop,
     return NULL;
 
   task = g_new0 (WeftTask, 1);
-  _weft_future_init (&task->parent, loop, WEFT_FUTURE_KIND_TASK);
+  _weft_future_init (&task->parent, loop, &task_class);
   task->func = func;
   task->data = data;
   task->data_destroy = data_destroy;

@@ -23,7 +23,7 @@ G_DEFINE_BOXED_TYPE (WeftTimeout, weft_timeout, weft_timeout_ref, weft_timeout_u
 
 typedef struct
 {
-  WeftCompositeFuture  parent;
+  WeftFuture           parent;
   WeftFuture          *inner;
   WeftHandle          *timer;
   gboolean             timed_out;
@@ -62,7 +62,7 @@ wait_for_cancel (WeftFuture *future,
 static void
 wait_for_complete (WeftWaitFor *self)
 {
-  WeftFuture *outer = &self->parent.parent;
+  WeftFuture *outer = &self->parent;
   WeftFuture *inner = self->inner;
 
   if (outer->state != WEFT_FUTURE_PENDING)
@@ -99,6 +99,12 @@ on_timeout (gpointer user_data)
   weft_future_cancel (self->inner, "Timeout expired");
 }
 
+static const WeftFutureClass wait_for_class = {
+  .name = "wait_for()",
+  .cancel = wait_for_cancel,
+  .finalize = wait_for_finalize,
+};
+
 /**
  * weft_wait_for:
  * @future: the future (or task) to wait for; a reference is taken
@@ -122,8 +128,8 @@ weft_wait_for (WeftFuture *future,
   g_return_val_if_fail (future != NULL, NULL);
   g_return_val_if_fail (!isnan (timeout), NULL);
 
-  self = _weft_composite_future_new (future->loop, sizeof (WeftWaitFor), wait_for_cancel, wait_for_finalize);
-  outer = &self->parent.parent;
+  self = _weft_future_new_of_class (future->loop, sizeof (WeftWaitFor), &wait_for_class);
+  outer = &self->parent;
   self->inner = weft_future_ref (future);
 
   if (future->state != WEFT_FUTURE_PENDING)
