@@ -344,28 +344,21 @@ is_final (const char *state)
 /* One task as a snapshot, a Changed signal or the loop's history gives it:
  * its row updated in place, or made and put in @added. */
 static Tracked *
-apply_task (WeftInspector *self,
-            guint64        id,
-            const char    *name,
-            const char    *state,
-            const char    *awaits,
-            guint64        runs,
-            const char    *created_at,
-            guint64        busy_ns,
-            guint64        max_run_ns,
-            double         age,
-            GPtrArray     *added)
+apply_task (WeftInspector     *self,
+            const WeftTaskRow *row,
+            GPtrArray         *added)
 {
   Tracked *t;
 
   ensure_tracked (self);
-  t = g_hash_table_lookup (self->tracked, &id);
+  t = g_hash_table_lookup (self->tracked, &row->id);
   if (t == NULL)
-    t = track (self, id, inspector_task_row_new (id, name, state, awaits, runs, created_at, busy_ns, max_run_ns,
-                                                 self->now - age), added);
+    t = track (self, row->id, inspector_task_row_new (row->id, row->name, row->state, row->awaits, row->runs,
+                                                      row->created_at, row->busy_ns, row->max_run_ns,
+                                                      self->now - row->age), added);
   else
-    inspector_task_row_update (t->row, state, awaits, runs, busy_ns, max_run_ns);
-  if (is_final (state) && !t->final)
+    inspector_task_row_update (t->row, row->state, row->awaits, row->runs, row->busy_ns, row->max_run_ns);
+  if (is_final (row->state) && !t->final)
     {
       t->final = TRUE;
       g_clear_pointer (&t->task, weft_task_unref);
@@ -420,10 +413,11 @@ apply_snapshot (WeftInspector *self,
   g_autoptr(GVariantIter) tasks = NULL, ready = NULL, timers = NULL;
   g_autofree const char **warnings = NULL;
   g_autofree char *iteration_text = NULL;
-  const char *blocked, *name, *where, *state, *awaits, *created_at, *next = NULL;
-  guint64 iteration, id, runs, busy_ns, max_run_ns;
+  const char *blocked, *name, *where, *next = NULL;
+  guint64 iteration;
+  WeftTaskRow row;
   gboolean paused;
-  double left, age;
+  double left;
   guint live = 0, n_ready, n_timers;
 
   if (self->recording != NULL)
@@ -432,12 +426,11 @@ apply_snapshot (WeftInspector *self,
                  &warnings);
   if (with_tasks)
     forget_tasks (self);
-  while (with_tasks
-         && g_variant_iter_next (tasks, "(t&s&s&st&sttd)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
-                                 &max_run_ns, &age))
+  while (with_tasks && weft_task_row_decode (tasks, &row))
     {
-      apply_task (self, id, name, state, awaits, runs, created_at, busy_ns, max_run_ns, age, task_rows);
-      live += g_strcmp0 (state, "done") != 0 && g_strcmp0 (state, "failed") != 0 && g_strcmp0 (state, "cancelled") != 0;
+      apply_task (self, &row, task_rows);
+      live += g_strcmp0 (row.state, "done") != 0 && g_strcmp0 (row.state, "failed") != 0
+              && g_strcmp0 (row.state, "cancelled") != 0;
     }
   n_ready = 0;
   while (g_variant_iter_next (ready, "(&s&s)", &name, &where))
@@ -791,9 +784,21 @@ sync_history (WeftInspector *self,
 
       g_hash_table_add (ids, &r->id);
       if (t == NULL || !t->final)
-        t = apply_task (self, r->id, r->name, weft_task_state_to_string (r->state),
-                        r->error_message ? r->error_message : "", r->runs, r->created_at ? r->created_at : "",
-                        r->busy_ns, r->max_run_ns, MAX (loop_now - r->created, 0.0), added);
+        {
+          WeftTaskRow row = {
+            .id = r->id,
+            .name = r->name,
+            .state = weft_task_state_to_string (r->state),
+            .awaits = r->error_message ? r->error_message : "",
+            .runs = r->runs,
+            .created_at = r->created_at ? r->created_at : "",
+            .busy_ns = r->busy_ns,
+            .max_run_ns = r->max_run_ns,
+            .age = MAX (loop_now - r->created, 0.0),
+          };
+
+          t = apply_task (self, &row, added);
+        }
       t->mark = self->refresh_mark;
     }
   return ids;
@@ -1304,12 +1309,11 @@ on_changed (GDBusConnection *connection,
   WeftInspector *self = data;
   g_autoptr(GVariantIter) tasks = NULL;
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
-  const char *name, *state, *awaits, *created_at;
-  guint64 serial, id, runs, busy_ns, max_run_ns;
+  WeftTaskRow row;
+  guint64 serial;
   gboolean reset;
-  double age;
 
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(tba(tssststtd))")))
+  if (!g_variant_is_of_type (parameters, WEFT_CHANGED_TYPE))
     return;
   self->now = g_get_monotonic_time () / 1e6;   /* births of the rows made below */
   g_variant_get (parameters, "(tba(tssststtd))", &serial, &reset, &tasks);
@@ -1318,9 +1322,8 @@ on_changed (GDBusConnection *connection,
   self->serial = serial;
   if (self->need_full)
     return;
-  while (g_variant_iter_next (tasks, "(t&s&s&st&sttd)", &id, &name, &state, &awaits, &runs, &created_at, &busy_ns,
-                              &max_run_ns, &age))
-    apply_task (self, id, name, state, awaits, runs, created_at, busy_ns, max_run_ns, age, added);
+  while (weft_task_row_decode (tasks, &row))
+    apply_task (self, &row, added);
   if (added->len > 0)
     g_list_store_splice (self->tasks, g_list_model_get_n_items (G_LIST_MODEL (self->tasks)), 0, added->pdata,
                          added->len);

@@ -284,7 +284,7 @@ emit_changed (gpointer data)
             }
           if (peer->needs_reset && !reset)
             {
-              g_autoptr(GVariant) none = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("(tssststtd)"), NULL, 0));
+              g_autoptr(GVariant) none = g_variant_ref_sink (g_variant_new_array (WEFT_TASK_ROW_TYPE, NULL, 0));
 
               weft_dbus_inspector1_emit_changed (peer->skeleton, serial, TRUE, none);
               peer_sent (self, peer, 64);

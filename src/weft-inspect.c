@@ -891,16 +891,64 @@ weft_task_describe (WeftTask *task)
   return g_variant_dict_end (&dict);
 }
 
+/**
+ * weft_task_row_encode:
+ * @builder: a #GVariantBuilder of an array of #WEFT_TASK_ROW_TYPE
+ * @row: the task
+ *
+ * Adds @row to @builder as the inspector's snapshots, Changed signals and
+ * recordings carry it (%NULL strings are written as "").
+ */
+void
+weft_task_row_encode (GVariantBuilder   *builder,
+                      const WeftTaskRow *row)
+{
+  g_return_if_fail (builder != NULL);
+  g_return_if_fail (row != NULL);
+
+  g_variant_builder_add (builder, "(tssststtd)", row->id, row->name ? row->name : "", row->state ? row->state : "",
+                         row->awaits ? row->awaits : "", row->runs, row->created_at ? row->created_at : "",
+                         row->busy_ns, row->max_run_ns, row->age);
+}
+
+/**
+ * weft_task_row_decode:
+ * @iter: a #GVariantIter over an array of #WEFT_TASK_ROW_TYPE
+ * @row: (out caller-allocates): the next task; its strings belong to the array
+ *
+ * Reads the next task of @iter.
+ *
+ * Returns: %TRUE if there was one, %FALSE at the end
+ */
+gboolean
+weft_task_row_decode (GVariantIter *iter,
+                      WeftTaskRow  *row)
+{
+  g_return_val_if_fail (iter != NULL, FALSE);
+  g_return_val_if_fail (row != NULL, FALSE);
+
+  return g_variant_iter_next (iter, "(t&s&s&st&sttd)", &row->id, &row->name, &row->state, &row->awaits,
+                              &row->runs, &row->created_at, &row->busy_ns, &row->max_run_ns, &row->age);
+}
+
 void
 _weft_inspect_add_task (GVariantBuilder *builder,
                         WeftTask        *task)
 {
   g_autofree char *awaits = weft_task_describe_await (task);
+  WeftTaskRow row = {
+    .id = task->id,
+    .name = task->name,
+    .state = weft_task_state_to_string (weft_task_get_state (task)),
+    .awaits = awaits,
+    .runs = task->runs,
+    .created_at = task->created_at,
+    .busy_ns = task->busy_ns,
+    .max_run_ns = task->max_run_ns,
+    .age = weft_task_get_age (task),
+  };
 
-  g_variant_builder_add (builder, "(tssststtd)", task->id, task->name,
-                         weft_task_state_to_string (weft_task_get_state (task)), awaits ? awaits : "", task->runs,
-                         task->created_at ? task->created_at : "", task->busy_ns, task->max_run_ns,
-                         weft_task_get_age (task));
+  weft_task_row_encode (builder, &row);
 }
 
 /* @now: the loop's time (weft_loop_time()), for the task's age. */
@@ -909,9 +957,19 @@ _weft_inspect_add_record (GVariantBuilder      *builder,
                           const WeftTaskRecord *r,
                           double                now)
 {
-  g_variant_builder_add (builder, "(tssststtd)", r->id, r->name, weft_task_state_to_string (r->state),
-                         r->error_message ? r->error_message : "", r->runs, r->created_at ? r->created_at : "",
-                         r->busy_ns, r->max_run_ns, MAX (now - r->created, 0.0));
+  WeftTaskRow row = {
+    .id = r->id,
+    .name = r->name,
+    .state = weft_task_state_to_string (r->state),
+    .awaits = r->error_message,
+    .runs = r->runs,
+    .created_at = r->created_at,
+    .busy_ns = r->busy_ns,
+    .max_run_ns = r->max_run_ns,
+    .age = MAX (now - r->created, 0.0),
+  };
+
+  weft_task_row_encode (builder, &row);
 }
 
 /**
@@ -949,7 +1007,7 @@ weft_loop_snapshot (WeftLoop *loop)
   g_return_val_if_fail (loop != NULL, NULL);
 
   now = weft_loop_time (loop);
-  g_variant_builder_init (&task_builder, G_VARIANT_TYPE ("a(tssststtd)"));
+  g_variant_builder_init (&task_builder, G_VARIANT_TYPE_ARRAY);
   finished = weft_loop_list_finished_tasks (loop);
   for (guint i = 0; i < finished->len; i++)
     _weft_inspect_add_record (&task_builder, &g_array_index (finished, WeftTaskRecord, i), now);

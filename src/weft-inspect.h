@@ -119,6 +119,60 @@ typedef struct _WeftTaskRecord
 
 #define WEFT_SNAPSHOT_TYPE ((const GVariantType *) "(tbsa(tssststtd)a(ss)a(ssd)as)")
 
+/**
+ * WEFT_TASK_ROW_TYPE:
+ *
+ * The #GVariant type of one task as snapshots, Changed signals and recordings
+ * carry it: `(tssststtd)`, see #WeftTaskRow.
+ */
+#define WEFT_TASK_ROW_TYPE ((const GVariantType *) "(tssststtd)")
+
+/**
+ * WEFT_CHANGED_TYPE:
+ *
+ * The #GVariant type of the inspector's Changed signal: `(tba(tssststtd))`,
+ * the serial, whether the peer must fetch everything again (reset), and the
+ * tasks that changed (#WeftTaskRow).
+ */
+#define WEFT_CHANGED_TYPE ((const GVariantType *) "(tba(tssststtd))")
+
+/**
+ * WeftTaskRow:
+ * @id: the task's id
+ * @name: its name
+ * @state: weft_task_state_to_string() of its state
+ * @awaits: what it awaits (weft_task_describe_await()), or its error when it
+ *   failed, or ""
+ * @runs: how many steps it ran
+ * @created_at: where it was created (file:line), or ""
+ * @busy_ns: time it spent running, while recording
+ * @max_run_ns: its longest step, while recording
+ * @age: seconds since it was created
+ *
+ * One task on the wire (#WEFT_TASK_ROW_TYPE): the one codec of the inspector's
+ * snapshots, Changed signals and recordings, written with
+ * weft_task_row_encode() and read with weft_task_row_decode(). Decoded
+ * strings belong to the #GVariant they were read from.
+ */
+typedef struct
+{
+  guint64     id;
+  const char *name;
+  const char *state;
+  const char *awaits;
+  guint64     runs;
+  const char *created_at;
+  guint64     busy_ns;
+  guint64     max_run_ns;
+  double      age;
+} WeftTaskRow;
+
+WEFT_AVAILABLE_IN_0_1
+void          weft_task_row_encode          (GVariantBuilder   *builder,
+                                             const WeftTaskRow *row);
+WEFT_AVAILABLE_IN_0_1
+gboolean      weft_task_row_decode          (GVariantIter      *iter,
+                                             WeftTaskRow       *row);
 WEFT_AVAILABLE_IN_0_1
 GVariant     *weft_loop_snapshot            (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1

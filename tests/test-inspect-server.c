@@ -355,21 +355,22 @@ on_changed (GDBusConnection *connection,
 {
   Stream *stream = data;
   g_autoptr(GVariantIter) tasks = NULL;
-  guint64 serial, id, runs, busy, max_run;
+  guint64 serial;
   gboolean reset;
-  const char *name, *state, *awaits, *created_at;
+  WeftTaskRow row;
 
+  g_assert_true (g_variant_is_of_type (parameters, WEFT_CHANGED_TYPE));
   g_variant_get (parameters, "(tba(tssststtd))", &serial, &reset, &tasks);
   if (stream->last_serial != 0)
     g_assert_cmpuint (serial, ==, stream->last_serial + 1);   /* none lost, in order */
   stream->last_serial = serial;
   stream->signals++;
   stream->resets += reset;
-  while (g_variant_iter_next (tasks, "(t&s&s&st&sttd)", &id, &name, &state, &awaits, &runs, &created_at, &busy, &max_run, NULL))
-    if (id == stream->watched)
+  while (weft_task_row_decode (tasks, &row))
+    if (row.id == stream->watched)
       {
-        stream->watched_runs = MAX (stream->watched_runs, runs);
-        stream->watched_done |= g_strcmp0 (state, "done") == 0;
+        stream->watched_runs = MAX (stream->watched_runs, row.runs);
+        stream->watched_done |= g_strcmp0 (row.state, "done") == 0;
       }
 }
 
