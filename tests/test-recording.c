@@ -8,6 +8,8 @@
 #include <sys/resource.h>
 #include <string.h>
 
+#include <weft.h>
+
 #include "inspector-recording.h"
 
 static char *dir;
