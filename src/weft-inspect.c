@@ -1007,7 +1007,7 @@ weft_loop_snapshot (WeftLoop *loop)
   g_return_val_if_fail (loop != NULL, NULL);
 
   now = weft_loop_time (loop);
-  g_variant_builder_init (&task_builder, G_VARIANT_TYPE_ARRAY);
+  g_variant_builder_init (&task_builder, G_VARIANT_TYPE ("a(tssststtd)"));   /* of WEFT_TASK_ROW_TYPE */
   finished = weft_loop_list_finished_tasks (loop);
   for (guint i = 0; i < finished->len; i++)
     _weft_inspect_add_record (&task_builder, &g_array_index (finished, WeftTaskRecord, i), now);
