@@ -188,10 +188,11 @@ test_recording (void)
         g_assert_cmpfloat (r->start, >=, started);
         g_assert_cmpfloat (r->start + r->duration, <=, ended);
         g_assert_cmpfloat (r->duration, <=, ended - started);
-        if (r->n_timers > 0)
+        if (r->n_timers > 0 && strstr (r->callbacks, "append") != NULL)
           {
+            /* Our timer (the others are stop_when_idle()'s): it fired no
+             * earlier than its deadline, and the lateness says by how much. */
             timer_seen = TRUE;
-            /* It fired no earlier than its deadline, and its lateness says by how much. */
             g_assert_cmpfloat (r->start, >=, timer_due);
             g_assert_cmpfloat (fabs (r->max_lateness - (r->start - timer_due)), <, 0.001);
           }
