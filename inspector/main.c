@@ -134,13 +134,13 @@ main (int argc, char **argv)
   {
     g_autoptr(GOptionContext) options = g_option_context_new (NULL);
     g_auto(GStrv) args = g_strdupv (argv);
-    int n_args = argc;
     g_autoptr(GError) error = NULL;
 
     g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
     g_option_context_set_ignore_unknown_options (options, TRUE);
     g_option_context_set_help_enabled (options, FALSE);
-    g_option_context_parse (options, &n_args, &args, NULL);
+    /* The strv form frees the arguments it takes out of the copy. */
+    g_option_context_parse_strv (options, &args, NULL);
     if (list_loops)
       {
         g_free (list_served_loops (0, TRUE));
