@@ -18,6 +18,7 @@
 
 #include "weft-backend-private.h"
 #include "weft-inspect.h"
+#include "weft-observer-private.h"
 #include "weft-task-private.h"
 
 #define RECORDS_KEPT 512
@@ -226,6 +227,10 @@ weft_loop_set_recording (WeftLoop *loop,
         }
     }
   loop->recording = !!recording;
+  if (recording)
+    loop->observed |= WEFT_OBSERVED_RECORDING;
+  else
+    loop->observed &= ~WEFT_OBSERVED_RECORDING;
   if (recording && loop->records == NULL)
     loop->records = g_array_sized_new (FALSE, TRUE, sizeof (WeftIterationRecord), RECORDS_KEPT);
 }

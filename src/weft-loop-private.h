@@ -76,6 +76,7 @@ struct _WeftLoop
   gpointer              observer_data[8];/* WEFT_MAX_OBSERVERS */
   guint64               next_task_id;
   guint                 dispatch_depth;
+  guint8                schedule_checks; /* closed or debug: scheduling takes its slow path */
   GThread              *owner;           /* the thread running or dispatching it (debug checks) */
   guint                 stopping : 1;
   guint                 closing : 1;       /* close() is unwinding tasks */

@@ -249,6 +249,7 @@ weft_loop_init (WeftLoop *loop)
   loop->history_length = 256;
   loop->slow_callback_ns = DEFAULT_SLOW_CALLBACK_NS;
   loop->debug = env_debug ();
+  loop->schedule_checks = loop->debug;
   g_queue_init (&loop->tasks);
 }
 
@@ -591,6 +592,7 @@ weft_loop_close (WeftLoop *loop)
     _weft_backend_detach (loop);
   loop->backend = NULL;
   loop->closed = TRUE;
+  loop->schedule_checks = TRUE;
   _weft_loop_notify (loop, WEFT_LOOP_PROP_CLOSED);
 }
 
@@ -695,11 +697,26 @@ weft_get_running_loop (void)
 
 /* ------------------------------------------------------------- scheduling */
 
+/* Off the hot path: a closed loop refuses (a critical), and in debug mode so
+ * does a call from another thread than the loop's. */
+static __attribute__ ((noinline)) gboolean
+may_schedule (WeftLoop   *loop,
+              const char *name,
+              const char *what)
+{
+  if (loop->closed)
+    {
+      g_critical ("Weft: cannot schedule %s: the event loop is closed", name ? name : "a callback");
+      return FALSE;
+    }
+  return _weft_loop_check_thread (loop, what);
+}
+
 gboolean
 _weft_loop_check_thread_slow (WeftLoop   *loop,
                               const char *what)
 {
-  if (loop->owner == g_thread_self ())
+  if (loop->owner == NULL || loop->owner == g_thread_self ())
     return TRUE;
   g_critical ("Weft: non-thread-safe operation %s() invoked on an event loop other than the current one "
               "(the loop runs in another thread; use weft_loop_call_soon_threadsafe())", what);
@@ -773,12 +790,8 @@ weft_loop_call_soon_full (WeftLoop       *loop,
 {
   g_return_val_if_fail (loop != NULL, NULL);
   g_return_val_if_fail (callback != NULL, NULL);
-  if (G_UNLIKELY (loop->closed))
-    {
-      g_critical ("Weft: cannot schedule %s: the event loop is closed", name ? name : "a callback");
-      return NULL;
-    }
-  if (!_weft_loop_check_thread (loop, "weft_loop_call_soon"))
+  /* One test on the hot path for both. */
+  if (G_UNLIKELY (loop->schedule_checks) && !may_schedule (loop, name, "weft_loop_call_soon"))
     return NULL;
 
   return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, user_data, destroy, name, where));
@@ -836,12 +849,7 @@ weft_loop_call_at_full (WeftLoop       *loop,
   g_return_val_if_fail (loop != NULL, NULL);
   g_return_val_if_fail (callback != NULL, NULL);
   g_return_val_if_fail (!isnan (when), NULL);
-  if (G_UNLIKELY (loop->closed))
-    {
-      g_critical ("Weft: cannot schedule %s: the event loop is closed", name ? name : "a timer");
-      return NULL;
-    }
-  if (!_weft_loop_check_thread (loop, "weft_loop_call_at"))
+  if (G_UNLIKELY (loop->schedule_checks) && !may_schedule (loop, name, "weft_loop_call_at"))
     return NULL;
 
   /* 0 means "not a timer" in a slot, so no timer is due at 0 ns exactly. */
@@ -1153,9 +1161,12 @@ begin_iteration (WeftLoop *loop)
 
   loop->ntodo = loop->ready.length;
   loop->iteration++;
-  if (G_UNLIKELY (loop->recording))
-    _weft_inspect_iteration_begin (loop, now, n_timers, max_lateness);
-  WEFT_OBSERVE (loop, iteration_begin);
+  if (G_UNLIKELY (loop->observed != 0))
+    {
+      if (loop->recording)
+        _weft_inspect_iteration_begin (loop, now, n_timers, max_lateness);
+      _weft_observers_iteration_begin (loop);
+    }
 }
 
 static void
@@ -1192,14 +1203,16 @@ run_ready_head (WeftLoop *loop)
 
   slot->flags = (slot->flags & ~WEFT_SLOT_QUEUED) | WEFT_SLOT_RUNNING;
   loop->current = index;
-  WEFT_OBSERVE (loop, callback_begin, slot->name);
+  if (G_UNLIKELY (loop->observed != 0))
+    {
+      _weft_observers_callback_begin (loop, slot->name);
+      /* Before the call: a task step's name is the task's, which may be
+       * freed by the time the step returns. */
+      if (loop->record_this)
+        _weft_inspect_callback_ran (loop, slot->name);
+    }
   if (G_UNLIKELY (timed))
     start = _weft_loop_now (loop);
-
-  /* Before the call: a task step's name is the task's, which may be freed by
-   * the time the step returns. */
-  if (G_UNLIKELY (loop->record_this))
-    _weft_inspect_callback_ran (loop, slot->name);
 
   slot->callback (slot->data);
 
@@ -1240,12 +1253,15 @@ _weft_loop_has_work (WeftLoop *loop)
 static void
 end_iteration (WeftLoop *loop)
 {
-  WEFT_OBSERVE (loop, iteration_end);
-  if (G_UNLIKELY (loop->record_this))
+  if (G_UNLIKELY (loop->observed != 0))
     {
-      loop->record_this = FALSE;
-      if (loop->recording)
-        _weft_inspect_iteration_end (loop, loop->last_now = _weft_loop_now (loop));
+      _weft_observers_iteration_end (loop);
+      if (loop->record_this)
+        {
+          loop->record_this = FALSE;
+          if (loop->recording)
+            _weft_inspect_iteration_end (loop, loop->last_now = _weft_loop_now (loop));
+        }
     }
   if (loop->stopping && loop->mainloop != NULL)
     {
@@ -1714,6 +1730,7 @@ weft_loop_set_debug (WeftLoop *loop,
   if (loop->debug == !!debug)
     return;
   loop->debug = !!debug;
+  loop->schedule_checks = loop->closed || loop->debug;
   _weft_loop_notify (loop, WEFT_LOOP_PROP_DEBUG);
 }
 

@@ -17,6 +17,9 @@
 G_BEGIN_DECLS
 
 #define WEFT_MAX_OBSERVERS 8
+/* A bit of loop->observed set while an inspector records (weft-inspect.c):
+ * the hot paths then take their observed branch too. Not an observer. */
+#define WEFT_OBSERVED_RECORDING (1u << 31)
 
 typedef struct _WeftObserver WeftObserver;
 struct _WeftObserver

@@ -63,7 +63,7 @@ _weft_observers_loop_created (WeftLoop *loop)
 
 /* Calls @hook of every observer of @loop. */
 #define EACH_OBSERVER(loop, hook, ...) \
-  for (guint bits = (loop)->observed; bits != 0; bits &= bits - 1) \
+  for (guint bits = (loop)->observed & ~WEFT_OBSERVED_RECORDING; bits != 0; bits &= bits - 1) \
     { \
       guint id = (guint) __builtin_ctz (bits); \
       const WeftObserver *observer = observers[id]; \
@@ -80,7 +80,7 @@ _weft_observers_loop_closing (WeftLoop *loop)
 gboolean
 _weft_observers_want_dispatch (WeftLoop *loop)
 {
-  for (guint bits = loop->observed; bits != 0; bits &= bits - 1)
+  for (guint bits = loop->observed & ~WEFT_OBSERVED_RECORDING; bits != 0; bits &= bits - 1)
     {
       guint id = (guint) __builtin_ctz (bits);
 

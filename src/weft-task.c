@@ -292,6 +292,39 @@ release_stack (WeftTask *task)
   task->stack = NULL;
 }
 
+/* A step while someone observes the loop: the observers' hooks around it,
+ * and, while an inspector records, its busy time (every step of a task's
+ * first 8 runs, then one in 8, counted 8 times: two cycle-counter reads per
+ * timed step) and the list of changed tasks. */
+static void
+step_observed (WeftLoop *loop,
+               WeftTask *task)
+{
+  gboolean timed = loop->recording && (task->runs <= 8 || (task->runs & 7) == 0);
+  guint64 started = timed ? _weft_ticks () : 0;
+
+  _weft_observers_task_step_begin (loop, task);
+  switch_into (task);
+  _weft_observers_task_step_end (loop, task);
+  if (timed)
+    {
+      guint64 ticks = _weft_ticks ();
+      guint64 ran = ticks > started ? (guint64) ((ticks - started) * _weft_ns_per_tick ()) : 0;
+      guint weight = task->runs <= 8 ? 1 : 8;
+
+      task->busy_ns += ran * weight;
+      task->max_run_ns = MAX (task->max_run_ns, ran);
+      task->run_hist[MIN (g_bit_storage (ran / 1000), WEFT_RUN_HISTOGRAM_BUCKETS - 1)] += weight;
+      _weft_inspect_task_stepped (loop, task);
+    }
+  if (loop->recording)
+    {
+      task->last_run_iteration = loop->iteration;
+      if (!task->fiber_done)
+        _weft_task_touch (loop, task);
+    }
+}
+
 /* asyncio's Task.__step: run the body until it suspends or returns. */
 static void
 task_step (gpointer data)
@@ -299,8 +332,6 @@ task_step (gpointer data)
   WeftTask *task = data;
   WeftLoop *loop = task->parent.loop;
   WeftTask *previous = current_task;
-  guint64 started = 0;
-  gboolean timed;
 
   task->step_queued = FALSE;
   if (task->phase == WEFT_TASK_DONE)
@@ -338,35 +369,13 @@ task_step (gpointer data)
   task->phase = WEFT_TASK_RUNNING;
   task->runs++;
   current_task = task;
-  /* Busy time is measured while an inspector records, and costs nothing
-   * else: every step of a task's first 8 runs, then one in 8, counted 8
-   * times (two cycle-counter reads per timed step; a ping-pong of two tasks
-   * would otherwise pay 4 a handoff). */
-  timed = loop->recording && (task->runs <= 8 || (task->runs & 7) == 0);
-  if (G_UNLIKELY (timed))
-    started = _weft_ticks ();
-  WEFT_OBSERVE (loop, task_step_begin, task);
-  switch_into (task);
+  /* One branch when nothing observes or records. */
+  if (G_UNLIKELY (loop->observed != 0))
+    step_observed (loop, task);
+  else
+    switch_into (task);
   current_task = previous;
-  WEFT_OBSERVE (loop, task_step_end, task);
 
-  if (G_UNLIKELY (timed))
-    {
-      guint64 ticks = _weft_ticks ();
-      guint64 ran = ticks > started ? (guint64) ((ticks - started) * _weft_ns_per_tick ()) : 0;
-      guint weight = task->runs <= 8 ? 1 : 8;
-
-      task->busy_ns += ran * weight;
-      task->max_run_ns = MAX (task->max_run_ns, ran);
-      task->run_hist[MIN (g_bit_storage (ran / 1000), WEFT_RUN_HISTOGRAM_BUCKETS - 1)] += weight;
-      _weft_inspect_task_stepped (loop, task);
-    }
-  if (G_UNLIKELY (loop->recording))
-    {
-      task->last_run_iteration = loop->iteration;
-      if (!task->fiber_done)
-        _weft_task_touch (loop, task);
-    }
   if (task->fiber_done)
     {
       release_stack (task);
