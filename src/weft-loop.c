@@ -166,10 +166,10 @@ _weft_slot_table_grow (WeftSlotTable *table)
   /* Thread the new slots onto the free list in ascending order; the caller
    * pops the first one. */
   for (guint32 i = 0; i < WEFT_SLOT_CHUNK_SIZE; i++)
-    chunk[i].gen = table->gen_base;
-  for (guint32 i = 0; i < WEFT_SLOT_CHUNK_SIZE - 1; i++)
-    chunk[i].when = first + i + 1;
-  chunk[WEFT_SLOT_CHUNK_SIZE - 1].when = table->free_head;
+    {
+      chunk[i].gen = table->gen_base;
+      chunk[i].when = i + 1 < WEFT_SLOT_CHUNK_SIZE ? first + i + 1 : table->free_head;
+    }
   table->free_head = first;
   return first;
 }
