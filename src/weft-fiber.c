@@ -184,17 +184,22 @@ stack_init (guint8   *base,
             guint8   *end,
             gsize     gap,
             gboolean  guarded,
+            gboolean  mapped,
             gboolean  pooled)
 {
   WeftStack *stack = (WeftStack *) (((guintptr) end - sizeof (WeftStack)) & ~(guintptr) 15);
 
-  stack->next = NULL;
-  stack->base = base;
-  stack->size = (guint8 *) stack - base;
-  stack->gap = gap;
-  stack->guarded = guarded;
-  stack->mapped = FALSE;
-  stack->pooled = pooled;
+  /* One store of the whole header: a bit-field assignment would read the
+   * word first, and a read of a fresh page maps the zero page, so the write
+   * after it faults a second time. */
+  *stack = (WeftStack) {
+    .base = base,
+    .size = (gsize) ((guint8 *) stack - base),
+    .gap = gap,
+    .guarded = guarded,
+    .mapped = mapped,
+    .pooled = pooled,
+  };
   if (!guarded)
     *(guint64 *) (base - gap - CANARY_SIZE) = CANARY;
 #ifdef HAVE_VALGRIND_H
@@ -237,20 +242,14 @@ stack_new_mapped (WeftStackPool  *pool,
     return NULL;
   if (pool->n_guarded < pool->max_guarded && mprotect (mem, below, PROT_NONE) == 0)
     {
-      WeftStack *stack = stack_init (mem + below, mem + total, 0, TRUE, pooled);
-
       pool->n_guarded++;
-      stack->mapped = TRUE;
-      return stack;
+      return stack_init (mem + below, mem + total, 0, TRUE, TRUE, pooled);
     }
   else
     {
       /* No guard (over the limit, or mprotect failed at the kernel's map
        * limit): a gap and a canary, which costs this stack one more page. */
-      WeftStack *stack = stack_init (mem + below, mem + total, below - CANARY_SIZE, FALSE, pooled);
-
-      stack->mapped = TRUE;
-      return stack;
+      return stack_init (mem + below, mem + total, below - CANARY_SIZE, FALSE, TRUE, pooled);
     }
 }
 
@@ -280,7 +279,7 @@ stack_new_from_arena (WeftStackPool  *pool,
     }
   arena = g_array_index (pool->arenas, guint8 *, pool->arenas->len - 1);
   region = arena + 2 * page + ARENA_REGION * pool->arena_used++;
-  return stack_init (region + WEFT_ARENA_GAP, region + ARENA_REGION - CANARY_SIZE, WEFT_ARENA_GAP, FALSE, TRUE);
+  return stack_init (region + WEFT_ARENA_GAP, region + ARENA_REGION - CANARY_SIZE, WEFT_ARENA_GAP, FALSE, FALSE, TRUE);
 }
 
 static void
