@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <math.h>
 #include <pthread.h>
 #include <time.h>
 
@@ -109,6 +110,17 @@ _weft_loop_now (WeftLoop *loop)
   return (gint64) ts.tv_sec * WEFT_NS_PER_SEC + ts.tv_nsec;
 }
 
+/* Seconds as loop-clock nanoseconds, saturating. */
+static inline gint64
+_weft_seconds_to_ns (double seconds)
+{
+  if (seconds >= (double) (WEFT_TIME_NEVER / WEFT_NS_PER_SEC))
+    return WEFT_TIME_NEVER;
+  if (seconds <= (double) (G_MININT64 / WEFT_NS_PER_SEC))
+    return G_MININT64 + 1;
+  return (gint64) llround (seconds * 1e9);
+}
+
 typedef enum
 {
   WEFT_LOOP_PROP_0,
@@ -191,6 +203,17 @@ _weft_ticks (void)
 }
 #endif
 double     _weft_ns_per_tick          (void);
+
+/* The loop's parts, file by file (weft-loop*.c, weft-timers.c, weft-slot-table.c). */
+guint      _weft_registry_add          (WeftLoop      *loop);
+void       _weft_registry_remove       (WeftLoop      *loop);
+void       _weft_set_running_loop      (WeftLoop      *loop);
+void       _weft_loop_forget_default   (WeftLoop      *loop);
+void       _weft_loop_close_threadsafe (WeftLoop      *loop);
+void       _weft_loop_drain_threadsafe (WeftLoop      *loop);
+void       _weft_loop_drop_cancelled_timer (WeftLoop  *loop,
+                                        guint32        index);
+gboolean   _weft_loop_push_context     (WeftLoop      *loop);
 
 /* The bridge's view of the loop. */
 gboolean   _weft_loop_has_work        (WeftLoop      *loop);

@@ -1,0 +1,327 @@
+/* weft-loop-iteration.c: one iteration, and the dispatch that runs them
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * An iteration is asyncio's _run_once(): move the threadsafe posts and every due
+ * timer to the ready queue, then run exactly the callbacks that are in the ready
+ * queue at that moment; whatever they schedule runs in the next iteration. The
+ * number of callbacks left in the current iteration is loop->ntodo, so an
+ * iteration can be paused between two callbacks (the GSource's time budget, the
+ * inspector's single-stepping) and resumed without changing what runs.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "weft-backend-private.h"
+#include "weft-inspect.h"
+#include "weft-loop-private.h"
+#include "weft-observer-private.h"
+
+#define BUDGET_CHECK_EVERY       32
+
+/* ------------------------------------------------------------ cheap clock */
+
+/* Measured once per process against CLOCK_MONOTONIC over 200 µs (0.1 % is
+ * plenty for busy times). */
+double
+_weft_ns_per_tick (void)
+{
+  static double ns_per_tick;
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      struct timespec ts;
+      gint64 t0, t1;
+      guint64 c0, c1;
+
+      clock_gettime (CLOCK_MONOTONIC, &ts);
+      t0 = (gint64) ts.tv_sec * WEFT_NS_PER_SEC + ts.tv_nsec;
+      c0 = _weft_ticks ();
+      do
+        {
+          clock_gettime (CLOCK_MONOTONIC, &ts);
+          t1 = (gint64) ts.tv_sec * WEFT_NS_PER_SEC + ts.tv_nsec;
+        }
+      while (t1 - t0 < 200000);
+      c1 = _weft_ticks ();
+      ns_per_tick = c1 > c0 ? (double) (t1 - t0) / (double) (c1 - c0) : 1.0;
+      g_once_init_leave (&once, 1);
+    }
+  return ns_per_tick;
+}
+
+/* ---------------------------------------------------------------- iterations */
+
+static void
+begin_iteration (WeftLoop *loop)
+{
+  gint64 now = 0, max_lateness = 0;
+  guint n_timers = 0;
+
+  if (g_atomic_int_get (&loop->ts_pending))
+    _weft_loop_drain_threadsafe (loop);
+
+  if (_weft_loop_next_deadline (loop) != WEFT_TIME_NEVER)
+    {
+      const WeftTimerEntry *top;
+
+      now = loop->last_now = _weft_loop_now (loop);
+      while ((top = _weft_timer_heap_top (&loop->timers)) != NULL && top->when <= now)
+        {
+          guint32 index = top->slot;
+          WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
+
+          _weft_timer_heap_pop (&loop->timers);
+          if (slot->flags & WEFT_SLOT_CANCELLED)
+            {
+              _weft_loop_drop_cancelled_timer (loop, index);
+              continue;
+            }
+          n_timers++;
+          max_lateness = MAX (max_lateness, now - slot->when);
+          _weft_ready_queue_push (&loop->ready, index);
+        }
+    }
+
+  loop->ntodo = loop->ready.length;
+  loop->iteration++;
+  if (G_UNLIKELY (loop->observed != 0))
+    {
+      if (loop->recording)
+        _weft_inspect_iteration_begin (loop, now, n_timers, max_lateness);
+      _weft_observers_iteration_begin (loop);
+    }
+}
+
+static void
+report_slow_callback (WeftLoop *loop,
+                      WeftSlot *slot,
+                      gint64    elapsed)
+{
+  g_warning ("Executing callback %s (scheduled at %s) took %.3f seconds",
+             slot->name ? slot->name : "(unnamed)",
+             slot->where ? slot->where : "(unknown)",
+             (double) elapsed / 1e9);
+}
+
+/* Pops the head of the ready queue and runs it. The caller has already counted
+ * it off loop->ntodo, so a nested main loop inside the callback that dispatches
+ * the loop again goes on with the next callback, never this one. */
+static void
+run_ready_head (WeftLoop *loop)
+{
+  guint32 index = _weft_ready_queue_pop (&loop->ready);
+  WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
+  guint32 previous = loop->current;
+  GDestroyNotify destroy;
+  gpointer data;
+  gboolean timed = loop->debug;
+  gint64 start = 0;
+
+  if (slot->flags & WEFT_SLOT_CANCELLED)
+    {
+      slot->flags &= ~WEFT_SLOT_QUEUED;
+      _weft_slot_table_release (&loop->slots, index);
+      return;
+    }
+
+  slot->flags = (slot->flags & ~WEFT_SLOT_QUEUED) | WEFT_SLOT_RUNNING;
+  loop->current = index;
+  if (G_UNLIKELY (loop->observed != 0))
+    {
+      _weft_observers_callback_begin (loop, slot->name);
+      /* Before the call: a task step's name is the task's, which may be
+       * freed by the time the step returns. */
+      if (loop->record_this)
+        _weft_inspect_callback_ran (loop, slot->name);
+    }
+  if (G_UNLIKELY (timed))
+    start = _weft_loop_now (loop);
+
+  slot->callback (slot->data);
+
+  if (G_UNLIKELY (timed))
+    {
+      gint64 elapsed = _weft_loop_now (loop) - start;
+
+      if (elapsed >= loop->slow_callback_ns)
+        {
+          report_slow_callback (loop, slot, elapsed);
+          if (loop->recording)
+            _weft_inspect_warn (loop, "%s ran %.1f ms without returning to the loop (scheduled at %s)",
+                                slot->name ? slot->name : "a callback", elapsed / 1e6, slot->where ? slot->where : "?");
+        }
+    }
+
+  loop->current = previous;
+  WEFT_OBSERVE (loop, callback_end, slot->name);
+  destroy = slot->destroy;
+  data = slot->data;
+  slot->destroy = NULL;
+  slot->flags = (slot->flags & ~WEFT_SLOT_RUNNING) | WEFT_SLOT_DONE;
+  if (destroy)
+    destroy (data);
+  _weft_slot_table_release (&loop->slots, index);
+}
+
+/* A half-run iteration counts too: its callbacks are still in the ready
+ * queue (loop->ntodo <= loop->ready.length). */
+gboolean
+_weft_loop_has_work (WeftLoop *loop)
+{
+  return loop->ready.length > 0
+      || g_atomic_int_get (&loop->ts_pending)
+      || (loop->stopping && loop->mainloop != NULL);
+}
+
+static void
+end_iteration (WeftLoop *loop)
+{
+  if (G_UNLIKELY (loop->observed != 0))
+    {
+      _weft_observers_iteration_end (loop);
+      if (loop->record_this)
+        {
+          loop->record_this = FALSE;
+          if (loop->recording)
+            _weft_inspect_iteration_end (loop, loop->last_now = _weft_loop_now (loop));
+        }
+    }
+  if (loop->stopping && loop->mainloop != NULL)
+    {
+      loop->stopping = FALSE;
+      g_main_loop_quit (loop->mainloop);
+    }
+}
+
+/* GIO delivers to the thread-default context of the caller: while the loop
+ * runs its callbacks and tasks, that must be the loop's own context, also
+ * when it is a private one. Pushes it if it is not the thread default yet;
+ * returns whether it did. */
+gboolean
+_weft_loop_push_context (WeftLoop *loop)
+{
+  GMainContext *current = g_main_context_get_thread_default ();
+
+  if ((current ? current : g_main_context_default ()) == loop->context)
+    return FALSE;
+  g_main_context_push_thread_default (loop->context);
+  return TRUE;
+}
+
+/* What the GSource's dispatch does: run iterations while there is work, for at
+ * most the loop's time budget, so GTK's input and frames are never starved. The
+ * budget is checked between callbacks, every BUDGET_CHECK_EVERY of them, to keep
+ * clock reads off the per-callback path. */
+void
+_weft_loop_dispatch (WeftLoop *loop)
+{
+  gpointer previous_running = weft_get_running_loop ();
+  gint64 deadline = (loop->last_now = _weft_loop_now (loop)) + loop->budget_ns;
+  guint until_check = BUDGET_CHECK_EVERY;
+  gboolean pushed;
+
+  weft_loop_ref (loop);
+  pushed = _weft_loop_push_context (loop);
+  _weft_set_running_loop (loop);
+  if (loop->mainloop == NULL)
+    loop->owner = g_thread_self ();  /* attached: the context's thread */
+  loop->dispatch_depth++;
+  WEFT_OBSERVE (loop, dispatch_begin);
+
+  while (!loop->closed && !loop->paused)
+    {
+      if (loop->ntodo == 0)
+        begin_iteration (loop);
+
+      while (loop->ntodo > 0 && !loop->paused)
+        {
+          loop->ntodo--;
+          run_ready_head (loop);
+          if (--until_check == 0)
+            {
+              until_check = BUDGET_CHECK_EVERY;
+              if ((loop->last_now = _weft_loop_now (loop)) >= deadline)
+                goto out;
+            }
+        }
+      if (loop->ntodo > 0)
+        break;
+
+      end_iteration (loop);
+      if (loop->mainloop != NULL && !g_main_loop_is_running (loop->mainloop))
+        break;
+      if (loop->ready.length == 0 && !g_atomic_int_get (&loop->ts_pending)
+          && _weft_loop_next_deadline (loop) > _weft_loop_now (loop))
+        break;
+      if (--until_check == 0)
+        {
+          until_check = BUDGET_CHECK_EVERY;
+          if ((loop->last_now = _weft_loop_now (loop)) >= deadline)
+            break;
+        }
+    }
+
+out:
+  loop->dispatch_depth--;
+  WEFT_OBSERVE (loop, dispatch_end);
+  _weft_set_running_loop (previous_running);
+  if (pushed)
+    g_main_context_pop_thread_default (loop->context);
+  weft_loop_unref (loop);
+}
+
+gboolean
+_weft_loop_run_one (WeftLoop *loop)
+{
+  gpointer previous_running = weft_get_running_loop ();
+  gboolean ran = FALSE;
+  gboolean pushed;
+
+  g_return_val_if_fail (!loop->closed, FALSE);
+
+  pushed = _weft_loop_push_context (loop);
+  _weft_set_running_loop (loop);
+  loop->owner = g_thread_self ();
+  loop->dispatch_depth++;
+  if (loop->ntodo == 0)
+    begin_iteration (loop);
+  if (loop->ntodo > 0)
+    {
+      loop->ntodo--;
+      run_ready_head (loop);
+      ran = TRUE;
+    }
+  if (loop->ntodo == 0)
+    end_iteration (loop);
+  loop->dispatch_depth--;
+  _weft_set_running_loop (previous_running);
+  if (pushed)
+    g_main_context_pop_thread_default (loop->context);
+  return ran;
+}
+
+/* Runs the rest of the current iteration, or one whole new iteration, and
+ * returns how many callbacks ran. */
+guint
+_weft_loop_run_iteration (WeftLoop *loop)
+{
+  guint ran = 0;
+
+  do
+    ran += _weft_loop_run_one (loop);
+  while (loop->ntodo > 0);
+  return ran;
+}
+
+void
+_weft_loop_set_clock (WeftLoop      *loop,
+                      WeftClockFunc  clock_func,
+                      gpointer       clock_data)
+{
+  loop->clock_func = clock_func;
+  loop->clock_data = clock_data;
+  _weft_backend_wakeup (loop);
+}
