@@ -551,7 +551,11 @@ test_task_row_codec (void)
   in.awaits = "sleep, 1.0 s";
   weft_task_row_encode (&builder, &in);
   rows = g_variant_ref_sink (g_variant_builder_end (&builder));
-  g_assert_true (g_variant_is_of_type (g_variant_get_child_value (rows, 0), WEFT_TASK_ROW_TYPE));
+  {
+    g_autoptr(GVariant) first = g_variant_get_child_value (rows, 0);
+
+    g_assert_true (g_variant_is_of_type (first, WEFT_TASK_ROW_TYPE));
+  }
   g_variant_iter_init (&iter, rows);
   g_assert_true (weft_task_row_decode (&iter, &out));
   g_assert_cmpuint (out.id, ==, 7);
