@@ -79,6 +79,12 @@ struct _WeftTask
 
 void _weft_task_finalize       (WeftTask *task);
 
+/* The task's parts, file by file (weft-task.c, weft-await.c, weft-task-overflow.c). */
+void _weft_task_step           (gpointer  data);
+void _weft_task_schedule_step  (WeftTask *task);
+void _weft_task_suspend        (WeftTask *task);
+void _weft_task_ensure_overflow_handler (void);
+
 /* Marks @task as changed for weft_loop_list_changed_tasks() (while recording). */
 static inline void
 _weft_task_touch (WeftLoop *loop,

@@ -14,9 +14,7 @@
 #include "config.h"
 
 #include <math.h>
-#include <signal.h>
 #include <string.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #ifdef HAVE_SANITIZER_ASAN
@@ -46,131 +44,6 @@ G_DEFINE_BOXED_TYPE (WeftTask, weft_task, weft_task_ref, weft_task_unref)
  * on every step and await. */
 static _Thread_local WeftTask *current_task __attribute__ ((tls_model ("initial-exec")));
 
-static void task_step (gpointer data);
-
-/* ---------------------------------------------------- overflow reporting */
-
-/* A guarded stack's overflow faults on its guard page. The SIGSEGV handler,
- * on an alternate stack of each thread that runs tasks, names the task and
- * then lets the fault take its normal course (the previous handler, or the
- * default action: the process dies, nothing runs on with a smashed stack). */
-#if !defined(HAVE_SANITIZER_ASAN) && !defined(HAVE_SANITIZER_TSAN)
-# define WEFT_OVERFLOW_HANDLER 1
-#endif
-
-#ifdef WEFT_OVERFLOW_HANDLER
-#define ALT_STACK_SIZE (64 * 1024)
-
-static struct sigaction previous_segv;
-
-/* The thread's alternate signal stack, given back when the thread exits. */
-static void
-free_alt_stack (gpointer memory)
-{
-  stack_t disable = { .ss_flags = SS_DISABLE };
-
-  sigaltstack (&disable, NULL);
-  g_free (memory);
-}
-
-static GPrivate alt_stack_key = G_PRIVATE_INIT (free_alt_stack);
-static _Thread_local gboolean alt_stack_checked __attribute__ ((tls_model ("initial-exec")));
-
-static void
-write_str (const char *s)
-{
-  if (write (STDERR_FILENO, s, strlen (s)) < 0)
-    return;
-}
-
-/* Whether a fault at @addr, with the stack pointer at @sp (0: unknown), is
- * @task running past its stack: into its guard, or (an arena or unguarded
- * stack) below its base, where only its own gap and older stacks lie. */
-static gboolean
-fault_is_overflow (WeftTask *task,
-                   guint8   *addr,
-                   guintptr  sp)
-{
-  WeftStack *stack = task->stack;
-
-  if (stack == NULL)
-    return FALSE;
-  if (sp != 0 && sp < (guintptr) stack->base && sp + WEFT_STACK_GUARD_SIZE * 64 > (guintptr) stack->base)
-    return TRUE;
-  if (stack->guarded)
-    return addr < stack->base && addr >= stack->base - WEFT_STACK_GUARD_SIZE;
-  return addr < stack->base && addr + WEFT_STACK_GUARD_SIZE * 64 > stack->base;
-}
-
-static guintptr
-fault_sp (void *ucontext)
-{
-  ucontext_t *uc = ucontext;
-
-#if defined(__x86_64__)
-  return (guintptr) uc->uc_mcontext.gregs[REG_RSP];
-#elif defined(__aarch64__)
-  return (guintptr) uc->uc_mcontext.sp;
-#else
-  return 0;
-#endif
-}
-
-static void
-on_segv (int        sig,
-         siginfo_t *info,
-         void      *ucontext)
-{
-  WeftTask *task = current_task;
-
-  if (task != NULL && fault_is_overflow (task, info->si_addr, fault_sp (ucontext)))
-    {
-      write_str ("Weft: task ");
-      write_str (task->name ? task->name : "(unnamed)");
-      write_str (" overflowed its stack; use weft_task_set_stack_size() for deep call chains or large locals\n");
-    }
-
-  /* Hand the fault on: restore the previous disposition and return, so the
-   * faulting instruction runs again under it. */
-  if ((previous_segv.sa_flags & SA_SIGINFO) && previous_segv.sa_sigaction != NULL)
-    previous_segv.sa_sigaction (sig, info, ucontext);
-  else
-    sigaction (SIGSEGV, &previous_segv, NULL);
-}
-
-static void
-ensure_overflow_handler (void)
-{
-  static gsize installed;
-  stack_t alt = { 0 };
-
-  if (g_once_init_enter (&installed))
-    {
-      struct sigaction action = { 0 };
-
-      action.sa_sigaction = on_segv;
-      action.sa_flags = SA_SIGINFO | SA_ONSTACK;
-      sigemptyset (&action.sa_mask);
-      sigaction (SIGSEGV, &action, &previous_segv);
-      g_once_init_leave (&installed, 1);
-    }
-  /* A handler cannot run on the stack that overflowed: give this thread an
-   * alternate one (kept for the thread's life), unless it has one already. */
-  if (alt_stack_checked)
-    return;
-  alt_stack_checked = TRUE;
-  if (sigaltstack (NULL, &alt) == 0 && (alt.ss_flags & SS_DISABLE))
-    {
-      alt.ss_sp = g_malloc (ALT_STACK_SIZE);
-      alt.ss_size = ALT_STACK_SIZE;
-      alt.ss_flags = 0;
-      if (sigaltstack (&alt, NULL) == 0)
-        g_private_set (&alt_stack_key, alt.ss_sp);
-      else
-        g_free (alt.ss_sp);
-    }
-}
-#endif
 
 /* ------------------------------------------------------------- switching */
 
@@ -226,8 +99,8 @@ task_entry (void *arg)
 }
 
 /* Suspends the running task until something schedules its next step. */
-static void
-task_suspend (WeftTask *task)
+void
+_weft_task_suspend (WeftTask *task)
 {
   task->phase = WEFT_TASK_SUSPENDED;
   switch_out (task, FALSE);
@@ -326,8 +199,8 @@ step_observed (WeftLoop *loop,
 }
 
 /* asyncio's Task.__step: run the body until it suspends or returns. */
-static void
-task_step (gpointer data)
+void
+_weft_task_step (gpointer data)
 {
   WeftTask *task = data;
   WeftLoop *loop = task->parent.loop;
@@ -349,9 +222,7 @@ task_step (gpointer data)
         }
       if (loop->stack_pool == NULL)
         loop->stack_pool = _weft_stack_pool_new ();
-#ifdef WEFT_OVERFLOW_HANDLER
-      ensure_overflow_handler ();
-#endif
+      _weft_task_ensure_overflow_handler ();
       task->stack = _weft_stack_pool_acquire (loop->stack_pool, task->stack_size, &task->ret_error);
       if (G_UNLIKELY (task->stack == NULL))
         {
@@ -386,15 +257,15 @@ task_step (gpointer data)
   weft_task_unref (task);
 }
 
-static void
-schedule_step (WeftTask *task)
+void
+_weft_task_schedule_step (WeftTask *task)
 {
   if (task->step_queued)
     return;
   task->step_queued = TRUE;
   /* The queued step holds the task (and so its name, which the ready queue
    * shows) until the loop is done with the slot. */
-  _weft_loop_schedule (task->parent.loop, 0, task_step, weft_task_ref (task), (GDestroyNotify) weft_task_unref,
+  _weft_loop_schedule (task->parent.loop, 0, _weft_task_step, weft_task_ref (task), (GDestroyNotify) weft_task_unref,
                        task->name ? task->name : "task step", task->created_at);
 }
 
@@ -410,7 +281,7 @@ task_wakeup (WeftFuture *future,
       task->waiter = NULL;
       weft_future_unref (future);
     }
-  task_step (task);
+  _weft_task_step (task);
 }
 
 static gboolean
@@ -489,7 +360,7 @@ weft_loop_create_task_full (WeftLoop       *loop,
   task->created_ns = _weft_loop_now (loop);
   g_queue_push_tail_link (&loop->tasks, &task->link);
   _weft_task_touch (loop, task);
-  schedule_step (task);
+  _weft_task_schedule_step (task);
   return task;
 }
 
@@ -698,7 +569,7 @@ weft_task_cancel (WeftTask   *task,
       task->must_cancel = TRUE;
       g_free (task->cancel_message);
       task->cancel_message = g_strdup (message);
-      schedule_step (task);
+      _weft_task_schedule_step (task);
       return TRUE;
     }
   if (task->waiter != NULL)
@@ -718,7 +589,7 @@ weft_task_cancel (WeftTask   *task,
   if (task->sleep_handle != NULL)
     {
       weft_handle_cancel (g_steal_pointer (&task->sleep_handle));
-      schedule_step (task);
+      _weft_task_schedule_step (task);
     }
   return TRUE;
 }
@@ -817,203 +688,6 @@ weft_all_tasks (WeftLoop *loop)
   return tasks;
 }
 
-/* -------------------------------------------------------------- awaiting */
-
-static WeftTask *
-check_in_task (const char  *what,
-               GError     **error)
-{
-  WeftTask *task = current_task;
-
-  if (G_UNLIKELY (task == NULL))
-    {
-      g_critical ("Weft: %s() called outside a task", what);
-      g_set_error (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE, "%s() called outside a task", what);
-      return NULL;
-    }
-  if (G_UNLIKELY (task->parent.loop->closing || task->parent.loop->closed))
-    {
-      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_CLOSED, "The event loop is closed");
-      return NULL;
-    }
-  return task;
-}
-
-static gboolean
-take_cancellation (WeftTask  *task,
-                   GError   **error)
-{
-  if (!task->must_cancel)
-    return FALSE;
-  task->must_cancel = FALSE;
-  g_propagate_error (error, _weft_cancelled_error_new (task->cancel_message));
-  return TRUE;
-}
-
-/**
- * weft_await:
- * @future: the future (or task) to wait for
- * @error: return location for a #GError
- *
- * Suspends the calling task (never the thread) until @future is done. Must be
- * called from inside a task. A future that is already done returns at once.
- *
- * Returns: (transfer none) (nullable): @future's result (owned by @future); or
- *   %NULL with @error set to its error, %WEFT_ERROR_CANCELLED, or
- *   %WEFT_ERROR_INVALID_STATE when called outside a task or on the task itself
- */
-gpointer
-(weft_await) (WeftFuture  *future,
-              GError     **error)
-{
-  return weft_await_at (future, error, NULL);
-}
-
-/**
- * weft_await_at:
- * @future: the future (or task) to wait for
- * @error: return location for a #GError
- * @where: (nullable): where the await is written (file:line), static
- *
- * weft_await(), remembering @where: the inspector shows the line a suspended
- * task waits at. The weft_await() macro passes %G_STRLOC.
- *
- * Returns: (transfer none) (nullable): as weft_await()
- */
-gpointer
-weft_await_at (WeftFuture  *future,
-               GError     **error,
-               const char  *where)
-{
-  WeftTask *task;
-
-  g_return_val_if_fail (future != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if ((task = check_in_task ("weft_await", error)) == NULL)
-    return NULL;
-  if (G_UNLIKELY (future == &task->parent))
-    {
-      g_critical ("Weft: task %s awaits itself", task->name);
-      g_set_error (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE, "Task %s cannot await itself", task->name);
-      return NULL;
-    }
-  if (G_UNLIKELY (future->loop != task->parent.loop))
-    {
-      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_INVALID_STATE, "The future belongs to another event loop");
-      return NULL;
-    }
-
-  if (future->state == WEFT_FUTURE_PENDING)
-    {
-      task->await_at = where;
-      task->waiter = weft_future_ref (future);
-      _weft_future_add_record (future, &task->wake);
-      if (task->must_cancel && weft_future_cancel (future, task->cancel_message))
-        task->must_cancel = FALSE;
-      task_suspend (task);
-      if (task->waiter == future)
-        {
-          /* Resumed by close() while still waiting: detach from the future. */
-          _weft_future_remove_record (future, &task->wake);
-          task->waiter = NULL;
-          weft_future_unref (future);
-          g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_CLOSED, "The event loop is closed");
-          return NULL;
-        }
-    }
-
-  if (take_cancellation (task, error))
-    return NULL;
-  return weft_future_get_result (future, error);
-}
-
-static void
-sleep_done (gpointer data)
-{
-  WeftTask *task = data;
-
-  task->sleep_handle = NULL;
-  task_step (task);
-}
-
-/**
- * weft_sleep:
- * @seconds: how long to sleep; 0 (or less) yields to the loop for exactly one
- *   iteration
- * @error: return location for a #GError
- *
- * Suspends the calling task for @seconds (asyncio.sleep()).
- *
- * Returns: %TRUE after the sleep; %FALSE with %WEFT_ERROR_CANCELLED if the task
- *   was cancelled meanwhile
- */
-gboolean
-(weft_sleep) (double    seconds,
-              GError  **error)
-{
-  return weft_sleep_at (seconds, error, NULL);
-}
-
-/**
- * weft_sleep_at:
- * @seconds: how long to sleep, as for weft_sleep()
- * @error: return location for a #GError
- * @where: (nullable): where the sleep is written (file:line), static
- *
- * weft_sleep(), remembering @where for the inspector. The weft_sleep() macro
- * passes %G_STRLOC.
- *
- * Returns: as weft_sleep()
- */
-gboolean
-weft_sleep_at (double    seconds,
-               GError  **error,
-               const char *where)
-{
-  WeftTask *task;
-  WeftLoop *loop;
-
-  g_return_val_if_fail (!isnan (seconds), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if ((task = check_in_task ("weft_sleep", error)) == NULL)
-    return FALSE;
-  loop = task->parent.loop;
-  task->await_at = where;
-
-  if (seconds <= 0 || task->must_cancel)
-    {
-      task->self_wakes++;
-      schedule_step (task);
-    }
-  else
-    {
-      gint64 now = _weft_loop_now (loop);
-      gint64 delay = isinf (seconds) || seconds > 1e9 ? WEFT_TIME_NEVER - now : (gint64) (seconds * 1e9);
-
-      task->sleep_ns = delay;
-      task->sleep_handle = _weft_loop_handle_for (loop, _weft_loop_schedule (loop, now + MAX (delay, 1), sleep_done,
-                                                                              weft_task_ref (task),
-                                                                              (GDestroyNotify) weft_task_unref,
-                                                                              task->name, task->created_at));
-    }
-  task_suspend (task);
-  if (task->sleep_handle != NULL)
-    {
-      /* Resumed by close() during the sleep. */
-      weft_handle_cancel (g_steal_pointer (&task->sleep_handle));
-      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_CLOSED, "The event loop is closed");
-      return FALSE;
-    }
-  if (loop->closing)
-    {
-      g_set_error_literal (error, WEFT_ERROR, WEFT_ERROR_CLOSED, "The event loop is closed");
-      return FALSE;
-    }
-  return !take_cancellation (task, error);
-}
-
 /* ----------------------------------------------------------------- close */
 
 /* Called by weft_loop_close(): reports every task that is not done ("Task was
@@ -1055,7 +729,7 @@ _weft_loop_destroy_tasks (WeftLoop *loop)
           else if (task->phase == WEFT_TASK_SUSPENDED)
             {
               task->step_queued = FALSE;
-              task_step (task);
+              _weft_task_step (task);
               continue;
             }
           if (task->fiber_done && task->phase != WEFT_TASK_DONE)
