@@ -32,9 +32,12 @@ inspector_recording_load (const char  *path,
 
   if (g_stat (path, &st) == 0 && (guint64) st.st_size > INSPECTOR_RECORDING_MAX_BYTES)
     {
+      g_autofree char *size = g_format_size ((guint64) st.st_size);
+      g_autofree char *most = g_format_size (INSPECTOR_RECORDING_MAX_BYTES);
+
+      /* TRANSLATORS: a file's path, its size and the largest size allowed, as in "1.1 GB" */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("%s is too large for a Weft recording (%" G_GUINT64_FORMAT " MiB, at most %" G_GUINT64_FORMAT ")"),
-                   path, (guint64) st.st_size >> 20, INSPECTOR_RECORDING_MAX_BYTES >> 20);
+                   _("%s is too large for a Weft recording (%s, at most %s)"), path, size, most);
       return NULL;
     }
   if (!g_file_get_contents (path, &data, &length, error))
