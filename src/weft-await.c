@@ -18,7 +18,7 @@ static WeftTask *
 check_in_task (const char  *what,
                GError     **error)
 {
-  WeftTask *task = weft_current_task ();
+  WeftTask *task = _weft_current_task;
 
   if (G_UNLIKELY (task == NULL))
     {

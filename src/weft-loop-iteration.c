@@ -109,7 +109,7 @@ report_slow_callback (WeftLoop *loop,
 /* Pops the head of the ready queue and runs it. The caller has already counted
  * it off loop->ntodo, so a nested main loop inside the callback that dispatches
  * the loop again goes on with the next callback, never this one. */
-static void
+static inline __attribute__ ((always_inline)) void
 run_ready_head (WeftLoop *loop)
 {
   guint32 index = _weft_ready_queue_pop (&loop->ready);

@@ -229,8 +229,12 @@ guint32    _weft_loop_schedule        (WeftLoop      *loop,
                                        GDestroyNotify destroy,
                                        const char    *name,
                                        const char    *where);
-WeftHandle *_weft_loop_handle_for     (WeftLoop      *loop,
-                                       guint32        index);
+static inline WeftHandle *
+_weft_loop_handle_for (WeftLoop *loop,
+                       guint32   index)
+{
+  return _weft_handle_encode (loop->id, index, _weft_slot_table_get (&loop->slots, index)->gen);
+}
 WeftLoop  *_weft_loop_lookup          (guint          id);
 
 /* Runs exactly one callback (starting a new iteration first if the last one is

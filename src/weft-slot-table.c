@@ -57,10 +57,3 @@ _weft_slot_table_grow (WeftSlotTable *table)
   table->free_head = first;
   return first;
 }
-
-WeftHandle *
-_weft_loop_handle_for (WeftLoop *loop,
-                       guint32   index)
-{
-  return _weft_handle_encode (loop->id, index, _weft_slot_table_get (&loop->slots, index)->gen);
-}

@@ -89,7 +89,7 @@ on_segv (int        sig,
          siginfo_t *info,
          void      *ucontext)
 {
-  WeftTask *task = weft_current_task ();
+  WeftTask *task = _weft_current_task;
 
   if (task != NULL && fault_is_overflow (task, info->si_addr, fault_sp (ucontext)))
     {

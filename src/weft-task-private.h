@@ -4,6 +4,13 @@
  */
 #pragma once
 
+#ifdef HAVE_SANITIZER_ASAN
+# include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef HAVE_SANITIZER_TSAN
+# include <sanitizer/tsan_interface.h>
+#endif
+
 #include "weft-fiber-private.h"
 #include "weft-future-private.h"
 #include "weft-inspect.h"
@@ -82,7 +89,37 @@ void _weft_task_finalize       (WeftTask *task);
 /* The task's parts, file by file (weft-task.c, weft-await.c, weft-task-overflow.c). */
 void _weft_task_step           (gpointer  data);
 void _weft_task_schedule_step  (WeftTask *task);
-void _weft_task_suspend        (WeftTask *task);
+
+/* The task running on this thread (weft_current_task()); initial-exec: a
+ * plain %fs-relative load on every step and await. */
+extern _Thread_local WeftTask *_weft_current_task __attribute__ ((tls_model ("initial-exec")));
+
+/* Switches from @task back to whoever resumed it. */
+static inline void
+_weft_task_switch_out (WeftTask *task,
+                       gboolean  for_good)
+{
+#ifdef HAVE_SANITIZER_TSAN
+  __tsan_switch_to_fiber (task->tsan_caller, 0);
+#endif
+#ifdef HAVE_SANITIZER_ASAN
+  __sanitizer_start_switch_fiber (for_good ? NULL : &task->asan_fake_stack,
+                                  task->asan_caller_bottom, task->asan_caller_size);
+#endif
+  _weft_fiber_swap (&task->context, &task->caller);
+#ifdef HAVE_SANITIZER_ASAN
+  __sanitizer_finish_switch_fiber (task->asan_fake_stack, &task->asan_caller_bottom, &task->asan_caller_size);
+#endif
+}
+
+/* Suspends the running task until something schedules its next step. */
+static inline void
+_weft_task_suspend (WeftTask *task)
+{
+  task->phase = WEFT_TASK_SUSPENDED;
+  _weft_task_switch_out (task, FALSE);
+  task->phase = WEFT_TASK_RUNNING;
+}
 void _weft_task_ensure_overflow_handler (void);
 
 /* Marks @task as changed for weft_loop_list_changed_tasks() (while recording). */

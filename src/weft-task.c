@@ -42,7 +42,7 @@ G_DEFINE_BOXED_TYPE (WeftTask, weft_task, weft_task_ref, weft_task_unref)
 
 /* initial-exec: a plain %fs-relative load instead of a __tls_get_addr() call
  * on every step and await. */
-static _Thread_local WeftTask *current_task __attribute__ ((tls_model ("initial-exec")));
+_Thread_local WeftTask *_weft_current_task __attribute__ ((tls_model ("initial-exec")));
 
 
 /* ------------------------------------------------------------- switching */
@@ -65,22 +65,6 @@ switch_into (WeftTask *task)
 #endif
 }
 
-static void
-switch_out (WeftTask *task,
-            gboolean  for_good)
-{
-#ifdef HAVE_SANITIZER_TSAN
-  __tsan_switch_to_fiber (task->tsan_caller, 0);
-#endif
-#ifdef HAVE_SANITIZER_ASAN
-  __sanitizer_start_switch_fiber (for_good ? NULL : &task->asan_fake_stack,
-                                  task->asan_caller_bottom, task->asan_caller_size);
-#endif
-  _weft_fiber_swap (&task->context, &task->caller);
-#ifdef HAVE_SANITIZER_ASAN
-  __sanitizer_finish_switch_fiber (task->asan_fake_stack, &task->asan_caller_bottom, &task->asan_caller_size);
-#endif
-}
 
 static void
 task_entry (void *arg)
@@ -94,18 +78,10 @@ task_entry (void *arg)
   task->ret = task->func (task->data, &error);
   task->ret_error = error;
   task->fiber_done = TRUE;
-  switch_out (task, TRUE);
+  _weft_task_switch_out (task, TRUE);
   g_assert_not_reached ();
 }
 
-/* Suspends the running task until something schedules its next step. */
-void
-_weft_task_suspend (WeftTask *task)
-{
-  task->phase = WEFT_TASK_SUSPENDED;
-  switch_out (task, FALSE);
-  task->phase = WEFT_TASK_RUNNING;
-}
 
 /* ------------------------------------------------------------- lifecycle */
 
@@ -204,7 +180,7 @@ _weft_task_step (gpointer data)
 {
   WeftTask *task = data;
   WeftLoop *loop = task->parent.loop;
-  WeftTask *previous = current_task;
+  WeftTask *previous = _weft_current_task;
 
   task->step_queued = FALSE;
   if (task->phase == WEFT_TASK_DONE)
@@ -239,13 +215,13 @@ _weft_task_step (gpointer data)
   weft_task_ref (task);
   task->phase = WEFT_TASK_RUNNING;
   task->runs++;
-  current_task = task;
+  _weft_current_task = task;
   /* One branch when nothing observes or records. */
   if (G_UNLIKELY (loop->observed != 0))
     step_observed (loop, task);
   else
     switch_into (task);
-  current_task = previous;
+  _weft_current_task = previous;
 
   if (task->fiber_done)
     {
@@ -349,7 +325,7 @@ weft_loop_create_task_full (WeftLoop       *loop,
   task->name = name ? g_strdup (name) : g_strdup_printf ("Task-%" G_GUINT64_FORMAT, task->id);
   task->created_at = where;
   task->parent.created_at = where;
-  task->parent_task = current_task;
+  task->parent_task = _weft_current_task;
   task->wake.callback = task_wakeup;
   task->wake.data = task;
   task->link.data = task;
@@ -663,7 +639,7 @@ weft_task_get_cancellable (WeftTask *task)
 WeftTask *
 weft_current_task (void)
 {
-  return current_task;
+  return _weft_current_task;
 }
 
 /**
