@@ -40,6 +40,7 @@
 #include "weft-inspector-dbus.h"
 #include "weft-loop-private.h"
 #include "weft-probe.h"
+#include "weft-records-private.h"
 #include "weft-task-private.h"
 
 #define PUBLISH_INTERVAL_NS (30 * G_GINT64_CONSTANT (1000000))

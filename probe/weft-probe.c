@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "weft-inspect-server-private.h"
+#include "weft-records-private.h"
 #include "weft-sysprof-private.h"
 
 __attribute__ ((constructor)) static void
@@ -18,4 +19,5 @@ weft_probe_register (void)
   _weft_inspect_server_observer_id = _weft_observer_register (&_weft_inspect_server_observer);
   _weft_observer_register (&_weft_inspector_module_observer);
   _weft_sysprof_register ();
+  _weft_records_register ();
 }

@@ -111,7 +111,10 @@ on_loop_closing (WeftLoop *loop,
 
 static void
 on_iteration_begin (WeftLoop *loop,
-                    gpointer  data)
+                    gpointer  data,
+                    gint64    now,
+                    guint     n_timers,
+                    gint64    max_lateness)
 {
   LoopMarks *marks = data;
 

@@ -87,12 +87,7 @@ begin_iteration (WeftLoop *loop)
 
   loop->ntodo = loop->ready.length;
   loop->iteration++;
-  if (G_UNLIKELY (loop->observed != 0))
-    {
-      if (loop->recording)
-        _weft_inspect_iteration_begin (loop, now, n_timers, max_lateness);
-      _weft_observers_iteration_begin (loop);
-    }
+  WEFT_OBSERVE (loop, iteration_begin, now, n_timers, max_lateness);
 }
 
 static void
@@ -129,14 +124,7 @@ run_ready_head (WeftLoop *loop)
 
   slot->flags = (slot->flags & ~WEFT_SLOT_QUEUED) | WEFT_SLOT_RUNNING;
   loop->current = index;
-  if (G_UNLIKELY (loop->observed != 0))
-    {
-      _weft_observers_callback_begin (loop, slot->name);
-      /* Before the call: a task step's name is the task's, which may be
-       * freed by the time the step returns. */
-      if (loop->record_this)
-        _weft_inspect_callback_ran (loop, slot->name);
-    }
+  WEFT_OBSERVE (loop, callback_begin, slot->name);
   if (G_UNLIKELY (timed))
     start = _weft_loop_now (loop);
 
@@ -149,9 +137,10 @@ run_ready_head (WeftLoop *loop)
       if (elapsed >= loop->slow_callback_ns)
         {
           report_slow_callback (loop, slot, elapsed);
-          if (loop->recording)
-            _weft_inspect_warn (loop, "%s ran %.1f ms without returning to the loop (scheduled at %s)",
-                                slot->name ? slot->name : "a callback", elapsed / 1e6, slot->where ? slot->where : "?");
+          if (loop->observed != 0)
+            _weft_observers_warning (loop, "%s ran %.1f ms without returning to the loop (scheduled at %s)",
+                                     slot->name ? slot->name : "a callback", elapsed / 1e6,
+                                     slot->where ? slot->where : "?");
         }
     }
 
@@ -179,16 +168,7 @@ _weft_loop_has_work (WeftLoop *loop)
 static void
 end_iteration (WeftLoop *loop)
 {
-  if (G_UNLIKELY (loop->observed != 0))
-    {
-      _weft_observers_iteration_end (loop);
-      if (loop->record_this)
-        {
-          loop->record_this = FALSE;
-          if (loop->recording)
-            _weft_inspect_iteration_end (loop, loop->last_now = _weft_loop_now (loop));
-        }
-    }
+  WEFT_OBSERVE (loop, iteration_end);
   if (loop->stopping && loop->mainloop != NULL)
     {
       loop->stopping = FALSE;

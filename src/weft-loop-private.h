@@ -85,18 +85,7 @@ struct _WeftLoop
   guint                 debug : 1;
   guint                 paused : 1;      /* held back by the inspector */
   guint                 recording : 1;   /* keep iteration records */
-  guint                 record_this : 1; /* this iteration gets a record */
   gint64                last_now;        /* the latest clock reading the loop made */
-  guint64               last_recorded_iteration;
-  gint64                last_recorded_time;
-  GArray               *records;         /* WeftIterationRecord ring, see weft-inspect.c */
-  guint                 records_head;
-  GArray               *finished;        /* WeftTaskRecord ring of finished tasks */
-  GPtrArray            *warnings;        /* char *, see weft_loop_lint() */
-  GPtrArray            *lint_cache;      /* weft_loop_lint() for snapshots, see there */
-  gint64                lint_time;
-  guint                 finished_head;
-  guint                 history_length;
 };
 
 static inline gint64
@@ -245,33 +234,10 @@ void       _weft_loop_set_clock       (WeftLoop      *loop,
                                        WeftClockFunc  clock_func,
                                        gpointer       clock_data);
 
-/* src/weft-inspect.c: recording hooks, called only while recording. */
-void       _weft_inspect_iteration_begin (WeftLoop   *loop,
-                                          gint64      now,
-                                          guint       n_timers,
-                                          gint64      max_lateness);
-void       _weft_inspect_record_iteration (WeftLoop  *loop,
-                                          gint64      now,
-                                          guint       n_timers,
-                                          gint64      max_lateness);
-void       _weft_inspect_iteration_end   (WeftLoop   *loop,
-                                          gint64      now);
-void       _weft_inspect_callback_ran    (WeftLoop   *loop,
-                                          const char *name);
-void       _weft_inspect_clear           (WeftLoop   *loop);
-void       _weft_inspect_task_finished   (WeftLoop   *loop,
-                                          WeftTask   *task);
-void       _weft_inspect_task_stepped    (WeftLoop   *loop,
-                                          WeftTask   *task);
-/* One task as snapshots and Changed signals carry it: (tssststtd). */
-struct _WeftTaskRecord;
-void       _weft_inspect_add_task        (GVariantBuilder *builder,
-                                          WeftTask        *task);
-void       _weft_inspect_add_record      (GVariantBuilder *builder,
-                                          const struct _WeftTaskRecord *record,
-                                          double           now);
-void       _weft_inspect_warn            (WeftLoop   *loop,
-                                          const char *format,
-                                          ...) G_GNUC_PRINTF (2, 3);
+/* src/weft-inspect.c, for the probe's snapshots. */
+GArray    *_weft_loop_list_ready_upto  (WeftLoop      *loop,
+                                        guint          max);
+GArray    *_weft_loop_list_timers_upto (WeftLoop      *loop,
+                                        guint          max);
 
 G_END_DECLS

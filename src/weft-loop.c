@@ -89,7 +89,6 @@ weft_loop_init (WeftLoop *loop)
   loop->ts_spare = g_array_new (FALSE, FALSE, sizeof (WeftThreadsafeCall));
   loop->budget_ns = DEFAULT_BUDGET_NS;
   loop->timer_slack_ns = WEFT_DEFAULT_TIMER_SLACK_NS;
-  loop->history_length = 256;
   loop->slow_callback_ns = DEFAULT_SLOW_CALLBACK_NS;
   loop->debug = env_debug ();
   loop->schedule_checks = loop->debug;
@@ -141,7 +140,6 @@ weft_loop_finalize (GObject *object)
 
   _weft_loop_free_stacks (loop);
   _weft_future_pool_clear (loop);
-  _weft_inspect_clear (loop);
   if (loop->id != 0)
     _weft_registry_remove (loop);
   _weft_slot_table_clear (&loop->slots);
@@ -764,10 +762,10 @@ weft_loop_call_exception_handler (WeftLoop                   *loop,
         filled.scheduled_at = slot->where;
     }
 
-  if (loop->recording)
-    _weft_inspect_warn (loop, "%s%s%s%s%s", filled.message ? filled.message : "error",
-                        filled.error ? ": " : "", filled.error ? filled.error->message : "",
-                        filled.task ? "; task " : "", filled.task ? weft_task_get_name (filled.task) : "");
+  if (loop->observed != 0)
+    _weft_observers_warning (loop, "%s%s%s%s%s", filled.message ? filled.message : "error",
+                             filled.error ? ": " : "", filled.error ? filled.error->message : "",
+                             filled.task ? "; task " : "", filled.task ? weft_task_get_name (filled.task) : "");
   if (loop->exception_handler != NULL)
     loop->exception_handler (loop, &filled, loop->exception_data);
   else

@@ -17,9 +17,6 @@
 G_BEGIN_DECLS
 
 #define WEFT_MAX_OBSERVERS 8
-/* A bit of loop->observed set while an inspector records (weft-inspect.c):
- * the hot paths then take their observed branch too. Not an observer. */
-#define WEFT_OBSERVED_RECORDING (1u << 31)
 
 typedef struct _WeftObserver WeftObserver;
 struct _WeftObserver
@@ -34,12 +31,16 @@ struct _WeftObserver
   void     (*before_sleep)    (WeftLoop *loop, gpointer data);   /* the context prepares to poll */
   void     (*dispatch_begin)  (WeftLoop *loop, gpointer data);
   void     (*dispatch_end)    (WeftLoop *loop, gpointer data);
-  void     (*iteration_begin) (WeftLoop *loop, gpointer data);
+  void     (*iteration_begin) (WeftLoop *loop, gpointer data,
+                               gint64 now, guint n_timers, gint64 max_lateness);
   void     (*iteration_end)   (WeftLoop *loop, gpointer data);
   void     (*callback_begin)  (WeftLoop *loop, gpointer data, const char *name);
   void     (*callback_end)    (WeftLoop *loop, gpointer data, const char *name);
   void     (*task_step_begin) (WeftLoop *loop, gpointer data, WeftTask *task);
   void     (*task_step_end)   (WeftLoop *loop, gpointer data, WeftTask *task);
+  void     (*task_finished)   (WeftLoop *loop, gpointer data, WeftTask *task);
+  /* Something looks wrong: a slow callback (debug mode), an error. */
+  void     (*warning)         (WeftLoop *loop, gpointer data, const char *text);
 };
 
 /* Registers @observer (static) for the life of the process; returns its id. */
@@ -58,7 +59,10 @@ gboolean  _weft_observers_want_dispatch (WeftLoop *loop);
 void      _weft_observers_before_sleep (WeftLoop *loop);
 void      _weft_observers_dispatch_begin (WeftLoop *loop);
 void      _weft_observers_dispatch_end (WeftLoop *loop);
-void      _weft_observers_iteration_begin (WeftLoop *loop);
+void      _weft_observers_iteration_begin (WeftLoop *loop,
+                                           gint64    now,
+                                           guint     n_timers,
+                                           gint64    max_lateness);
 void      _weft_observers_iteration_end (WeftLoop *loop);
 void      _weft_observers_callback_begin (WeftLoop   *loop,
                                           const char *name);
@@ -68,6 +72,11 @@ void      _weft_observers_task_step_begin (WeftLoop *loop,
                                            WeftTask *task);
 void      _weft_observers_task_step_end (WeftLoop *loop,
                                          WeftTask *task);
+void      _weft_observers_task_finished (WeftLoop *loop,
+                                         WeftTask *task);
+void      _weft_observers_warning (WeftLoop   *loop,
+                                   const char *format,
+                                   ...) G_GNUC_PRINTF (2, 3);
 
 /* The hooks the hot paths call: one branch when nothing observes. */
 #define WEFT_OBSERVE(loop, hook, ...) \

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
+
 #include "weft-observer-private.h"
 
 static const WeftObserver *observers[WEFT_MAX_OBSERVERS];
@@ -63,7 +65,7 @@ _weft_observers_loop_created (WeftLoop *loop)
 
 /* Calls @hook of every observer of @loop. */
 #define EACH_OBSERVER(loop, hook, ...) \
-  for (guint bits = (loop)->observed & ~WEFT_OBSERVED_RECORDING; bits != 0; bits &= bits - 1) \
+  for (guint bits = (loop)->observed; bits != 0; bits &= bits - 1) \
     { \
       guint id = (guint) __builtin_ctz (bits); \
       const WeftObserver *observer = observers[id]; \
@@ -80,7 +82,7 @@ _weft_observers_loop_closing (WeftLoop *loop)
 gboolean
 _weft_observers_want_dispatch (WeftLoop *loop)
 {
-  for (guint bits = loop->observed & ~WEFT_OBSERVED_RECORDING; bits != 0; bits &= bits - 1)
+  for (guint bits = loop->observed; bits != 0; bits &= bits - 1)
     {
       guint id = (guint) __builtin_ctz (bits);
 
@@ -109,9 +111,12 @@ _weft_observers_dispatch_end (WeftLoop *loop)
 }
 
 void
-_weft_observers_iteration_begin (WeftLoop *loop)
+_weft_observers_iteration_begin (WeftLoop *loop,
+                                 gint64    now,
+                                 guint     n_timers,
+                                 gint64    max_lateness)
 {
-  EACH_OBSERVER (loop, iteration_begin);
+  EACH_OBSERVER (loop, iteration_begin, now, n_timers, max_lateness);
 }
 
 void
@@ -146,4 +151,25 @@ _weft_observers_task_step_end (WeftLoop *loop,
                                WeftTask *task)
 {
   EACH_OBSERVER (loop, task_step_end, task);
+}
+
+void
+_weft_observers_task_finished (WeftLoop *loop,
+                               WeftTask *task)
+{
+  EACH_OBSERVER (loop, task_finished, task);
+}
+
+void
+_weft_observers_warning (WeftLoop   *loop,
+                         const char *format,
+                         ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  EACH_OBSERVER (loop, warning, text);
 }

@@ -121,6 +121,8 @@ _weft_task_suspend (WeftTask *task)
   task->phase = WEFT_TASK_RUNNING;
 }
 void _weft_task_ensure_overflow_handler (void);
+/* src/weft-inspect.c: the await chain of @task, hop by hop (a{sv} array). */
+GVariant *_weft_task_await_chain (WeftTask *task);
 
 /* Marks @task as changed for weft_loop_list_changed_tasks() (while recording). */
 static inline void

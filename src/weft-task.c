@@ -111,8 +111,7 @@ task_finish (WeftTask *task)
       task->change_link.data = NULL;
     }
   loop->tasks_finished++;
-  if (G_UNLIKELY (loop->recording))
-    _weft_inspect_task_finished (loop, task);
+  WEFT_OBSERVE (loop, task_finished, task);
   if (task->data_destroy)
     {
       GDestroyNotify destroy = g_steal_pointer (&task->data_destroy);
@@ -164,7 +163,6 @@ step_observed (WeftLoop *loop,
       task->busy_ns += ran * weight;
       task->max_run_ns = MAX (task->max_run_ns, ran);
       task->run_hist[MIN (g_bit_storage (ran / 1000), WEFT_RUN_HISTOGRAM_BUCKETS - 1)] += weight;
-      _weft_inspect_task_stepped (loop, task);
     }
   if (loop->recording)
     {

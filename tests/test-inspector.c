@@ -610,7 +610,7 @@ test_settings (void)
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 555);
 
   g_settings_set_uint (settings, "history-length", 7);
-  g_assert_cmpuint (loop->history_length, ==, 7);
+  g_assert_cmpuint (weft_loop_get_task_history (loop), ==, 7);
 
   g_settings_set_uint (settings, "refresh-interval", 250);
   for (GtkWidget *w = gtk_window_get_child (GTK_WINDOW (window)); w != NULL && inspector == NULL;

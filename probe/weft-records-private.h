@@ -1,0 +1,23 @@
+/* weft-records-private.h: the inspector's records, an observer of loops
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "weft-probe.h"
+
+G_BEGIN_DECLS
+
+/* Registers the observer (weft-probe.c, at load time). */
+void _weft_records_register (void);
+
+/* One task as snapshots and Changed signals carry it (WEFT_TASK_ROW_TYPE). */
+void _weft_inspect_add_task   (GVariantBuilder      *builder,
+                               WeftTask             *task);
+void _weft_inspect_add_record (GVariantBuilder      *builder,
+                               const WeftTaskRecord *record,
+                               double                now);
+
+G_END_DECLS

@@ -1,0 +1,811 @@
+/* weft-records.c: what an inspector reads that the loop does not keep itself
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * While recording (weft_loop_set_recording()) this observer of the loop keeps
+ * iteration records (a ring of RECORDS_KEPT, sampled so that recording costs
+ * no clock read per callback), the history of finished tasks, and warnings
+ * (slow callbacks, errors, busy polling); it builds snapshots
+ * (weft_loop_snapshot(), the one task codec) and the lint. The core measures
+ * task steps and lists changed tasks while recording; this file keeps and
+ * serves the rest. Its state hangs off the loop (GObject data), so a history
+ * length set before recording starts is kept.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft-inspect.h"
+#include "weft-observer-private.h"
+#include "weft-probe.h"
+#include "weft-records-private.h"
+#include "weft-task-private.h"
+
+#define RECORDS_KEPT 512
+#define MAX_SNAPSHOT_TASKS 1000
+#define MAX_SNAPSHOT_CALLS 200    /* ready callbacks and timers, each: a view shows a few dozen */
+#define WARNINGS_KEPT        64
+#define BUSY_POLL_MIN_RUNS   100
+
+typedef struct
+{
+  GArray    *records;          /* WeftIterationRecord ring */
+  guint      records_head;
+  GArray    *finished;         /* WeftTaskRecord ring of finished tasks */
+  guint      finished_head;
+  guint      history_length;
+  GPtrArray *warnings;         /* char * */
+  GPtrArray *lint_cache;       /* weft_loop_lint() for snapshots */
+  gint64     lint_time;
+  gboolean   record_this;      /* this iteration gets a record */
+  guint64    last_recorded_iteration;
+  gint64     last_recorded_time;
+} WeftRecords;
+
+static guint records_observer_id;
+
+static void
+records_free (gpointer data)
+{
+  WeftRecords *rec = data;
+
+  g_clear_pointer (&rec->records, g_array_unref);
+  g_clear_pointer (&rec->finished, g_array_unref);
+  g_clear_pointer (&rec->warnings, g_ptr_array_unref);
+  g_clear_pointer (&rec->lint_cache, g_ptr_array_unref);
+  g_free (rec);
+}
+
+/* The loop's records, made on first use; freed with the loop. */
+static WeftRecords *
+records_of (WeftLoop *loop)
+{
+  static GQuark quark;
+  WeftRecords *rec;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("weft-records");
+  rec = g_object_get_qdata (G_OBJECT (loop), quark);
+  if (rec == NULL)
+    {
+      rec = g_new0 (WeftRecords, 1);
+      rec->history_length = 256;
+      g_object_set_qdata_full (G_OBJECT (loop), quark, rec, records_free);
+    }
+  return rec;
+}
+
+static void _weft_inspect_record_iteration (WeftLoop *loop,
+                                            gint64    now,
+                                            guint     n_timers,
+                                            gint64    max_lateness);
+static void _weft_inspect_warn (WeftLoop   *loop,
+                                const char *format,
+                                ...) G_GNUC_PRINTF (2, 3);
+
+/* Recording keeps a record of an iteration when timers fired in it, or when
+ * 64 iterations or 1 ms (by the clock reads the loop makes anyway) went by
+ * since the last record: a quiet app's loop gets every iteration recorded, a
+ * loop spinning through a million short iterations one in 64, and recording
+ * costs no clock read per callback. */
+static void
+_weft_inspect_iteration_begin (WeftLoop *loop,
+                               gint64    now,
+                               guint     n_timers,
+                               gint64    max_lateness)
+{
+  WeftRecords *rec = records_of (loop);
+  rec->record_this = n_timers > 0
+                   || loop->iteration - rec->last_recorded_iteration >= 64
+                   || loop->last_now - rec->last_recorded_time >= 1000000;
+  if (!rec->record_this)
+    return;
+  if (now == 0)
+    now = loop->last_now = _weft_loop_now (loop);
+  rec->last_recorded_iteration = loop->iteration;
+  rec->last_recorded_time = now;
+  _weft_inspect_record_iteration (loop, now, n_timers, max_lateness);
+}
+
+/**
+ * weft_loop_set_recording:
+ * @loop: a #WeftLoop
+ * @recording: whether to record iterations
+ *
+ * Turns iteration records on or off (the inspector's timeline).
+ */
+void
+weft_loop_set_recording (WeftLoop *loop,
+                         gboolean  recording)
+{
+  WeftRecords *rec = records_of (loop);
+  g_return_if_fail (loop != NULL);
+
+  if (recording && !loop->recording)
+    {
+      _weft_ns_per_tick ();   /* calibrate the step clock now, not in a step */
+      /* Changes made while not recording were not tracked: readers of
+       * weft_loop_list_changed_tasks() from before must walk all tasks. */
+      loop->changes_since = ++loop->task_changes;
+      while (loop->changed_tasks.head != NULL)
+        {
+          GList *link = loop->changed_tasks.head;
+
+          g_queue_unlink (&loop->changed_tasks, link);
+          link->data = NULL;
+        }
+    }
+  loop->recording = !!recording;
+  if (recording && rec->records == NULL)
+    rec->records = g_array_sized_new (FALSE, TRUE, sizeof (WeftIterationRecord), RECORDS_KEPT);
+  _weft_loop_observe (loop, records_observer_id, recording ? rec : NULL);
+}
+
+/**
+ * weft_loop_get_iterations:
+ * @loop: a #WeftLoop
+ *
+ * Copies the recent iteration records (see weft_loop_set_recording()), oldest first.
+ *
+ * Returns: (transfer full) (element-type WeftIterationRecord): the recorded
+ *   iterations, oldest first (at most the last 512)
+ */
+GArray *
+weft_loop_get_iterations (WeftLoop *loop)
+{
+  WeftRecords *rec = records_of (loop);
+  GArray *copy;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  copy = g_array_new (FALSE, FALSE, sizeof (WeftIterationRecord));
+  if (rec->records == NULL)
+    return copy;
+  for (guint i = 0; i < rec->records->len; i++)
+    {
+      guint at = (rec->records_head + i) % rec->records->len;
+
+      g_array_append_val (copy, g_array_index (rec->records, WeftIterationRecord, at));
+    }
+  return copy;
+}
+
+static void
+_weft_inspect_record_iteration (WeftLoop *loop,
+                                gint64    now,
+                                guint     n_timers,
+                                gint64    max_lateness)
+{
+  WeftRecords *rec = records_of (loop);
+  WeftIterationRecord record = {
+    .index = loop->iteration,
+    .start = (double) now / 1e9,
+    .n_timers = n_timers,
+    .max_lateness = (double) max_lateness / 1e9,
+  };
+
+  if (rec->records->len < RECORDS_KEPT)
+    g_array_append_val (rec->records, record);
+  else
+    {
+      g_array_index (rec->records, WeftIterationRecord, rec->records_head) = record;
+      rec->records_head = (rec->records_head + 1) % RECORDS_KEPT;
+    }
+}
+
+static WeftIterationRecord *
+last_record (WeftLoop *loop)
+{
+  WeftRecords *rec = records_of (loop);
+  if (rec->records == NULL || rec->records->len == 0)
+    return NULL;
+  return &g_array_index (rec->records, WeftIterationRecord,
+                         (rec->records_head + rec->records->len - 1) % rec->records->len);
+}
+
+static void
+_weft_inspect_callback_ran (WeftLoop   *loop,
+                            const char *name)
+{
+  WeftIterationRecord *record = last_record (loop);
+  gsize used, room;
+
+  if (record == NULL)
+    return;
+  record->n_callbacks++;
+  /* Names are copied (a task's name dies with it), as long as they fit. */
+  used = strlen (record->callbacks);
+  room = sizeof record->callbacks - used;
+  if (room <= 4 || (used >= 3 && strcmp (record->callbacks + used - 3, "…") == 0))
+    return;
+  if (g_snprintf (record->callbacks + used, room, "%s%s", used ? ", " : "", name ? name : "?") >= (int) room)
+    strcpy (record->callbacks + sizeof record->callbacks - 4, "…");
+}
+
+static void
+_weft_inspect_iteration_end (WeftLoop *loop,
+                             gint64    now)
+{
+  WeftIterationRecord *record = last_record (loop);
+
+  if (record != NULL)
+    record->duration = MAX ((double) now / 1e9 - record->start, 0.0);
+}
+
+
+static void
+task_record_clear (gpointer data)
+{
+  WeftTaskRecord *record = data;
+
+  g_free (record->name);
+  g_free (record->error_message);
+}
+
+/* Keeps a snapshot, not the task: a finished task holds its loop alive, and
+ * the history must not. */
+static void
+_weft_inspect_task_finished (WeftLoop *loop,
+                             WeftTask *task)
+{
+  WeftRecords *rec = records_of (loop);
+  WeftTaskRecord record = {
+    .id = task->id,
+    .name = g_strdup (task->name),
+    .state = weft_task_get_state (task),
+    .runs = task->runs,
+    .created_at = task->created_at,
+    .error_message = task->parent.error ? g_strdup (task->parent.error->message) : NULL,
+    .busy_ns = task->busy_ns,
+    .max_run_ns = task->max_run_ns,
+    .created = task->created_ns / 1e9,
+  };
+
+  if (rec->history_length == 0)
+    {
+      task_record_clear (&record);
+      return;
+    }
+  if (rec->finished == NULL)
+    {
+      rec->finished = g_array_new (FALSE, FALSE, sizeof (WeftTaskRecord));
+      g_array_set_clear_func (rec->finished, task_record_clear);
+    }
+  if (rec->finished->len < rec->history_length)
+    g_array_append_val (rec->finished, record);
+  else
+    {
+      WeftTaskRecord *oldest = &g_array_index (rec->finished, WeftTaskRecord, rec->finished_head);
+
+      task_record_clear (oldest);
+      *oldest = record;
+      rec->finished_head = (rec->finished_head + 1) % rec->finished->len;
+    }
+}
+
+/**
+ * weft_loop_set_task_history:
+ * @loop: a #WeftLoop
+ * @length: how many finished tasks to remember (default 256; 0 for none)
+ *
+ * While recording is on (weft_loop_set_recording()), the loop remembers the
+ * last @length tasks that finished, for weft_loop_list_finished_tasks().
+ */
+void
+weft_loop_set_task_history (WeftLoop *loop,
+                            guint     length)
+{
+  WeftRecords *rec = records_of (loop);
+  g_return_if_fail (loop != NULL);
+
+  rec->history_length = length;
+  g_clear_pointer (&rec->finished, g_array_unref);
+  rec->finished_head = 0;
+}
+
+/**
+ * weft_loop_list_finished_tasks:
+ * @loop: a #WeftLoop
+ *
+ * Copies the bounded history of finished tasks (see weft_loop_set_task_history()), oldest first.
+ *
+ * Returns: (transfer full) (element-type WeftTaskRecord): the remembered
+ *   finished tasks, oldest first
+ */
+GArray *
+weft_loop_list_finished_tasks (WeftLoop *loop)
+{
+  WeftRecords *rec = records_of (loop);
+  GArray *copy;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  copy = g_array_new (FALSE, FALSE, sizeof (WeftTaskRecord));
+  g_array_set_clear_func (copy, task_record_clear);
+  for (guint i = 0; rec->finished != NULL && i < rec->finished->len; i++)
+    {
+      WeftTaskRecord record = g_array_index (rec->finished, WeftTaskRecord,
+                                             (rec->finished_head + i) % rec->finished->len);
+
+      record.name = g_strdup (record.name);
+      record.error_message = g_strdup (record.error_message);
+      g_array_append_val (copy, record);
+    }
+  return copy;
+}
+
+static void
+describe_common (GVariantDict  *dict,
+                 guint64        id,
+                 const char    *name,
+                 WeftTaskState  state,
+                 const char    *created_at,
+                 guint64        runs,
+                 guint64        busy_ns,
+                 guint64        max_run_ns)
+{
+  g_variant_dict_init (dict, NULL);
+  g_variant_dict_insert (dict, "id", "t", id);
+  g_variant_dict_insert (dict, "name", "s", name);
+  g_variant_dict_insert (dict, "state", "s", weft_task_state_to_string (state));
+  g_variant_dict_insert (dict, "created-at", "s", created_at ? created_at : "");
+  g_variant_dict_insert (dict, "runs", "t", runs);
+  g_variant_dict_insert (dict, "busy-ns", "t", busy_ns);
+  g_variant_dict_insert (dict, "max-run-ns", "t", max_run_ns);
+}
+
+/**
+ * weft_loop_describe_task:
+ * @loop: a #WeftLoop
+ * @task_id: a task's id (weft_task_get_id())
+ *
+ * Everything the inspector's detail pane shows of one task, live or in the
+ * finished-task history: `id`, `name`, `state`, `created-at` (strings), `runs`,
+ * `busy-ns`, `max-run-ns` (uint64) and, for a live task, `parent` (its
+ * creator's id, uint64), `last-run-iteration` (the loop iteration of its
+ * last step, uint64, while recording), `await-at` (string), `await-chain` (the await chain,
+ * a hop an entry, string array) and `run-histogram` (uint32 array of
+ * %WEFT_RUN_HISTOGRAM_BUCKETS, while recording); for a finished one, `error`.
+ *
+ * Returns: (transfer floating) (nullable): an `a{sv}` dictionary, or %NULL if
+ *   the loop has no such task
+ */
+GVariant *
+weft_loop_describe_task (WeftLoop *loop,
+                         guint64   task_id)
+{
+  WeftRecords *rec = records_of (loop);
+  GVariantDict dict;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  /* The history first: it is short, the live tasks may be 100,000. */
+  for (guint i = 0; rec->finished != NULL && i < rec->finished->len; i++)
+    {
+      WeftTaskRecord *r = &g_array_index (rec->finished, WeftTaskRecord, i);
+
+      if (r->id != task_id || r->name == NULL)
+        continue;
+      describe_common (&dict, task_id, r->name, r->state, r->created_at, r->runs, r->busy_ns, r->max_run_ns);
+      if (r->error_message != NULL)
+        g_variant_dict_insert (&dict, "error", "s", r->error_message);
+      return g_variant_dict_end (&dict);
+    }
+  for (GList *l = loop->tasks.head; l != NULL; l = l->next)
+    if (((WeftTask *) l->data)->id == task_id)
+      return weft_task_describe (l->data);
+  return NULL;
+}
+
+/**
+ * weft_task_describe:
+ * @task: a #WeftTask
+ *
+ * What weft_loop_describe_task() gives, for a task at hand (no search).
+ *
+ * Returns: (transfer floating): an `a{sv}` dictionary
+ */
+GVariant *
+weft_task_describe (WeftTask *task)
+{
+  GVariantDict dict;
+
+  g_return_val_if_fail (task != NULL, NULL);
+
+  describe_common (&dict, task->id, task->name, weft_task_get_state (task), task->created_at, task->runs,
+                   task->busy_ns, task->max_run_ns);
+  g_variant_dict_insert (&dict, "parent", "t", task->parent_task ? task->parent_task->id : (guint64) 0);
+  if (task->last_run_iteration != 0)
+    g_variant_dict_insert (&dict, "last-run-iteration", "t", task->last_run_iteration);
+  if (weft_task_get_await_location (task) != NULL)
+    g_variant_dict_insert (&dict, "await-at", "s", task->await_at);
+  if (task->phase != WEFT_TASK_DONE)
+    g_variant_dict_insert_value (&dict, "await-chain", _weft_task_await_chain (task));
+  G_STATIC_ASSERT (G_N_ELEMENTS (task->run_hist) == WEFT_RUN_HISTOGRAM_BUCKETS);
+  if (task->runs > 0 && task->busy_ns > 0)
+    g_variant_dict_insert_value (&dict, "run-histogram",
+                                 g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, task->run_hist,
+                                                            WEFT_RUN_HISTOGRAM_BUCKETS, sizeof (guint32)));
+  return g_variant_dict_end (&dict);
+}
+
+/**
+ * weft_task_row_encode:
+ * @builder: a #GVariantBuilder of an array of #WEFT_TASK_ROW_TYPE
+ * @row: the task
+ *
+ * Adds @row to @builder as the inspector's snapshots, Changed signals and
+ * recordings carry it (%NULL strings are written as "").
+ */
+void
+weft_task_row_encode (GVariantBuilder   *builder,
+                      const WeftTaskRow *row)
+{
+  g_return_if_fail (builder != NULL);
+  g_return_if_fail (row != NULL);
+
+  g_variant_builder_add (builder, "(tssststtd)", row->id, row->name ? row->name : "", row->state ? row->state : "",
+                         row->awaits ? row->awaits : "", row->runs, row->created_at ? row->created_at : "",
+                         row->busy_ns, row->max_run_ns, row->age);
+}
+
+/**
+ * weft_task_row_decode:
+ * @iter: a #GVariantIter over an array of #WEFT_TASK_ROW_TYPE
+ * @row: (out caller-allocates): the next task; its strings belong to the array
+ *
+ * Reads the next task of @iter.
+ *
+ * Returns: %TRUE if there was one, %FALSE at the end
+ */
+gboolean
+weft_task_row_decode (GVariantIter *iter,
+                      WeftTaskRow  *row)
+{
+  g_return_val_if_fail (iter != NULL, FALSE);
+  g_return_val_if_fail (row != NULL, FALSE);
+
+  return g_variant_iter_next (iter, "(t&s&s&st&sttd)", &row->id, &row->name, &row->state, &row->awaits,
+                              &row->runs, &row->created_at, &row->busy_ns, &row->max_run_ns, &row->age);
+}
+
+void
+_weft_inspect_add_task (GVariantBuilder *builder,
+                        WeftTask        *task)
+{
+  g_autofree char *awaits = weft_task_describe_await (task);
+  WeftTaskRow row = {
+    .id = task->id,
+    .name = task->name,
+    .state = weft_task_state_to_string (weft_task_get_state (task)),
+    .awaits = awaits,
+    .runs = task->runs,
+    .created_at = task->created_at,
+    .busy_ns = task->busy_ns,
+    .max_run_ns = task->max_run_ns,
+    .age = weft_task_get_age (task),
+  };
+
+  weft_task_row_encode (builder, &row);
+}
+
+/* @now: the loop's time (weft_loop_time()), for the task's age. */
+void
+_weft_inspect_add_record (GVariantBuilder      *builder,
+                          const WeftTaskRecord *r,
+                          double                now)
+{
+  WeftTaskRow row = {
+    .id = r->id,
+    .name = r->name,
+    .state = weft_task_state_to_string (r->state),
+    .awaits = r->error_message,
+    .runs = r->runs,
+    .created_at = r->created_at,
+    .busy_ns = r->busy_ns,
+    .max_run_ns = r->max_run_ns,
+    .age = MAX (now - r->created, 0.0),
+  };
+
+  weft_task_row_encode (builder, &row);
+}
+
+/**
+ * WEFT_SNAPSHOT_TYPE:
+ *
+ * The #GVariant type of weft_loop_snapshot():
+ * `(tbsa(tssststtd)a(ss)a(ssd)as)`: the iteration, whether the loop is paused,
+ * what it is blocked in ("" when it is not), the tasks (id, name, state, what
+ * it awaits, runs, created at; finished tasks from the history first), the
+ * ready queue (callback, scheduled at) in execution order, the timers
+ * (callback, scheduled at, seconds left) earliest first, and the warnings of
+ * weft_loop_lint(). At most 1,000 live tasks are listed (the oldest).
+ */
+
+/**
+ * weft_loop_snapshot:
+ * @loop: a #WeftLoop
+ *
+ * Everything the inspector shows, in one value: the same format in process
+ * and across the inspector's socket.
+ *
+ * Returns: (transfer floating): a #GVariant of type %WEFT_SNAPSHOT_TYPE
+ */
+GVariant *
+weft_loop_snapshot (WeftLoop *loop)
+{
+  WeftRecords *rec = records_of (loop);
+  guint n_tasks;
+  g_autoptr(GArray) finished = NULL;
+  g_autoptr(GArray) ready = NULL;
+  g_autoptr(GArray) timers = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  GVariantBuilder task_builder, ready_builder, timer_builder;
+  double now;
+
+  g_return_val_if_fail (loop != NULL, NULL);
+
+  now = weft_loop_time (loop);
+  g_variant_builder_init (&task_builder, G_VARIANT_TYPE ("a(tssststtd)"));   /* of WEFT_TASK_ROW_TYPE */
+  finished = weft_loop_list_finished_tasks (loop);
+  for (guint i = 0; i < finished->len; i++)
+    _weft_inspect_add_record (&task_builder, &g_array_index (finished, WeftTaskRecord, i), now);
+  /* At most MAX_SNAPSHOT_TASKS live tasks, the oldest first: a snapshot must
+   * stay cheap for a loop with 100,000 tasks. */
+  n_tasks = 0;
+  for (GList *l = loop->tasks.head; l != NULL && n_tasks < MAX_SNAPSHOT_TASKS; l = l->next, n_tasks++)
+    _weft_inspect_add_task (&task_builder, l->data);
+
+  g_variant_builder_init (&ready_builder, G_VARIANT_TYPE ("a(ss)"));
+  /* At most MAX_SNAPSHOT_CALLS of each, then a row that says how many more. */
+  ready = _weft_loop_list_ready_upto (loop, MAX_SNAPSHOT_CALLS + 1);
+  for (guint i = 0; i < MIN (ready->len, MAX_SNAPSHOT_CALLS); i++)
+    {
+      WeftCallInfo *info = &g_array_index (ready, WeftCallInfo, i);
+
+      g_variant_builder_add (&ready_builder, "(ss)", info->name ? info->name : "", info->where ? info->where : "");
+    }
+  if (ready->len > MAX_SNAPSHOT_CALLS)
+    {
+      g_autofree char *more = g_strdup_printf ("%u more", loop->ready.length - MAX_SNAPSHOT_CALLS);
+
+      g_variant_builder_add (&ready_builder, "(ss)", "…", more);
+    }
+
+  g_variant_builder_init (&timer_builder, G_VARIANT_TYPE ("a(ssd)"));
+  timers = _weft_loop_list_timers_upto (loop, MAX_SNAPSHOT_CALLS + 1);
+  for (guint i = 0; i < MIN (timers->len, MAX_SNAPSHOT_CALLS); i++)
+    {
+      WeftCallInfo *info = &g_array_index (timers, WeftCallInfo, i);
+
+      g_variant_builder_add (&timer_builder, "(ssd)", info->name ? info->name : "", info->where ? info->where : "",
+                             isinf (info->when) ? -1.0 : MAX (info->when - now, 0.0));
+    }
+  if (timers->len > MAX_SNAPSHOT_CALLS)
+    {
+      g_autofree char *more = g_strdup_printf ("%u more", loop->timers.length - MAX_SNAPSHOT_CALLS);
+
+      g_variant_builder_add (&timer_builder, "(ssd)", "…", more, -1.0);
+    }
+
+  /* The lint walks every task: in snapshots (ten a second, for views of
+   * 100,000 tasks) its findings are at most a second old. */
+  if (rec->lint_cache == NULL || g_get_monotonic_time () - rec->lint_time > G_USEC_PER_SEC)
+    {
+      g_clear_pointer (&rec->lint_cache, g_ptr_array_unref);
+      rec->lint_cache = weft_loop_lint (loop);
+      rec->lint_time = g_get_monotonic_time ();
+    }
+  warnings = g_ptr_array_new ();
+  for (guint i = 0; i < rec->lint_cache->len; i++)
+    g_ptr_array_add (warnings, g_ptr_array_index (rec->lint_cache, i));
+  g_ptr_array_add (warnings, NULL);
+  return g_variant_new ("(tbsa(tssststtd)a(ss)a(ssd)^as)", loop->iteration, (gboolean) loop->paused, "",
+                        &task_builder, &ready_builder, &timer_builder, (char **) warnings->pdata);
+}
+
+/* ------------------------------------------------------------------ lint */
+
+#define WARNINGS_KEPT        64
+#define BUSY_POLL_MIN_RUNS   100
+
+static void
+_weft_inspect_warn (WeftLoop   *loop,
+                    const char *format,
+                    ...)
+{
+  WeftRecords *rec = records_of (loop);
+  va_list args;
+  char *text;
+
+  if (rec->warnings == NULL)
+    rec->warnings = g_ptr_array_new_with_free_func (g_free);
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (rec->warnings->len >= WARNINGS_KEPT)
+    g_ptr_array_remove_index (rec->warnings, 0);
+  g_ptr_array_add (rec->warnings, text);
+}
+
+static void
+_weft_inspect_task_stepped (WeftLoop *loop,
+                            WeftTask *task)
+{
+  if (!task->warned_busy && task->runs >= BUSY_POLL_MIN_RUNS && task->self_wakes * 10 >= task->runs * 9)
+    {
+      task->warned_busy = TRUE;
+      _weft_inspect_warn (loop, "task %s mostly wakes itself (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                          " runs after sleep(0)): busy polling?", task->name, task->self_wakes, task->runs);
+    }
+}
+
+/**
+ * weft_loop_lint:
+ * @loop: a #WeftLoop
+ *
+ * What looks wrong, like a linter: from what was recorded (while recording,
+ * see weft_loop_set_recording()) — callbacks slower than the slow-callback
+ * duration, tasks that run that long without yielding, tasks that mostly wake
+ * themselves (busy polling), errors never retrieved — and from the loop's
+ * state now: tasks suspended on a future nothing else references (they can
+ * never wake) and await cycles.
+ *
+ * Returns: (transfer full) (element-type utf8): the warnings, oldest first
+ */
+GPtrArray *
+weft_loop_lint (WeftLoop *loop)
+{
+  WeftRecords *rec = records_of (loop);
+  GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (loop != NULL, warnings);
+
+  for (guint i = 0; rec->warnings != NULL && i < rec->warnings->len; i++)
+    g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (rec->warnings, i)));
+
+  for (GList *l = loop->tasks.head; l != NULL; l = l->next)
+    {
+      WeftTask *task = l->data;
+      WeftFuture *waiter = task->waiter;
+
+      if (task->phase != WEFT_TASK_SUSPENDED || waiter == NULL)
+        continue;
+      /* A future the task created itself and holds only its own two references
+       * to (its local and its await): nobody else can complete it. */
+      if (waiter->klass == &_weft_plain_future_class && waiter->creator == task && waiter->ref_count <= 2)
+        g_ptr_array_add (warnings, g_strdup_printf ("task %s waits for a future it created and nothing else "
+                                                    "references: it may never wake", task->name));
+      if (_weft_future_is_task (waiter))
+        {
+          g_autoptr(GString) chain = g_string_new (task->name);
+          WeftTask *next = (WeftTask *) waiter;
+
+          for (guint depth = 0; next != NULL && depth < 64; depth++)
+            {
+              g_string_append_printf (chain, " → %s", next->name);
+              if (next == task)
+                {
+                  /* Reported once, by the cycle's oldest task. */
+                  gboolean oldest = TRUE;
+                  WeftTask *t = (WeftTask *) task->waiter;
+
+                  while (t != task)
+                    {
+                      oldest &= t->id > task->id;
+                      t = (WeftTask *) t->waiter;
+                    }
+                  if (oldest)
+                    g_ptr_array_add (warnings, g_strdup_printf ("await cycle: %s", chain->str));
+                  break;
+                }
+              next = next->waiter && _weft_future_is_task (next->waiter) && next->phase == WEFT_TASK_SUSPENDED
+                   ? (WeftTask *) next->waiter : NULL;
+            }
+        }
+    }
+  return warnings;
+}
+
+
+/* -------------------------------------------------- the records as observer */
+
+static void
+on_iteration_begin (WeftLoop *loop,
+                    gpointer  data,
+                    gint64    now,
+                    guint     n_timers,
+                    gint64    max_lateness)
+{
+  _weft_inspect_iteration_begin (loop, now, n_timers, max_lateness);
+}
+
+static void
+on_callback_begin (WeftLoop   *loop,
+                   gpointer    data,
+                   const char *name)
+{
+  /* Before the call: a task step's name is the task's, which may be freed
+   * by the time the step returns. */
+  if (((WeftRecords *) data)->record_this)
+    _weft_inspect_callback_ran (loop, name);
+}
+
+static void
+on_iteration_end (WeftLoop *loop,
+                  gpointer  data)
+{
+  WeftRecords *rec = data;
+
+  if (!rec->record_this)
+    return;
+  rec->record_this = FALSE;
+  _weft_inspect_iteration_end (loop, loop->last_now = _weft_loop_now (loop));
+}
+
+static void
+on_task_step_end (WeftLoop *loop,
+                  gpointer  data,
+                  WeftTask *task)
+{
+  _weft_inspect_task_stepped (loop, task);
+}
+
+static void
+on_task_finished (WeftLoop *loop,
+                  gpointer  data,
+                  WeftTask *task)
+{
+  _weft_inspect_task_finished (loop, task);
+}
+
+static void
+on_warning (WeftLoop   *loop,
+            gpointer    data,
+            const char *text)
+{
+  _weft_inspect_warn (loop, "%s", text);
+}
+
+static void
+on_loop_closing (WeftLoop *loop,
+                 gpointer  data)
+{
+  _weft_loop_observe (loop, records_observer_id, NULL);
+}
+
+static const WeftObserver records_observer = {
+  .name = "inspector records",
+  .loop_closing = on_loop_closing,
+  .iteration_begin = on_iteration_begin,
+  .iteration_end = on_iteration_end,
+  .callback_begin = on_callback_begin,
+  .task_step_end = on_task_step_end,
+  .task_finished = on_task_finished,
+  .warning = on_warning,
+};
+
+void
+_weft_records_register (void)
+{
+  records_observer_id = _weft_observer_register (&records_observer);
+}
+
+/**
+ * weft_loop_get_task_history:
+ * @loop: a #WeftLoop
+ *
+ * Gets how many finished tasks the loop remembers (weft_loop_set_task_history()).
+ *
+ * Returns: the length of the finished-task history
+ */
+guint
+weft_loop_get_task_history (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, 0);
+
+  return records_of (loop)->history_length;
+}
