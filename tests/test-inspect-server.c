@@ -722,7 +722,7 @@ typedef struct
   WeftLoop *loop;
   char     *path;
   gboolean  done;
-  guint     threads;
+  gint      threads;
   gboolean  good_served;
   gboolean  long_line_closed;
 } Stalled;
@@ -732,13 +732,13 @@ stall_and_check (gpointer data)
 {
   Stalled *s = data;
   GPtrArray *idle = g_ptr_array_new_with_free_func (g_object_unref);
-  guint before = count_threads ();
+  gint before = (gint) count_threads ();
 
   /* 100 peers that connect and say nothing. */
   for (guint i = 0; i < 100; i++)
     g_ptr_array_add (idle, raw_connect (s->path));
   g_usleep (300 * 1000);
-  s->threads = count_threads () - before;
+  s->threads = (gint) count_threads () - before;
 
   /* A handshake line that never ends: the server hangs up on it. */
   {
@@ -791,8 +791,8 @@ test_stalled_handshakes (void)
   while (!stalled_done (&s) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (weft_loop_get_context (loop), FALSE), g_usleep (1000);
   g_thread_join (thread);
-  g_test_message ("100 stalled peers: %u more threads", s.threads);
-  g_assert_cmpuint (s.threads, <, 10);
+  g_test_message ("100 stalled peers: %d more threads", s.threads);
+  g_assert_cmpint (s.threads, <, 10);
   g_assert_true (s.long_line_closed);
   g_assert_true (s.good_served);
   g_free (s.path);
