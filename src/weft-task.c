@@ -172,6 +172,38 @@ step_observed (WeftLoop *loop,
     }
 }
 
+/* Before the first step: a stack and a context on it. Returns FALSE if the
+ * task ended instead (cancelled before it ran, or no stack to be had). */
+static gboolean
+task_start (WeftTask *task)
+{
+  WeftLoop *loop = task->parent.loop;
+
+  if (task->must_cancel)
+    {
+      /* Cancelled before it ever ran: the body never starts. */
+      task->ret_error = _weft_cancelled_error_new (task->cancel_message);
+      task->must_cancel = FALSE;
+      task_finish (task);
+      return FALSE;
+    }
+  if (loop->stack_pool == NULL)
+    loop->stack_pool = _weft_stack_pool_new ();
+  _weft_task_ensure_overflow_handler ();
+  task->stack = _weft_stack_pool_acquire (loop->stack_pool, task->stack_size, &task->ret_error);
+  if (G_UNLIKELY (task->stack == NULL))
+    {
+      /* Out of address space or mappings: the task fails, nothing aborts. */
+      task_finish (task);
+      return FALSE;
+    }
+  _weft_fiber_context_init (&task->context, task->stack, task_entry, task);
+#ifdef HAVE_SANITIZER_TSAN
+  task->tsan_fiber = __tsan_create_fiber (0);
+#endif
+  return TRUE;
+}
+
 /* asyncio's Task.__step: run the body until it suspends or returns. */
 void
 _weft_task_step (gpointer data)
@@ -183,32 +215,8 @@ _weft_task_step (gpointer data)
   task->step_queued = FALSE;
   if (task->phase == WEFT_TASK_DONE)
     return;
-
-  if (task->phase == WEFT_TASK_CREATED)
-    {
-      if (task->must_cancel)
-        {
-          /* Cancelled before it ever ran: the body never starts. */
-          task->ret_error = _weft_cancelled_error_new (task->cancel_message);
-          task->must_cancel = FALSE;
-          task_finish (task);
-          return;
-        }
-      if (loop->stack_pool == NULL)
-        loop->stack_pool = _weft_stack_pool_new ();
-      _weft_task_ensure_overflow_handler ();
-      task->stack = _weft_stack_pool_acquire (loop->stack_pool, task->stack_size, &task->ret_error);
-      if (G_UNLIKELY (task->stack == NULL))
-        {
-          /* Out of address space or mappings: the task fails, nothing aborts. */
-          task_finish (task);
-          return;
-        }
-      _weft_fiber_context_init (&task->context, task->stack, task_entry, task);
-#ifdef HAVE_SANITIZER_TSAN
-      task->tsan_fiber = __tsan_create_fiber (0);
-#endif
-    }
+  if (task->phase == WEFT_TASK_CREATED && !task_start (task))
+    return;
 
   weft_task_ref (task);
   task->phase = WEFT_TASK_RUNNING;
