@@ -77,11 +77,12 @@ stage_dist() {
 }
 
 # valgrind memcheck: no definite or indirect leak, no error. The programs of
-# the data suite (desktop-file-validate, appstreamcli) and the packaging and
-# hygiene checks are not ours to check.
+# the data suite (desktop-file-validate, appstreamcli), the packaging and
+# hygiene checks and the command-line checks (shell and Python drivers) are
+# not ours to check.
 stage_valgrind() {
   meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 10 \
-    --no-suite gtk --no-suite demos --no-suite install --no-suite hygiene --no-suite data \
+    --no-suite gtk --no-suite demos --no-suite install --no-suite hygiene --no-suite data --no-suite cli \
     --wrap="${VALGRIND[*]}" || status=1
   # ...and the GTK tests (inspector, example app) under Xvfb, with tests/gtk.supp for
   # fontconfig/pango/cairo/X/Mesa process-lifetime caches (each entry justified there).

@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "inspector-demos.h"
 #include "inspector-recording.h"
 #include "inspector-window.h"
 
@@ -87,6 +88,82 @@ activate (GtkApplication *app)
   }
 }
 
+typedef struct
+{
+  GDBusConnection *connection;
+  GError          *error;
+  gboolean         done;
+} Connecting;
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Connecting *c = data;
+
+  c->connection = g_dbus_connection_new_for_address_finish (result, &c->error);
+  c->done = TRUE;
+}
+
+static gboolean
+on_connect_timeout (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Connects within CONNECT_TIMEOUT_S and checks the peer is a Weft loop
+ * (something else on a socket, an X server say, would never answer). */
+#define CONNECT_TIMEOUT_S 5
+
+static GDBusConnection *
+connect_with_timeout (const char  *address,
+                      const char  *path,
+                      GError     **error)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GVariant) pid = NULL;
+  Connecting c = { NULL, NULL, FALSE };
+  guint timeout = g_timeout_add_seconds (CONNECT_TIMEOUT_S, on_connect_timeout, cancellable);
+
+  g_dbus_connection_new_for_address (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, cancellable,
+                                     on_connected, &c);
+  while (!c.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (c.connection != NULL)
+    {
+      g_autoptr(GError) local = NULL;
+
+      /* A Weft loop answers for its org.weft.Inspector1 properties. */
+      pid = g_dbus_connection_call_sync (c.connection, NULL, "/org/weft/Loop", "org.freedesktop.DBus.Properties",
+                                         "Get", g_variant_new ("(ss)", "org.weft.Inspector1", "Pid"), NULL,
+                                         G_DBUS_CALL_FLAGS_NONE, CONNECT_TIMEOUT_S * 1000, cancellable, &local);
+      if (pid == NULL)
+        {
+          g_clear_object (&c.connection);
+          c.error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s is not a Weft inspector socket (%s)"),
+                                 path, local->message);
+        }
+    }
+  if (!g_cancellable_is_cancelled (cancellable))
+    g_source_remove (timeout);   /* (it cancels, and is gone, once it fired) */
+  if (c.connection == NULL)
+    {
+      if (g_error_matches (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&c.error);
+          c.error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                 _("%s did not answer within %d s: is it a Weft inspector socket?"), path,
+                                 CONNECT_TIMEOUT_S);
+        }
+      else if (!g_error_matches (c.error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+        g_prefix_error (&c.error, _("Cannot attach to %s: "), path);
+      g_propagate_error (error, c.error);
+    }
+  return c.connection;
+}
+
 /* --attach PATH or PID: connect to a served loop before the app starts. */
 static gboolean
 connect_remote (GError **error)
@@ -106,8 +183,7 @@ connect_remote (GError **error)
       return FALSE;
     }
   address = g_strdup_printf ("unix:path=%s", path);
-  remote = g_dbus_connection_new_for_address_sync (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
-                                                   NULL, NULL, error);
+  remote = connect_with_timeout (address, path, error);
   return remote != NULL;
 }
 
@@ -152,6 +228,14 @@ main (int argc, char **argv)
         g_printerr ("weft-inspector: %s\n", error->message);
         free_options ();
         return 1;
+      }
+    if (demo_name != NULL && inspector_demo_lookup (demo_name) == NULL)
+      {
+        g_printerr (_("weft-inspector: no demo called “%s”. The demos:\n"), demo_name);
+        for (guint i = 0; inspector_demo_nth (i) != NULL; i++)
+          g_printerr ("  %-12s %s\n", inspector_demo_nth (i)->name, inspector_demo_nth (i)->summary);
+        free_options ();
+        return 2;
       }
     if (replay_path != NULL && (replay_records = inspector_recording_load (replay_path, &error)) == NULL)
       {
