@@ -138,6 +138,8 @@ struct _WeftInspectServer
   gint                max_pending;  /* atomic: the most bytes any peer had pending */
   guint64             soft_pending; /* SOFT_PENDING, HARD_PENDING (tests lower them) */
   guint64             hard_pending;
+  GSource            *sweep;        /* server thread, while peers are connected */
+  GSource            *watch;
   guint64             seen_seq;     /* server thread: busy_seq at the last look */
   gint64              seen_since;   /* server thread: when it was first seen (µs) */
 };
@@ -686,6 +688,36 @@ _weft_inspect_server_get_max_pending (WeftLoop *loop)
   return server_of (loop) ? (guint64) g_atomic_int_get (&server_of (loop)->max_pending) : 0;
 }
 
+static gboolean sweep_closed_peers (gpointer data);
+
+/* Server thread: the timers run only while peers are connected, so a served
+ * loop nobody inspects costs no wake-up at all. */
+static void
+start_timers (WeftInspectServer *self)
+{
+  if (self->sweep != NULL)
+    return;
+  self->sweep = g_timeout_source_new_seconds (1);
+  g_source_set_callback (self->sweep, sweep_closed_peers, self, NULL);
+  g_source_set_static_name (self->sweep, "weft inspector: sweep closed peers");
+  g_source_attach (self->sweep, self->context);
+  self->watch = g_timeout_source_new (100);
+  g_source_set_callback (self->watch, watch_busy, self, NULL);
+  g_source_set_static_name (self->watch, "weft inspector: watch for a blocked loop");
+  g_source_attach (self->watch, self->context);
+}
+
+static void
+stop_timers (WeftInspectServer *self)
+{
+  if (self->sweep == NULL)
+    return;
+  g_source_destroy (self->sweep);
+  g_clear_pointer (&self->sweep, g_source_unref);
+  g_source_destroy (self->watch);
+  g_clear_pointer (&self->watch, g_source_unref);
+}
+
 /* Forgets the peers that are gone (server thread). */
 static gboolean
 sweep_closed_peers (gpointer data)
@@ -703,6 +735,11 @@ sweep_closed_peers (gpointer data)
         }
     }
   g_atomic_int_set (&self->n_peers, (gint) self->peers->len);
+  if (self->peers->len == 0 && self->sweep != NULL)
+    {
+      stop_timers (self);
+      return G_SOURCE_REMOVE;
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -758,6 +795,7 @@ on_authenticated (GSocketConnection *stream,
   peer->skeleton = skeleton;
   g_ptr_array_add (self->peers, peer);
   sweep_closed_peers (self);
+  start_timers (self);
   /* Exported: the calls it may have sent right behind BEGIN find the object. */
   g_dbus_connection_start_message_processing (connection);
 }
@@ -804,6 +842,7 @@ server_thread (gpointer data)
       g_dbus_connection_close_sync (peer->connection, NULL, NULL);
     }
   g_ptr_array_set_size (self->peers, 0);
+  stop_timers (self);
   /* Handshakes and flushes still under way end here. */
   while (g_main_context_iteration (self->context, FALSE))
     ;
@@ -952,20 +991,6 @@ weft_loop_serve_inspector (WeftLoop  *loop,
     {
       g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
       g_socket_service_start (self->service);
-      {
-        GSource *sweep = g_timeout_source_new_seconds (1);
-
-        GSource *watch = g_timeout_source_new (100);
-
-        g_source_set_callback (sweep, sweep_closed_peers, self, NULL);
-        g_source_set_static_name (sweep, "weft inspector: sweep closed peers");
-        g_source_attach (sweep, self->context);
-        g_source_unref (sweep);
-        g_source_set_callback (watch, watch_busy, self, NULL);
-        g_source_set_static_name (watch, "weft inspector: watch for a blocked loop");
-        g_source_attach (watch, self->context);
-        g_source_unref (watch);
-      }
     }
   g_main_context_pop_thread_default (self->context);
   if (!listening)

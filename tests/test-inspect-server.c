@@ -996,6 +996,50 @@ test_stale_sockets_removed (void)
   test_loop_finish (loop);
 }
 
+/* The voluntary context switches of this process's thread called @name. */
+static guint64
+thread_switches (const char *name)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_strdup_printf ("/proc/self/task/%s/comm", tid);
+      g_autofree char *status_path = g_strdup_printf ("/proc/self/task/%s/status", tid);
+      g_autofree char *comm = NULL;
+      g_autofree char *status = NULL;
+      const char *line;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) || !g_str_has_prefix (comm, name)
+          || !g_file_get_contents (status_path, &status, NULL, NULL)
+          || (line = strstr (status, "voluntary_ctxt_switches:")) == NULL)
+        continue;
+      return g_ascii_strtoull (line + strlen ("voluntary_ctxt_switches:"), NULL, 10);
+    }
+  return G_MAXUINT64;
+}
+
+/* A served loop nobody inspects costs no wake-up in the server thread (it
+ * woke 11 times a second: a 100 ms watch and a 1 s sweep). */
+static void
+test_quiet_without_peers (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GError) error = NULL;
+  guint64 before, after;
+
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  g_usleep (300 * 1000);
+  before = thread_switches ("weft-inspect");
+  g_assert_cmpuint (before, !=, G_MAXUINT64);
+  g_usleep (1500 * 1000);
+  after = thread_switches ("weft-inspect");
+  g_test_message ("server thread woke %" G_GUINT64_FORMAT " times in 1.5 s without peers", after - before);
+  g_assert_cmpuint (after - before, <=, 2);
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1014,6 +1058,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/InspectServer/changed-signal", test_changed_signal);
   g_test_add_func ("/Weft/InspectServer/stalled-handshakes", test_stalled_handshakes);
   g_test_add_func ("/Weft/InspectServer/stale-sockets-removed", test_stale_sockets_removed);
+  g_test_add_func ("/Weft/InspectServer/quiet-without-peers", test_quiet_without_peers);
   g_test_add_func ("/Weft/InspectServer/peer-not-reading-replies", test_peer_not_reading_replies);
   g_test_add_func ("/Weft/InspectServer/peer-not-reading-signals", test_peer_not_reading_signals);
 
