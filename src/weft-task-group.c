@@ -118,24 +118,30 @@ child_done (WeftFuture *future,
 }
 
 /**
- * weft_task_group_create_task:
+ * weft_task_group_create_task_full: (rename-to weft_task_group_create_task)
  * @group: a #WeftTaskGroup that is not finished
  * @func: (scope notified) (closure data) (destroy data_destroy): the task's body
  * @data: data for @func
  * @data_destroy: (nullable): frees @data once the task is done
+ * @name: (nullable): the task's name; the weft_task_group_create_task() macro
+ *   passes the function's name
+ * @where: (nullable): a static string, file:line of the call
  *
- * Creates a task in the group. Once a task of the group failed, the group is
- * shutting down and refuses new tasks, as asyncio's TaskGroup raises
+ * Creates a task in the group, named @name and created at @where (as
+ * weft_loop_create_task_full()). Once a task of the group failed, the group
+ * is shutting down and refuses new tasks, as asyncio's TaskGroup raises
  * RuntimeError: a critical, @data_destroy runs on @data, and %NULL is returned.
  *
  * Returns: (transfer none) (nullable): the task, owned by the group; %NULL if
  *   the group is shutting down
  */
 WeftTask *
-weft_task_group_create_task (WeftTaskGroup  *group,
-                             WeftTaskFunc    func,
-                             gpointer        data,
-                             GDestroyNotify  data_destroy)
+weft_task_group_create_task_full (WeftTaskGroup  *group,
+                                  WeftTaskFunc    func,
+                                  gpointer        data,
+                                  GDestroyNotify  data_destroy,
+                                  const char     *name,
+                                  const char     *where)
 {
   WeftTask *task;
 
@@ -149,13 +155,36 @@ weft_task_group_create_task (WeftTaskGroup  *group,
       return NULL;
     }
 
-  task = weft_loop_create_task_full (group->loop, func, data, data_destroy, NULL, NULL);
+  task = weft_loop_create_task_full (group->loop, func, data, data_destroy, name, where);
   if (task == NULL)
     return NULL;
   g_ptr_array_add (group->tasks, task);
   group->n_pending++;
   weft_future_add_done_callback (WEFT_FUTURE (task), child_done, group_ref (group), (GDestroyNotify) group_unref);
   return task;
+}
+
+/**
+ * weft_task_group_create_task:
+ * @group: a #WeftTaskGroup that is not finished
+ * @func: (scope notified) (closure data) (destroy data_destroy): the task's body
+ * @data: data for @func
+ * @data_destroy: (nullable): frees @data once the task is done
+ *
+ * Creates a task in the group. In C this is a macro that names the task
+ * after @func and records where it was created (see
+ * weft_task_group_create_task_full()).
+ *
+ * Returns: (transfer none) (nullable): the task, owned by the group; %NULL if
+ *   the group is shutting down
+ */
+WeftTask *
+(weft_task_group_create_task) (WeftTaskGroup  *group,
+                               WeftTaskFunc    func,
+                               gpointer        data,
+                               GDestroyNotify  data_destroy)
+{
+  return weft_task_group_create_task_full (group, func, data, data_destroy, NULL, NULL);
 }
 
 /**

@@ -149,6 +149,13 @@ WeftTask     *weft_task_group_create_task (WeftTaskGroup  *group,
                                            gpointer        data,
                                            GDestroyNotify  data_destroy);
 WEFT_AVAILABLE_IN_0_1
+WeftTask     *weft_task_group_create_task_full (WeftTaskGroup  *group,
+                                                WeftTaskFunc    func,
+                                                gpointer        data,
+                                                GDestroyNotify  data_destroy,
+                                                const char     *name,
+                                                const char     *where);
+WEFT_AVAILABLE_IN_0_1
 gboolean      weft_task_group_wait        (WeftTaskGroup  *group,
                                            GError        **error);
 WEFT_AVAILABLE_IN_0_1
@@ -164,6 +171,8 @@ void          weft_task_group_free        (WeftTaskGroup  *group);
   weft_loop_create_task_full (loop, func, data, data_destroy, #func, G_STRLOC)
 #define weft_create_task(func, data, data_destroy) \
   weft_loop_create_task_full (weft_get_event_loop (), func, data, data_destroy, #func, G_STRLOC)
+#define weft_task_group_create_task(group, func, data, data_destroy) \
+  weft_task_group_create_task_full (group, func, data, data_destroy, #func, G_STRLOC)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftTask, weft_task_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftTaskGroup, weft_task_group_unref)

@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <string.h>
+
 #include "weft-test-common.h"
 
 typedef struct
@@ -168,6 +170,31 @@ test_create_after_abort (void)
   test_loop_finish (loop);
 }
 
+static gpointer
+group_with_location (gpointer data, GError **error)
+{
+  g_autoptr(WeftTaskGroup) group = weft_task_group_new ();
+  WeftTask *child = weft_task_group_create_task (group, job, data, NULL);
+
+  /* Like weft_loop_create_task(): named after its function, created here. */
+  g_assert_cmpstr (weft_task_get_name (child), ==, "job");
+  g_assert_nonnull (strstr (weft_task_get_created_at (child), "test-taskgroup.c:"));
+  if (!weft_task_group_wait (group, error))
+    return NULL;
+  return (gpointer) "located";
+}
+
+static void
+test_child_location (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  Job j = { 0.001 };
+  g_autoptr(WeftTask) task = weft_loop_create_task (loop, group_with_location, &j, NULL);
+
+  g_assert_cmpstr (test_run (loop, WEFT_FUTURE (task)), ==, "located");
+  test_loop_finish (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -178,6 +205,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/TaskGroup/first-failure-cancels-rest", test_first_failure_cancels_rest);
   g_test_add_func ("/Weft/TaskGroup/errors-collected", test_errors_collected);
   g_test_add_func ("/Weft/TaskGroup/create-after-abort", test_create_after_abort);
+  g_test_add_func ("/Weft/TaskGroup/child-location", test_child_location);
 
   return g_test_run ();
 }
