@@ -134,6 +134,8 @@ struct _WeftInspectServer
   GPtrArray          *pending_changes; /* GVariant, under lock: Changed signals to send */
   gint                n_peers;      /* atomic: connected peers */
   guint64             busy_seq;     /* atomic, written by the loop thread: odd while a callback runs */
+  guint64             blocked_seq;  /* atomic: the busy_seq this thread saw blocked past BLOCKED_AFTER_NS */
+  gint64              blocked_since;/* atomic: since when (µs, monotonic) */
   const char         *busy_name;    /* atomic: the callback running */
   gint                max_pending;  /* atomic: the most bytes any peer had pending */
   guint64             soft_pending; /* SOFT_PENDING, HARD_PENDING (tests lower them) */
@@ -392,6 +394,13 @@ blocked_for_us (WeftInspectServer *self)
     {
       self->seen_seq = seq;
       self->seen_since = now;
+    }
+  if ((seq & 1) && (now - self->seen_since) * 1000 > BLOCKED_AFTER_NS
+      && __atomic_load_n (&self->blocked_seq, __ATOMIC_RELAXED) != seq)
+    {
+      /* The loop thread reports it as a warning when the callback returns. */
+      __atomic_store_n (&self->blocked_since, self->seen_since, __ATOMIC_RELAXED);
+      __atomic_store_n (&self->blocked_seq, seq, __ATOMIC_RELEASE);
     }
   return (seq & 1) ? now - self->seen_since : 0;
 }
@@ -1121,6 +1130,11 @@ on_callback_end (WeftLoop   *loop,
 {
   WeftInspectServer *self = data;
 
+  /* Seen blocked by the server thread: a warning, debug mode or not. */
+  if (G_UNLIKELY (__atomic_load_n (&self->blocked_seq, __ATOMIC_ACQUIRE) == self->busy_seq))
+    _weft_observers_warning (loop, "the loop was blocked in %s for %.1f s",
+                             name ? name : "a callback",
+                             (g_get_monotonic_time () - __atomic_load_n (&self->blocked_since, __ATOMIC_RELAXED)) / 1e6);
   __atomic_store_n (&self->busy_seq, self->busy_seq + 1, __ATOMIC_RELEASE);
 }
 

@@ -196,6 +196,16 @@ test_reports_blocked_loop (void)
   g_test_message ("while blocked: %s", b.blocked);
   g_assert_true (g_str_has_prefix (b.blocked, "loop blocked in slow_callback for "));
   g_free (b.blocked);
+  /* ...and once it returned, a warning, without debug mode. */
+  g_assert_false (weft_loop_get_debug (b.loop));
+  {
+    g_autoptr(GPtrArray) warnings = weft_loop_lint (b.loop);
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < warnings->len; i++)
+      found |= strstr (g_ptr_array_index (warnings, i), "the loop was blocked in slow_callback for ") != NULL;
+    g_assert_true (found);
+  }
   test_loop_finish (b.loop);
 }
 
