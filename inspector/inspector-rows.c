@@ -29,6 +29,19 @@ G_DEFINE_FINAL_TYPE (InspectorTaskRow, inspector_task_row, G_TYPE_OBJECT)
 enum { TASK_PROP_0, TASK_PROP_ID, TASK_PROP_NAME, TASK_PROP_STATE, TASK_PROP_AWAITS, TASK_PROP_RUNS, TASK_PROP_CREATED_AT,
        TASK_PROP_BUSY_NS, TASK_PROP_BUSY, TASK_PROP_BIRTH, N_TASK_PROPS };
 
+/* file:line as people read it: G_STRLOC gives paths relative to the build
+ * directory ("../inspector/demos/demo-countdown.c:13"); the "../" steps go. */
+char *
+inspector_tidy_locations (const char *text)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (text == NULL)
+    return NULL;
+  parts = g_strsplit (text, "../", -1);
+  return g_strjoinv ("", parts);
+}
+
 /* A duration for people: "1.23 s", "12.3 ms", "45 µs". */
 char *
 inspector_format_ns (guint64 ns)
@@ -162,7 +175,7 @@ inspector_task_row_new (guint64     id,
   self->state = g_strdup (translate_state (state));
   self->awaits = g_strdup (awaits);
   self->runs = runs;
-  self->created_at = g_strdup (created_at);
+  self->created_at = inspector_tidy_locations (created_at);
   self->busy_ns = busy_ns;
   self->max_run_ns = max_run_ns;
   self->birth = birth;
@@ -292,6 +305,7 @@ inspector_call_row_update (InspectorCallRow *self,
                            double            time_left)
 {
   g_autofree char *shown_left = NULL;
+  g_autofree char *shown_where = inspector_tidy_locations (where);
   double fraction = 0;
   const char *shown_name = name && *name ? name : _("(unnamed)");
 
@@ -317,10 +331,10 @@ inspector_call_row_update (InspectorCallRow *self,
       self->name = g_strdup (shown_name);
       g_object_notify_by_pspec (G_OBJECT (self), call_props[CALL_PROP_NAME]);
     }
-  if (g_strcmp0 (self->where, where) != 0)
+  if (g_strcmp0 (self->where, shown_where) != 0)
     {
       g_free (self->where);
-      self->where = g_strdup (where);
+      self->where = g_steal_pointer (&shown_where);
       g_object_notify_by_pspec (G_OBJECT (self), call_props[CALL_PROP_WHERE]);
     }
   if (g_strcmp0 (self->time_left, shown_left) != 0)

@@ -41,5 +41,6 @@ void              inspector_call_row_update (InspectorCallRow *self,
                                              const char       *where,
                                              double            time_left);
 char             *inspector_format_ns       (guint64           ns);
+char             *inspector_tidy_locations  (const char       *text);
 
 G_END_DECLS

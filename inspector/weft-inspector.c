@@ -630,18 +630,26 @@ show_details (WeftInspector *self,
   /* TRANSLATORS: task id, name, state */
   g_string_append_printf (text, _("Task %s “%s”: %s"), id_text, name, state);
   g_string_append_c (text, '\n');
-  g_string_append_printf (text, _("Created at %s"), *created_at ? created_at : _("(unknown)"));
+  {
+    g_autofree char *tidy = inspector_tidy_locations (created_at);
+
+    g_string_append_printf (text, _("Created at %s"), *created_at ? tidy : _("(unknown)"));
+  }
   if (parent != 0)
     g_string_append_printf (text, _(" by task %s"), parent_text);
   if (await_at != NULL)
     {
       g_string_append_c (text, '\n');
-      g_string_append_printf (text, _("Waits at %s"), await_at);
+      g_autofree char *tidy = inspector_tidy_locations (await_at);
+
+      g_string_append_printf (text, _("Waits at %s"), tidy);
     }
   for (guint i = 0; chain != NULL && chain[i] != NULL; i++)
     {
       g_string_append_c (text, '\n');
-      g_string_append_printf (text, i == 0 ? _("Awaits %s") : _("  → %s"), chain[i]);
+      g_autofree char *tidy = inspector_tidy_locations (chain[i]);
+
+      g_string_append_printf (text, i == 0 ? _("Awaits %s") : _("  → %s"), tidy);
     }
   if (error != NULL)
     {

@@ -182,6 +182,13 @@ test_detail_pane (Countdowns    *f,
   g_assert_nonnull (strstr (text, "Waits at "));
   g_assert_nonnull (strstr (text, "demo-countdowns.c:"));
   g_assert_nonnull (strstr (text, "Awaits sleep, "));
+  /* Locations read as paths of the source tree, not of the build directory. */
+  g_assert_null (strstr (text, "../"));
+  {
+    g_autofree char *created_at = row_string (weft_inspector_get_task_model (f->inspector), 0, "created-at");
+
+    g_assert_true (g_str_has_prefix (created_at, "inspector/demos/demo-countdowns.c:"));
+  }
 }
 
 /* The Age column: now minus the row's birth; the countdowns ran 0.7 s. */
