@@ -101,36 +101,18 @@ report_slow_callback (WeftLoop *loop,
              (double) elapsed / 1e9);
 }
 
-/* Pops the head of the ready queue and runs it. The caller has already counted
- * it off loop->ntodo, so a nested main loop inside the callback that dispatches
- * the loop again goes on with the next callback, never this one. */
-static inline __attribute__ ((always_inline)) void
-run_ready_head (WeftLoop *loop)
+/* Runs @slot's callback with the observers' hooks around it and, in debug
+ * mode, timed (the slow-callback report). */
+static __attribute__ ((noinline)) void
+run_checked (WeftLoop *loop,
+             WeftSlot *slot)
 {
-  guint32 index = _weft_ready_queue_pop (&loop->ready);
-  WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
-  guint32 previous = loop->current;
-  GDestroyNotify destroy;
-  gpointer data;
   gboolean timed = loop->debug;
-  gint64 start = 0;
+  gint64 start = timed ? _weft_loop_now (loop) : 0;
 
-  if (slot->flags & WEFT_SLOT_CANCELLED)
-    {
-      slot->flags &= ~WEFT_SLOT_QUEUED;
-      _weft_slot_table_release (&loop->slots, index);
-      return;
-    }
-
-  slot->flags = (slot->flags & ~WEFT_SLOT_QUEUED) | WEFT_SLOT_RUNNING;
-  loop->current = index;
   WEFT_OBSERVE (loop, callback_begin, slot->name);
-  if (G_UNLIKELY (timed))
-    start = _weft_loop_now (loop);
-
   slot->callback (slot->data);
-
-  if (G_UNLIKELY (timed))
+  if (timed)
     {
       gint64 elapsed = _weft_loop_now (loop) - start;
 
@@ -143,9 +125,37 @@ run_ready_head (WeftLoop *loop)
                                      slot->where ? slot->where : "?");
         }
     }
-
-  loop->current = previous;
   WEFT_OBSERVE (loop, callback_end, slot->name);
+}
+
+/* Pops the head of the ready queue and runs it. The caller has already counted
+ * it off loop->ntodo, so a nested main loop inside the callback that dispatches
+ * the loop again goes on with the next callback, never this one. */
+static inline __attribute__ ((always_inline)) void
+run_ready_head (WeftLoop *loop)
+{
+  guint32 index = _weft_ready_queue_pop (&loop->ready);
+  WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
+  guint32 previous = loop->current;
+  GDestroyNotify destroy;
+  gpointer data;
+
+  if (slot->flags & WEFT_SLOT_CANCELLED)
+    {
+      slot->flags &= ~WEFT_SLOT_QUEUED;
+      _weft_slot_table_release (&loop->slots, index);
+      return;
+    }
+
+  slot->flags = (slot->flags & ~WEFT_SLOT_QUEUED) | WEFT_SLOT_RUNNING;
+  loop->current = index;
+  /* One test when nobody observes and debug mode is off. */
+  if (G_UNLIKELY (loop->callback_checks))
+    run_checked (loop, slot);
+  else
+    slot->callback (slot->data);
+  loop->current = previous;
+
   destroy = slot->destroy;
   data = slot->data;
   slot->destroy = NULL;

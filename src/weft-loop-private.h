@@ -78,6 +78,7 @@ struct _WeftLoop
   guint64               next_task_id;
   guint                 dispatch_depth;
   guint8                schedule_checks; /* closed or debug: scheduling takes its slow path */
+  guint8                callback_checks; /* observed or debug: callbacks run through run_checked() */
   GThread              *owner;           /* the thread running or dispatching it (debug checks) */
   guint                 stopping : 1;
   guint                 closing : 1;       /* close() is unwinding tasks */

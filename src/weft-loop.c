@@ -92,6 +92,7 @@ weft_loop_init (WeftLoop *loop)
   loop->slow_callback_ns = DEFAULT_SLOW_CALLBACK_NS;
   loop->debug = env_debug ();
   loop->schedule_checks = loop->debug;
+  loop->callback_checks = loop->debug;
   g_queue_init (&loop->tasks);
 }
 
@@ -793,6 +794,7 @@ weft_loop_set_debug (WeftLoop *loop,
     return;
   loop->debug = !!debug;
   loop->schedule_checks = loop->closed || loop->debug;
+  loop->callback_checks = loop->observed != 0 || loop->debug;
   _weft_loop_notify (loop, WEFT_LOOP_PROP_DEBUG);
 }
 

@@ -38,6 +38,7 @@ _weft_loop_observe (WeftLoop *loop,
     loop->observed |= 1u << observer_id;
   else
     loop->observed &= ~(1u << observer_id);
+  loop->callback_checks = loop->observed != 0 || loop->debug;
 }
 
 gpointer
