@@ -201,66 +201,106 @@ _weft_loop_push_context (WeftLoop *loop)
   return TRUE;
 }
 
-/* What the GSource's dispatch does: run iterations while there is work, for at
- * most the loop's time budget, so GTK's input and frames are never starved. The
- * budget is checked between callbacks, every BUDGET_CHECK_EVERY of them, to keep
- * clock reads off the per-callback path. */
-void
-_weft_loop_dispatch (WeftLoop *loop)
+typedef struct
 {
-  gpointer previous_running = weft_get_running_loop ();
-  gint64 deadline = (loop->last_now = _weft_loop_now (loop)) + loop->budget_ns;
-  guint until_check = BUDGET_CHECK_EVERY;
-  gboolean pushed;
+  WeftLoop *previous_running;
+  gboolean  pushed;
+  gint64    deadline;     /* the time budget ends */
+  guint     until_check;  /* callbacks until the next clock read */
+} Dispatch;
 
+/* Phase 0: the loop is this thread's running loop, its context the thread
+ * default, the observers told. */
+static inline __attribute__ ((always_inline)) void
+dispatch_enter (WeftLoop *loop,
+                Dispatch *d)
+{
+  d->previous_running = weft_get_running_loop ();
+  d->deadline = (loop->last_now = _weft_loop_now (loop)) + loop->budget_ns;
+  d->until_check = BUDGET_CHECK_EVERY;
   weft_loop_ref (loop);
-  pushed = _weft_loop_push_context (loop);
+  d->pushed = _weft_loop_push_context (loop);
   _weft_set_running_loop (loop);
   if (loop->mainloop == NULL)
     loop->owner = g_thread_self ();  /* attached: the context's thread */
   loop->dispatch_depth++;
   WEFT_OBSERVE (loop, dispatch_begin);
+}
 
+static inline __attribute__ ((always_inline)) void
+dispatch_leave (WeftLoop *loop,
+                Dispatch *d)
+{
+  loop->dispatch_depth--;
+  WEFT_OBSERVE (loop, dispatch_end);
+  _weft_set_running_loop (d->previous_running);
+  if (d->pushed)
+    g_main_context_pop_thread_default (loop->context);
+  weft_loop_unref (loop);
+}
+
+/* Whether the time budget is spent (the clock is read every
+ * BUDGET_CHECK_EVERY calls). */
+static inline __attribute__ ((always_inline)) gboolean
+budget_spent (WeftLoop *loop,
+              Dispatch *d)
+{
+  if (--d->until_check != 0)
+    return FALSE;
+  d->until_check = BUDGET_CHECK_EVERY;
+  return (loop->last_now = _weft_loop_now (loop)) >= d->deadline;
+}
+
+/* Phase 2: the iteration's callbacks, while the budget lasts. Returns FALSE
+ * if the iteration is left half-run (paused, or out of budget). */
+static inline __attribute__ ((always_inline)) gboolean
+run_callbacks (WeftLoop *loop,
+               Dispatch *d)
+{
+  while (loop->ntodo > 0 && !loop->paused)
+    {
+      loop->ntodo--;
+      run_ready_head (loop);
+      if (budget_spent (loop, d))
+        return FALSE;
+    }
+  return loop->ntodo == 0;
+}
+
+/* Phase 4: another iteration now? Not if run_forever() was stopped, nothing
+ * is ready or due, or the budget is spent. */
+static inline __attribute__ ((always_inline)) gboolean
+more_to_run (WeftLoop *loop,
+             Dispatch *d)
+{
+  if (loop->mainloop != NULL && !g_main_loop_is_running (loop->mainloop))
+    return FALSE;
+  if (loop->ready.length == 0 && !g_atomic_int_get (&loop->ts_pending)
+      && _weft_loop_next_deadline (loop) > _weft_loop_now (loop))
+    return FALSE;
+  return !budget_spent (loop, d);
+}
+
+/* What the GSource's dispatch does, phase by phase (as uv_run does): run
+ * iterations while there is work, for at most the loop's time budget, so
+ * GTK's input and frames are never starved. */
+void
+_weft_loop_dispatch (WeftLoop *loop)
+{
+  Dispatch d;
+
+  dispatch_enter (loop, &d);
   while (!loop->closed && !loop->paused)
     {
       if (loop->ntodo == 0)
-        begin_iteration (loop);
-
-      while (loop->ntodo > 0 && !loop->paused)
-        {
-          loop->ntodo--;
-          run_ready_head (loop);
-          if (--until_check == 0)
-            {
-              until_check = BUDGET_CHECK_EVERY;
-              if ((loop->last_now = _weft_loop_now (loop)) >= deadline)
-                goto out;
-            }
-        }
-      if (loop->ntodo > 0)
-        break;
-
-      end_iteration (loop);
-      if (loop->mainloop != NULL && !g_main_loop_is_running (loop->mainloop))
-        break;
-      if (loop->ready.length == 0 && !g_atomic_int_get (&loop->ts_pending)
-          && _weft_loop_next_deadline (loop) > _weft_loop_now (loop))
-        break;
-      if (--until_check == 0)
-        {
-          until_check = BUDGET_CHECK_EVERY;
-          if ((loop->last_now = _weft_loop_now (loop)) >= deadline)
-            break;
-        }
+        begin_iteration (loop);     /* 1: threadsafe posts and due timers join the ready queue */
+      if (!run_callbacks (loop, &d))
+        break;                      /* 2: the iteration's callbacks (may stop half-way) */
+      end_iteration (loop);         /* 3: observers, a pending stop */
+      if (!more_to_run (loop, &d))
+        break;                      /* 4: another iteration now? */
     }
-
-out:
-  loop->dispatch_depth--;
-  WEFT_OBSERVE (loop, dispatch_end);
-  _weft_set_running_loop (previous_running);
-  if (pushed)
-    g_main_context_pop_thread_default (loop->context);
-  weft_loop_unref (loop);
+  dispatch_leave (loop, &d);
 }
 
 gboolean
