@@ -78,13 +78,11 @@ records_of (WeftLoop *loop)
   return rec;
 }
 
-static void _weft_inspect_record_iteration (WeftLoop *loop,
-                                            gint64    now,
-                                            guint     n_timers,
-                                            gint64    max_lateness);
-static void _weft_inspect_warn (WeftLoop   *loop,
-                                const char *format,
-                                ...) G_GNUC_PRINTF (2, 3);
+static void _weft_inspect_record_iteration (WeftRecords *rec,
+                                            WeftLoop    *loop,
+                                            gint64       now,
+                                            guint        n_timers,
+                                            gint64       max_lateness);
 
 /* Recording keeps a record of an iteration when timers fired in it, or when
  * 64 iterations or 1 ms (by the clock reads the loop makes anyway) went by
@@ -92,12 +90,12 @@ static void _weft_inspect_warn (WeftLoop   *loop,
  * loop spinning through a million short iterations one in 64, and recording
  * costs no clock read per callback. */
 static void
-_weft_inspect_iteration_begin (WeftLoop *loop,
-                               gint64    now,
-                               guint     n_timers,
-                               gint64    max_lateness)
+_weft_inspect_iteration_begin (WeftRecords *rec,
+                               WeftLoop    *loop,
+                               gint64       now,
+                               guint        n_timers,
+                               gint64       max_lateness)
 {
-  WeftRecords *rec = records_of (loop);
   rec->record_this = n_timers > 0
                    || loop->iteration - rec->last_recorded_iteration >= 64
                    || loop->last_now - rec->last_recorded_time >= 1000000;
@@ -107,7 +105,7 @@ _weft_inspect_iteration_begin (WeftLoop *loop,
     now = loop->last_now = _weft_loop_now (loop);
   rec->last_recorded_iteration = loop->iteration;
   rec->last_recorded_time = now;
-  _weft_inspect_record_iteration (loop, now, n_timers, max_lateness);
+  _weft_inspect_record_iteration (rec, loop, now, n_timers, max_lateness);
 }
 
 /**
@@ -121,8 +119,10 @@ void
 weft_loop_set_recording (WeftLoop *loop,
                          gboolean  recording)
 {
-  WeftRecords *rec = records_of (loop);
+  WeftRecords *rec;
+
   g_return_if_fail (loop != NULL);
+  rec = records_of (loop);
 
   if (recording && !loop->recording)
     {
@@ -156,10 +156,11 @@ weft_loop_set_recording (WeftLoop *loop,
 GArray *
 weft_loop_get_iterations (WeftLoop *loop)
 {
-  WeftRecords *rec = records_of (loop);
+  WeftRecords *rec;
   GArray *copy;
 
   g_return_val_if_fail (loop != NULL, NULL);
+  rec = records_of (loop);
 
   copy = g_array_new (FALSE, FALSE, sizeof (WeftIterationRecord));
   if (rec->records == NULL)
@@ -174,12 +175,12 @@ weft_loop_get_iterations (WeftLoop *loop)
 }
 
 static void
-_weft_inspect_record_iteration (WeftLoop *loop,
-                                gint64    now,
-                                guint     n_timers,
-                                gint64    max_lateness)
+_weft_inspect_record_iteration (WeftRecords *rec,
+                                WeftLoop    *loop,
+                                gint64       now,
+                                guint        n_timers,
+                                gint64       max_lateness)
 {
-  WeftRecords *rec = records_of (loop);
   WeftIterationRecord record = {
     .index = loop->iteration,
     .start = (double) now / 1e9,
@@ -197,9 +198,8 @@ _weft_inspect_record_iteration (WeftLoop *loop,
 }
 
 static WeftIterationRecord *
-last_record (WeftLoop *loop)
+last_record (WeftRecords *rec)
 {
-  WeftRecords *rec = records_of (loop);
   if (rec->records == NULL || rec->records->len == 0)
     return NULL;
   return &g_array_index (rec->records, WeftIterationRecord,
@@ -207,10 +207,10 @@ last_record (WeftLoop *loop)
 }
 
 static void
-_weft_inspect_callback_ran (WeftLoop   *loop,
-                            const char *name)
+_weft_inspect_callback_ran (WeftRecords *rec,
+                            const char  *name)
 {
-  WeftIterationRecord *record = last_record (loop);
+  WeftIterationRecord *record = last_record (rec);
   gsize used, room;
 
   if (record == NULL)
@@ -226,10 +226,10 @@ _weft_inspect_callback_ran (WeftLoop   *loop,
 }
 
 static void
-_weft_inspect_iteration_end (WeftLoop *loop,
-                             gint64    now)
+_weft_inspect_iteration_end (WeftRecords *rec,
+                             gint64       now)
 {
-  WeftIterationRecord *record = last_record (loop);
+  WeftIterationRecord *record = last_record (rec);
 
   if (record != NULL)
     record->duration = MAX ((double) now / 1e9 - record->start, 0.0);
@@ -248,10 +248,9 @@ task_record_clear (gpointer data)
 /* Keeps a snapshot, not the task: a finished task holds its loop alive, and
  * the history must not. */
 static void
-_weft_inspect_task_finished (WeftLoop *loop,
-                             WeftTask *task)
+_weft_inspect_task_finished (WeftRecords *rec,
+                             WeftTask    *task)
 {
-  WeftRecords *rec = records_of (loop);
   WeftTaskRecord record = {
     .id = task->id,
     .name = g_strdup (task->name),
@@ -298,8 +297,10 @@ void
 weft_loop_set_task_history (WeftLoop *loop,
                             guint     length)
 {
-  WeftRecords *rec = records_of (loop);
+  WeftRecords *rec;
+
   g_return_if_fail (loop != NULL);
+  rec = records_of (loop);
 
   rec->history_length = length;
   g_clear_pointer (&rec->finished, g_array_unref);
@@ -318,10 +319,11 @@ weft_loop_set_task_history (WeftLoop *loop,
 GArray *
 weft_loop_list_finished_tasks (WeftLoop *loop)
 {
-  WeftRecords *rec = records_of (loop);
+  WeftRecords *rec;
   GArray *copy;
 
   g_return_val_if_fail (loop != NULL, NULL);
+  rec = records_of (loop);
 
   copy = g_array_new (FALSE, FALSE, sizeof (WeftTaskRecord));
   g_array_set_clear_func (copy, task_record_clear);
@@ -377,10 +379,11 @@ GVariant *
 weft_loop_describe_task (WeftLoop *loop,
                          guint64   task_id)
 {
-  WeftRecords *rec = records_of (loop);
+  WeftRecords *rec;
   GVariantDict dict;
 
   g_return_val_if_fail (loop != NULL, NULL);
+  rec = records_of (loop);
 
   /* The history first: it is short, the live tasks may be 100,000. */
   for (guint i = 0; rec->finished != NULL && i < rec->finished->len; i++)
@@ -537,7 +540,7 @@ _weft_inspect_add_record (GVariantBuilder      *builder,
 GVariant *
 weft_loop_snapshot (WeftLoop *loop)
 {
-  WeftRecords *rec = records_of (loop);
+  WeftRecords *rec;
   guint n_tasks;
   g_autoptr(GArray) finished = NULL;
   g_autoptr(GArray) ready = NULL;
@@ -547,6 +550,7 @@ weft_loop_snapshot (WeftLoop *loop)
   double now;
 
   g_return_val_if_fail (loop != NULL, NULL);
+  rec = records_of (loop);
 
   now = weft_loop_time (loop);
   g_variant_builder_init (&task_builder, G_VARIANT_TYPE ("a(tssststtd)"));   /* of WEFT_TASK_ROW_TYPE */
@@ -612,34 +616,28 @@ weft_loop_snapshot (WeftLoop *loop)
 #define WARNINGS_KEPT        64
 #define BUSY_POLL_MIN_RUNS   100
 
+/* Keeps @text (taken) among the last WARNINGS_KEPT warnings. */
 static void
-_weft_inspect_warn (WeftLoop   *loop,
-                    const char *format,
-                    ...)
+add_warning (WeftRecords *rec,
+             char        *text)
 {
-  WeftRecords *rec = records_of (loop);
-  va_list args;
-  char *text;
-
   if (rec->warnings == NULL)
     rec->warnings = g_ptr_array_new_with_free_func (g_free);
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
   if (rec->warnings->len >= WARNINGS_KEPT)
     g_ptr_array_remove_index (rec->warnings, 0);
   g_ptr_array_add (rec->warnings, text);
 }
 
 static void
-_weft_inspect_task_stepped (WeftLoop *loop,
-                            WeftTask *task)
+_weft_inspect_task_stepped (WeftRecords *rec,
+                            WeftTask    *task)
 {
   if (!task->warned_busy && task->runs >= BUSY_POLL_MIN_RUNS && task->self_wakes * 10 >= task->runs * 9)
     {
       task->warned_busy = TRUE;
-      _weft_inspect_warn (loop, "task %s mostly wakes itself (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                          " runs after sleep(0)): busy polling?", task->name, task->self_wakes, task->runs);
+      add_warning (rec, g_strdup_printf ("task %s mostly wakes itself (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                                         " runs after sleep(0)): busy polling?",
+                                         task->name, task->self_wakes, task->runs));
     }
 }
 
@@ -659,10 +657,11 @@ _weft_inspect_task_stepped (WeftLoop *loop,
 GPtrArray *
 weft_loop_lint (WeftLoop *loop)
 {
-  WeftRecords *rec = records_of (loop);
+  WeftRecords *rec;
   GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
 
   g_return_val_if_fail (loop != NULL, warnings);
+  rec = records_of (loop);
 
   for (guint i = 0; rec->warnings != NULL && i < rec->warnings->len; i++)
     g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (rec->warnings, i)));
@@ -720,7 +719,7 @@ on_iteration_begin (WeftLoop *loop,
                     guint     n_timers,
                     gint64    max_lateness)
 {
-  _weft_inspect_iteration_begin (loop, now, n_timers, max_lateness);
+  _weft_inspect_iteration_begin (data, loop, now, n_timers, max_lateness);
 }
 
 static void
@@ -731,7 +730,7 @@ on_callback_begin (WeftLoop   *loop,
   /* Before the call: a task step's name is the task's, which may be freed
    * by the time the step returns. */
   if (((WeftRecords *) data)->record_this)
-    _weft_inspect_callback_ran (loop, name);
+    _weft_inspect_callback_ran (data, name);
 }
 
 static void
@@ -743,7 +742,7 @@ on_iteration_end (WeftLoop *loop,
   if (!rec->record_this)
     return;
   rec->record_this = FALSE;
-  _weft_inspect_iteration_end (loop, loop->last_now = _weft_loop_now (loop));
+  _weft_inspect_iteration_end (rec, loop->last_now = _weft_loop_now (loop));
 }
 
 static void
@@ -751,7 +750,7 @@ on_task_step_end (WeftLoop *loop,
                   gpointer  data,
                   WeftTask *task)
 {
-  _weft_inspect_task_stepped (loop, task);
+  _weft_inspect_task_stepped (data, task);
 }
 
 static void
@@ -759,7 +758,7 @@ on_task_finished (WeftLoop *loop,
                   gpointer  data,
                   WeftTask *task)
 {
-  _weft_inspect_task_finished (loop, task);
+  _weft_inspect_task_finished (data, task);
 }
 
 static void
@@ -767,7 +766,7 @@ on_warning (WeftLoop   *loop,
             gpointer    data,
             const char *text)
 {
-  _weft_inspect_warn (loop, "%s", text);
+  add_warning (data, g_strdup (text));
 }
 
 static void
