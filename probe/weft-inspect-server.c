@@ -230,10 +230,9 @@ find_peer (WeftInspectServer *self,
 /* Server thread: a peer that asks and asks without reading the answers. */
 static gboolean
 peer_over_limit (WeftInspectServer     *self,
+                 Peer                  *peer,
                  GDBusMethodInvocation *invocation)
 {
-  Peer *peer = find_peer (self, g_dbus_method_invocation_get_connection (invocation));
-
   if (peer == NULL || peer->sent - peer->written <= self->hard_pending)
     return FALSE;
   g_atomic_int_inc (&dropped_peers);
@@ -534,6 +533,8 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
   gboolean paused;
   const char *old_blocked;
   GVariant *tasks, *ready, *timers, *warnings;
+  /* Looked up now: completing the call below consumes the invocation. */
+  Peer *peer = find_peer (self, g_dbus_method_invocation_get_connection (invocation));
 
   pthread_mutex_lock (&self->lock);
   snapshot = self->snapshot ? g_variant_ref (self->snapshot) : NULL;
@@ -548,7 +549,7 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
                                                      "The loop has not published its state yet");
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  if (peer_over_limit (self, invocation))
+  if (peer_over_limit (self, peer, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 
   if (blocked_us * 1000 > BLOCKED_AFTER_NS)
@@ -562,12 +563,8 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
   weft_dbus_inspector1_complete_get_snapshot (skeleton, invocation,
                                               g_variant_new ("(tbs@a(tssststtd)@a(ss)@a(ssd)@as)", iteration, paused,
                                                              blocked ? blocked : "", tasks, ready, timers, warnings));
-  {
-    Peer *peer = find_peer (self, g_dbus_method_invocation_get_connection (invocation));
-
-    if (peer != NULL)
-      peer_sent (self, peer, g_variant_get_size (snapshot));
-  }
+  if (peer != NULL)
+    peer_sent (self, peer, g_variant_get_size (snapshot));
   g_variant_unref (tasks);
   g_variant_unref (ready);
   g_variant_unref (timers);
