@@ -212,39 +212,37 @@ main_task (gpointer data, GError **error)
   return NULL;
 }
 
+/* One wave: a main task that makes @n tasks, each sleeping twice, and waits for them. */
 static void
-bench_manytasks (long n)
+run_wave (long n)
 {
-  long rss_base, peak;
-  gint64 t0, c0, t1, c1, t2;
   g_autoptr(WeftTask) task = NULL;
 
   n_target = tasks_left = n;
   all_done = weft_loop_create_future (loop);
-  rss_base = weft_rss_kb ();
-  t0 = wall_ns ();
-  c0 = cpu_ns ();
   task = weft_loop_create_task (loop, main_task, NULL, NULL);
   weft_future_add_done_callback (WEFT_FUTURE (task), quit_on_done, NULL, NULL);
   g_main_loop_run (mainloop);
+  g_clear_pointer (&all_done, weft_future_unref);
+}
+
+static void
+bench_manytasks (long n)
+{
+  long rss_base = weft_rss_kb (), peak;
+  gint64 t0 = wall_ns (), c0 = cpu_ns (), t1, c1, t2;
+
+  run_wave (n);
   t1 = wall_ns ();
   c1 = cpu_ns ();
   peak = peak_rss_kb ();
-
   /* Row 5b: the same wave again in the same process (pooled stacks). */
-  weft_future_unref (all_done);
-  g_clear_pointer (&task, weft_task_unref);
-  n_target = tasks_left = n;
-  all_done = weft_loop_create_future (loop);
   t2 = wall_ns ();
-  task = weft_loop_create_task (loop, main_task, NULL, NULL);
-  weft_future_add_done_callback (WEFT_FUTURE (task), quit_on_done, NULL, NULL);
-  g_main_loop_run (mainloop);
+  run_wave (n);
   printf ("manytasks weft %ld %.1f wall_ms=%.1f cpu_ms=%.1f rss_base_kb=%ld rss_peak_kb=%ld bytes_per_task=%.0f"
           " warm_ms=%.1f\n",
           n, (double) (t1 - t0) / n, (t1 - t0) / 1e6, (c1 - c0) / 1e6,
           rss_base, peak, (double) (peak - rss_base) * 1024.0 / n, (wall_ns () - t2) / 1e6);
-  weft_future_unref (all_done);
 }
 
 /* ---------------------------------------------------------------- 6 */
