@@ -28,5 +28,6 @@ void      _weft_inspect_server_set_peer_limits (WeftLoop *loop,
 gboolean  _weft_inspect_peer_allowed        (GCredentials *credentials);
 gboolean  _weft_inspect_check_directory     (const char *dir,
                                              GError    **error);
+void      _weft_inspect_remove_stale_sockets (const char *dir);
 
 G_END_DECLS

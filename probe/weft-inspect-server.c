@@ -36,6 +36,7 @@
 #include "weft-inspect.h"
 #include "weft-inspect-auth-private.h"
 #include "weft-inspect-filter-private.h"
+#include "weft-inspect-peer-private.h"
 #include "weft-inspect-server-private.h"
 #include "weft-inspector-dbus.h"
 #include "weft-loop-private.h"
@@ -80,35 +81,6 @@ command_clear (gpointer data)
                                                    G_DBUS_ERROR_NO_SERVER, "The loop stopped serving");
 }
 
-/* A connected peer (server thread only). */
-typedef struct
-{
-  gint                ref_count;
-  GDBusConnection    *connection;
-  WeftDBusInspector1 *skeleton;
-  guint64             sent;         /* bytes handed to GDBus for it */
-  guint64             written;      /* of those, flushed to the socket */
-  guint64             flushing_to;  /* `sent` when the flush in flight began, or 0 */
-  gboolean            needs_reset;  /* Changed signals were skipped */
-} Peer;
-
-static Peer *
-peer_ref (Peer *peer)
-{
-  peer->ref_count++;
-  return peer;
-}
-
-static void
-peer_unref (Peer *peer)
-{
-  if (--peer->ref_count > 0)
-    return;
-  g_object_unref (peer->skeleton);
-  g_object_unref (peer->connection);
-  g_free (peer);
-}
-
 struct _WeftInspectServer
 {
   WeftLoop           *loop;         /* not a reference; the loop stops us before it goes */
@@ -117,7 +89,7 @@ struct _WeftInspectServer
   GMainLoop          *mainloop;
   GSocketService     *service;
   char               *guid;
-  GPtrArray          *peers;        /* Peer, server thread only */
+  GPtrArray          *peers;        /* WeftInspectPeer, server thread only */
   guint               n_authenticating; /* server thread only */
   char               *path;
 
@@ -148,50 +120,6 @@ struct _WeftInspectServer
 
 /* -------------------------------------------------- per-peer flow control */
 
-static void flush_peer (WeftInspectServer *self,
-                        Peer              *peer);
-
-typedef struct
-{
-  WeftInspectServer *self;
-  Peer              *peer;
-} Flush;
-
-/* Server thread: everything handed to GDBus before the flush began is in the
- * socket now. */
-static void
-on_flushed (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  Flush *flush = data;
-  Peer *peer = flush->peer;
-  gboolean ok = g_dbus_connection_flush_finish (G_DBUS_CONNECTION (source), result, NULL);
-
-  if (ok)
-    peer->written = MAX (peer->written, peer->flushing_to);
-  peer->flushing_to = 0;
-  if (ok && peer->sent > peer->written && !g_dbus_connection_is_closed (peer->connection))
-    flush_peer (flush->self, peer);
-  peer_unref (peer);
-  g_free (flush);
-}
-
-static void
-flush_peer (WeftInspectServer *self,
-            Peer              *peer)
-{
-  Flush *flush;
-
-  if (peer->flushing_to != 0)
-    return;   /* one flush in flight; its end starts the next */
-  flush = g_new (Flush, 1);
-  flush->self = self;
-  flush->peer = peer_ref (peer);
-  peer->flushing_to = peer->sent;
-  g_dbus_connection_flush (peer->connection, NULL, on_flushed, flush);
-}
-
 /* Peers dropped, process-wide: for breaking the protocol, for not reading,
  * or refused during the handshake. */
 static gint dropped_peers;
@@ -205,24 +133,21 @@ _weft_inspect_server_count_drop (void)
 /* Server thread: @size more bytes are on their way to @peer. */
 static void
 peer_sent (WeftInspectServer *self,
-           Peer              *peer,
+           WeftInspectPeer   *peer,
            gsize              size)
 {
-  gint64 pending;
+  guint64 pending = _weft_inspect_peer_sent (peer, size);
 
-  peer->sent += size;
-  pending = (gint64) (peer->sent - peer->written);
-  if (pending > g_atomic_int_get (&self->max_pending))
+  if (pending > (guint64) g_atomic_int_get (&self->max_pending))
     g_atomic_int_set (&self->max_pending, (gint) MIN (pending, G_MAXINT));
-  flush_peer (self, peer);
 }
 
-static Peer *
+static WeftInspectPeer *
 find_peer (WeftInspectServer *self,
            GDBusConnection   *connection)
 {
   for (guint i = 0; i < self->peers->len; i++)
-    if (((Peer *) g_ptr_array_index (self->peers, i))->connection == connection)
+    if (((WeftInspectPeer *) g_ptr_array_index (self->peers, i))->connection == connection)
       return g_ptr_array_index (self->peers, i);
   return NULL;
 }
@@ -230,14 +155,14 @@ find_peer (WeftInspectServer *self,
 /* Server thread: a peer that asks and asks without reading the answers. */
 static gboolean
 peer_over_limit (WeftInspectServer     *self,
-                 Peer                  *peer,
+                 WeftInspectPeer       *peer,
                  GDBusMethodInvocation *invocation)
 {
-  if (peer == NULL || peer->sent - peer->written <= self->hard_pending)
+  if (peer == NULL || _weft_inspect_peer_pending (peer) <= self->hard_pending)
     return FALSE;
   g_atomic_int_inc (&dropped_peers);
   g_message ("Weft inspector: dropped a peer: it does not read its replies (%" G_GUINT64_FORMAT " KiB waiting)",
-             (peer->sent - peer->written) / 1024);
+             _weft_inspect_peer_pending (peer) / 1024);
   g_dbus_connection_close (peer->connection, NULL, NULL, NULL);
   g_object_unref (invocation);
   return TRUE;
@@ -278,9 +203,9 @@ emit_changed (gpointer data)
       g_variant_get (g_ptr_array_index (pending, n), "(tb@a(tssststtd))", &serial, &reset, &tasks);
       for (guint i = 0; i < self->peers->len; i++)
         {
-          Peer *peer = g_ptr_array_index (self->peers, i);
+          WeftInspectPeer *peer = g_ptr_array_index (self->peers, i);
 
-          if (peer->sent - peer->written > self->soft_pending)
+          if (_weft_inspect_peer_pending (peer) > self->soft_pending)
             {
               /* It does not read: skip, and tell it to refetch later. */
               peer->needs_reset = TRUE;
@@ -534,7 +459,7 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
   const char *old_blocked;
   GVariant *tasks, *ready, *timers, *warnings;
   /* Looked up now: completing the call below consumes the invocation. */
-  Peer *peer = find_peer (self, g_dbus_method_invocation_get_connection (invocation));
+  WeftInspectPeer *peer = find_peer (self, g_dbus_method_invocation_get_connection (invocation));
 
   pthread_mutex_lock (&self->lock);
   snapshot = self->snapshot ? g_variant_ref (self->snapshot) : NULL;
@@ -627,29 +552,6 @@ on_cancel_task (WeftDBusInspector1    *skeleton,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* Only our own uid gets in. */
-gboolean
-_weft_inspect_peer_allowed (GCredentials *credentials)
-{
-  GError *error = NULL;
-  uid_t uid;
-
-  if (credentials == NULL)
-    {
-      g_message ("Weft inspector: refused a peer without credentials");
-      return FALSE;
-    }
-  uid = g_credentials_get_unix_user (credentials, &error);
-  if (error != NULL || uid != getuid ())
-    {
-      g_message ("Weft inspector: refused a peer with uid %d (we are %d)", error ? -1 : (int) uid, (int) getuid ());
-      g_clear_error (&error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-
 /* A peer that broke the protocol (a malformed, truncated or oversized
  * message) is logged with the reason. GDBus emits "closed" in the context the
  * connection was made in, the server thread's. */
@@ -732,7 +634,7 @@ sweep_closed_peers (gpointer data)
 
   for (guint i = self->peers->len; i-- > 0;)
     {
-      Peer *peer = g_ptr_array_index (self->peers, i);
+      WeftInspectPeer *peer = g_ptr_array_index (self->peers, i);
 
       if (g_dbus_connection_is_closed (peer->connection))
         {
@@ -758,7 +660,7 @@ on_authenticated (GSocketConnection *stream,
   g_autoptr(GError) error = NULL;
   GDBusConnection *connection;
   WeftDBusInspector1 *skeleton;
-  Peer *peer;
+  WeftInspectPeer *peer;
 
   self->n_authenticating--;
   if (stream == NULL)
@@ -795,10 +697,7 @@ on_authenticated (GSocketConnection *stream,
       g_object_unref (connection);
       return;
     }
-  peer = g_new0 (Peer, 1);
-  peer->ref_count = 1;
-  peer->connection = connection;
-  peer->skeleton = skeleton;
+  peer = _weft_inspect_peer_new (connection, skeleton);
   g_ptr_array_add (self->peers, peer);
   sweep_closed_peers (self);
   start_timers (self);
@@ -842,7 +741,7 @@ server_thread (gpointer data)
   g_socket_listener_close (G_SOCKET_LISTENER (self->service));
   for (guint i = 0; i < self->peers->len; i++)
     {
-      Peer *peer = g_ptr_array_index (self->peers, i);
+      WeftInspectPeer *peer = g_ptr_array_index (self->peers, i);
 
       g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (peer->skeleton));
       g_dbus_connection_close_sync (peer->connection, NULL, NULL);
@@ -854,80 +753,6 @@ server_thread (gpointer data)
     ;
   g_main_context_pop_thread_default (self->context);
   return NULL;
-}
-
-/* The directory must be ours alone: a directory (not a symlink), owned by us,
- * with no access for group or others. */
-gboolean
-_weft_inspect_check_directory (const char  *dir,
-                               GError     **error)
-{
-  struct stat st;
-
-  if (g_mkdir_with_parents (dir, 0700) != 0 && errno != EEXIST)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Cannot create %s: %s", dir, g_strerror (saved));
-      return FALSE;
-    }
-  if (lstat (dir, &st) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Cannot inspect %s: %s", dir, g_strerror (saved));
-      return FALSE;
-    }
-  if (!S_ISDIR (st.st_mode) || st.st_uid != getuid () || (st.st_mode & 077) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   "Refusing to serve the inspector in %s: it must be a directory of ours with mode 0700 "
-                   "(it is %s, owned by uid %d, mode %03o)",
-                   dir, S_ISLNK (st.st_mode) ? "a symlink" : S_ISDIR (st.st_mode) ? "a directory" : "not a directory",
-                   (int) st.st_uid, st.st_mode & 0777);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Sockets left behind by processes that died without cleaning up (SIGKILL):
- * named "PID-LOOP", they go when PID is no longer alive. */
-static void
-remove_stale_sockets (const char *dir)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      char *end = NULL;
-      gint64 pid = g_ascii_strtoll (name, &end, 10);
-      g_autofree char *path = NULL;
-      struct stat st;
-
-      if (end == name || *end != '-' || pid <= 0 || pid > G_MAXINT)
-        continue;
-      if (kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
-        continue;   /* alive (or not ours to ask about) */
-      path = g_build_filename (dir, name, NULL);
-      if (lstat (path, &st) == 0 && S_ISSOCK (st.st_mode) && st.st_uid == getuid ())
-        g_unlink (path);
-    }
-}
-
-/**
- * weft_inspect_get_socket_directory:
- *
- * Where loops serve the inspector: `$XDG_RUNTIME_DIR/weft`.
- *
- * Returns: (transfer full): the directory's path
- */
-char *
-weft_inspect_get_socket_directory (void)
-{
-  const char *runtime = g_getenv ("XDG_RUNTIME_DIR");
-
-  return g_build_filename (runtime && *runtime ? runtime : g_get_user_runtime_dir (), "weft", NULL);
 }
 
 /**
@@ -966,7 +791,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   dir = weft_inspect_get_socket_directory ();
   if (!_weft_inspect_check_directory (dir, error))
     return FALSE;
-  remove_stale_sockets (dir);
+  _weft_inspect_remove_stale_sockets (dir);
   name = g_strdup_printf ("%d-%u", (int) getpid (), loop->id);
 
   self = g_new0 (WeftInspectServer, 1);
@@ -975,7 +800,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   g_unlink (self->path);   /* a stale socket of a dead process with our pid */
   self->context = g_main_context_new ();
   self->mainloop = g_main_loop_new (self->context, FALSE);
-  self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_unref);
+  self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) _weft_inspect_peer_unref);
   self->soft_pending = SOFT_PENDING;
   self->hard_pending = HARD_PENDING;
   self->guid = g_dbus_generate_guid ();
