@@ -809,6 +809,18 @@ test_stalled_handshakes (void)
   test_loop_finish (loop);
 }
 
+/* Waits (without running the loop) until @n peers finished the handshake. */
+static void
+wait_for_peers (WeftLoop *loop,
+                guint     n)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (_weft_inspect_server_count_peers (loop) < n && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_assert_cmpuint (_weft_inspect_server_count_peers (loop), >=, n);
+}
+
 static gpointer
 churn (gpointer data, GError **error)
 {
@@ -890,13 +902,14 @@ test_peer_not_reading_replies (void)
   GThread *thread;
   gint64 deadline;
 
-  for (int i = 0; i < 1000; i++)
-    weft_task_unref (weft_loop_create_task (loop, churn, NULL, NULL));
   g_assert_true (weft_loop_serve_inspector (loop, &error));
   /* 2 MiB instead of 16, so that valgrind gets there in time too. */
   _weft_inspect_server_set_peer_limits (loop, 256 * 1024, 2 * 1024 * 1024);
   g.path = g_strdup (weft_loop_get_inspector_address (loop));
   thread = g_thread_new ("greedy", ask_without_reading, &g);
+  wait_for_peers (loop, 1);   /* (see test_peer_not_reading_signals) */
+  for (int i = 0; i < 1000; i++)
+    weft_task_unref (weft_loop_create_task (loop, churn, NULL, NULL));
   deadline = g_get_monotonic_time () + 150 * G_USEC_PER_SEC;
   while (!greedy_done (&g) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (weft_loop_get_context (loop), TRUE);
@@ -942,11 +955,14 @@ test_peer_not_reading_signals (void)
   GThread *thread;
   gint64 end;
 
-  for (int i = 0; i < 1000; i++)
-    weft_task_unref (weft_loop_create_task (loop, churn, NULL, NULL));
   g_assert_true (weft_loop_serve_inspector (loop, &error));
   d.path = g_strdup (weft_loop_get_inspector_address (loop));
   thread = g_thread_new ("deaf", deaf_peer, &d);
+  /* The churn starts once the peer is in: under valgrind, a busy loop thread
+   * could starve the server thread past its 5 s handshake timeout. */
+  wait_for_peers (loop, 1);
+  for (int i = 0; i < 1000; i++)
+    weft_task_unref (weft_loop_create_task (loop, churn, NULL, NULL));
   /* 3 s of churn, or (valgrind) until the first signals went out. */
   end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < end
