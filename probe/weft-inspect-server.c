@@ -110,7 +110,7 @@ struct _WeftInspectServer
   gint64              blocked_since;/* atomic: since when (µs, monotonic) */
   const char         *busy_name;    /* atomic: the callback running */
   gint                max_pending;  /* atomic: the most bytes any peer had pending */
-  guint64             soft_pending; /* SOFT_PENDING, HARD_PENDING (tests lower them) */
+  guint64             soft_pending; /* atomic: SOFT_PENDING, HARD_PENDING (tests lower them while serving) */
   guint64             hard_pending;
   GSource            *sweep;        /* server thread, while peers are connected */
   GSource            *watch;
@@ -158,7 +158,7 @@ peer_over_limit (WeftInspectServer     *self,
                  WeftInspectPeer       *peer,
                  GDBusMethodInvocation *invocation)
 {
-  if (peer == NULL || _weft_inspect_peer_pending (peer) <= self->hard_pending)
+  if (peer == NULL || _weft_inspect_peer_pending (peer) <= __atomic_load_n (&self->hard_pending, __ATOMIC_RELAXED))
     return FALSE;
   g_atomic_int_inc (&dropped_peers);
   g_message ("Weft inspector: dropped a peer: it does not read its replies (%" G_GUINT64_FORMAT " KiB waiting)",
@@ -205,7 +205,7 @@ emit_changed (gpointer data)
         {
           WeftInspectPeer *peer = g_ptr_array_index (self->peers, i);
 
-          if (_weft_inspect_peer_pending (peer) > self->soft_pending)
+          if (_weft_inspect_peer_pending (peer) > __atomic_load_n (&self->soft_pending, __ATOMIC_RELAXED))
             {
               /* It does not read: skip, and tell it to refetch later. */
               peer->needs_reset = TRUE;
@@ -586,8 +586,8 @@ _weft_inspect_server_set_peer_limits (WeftLoop *loop,
                                       guint64   soft,
                                       guint64   hard)
 {
-  server_of (loop)->soft_pending = soft;
-  server_of (loop)->hard_pending = hard;
+  __atomic_store_n (&server_of (loop)->soft_pending, soft, __ATOMIC_RELAXED);
+  __atomic_store_n (&server_of (loop)->hard_pending, hard, __ATOMIC_RELAXED);
 }
 
 guint64
