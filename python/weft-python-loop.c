@@ -1,0 +1,727 @@
+/* weft-python-loop.c: _weft.Loop, the native half of weft.EventLoop
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Scheduling (call_soon, call_later, call_at, call_soon_threadsafe), time(),
+ * running, stopping and closing go straight to the WeftLoop; fd watches for
+ * the selector (weft/events.py) too. asyncio's own checks and messages are
+ * kept: a closed loop raises RuntimeError('Event loop is closed'); debug mode
+ * checks the thread and the callback with asyncio's own methods.
+ */
+#include "weft-python-private.h"
+
+#include <fcntl.h>
+#include <math.h>
+
+static GQuark py_loop_quark;
+
+/* ------------------------------------------------------------- errors */
+
+static void
+take_pending (WeftPyLoop *self)
+{
+  PyObject *type, *value, *tb;
+
+  PyErr_Fetch (&type, &value, &tb);
+  PyErr_NormalizeException (&type, &value, &tb);
+  if (tb != NULL && value != NULL)
+    PyException_SetTraceback (value, tb);
+  if (self->pending_exc == NULL)
+    self->pending_exc = Py_NewRef (value);
+  Py_XDECREF (type);
+  Py_XDECREF (value);
+  Py_XDECREF (tb);
+}
+
+/* A callback raised (the error is set). SystemExit and KeyboardInterrupt stop
+ * the loop and leave run_forever(); anything else goes to the exception
+ * handler with asyncio's context, as Handle._run() does. */
+void
+_weft_py_loop_callback_raised (WeftPyLoop *self,
+                               PyObject   *handle)
+{
+  PyObject *type, *value, *tb, *r;
+
+  if (PyErr_ExceptionMatches (PyExc_SystemExit) || PyErr_ExceptionMatches (PyExc_KeyboardInterrupt))
+    {
+      take_pending (self);
+      r = PyObject_CallMethod ((PyObject *) self, "stop", NULL);
+      if (r == NULL)
+        PyErr_WriteUnraisable ((PyObject *) self);
+      Py_XDECREF (r);
+      return;
+    }
+  PyErr_Fetch (&type, &value, &tb);
+  PyErr_NormalizeException (&type, &value, &tb);
+  if (tb != NULL && value != NULL)
+    PyException_SetTraceback (value, tb);
+  r = PyObject_CallMethod ((PyObject *) self, "_weft_callback_failed", "OO", handle, value ? value : Py_None);
+  Py_XDECREF (type);
+  Py_XDECREF (value);
+  Py_XDECREF (tb);
+  if (r == NULL)
+    {
+      if (PyErr_ExceptionMatches (PyExc_SystemExit) || PyErr_ExceptionMatches (PyExc_KeyboardInterrupt))
+        _weft_py_loop_callback_raised (self, handle);
+      else
+        PyErr_WriteUnraisable (handle);
+    }
+  Py_XDECREF (r);
+}
+
+/* Errors the C loop reports (a watched fd closed under it, a C callback's
+ * error) go to the Python exception handler. */
+static void
+core_exception (WeftLoop                   *loop,
+                const WeftExceptionContext *context,
+                gpointer                    user_data)
+{
+  WeftPyLoop *self = user_data;
+  PyGILState_STATE gil = PyGILState_Ensure ();
+  PyObject *r;
+
+  r = PyObject_CallMethod ((PyObject *) self, "_weft_core_exception", "ss",
+                           context->message ? context->message : "Error in the event loop",
+                           context->error ? context->error->message : "");
+  if (r == NULL)
+    _weft_py_loop_callback_raised (self, Py_None);
+  Py_XDECREF (r);
+  PyGILState_Release (gil);
+}
+
+static int
+check_open (WeftPyLoop *self)
+{
+  if (self->loop == NULL || self->closed)
+    {
+      PyErr_SetString (PyExc_RuntimeError, "Event loop is closed");
+      return -1;
+    }
+  return 0;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+static int
+loop_init (WeftPyLoop *self,
+           PyObject   *args,
+           PyObject   *kwds)
+{
+  static char *kwlist[] = { "private", NULL };
+  int private = 0;
+  GMainContext *context = NULL;
+
+  if (!PyArg_ParseTupleAndKeywords (args, kwds, "|p:Loop", kwlist, &private))
+    return -1;
+  if (self->loop != NULL)
+    {
+      PyErr_SetString (PyExc_RuntimeError, "the loop is initialised already");
+      return -1;
+    }
+  if (private)
+    {
+      context = g_main_context_get_thread_default ();
+      context = context ? g_main_context_ref (context) : g_main_context_new ();
+    }
+  self->loop = weft_loop_new_for_context (context);
+  if (context)
+    g_main_context_unref (context);
+  if (self->loop == NULL)
+    {
+      PyErr_SetString (PyExc_RuntimeError, "too many Weft event loops are alive (close the ones you no longer use)");
+      return -1;
+    }
+  if (py_loop_quark == 0)
+    py_loop_quark = g_quark_from_static_string ("weft-python-loop");
+  g_object_set_qdata (G_OBJECT (self->loop), py_loop_quark, self);
+  weft_loop_set_exception_handler (self->loop, core_exception, self, NULL);
+  _weft_py_use_gil_poll (weft_loop_get_context (self->loop));
+  self->slow_callback_duration = 0.1;
+  return 0;
+}
+
+static void
+loop_release (WeftPyLoop *self)
+{
+  WeftLoop *loop = self->loop;
+
+  if (loop == NULL)
+    return;
+  if (weft_loop_is_running (loop))
+    return;  /* only from close(), which refuses a running loop */
+  self->loop = NULL;
+  g_object_set_qdata (G_OBJECT (loop), py_loop_quark, NULL);
+  /* Drops every pending call: their destroy notifies release the handles. */
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+}
+
+static int
+loop_traverse (WeftPyLoop *self,
+               visitproc   visit,
+               void       *arg)
+{
+  Py_VISIT (self->pending_exc);
+  return 0;
+}
+
+static int
+loop_clear (WeftPyLoop *self)
+{
+  Py_CLEAR (self->pending_exc);
+  return 0;
+}
+
+static void
+loop_dealloc (WeftPyLoop *self)
+{
+  PyObject_GC_UnTrack (self);
+  loop_release (self);
+  loop_clear (self);
+  Py_TYPE (self)->tp_free ((PyObject *) self);
+}
+
+/* WeftLoop -> its Python loop (borrowed), or NULL. */
+WeftPyLoop *
+_weft_py_loop_for (WeftLoop *loop)
+{
+  return loop && py_loop_quark ? g_object_get_qdata (G_OBJECT (loop), py_loop_quark) : NULL;
+}
+
+/* ----------------------------------------------------------- scheduling */
+
+static int
+parse_context (const char   *method,
+               PyObject     *kwnames,
+               PyObject *const *kwargs,
+               PyObject    **context)
+{
+  *context = NULL;
+  if (kwnames == NULL)
+    return 0;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (kwnames); i++)
+    {
+      PyObject *key = PyTuple_GET_ITEM (kwnames, i);
+
+      if (!PyUnicode_Check (key) || PyUnicode_CompareWithASCIIString (key, "context") != 0)
+        {
+          PyErr_Format (PyExc_TypeError, "%s() got an unexpected keyword argument '%S'", method, key);
+          return -1;
+        }
+      *context = kwargs[i];
+    }
+  if (*context == Py_None)
+    *context = NULL;
+  if (*context != NULL && !PyContext_CheckExact (*context))
+    {
+      PyErr_Format (PyExc_TypeError, "an instance of Context was expected, got %R", *context);
+      return -1;
+    }
+  return 0;
+}
+
+/* Debug mode: asyncio's own thread and callback checks. */
+static int
+debug_checks (WeftPyLoop *self,
+              PyObject   *callback,
+              const char *method,
+              gboolean    check_thread)
+{
+  PyObject *r;
+
+  if (check_thread)
+    {
+      r = PyObject_CallMethod ((PyObject *) self, "_check_thread", NULL);
+      if (r == NULL)
+        return -1;
+      Py_DECREF (r);
+    }
+  r = PyObject_CallMethod ((PyObject *) self, "_check_callback", "Os", callback, method);
+  if (r == NULL)
+    return -1;
+  Py_DECREF (r);
+  return 0;
+}
+
+static int
+set_source_traceback (WeftPyHandle *handle)
+{
+  PyObject *extract = _weft_py_format_helper ("extract_stack");
+  PyFrameObject *frame = PyEval_GetFrame ();
+  PyObject *tb;
+
+  if (extract == NULL)
+    return -1;
+  tb = PyObject_CallFunctionObjArgs (extract, frame ? (PyObject *) frame : Py_None, NULL);
+  Py_DECREF (extract);
+  if (tb == NULL)
+    return -1;
+  Py_XSETREF (handle->source_traceback, tb);
+  return 0;
+}
+
+typedef enum { SOON, AT, THREADSAFE } Kind;
+
+/* call_soon / call_at / call_soon_threadsafe: args[first] is the callback. */
+static PyObject *
+schedule (WeftPyLoop       *self,
+          Kind              kind,
+          const char       *method,
+          double            when,
+          PyObject *const  *args,
+          Py_ssize_t        nargs,
+          PyObject         *kwnames)
+{
+  PyObject *context;
+  WeftPyHandle *handle;
+  const char *name, *where;
+
+  if (parse_context (method, kwnames, args + nargs, &context) < 0)
+    return NULL;
+  if (nargs < 1)
+    {
+      PyErr_Format (PyExc_TypeError, "%s() missing the callback argument", method);
+      return NULL;
+    }
+  if (check_open (self) < 0)
+    return NULL;
+  if (self->debug && debug_checks (self, args[0], method, kind != THREADSAFE) < 0)
+    return NULL;
+
+  handle = _weft_py_handle_new (kind == AT ? &WeftPyTimerHandle_Type : &WeftPyHandle_Type,
+                                self, args[0], args + 1, nargs - 1, context);
+  if (handle == NULL)
+    return NULL;
+  if (self->debug && set_source_traceback (handle) < 0)
+    {
+      Py_DECREF (handle);
+      return NULL;
+    }
+  _weft_py_describe (args[0], &name, &where);
+
+  Py_INCREF (handle);  /* the scheduled reference, dropped by _weft_py_handle_release */
+  switch (kind)
+    {
+    case SOON:
+      handle->token = weft_loop_call_soon_full (self->loop, _weft_py_handle_run, handle,
+                                                _weft_py_handle_release, name, where);
+      break;
+    case AT:
+      handle->when = when;
+      handle->scheduled = 1;
+      handle->token = weft_loop_call_at_full (self->loop, when, _weft_py_handle_run, handle,
+                                              _weft_py_handle_release, name, where);
+      break;
+    case THREADSAFE:
+      if (!weft_loop_call_soon_threadsafe_full (self->loop, _weft_py_handle_run, handle,
+                                                _weft_py_handle_release, name, where))
+        {
+          Py_DECREF (handle);
+          Py_DECREF (handle);
+          PyErr_SetString (PyExc_RuntimeError, "Event loop is closed");
+          return NULL;
+        }
+      break;
+    }
+  return (PyObject *) handle;
+}
+
+static PyObject *
+loop_call_soon (WeftPyLoop *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+  return schedule (self, SOON, "call_soon", 0, args, nargs, kwnames);
+}
+
+static PyObject *
+loop_call_soon_threadsafe (WeftPyLoop *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+  return schedule (self, THREADSAFE, "call_soon_threadsafe", 0, args, nargs, kwnames);
+}
+
+static int
+time_arg (PyObject   *value,
+          const char *none_message,
+          double     *out)
+{
+  if (value == Py_None)
+    {
+      PyErr_SetString (PyExc_TypeError, none_message);
+      return -1;
+    }
+  if (!PyFloat_Check (value) && !PyLong_Check (value))
+    {
+      PyErr_Format (PyExc_TypeError, "a number was expected, got %R", value);
+      return -1;
+    }
+  *out = PyFloat_AsDouble (value);
+  if (*out == -1.0 && PyErr_Occurred ())
+    return -1;
+  if (isnan (*out))
+    *out = INFINITY;  /* never due, as asyncio's heap would treat it */
+  return 0;
+}
+
+static double
+loop_now (WeftPyLoop *self)
+{
+  struct timespec ts;
+
+  if (self->loop != NULL)
+    return weft_loop_time (self->loop);
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+static PyObject *
+loop_call_at (WeftPyLoop *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+  double when;
+
+  if (nargs < 1)
+    {
+      PyErr_SetString (PyExc_TypeError, "call_at() missing the when argument");
+      return NULL;
+    }
+  if (time_arg (args[0], "when cannot be None", &when) < 0)
+    return NULL;
+  return schedule (self, AT, "call_at", when, args + 1, nargs - 1, kwnames);
+}
+
+static PyObject *
+loop_call_later (WeftPyLoop *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+  double delay;
+
+  if (nargs < 1)
+    {
+      PyErr_SetString (PyExc_TypeError, "call_later() missing the delay argument");
+      return NULL;
+    }
+  if (time_arg (args[0], "delay must not be None", &delay) < 0)
+    return NULL;
+  return schedule (self, AT, "call_later", loop_now (self) + delay, args + 1, nargs - 1, kwnames);
+}
+
+static PyObject *
+loop_time (WeftPyLoop *self, PyObject *unused)
+{
+  return PyFloat_FromDouble (loop_now (self));
+}
+
+/* ---------------------------------------------------- asyncio handles, fds */
+
+/* An asyncio Handle run by the loop: a reader or writer of @fd, or (fd -1)
+ * one given to _add_callback() (signal handlers). */
+typedef struct
+{
+  PyObject *loop;
+  PyObject *handle;
+  int       fd;
+  gboolean  writer;
+} AsyncioCall;
+
+static void
+asyncio_call_free (gpointer data)
+{
+  AsyncioCall *call = data;
+  PyGILState_STATE gil = PyGILState_Ensure ();
+
+  Py_DECREF (call->loop);
+  Py_DECREF (call->handle);
+  PyGILState_Release (gil);
+  g_free (call);
+}
+
+static void
+asyncio_call_run (gpointer data)
+{
+  AsyncioCall *call = data;
+  PyGILState_STATE gil = PyGILState_Ensure ();
+  PyObject *loop = Py_NewRef (call->loop);
+  PyObject *handle = Py_NewRef (call->handle);
+  PyObject *cancelled = PyObject_GetAttrString (handle, "_cancelled");
+  PyObject *r = NULL;
+  int is_cancelled = cancelled ? PyObject_IsTrue (cancelled) : -1;
+
+  Py_XDECREF (cancelled);
+  if (is_cancelled == 1 && call->fd >= 0)
+    r = PyObject_CallMethod (loop, call->writer ? "_remove_writer" : "_remove_reader", "i", call->fd);
+  else if (is_cancelled == 0)
+    r = PyObject_CallMethod (handle, "_run", NULL);
+  else if (is_cancelled == 1)
+    r = Py_NewRef (Py_None);
+  if (r == NULL)
+    _weft_py_loop_callback_raised ((WeftPyLoop *) loop, handle);
+  Py_XDECREF (r);
+  Py_DECREF (handle);
+  Py_DECREF (loop);
+  PyGILState_Release (gil);
+}
+
+static AsyncioCall *
+asyncio_call_new (WeftPyLoop *self,
+                  PyObject   *handle,
+                  int         fd,
+                  gboolean    writer)
+{
+  AsyncioCall *call = g_new (AsyncioCall, 1);
+
+  call->loop = Py_NewRef ((PyObject *) self);
+  call->handle = Py_NewRef (handle);
+  call->fd = fd;
+  call->writer = writer;
+  return call;
+}
+
+/* _add_callback(handle): runs an asyncio Handle in the next iteration. */
+static PyObject *
+loop_add_callback (WeftPyLoop *self, PyObject *handle)
+{
+  PyObject *callback;
+  const char *name = NULL, *where = NULL;
+
+  if (check_open (self) < 0)
+    return NULL;
+  callback = PyObject_GetAttrString (handle, "_callback");
+  if (callback != NULL)
+    _weft_py_describe (callback, &name, &where);
+  Py_XDECREF (callback);
+  PyErr_Clear ();
+  weft_loop_call_soon_full (self->loop, asyncio_call_run, asyncio_call_new (self, handle, -1, FALSE),
+                            asyncio_call_free, name, where);
+  Py_RETURN_NONE;
+}
+
+/* _add_callback_signalsafe(handle): the same from a signal handler. */
+static PyObject *
+loop_add_callback_signalsafe (WeftPyLoop *self, PyObject *handle)
+{
+  if (check_open (self) < 0)
+    return NULL;
+  if (!weft_loop_call_soon_threadsafe_full (self->loop, asyncio_call_run,
+                                            asyncio_call_new (self, handle, -1, FALSE),
+                                            asyncio_call_free, "signal handler", NULL))
+    Py_RETURN_NONE;  /* closing: asyncio drops it too */
+  Py_RETURN_NONE;
+}
+
+/* _weft_watch(fd, writer, handle): the selector's side of an fd: handle is
+ * the asyncio Handle to run while fd is readable (writable), or None. */
+static PyObject *
+loop_watch (WeftPyLoop *self, PyObject *args)
+{
+  int fd, writer;
+  PyObject *handle;
+  const char *name = NULL, *where = NULL;
+  gboolean ok;
+
+  if (!PyArg_ParseTuple (args, "ipO:_weft_watch", &fd, &writer, &handle))
+    return NULL;
+  if (self->loop == NULL && handle == Py_None)
+    Py_RETURN_NONE;  /* closed: its watches are gone */
+  if (check_open (self) < 0)
+    return NULL;
+  if (handle == Py_None)
+    {
+      if (writer)
+        weft_loop_remove_writer (self->loop, fd);
+      else
+        weft_loop_remove_reader (self->loop, fd);
+      Py_RETURN_NONE;
+    }
+  {
+    PyObject *callback = PyObject_GetAttrString (handle, "_callback");
+
+    if (callback != NULL)
+      _weft_py_describe (callback, &name, &where);
+    Py_XDECREF (callback);
+    PyErr_Clear ();
+  }
+  (void) name;
+  (void) where;
+  if (fcntl (fd, F_GETFD) < 0)
+    return PyErr_SetFromErrno (PyExc_OSError);
+  ok = writer
+    ? weft_loop_add_writer (self->loop, fd, asyncio_call_run, asyncio_call_new (self, handle, fd, TRUE), asyncio_call_free)
+    : weft_loop_add_reader (self->loop, fd, asyncio_call_run, asyncio_call_new (self, handle, fd, FALSE), asyncio_call_free);
+  if (!ok)
+    {
+      PyErr_Format (PyExc_ValueError, "cannot watch fd %d (is it open?)", fd);
+      return NULL;
+    }
+  Py_RETURN_NONE;
+}
+
+/* -------------------------------------------------------------- running */
+
+static PyObject *
+loop_run_native (WeftPyLoop *self, PyObject *unused)
+{
+  GError *error = NULL;
+  gboolean ok;
+  PyObject *exc;
+
+  if (check_open (self) < 0)
+    return NULL;
+  Py_CLEAR (self->pending_exc);
+  ok = weft_loop_run_forever (self->loop, &error);
+  if ((exc = self->pending_exc) != NULL)
+    {
+      self->pending_exc = NULL;
+      g_clear_error (&error);
+      PyErr_SetObject ((PyObject *) Py_TYPE (exc), exc);
+      Py_DECREF (exc);
+      return NULL;
+    }
+  if (!ok)
+    {
+      PyErr_SetString (PyExc_RuntimeError, error->message);
+      g_error_free (error);
+      return NULL;
+    }
+  Py_RETURN_NONE;
+}
+
+/* The exception a callback raised while GLib (not run_forever) ran the
+ * loop, for the code that started GLib's main loop to raise. */
+static PyObject *
+loop_take_pending (WeftPyLoop *self, PyObject *unused)
+{
+  PyObject *exc = self->pending_exc;
+
+  self->pending_exc = NULL;
+  return exc ? exc : Py_NewRef (Py_None);
+}
+
+static PyObject *
+loop_stop_native (WeftPyLoop *self, PyObject *unused)
+{
+  if (self->loop != NULL)
+    weft_loop_stop (self->loop);
+  Py_RETURN_NONE;
+}
+
+static PyObject *
+loop_is_running_native (WeftPyLoop *self, PyObject *unused)
+{
+  return PyBool_FromLong (self->loop != NULL && weft_loop_is_running (self->loop));
+}
+
+static PyObject *
+loop_close_native (WeftPyLoop *self, PyObject *unused)
+{
+  if (self->loop != NULL && weft_loop_is_running (self->loop))
+    {
+      PyErr_SetString (PyExc_RuntimeError, "Cannot close a running event loop");
+      return NULL;
+    }
+  self->closed = 1;
+  loop_release (self);
+  Py_RETURN_NONE;
+}
+
+/* The WeftLoop's address, for the inspector and for C code sharing it. */
+static PyObject *
+loop_get_pointer (WeftPyLoop *self, PyObject *unused)
+{
+  return PyLong_FromVoidPtr (self->loop);
+}
+
+/* ----------------------------------------------------------- attributes */
+
+static PyObject *
+get_debug (WeftPyLoop *self, void *closure)
+{
+  return PyBool_FromLong (self->debug);
+}
+
+static int
+set_debug (WeftPyLoop *self, PyObject *value, void *closure)
+{
+  int debug = value ? PyObject_IsTrue (value) : 0;
+
+  if (debug < 0)
+    return -1;
+  self->debug = debug;
+  return 0;
+}
+
+static PyObject *
+get_closed (WeftPyLoop *self, void *closure)
+{
+  return PyBool_FromLong (self->closed);
+}
+
+static int
+set_closed (WeftPyLoop *self, PyObject *value, void *closure)
+{
+  int closed = value ? PyObject_IsTrue (value) : 0;
+
+  if (closed < 0)
+    return -1;
+  self->closed = closed;
+  return 0;
+}
+
+static PyObject *
+get_slow (WeftPyLoop *self, void *closure)
+{
+  return PyFloat_FromDouble (self->slow_callback_duration);
+}
+
+static int
+set_slow (WeftPyLoop *self, PyObject *value, void *closure)
+{
+  double v = value ? PyFloat_AsDouble (value) : 0.1;
+
+  if (v == -1.0 && PyErr_Occurred ())
+    return -1;
+  self->slow_callback_duration = v;
+  return 0;
+}
+
+static PyGetSetDef loop_getset[] = {
+  { "_debug", (getter) get_debug, (setter) set_debug, NULL, NULL },
+  { "_closed", (getter) get_closed, (setter) set_closed, NULL, NULL },
+  { "slow_callback_duration", (getter) get_slow, (setter) set_slow, NULL, NULL },
+  { NULL },
+};
+
+#define FASTCALL_KW (METH_FASTCALL | METH_KEYWORDS)
+
+static PyMethodDef loop_methods[] = {
+  { "call_soon", (PyCFunction) (void (*) (void)) loop_call_soon, FASTCALL_KW,
+    "call_soon(callback, *args, context=None): runs callback(*args) in the next iteration." },
+  { "call_soon_threadsafe", (PyCFunction) (void (*) (void)) loop_call_soon_threadsafe, FASTCALL_KW,
+    "call_soon_threadsafe(callback, *args, context=None): call_soon() from any thread." },
+  { "call_at", (PyCFunction) (void (*) (void)) loop_call_at, FASTCALL_KW,
+    "call_at(when, callback, *args, context=None): runs callback(*args) at loop time when." },
+  { "call_later", (PyCFunction) (void (*) (void)) loop_call_later, FASTCALL_KW,
+    "call_later(delay, callback, *args, context=None): runs callback(*args) delay seconds from now." },
+  { "time", (PyCFunction) loop_time, METH_NOARGS, "The loop's clock (CLOCK_MONOTONIC), in seconds." },
+  { "_add_callback", (PyCFunction) loop_add_callback, METH_O, NULL },
+  { "_add_callback_signalsafe", (PyCFunction) loop_add_callback_signalsafe, METH_O, NULL },
+  { "_weft_watch", (PyCFunction) loop_watch, METH_VARARGS, NULL },
+  { "_weft_run", (PyCFunction) loop_run_native, METH_NOARGS, NULL },
+  { "_weft_stop", (PyCFunction) loop_stop_native, METH_NOARGS, NULL },
+  { "_weft_close", (PyCFunction) loop_close_native, METH_NOARGS, NULL },
+  { "_weft_take_pending", (PyCFunction) loop_take_pending, METH_NOARGS, NULL },
+  { "_weft_is_dispatching", (PyCFunction) loop_is_running_native, METH_NOARGS, NULL },
+  { "_weft_pointer", (PyCFunction) loop_get_pointer, METH_NOARGS, NULL },
+  { NULL },
+};
+
+PyTypeObject WeftPyLoop_Type = {
+  PyVarObject_HEAD_INIT (NULL, 0)
+  .tp_name = "_weft.Loop",
+  .tp_doc = "The native half of weft.EventLoop: a WeftLoop.",
+  .tp_basicsize = sizeof (WeftPyLoop),
+  .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+  .tp_new = PyType_GenericNew,
+  .tp_init = (initproc) loop_init,
+  .tp_dealloc = (destructor) loop_dealloc,
+  .tp_traverse = (traverseproc) loop_traverse,
+  .tp_clear = (inquiry) loop_clear,
+  .tp_methods = loop_methods,
+  .tp_getset = loop_getset,
+};
