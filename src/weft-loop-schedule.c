@@ -98,6 +98,10 @@ weft_loop_call_soon_full (WeftLoop       *loop,
   /* One test on the hot path for both. */
   if (G_UNLIKELY (loop->schedule_checks) && !may_schedule (loop, name, "weft_loop_call_soon"))
     return NULL;
+  /* Posts from other threads made before this call run before it, as in
+   * asyncio, where both append to one ready queue. */
+  if (G_UNLIKELY (g_atomic_int_get (&loop->ts_pending)))
+    _weft_loop_drain_threadsafe (loop);
 
   return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, user_data, destroy, name, where));
 }

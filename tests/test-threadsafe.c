@@ -301,6 +301,48 @@ test_debug_wrong_thread (void)
   g_test_trap_assert_stderr ("*non-thread-safe operation weft_loop_call_soon() invoked on an event loop other than the current one*call_soon_threadsafe*");
 }
 
+/* As in asyncio (one ready queue for both), a post from another thread that
+ * happened before a call_soon() runs before it. */
+static void
+append_tag (gpointer data)
+{
+  g_string_append (data, "x");
+}
+
+static void
+append_other (gpointer data)
+{
+  g_string_append (data, "y");
+}
+
+static gpointer
+post_x (gpointer data)
+{
+  WeftLoop *loop = ((gpointer *) data)[0];
+
+  weft_loop_call_soon_threadsafe (loop, append_tag, ((gpointer *) data)[1], NULL);
+  return NULL;
+}
+
+static void
+test_order_with_call_soon (void)
+{
+  WeftLoop *loop = weft_loop_new ();
+  GString *order = g_string_new (NULL);
+  gpointer args[2] = { loop, order };
+  GThread *thread;
+
+  weft_loop_call_soon (loop, append_other, order, NULL);
+  thread = g_thread_new ("poster", post_x, args);
+  g_thread_join (thread);         /* the post happened before the next call */
+  weft_loop_call_soon (loop, append_other, order, NULL);
+  weft_loop_stop (loop);
+  weft_loop_run_forever (loop, NULL);
+  g_assert_cmpstr (order->str, ==, "yxy");
+  g_string_free (order, TRUE);
+  weft_loop_unref (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -315,6 +357,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Threadsafe/loop-per-thread-with-tasks", test_loop_per_thread_with_tasks);
   g_test_add_func ("/Weft/Threadsafe/post-vs-close", test_post_vs_close);
   g_test_add_func ("/Weft/Threadsafe/debug-wrong-thread", test_debug_wrong_thread);
+  g_test_add_func ("/Weft/Threadsafe/order-with-call-soon", test_order_with_call_soon);
 
   return g_test_run ();
 }
