@@ -517,8 +517,13 @@ loop_watch (WeftPyLoop *self, PyObject *args)
 
   if (!PyArg_ParseTuple (args, "ipO:_weft_watch", &fd, &writer, &handle))
     return NULL;
-  if (self->loop == NULL && handle == Py_None)
-    Py_RETURN_NONE;  /* closed: its watches are gone */
+  if (handle == Py_None && (self->loop == NULL || self->closed))
+    {
+      /* Closing: the selector gives its fds up (close() drops the watches). */
+      if (self->loop != NULL)
+        writer ? weft_loop_remove_writer (self->loop, fd) : weft_loop_remove_reader (self->loop, fd);
+      Py_RETURN_NONE;
+    }
   if (check_open (self) < 0)
     return NULL;
   if (handle == Py_None)

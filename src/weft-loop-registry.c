@@ -19,11 +19,27 @@ static GPrivate  running_loop_key;
 
 /* ------------------------------------------------------------------ registry */
 
+/* As asyncio does (os.register_at_fork), a forked child starts with no
+ * running loop: the parent's run is not the child's, and the child may run a
+ * loop of its own (a process pool's worker forked from inside a callback). */
+static void
+forget_running_in_child (void)
+{
+  g_private_set (&running_loop_key, NULL);
+}
+
 guint
 _weft_registry_add (WeftLoop *loop)
 {
+  static gsize atfork_once;
   guint id = 0;
   guint32 gen_base = 0;
+
+  if (g_once_init_enter (&atfork_once))
+    {
+      pthread_atfork (NULL, NULL, forget_running_in_child);
+      g_once_init_leave (&atfork_once, 1);
+    }
 
   pthread_mutex_lock (&registry_lock);
   /* Ids are handed out round-robin, so a freed loop's id is reused as late as

@@ -3,6 +3,9 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "weft-test-common.h"
 
 #include <libglib-testing/signal-logger.h>
@@ -747,6 +750,53 @@ test_close_refuses_nested_run (void)
   test_loop_finish (loop);
 }
 
+/* A child forked from inside a callback has no running loop (as in asyncio)
+ * and can run a loop of its own. */
+static void
+note_ran (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static void
+fork_in_callback (gpointer data)
+{
+  pid_t child = fork ();
+  int status = -1;
+
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      WeftLoop *own;
+      gboolean ran = FALSE;
+      gboolean ok;
+
+      if (weft_get_running_loop () != NULL)
+        _exit (2);
+      own = weft_loop_new_for_context (g_main_context_new ());
+      weft_loop_call_soon (own, note_ran, &ran, NULL);
+      weft_loop_stop (own);
+      ok = weft_loop_run_forever (own, NULL);
+      _exit (ok && ran ? 0 : 3);
+    }
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (WIFEXITED (status));
+  *(int *) data = WEXITSTATUS (status);
+}
+
+static void
+test_fork_in_callback (void)
+{
+  WeftLoop *loop = weft_loop_new ();
+  int child_status = -1;
+
+  weft_loop_call_soon (loop, fork_in_callback, &child_status, NULL);
+  weft_loop_stop (loop);
+  weft_loop_run_forever (loop, NULL);
+  g_assert_cmpint (child_status, ==, 0);
+  weft_loop_unref (loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -772,6 +822,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Loop/properties", test_properties);
   g_test_add_func ("/Weft/Loop/last-unref-pending-task", test_last_unref_pending_task);
   g_test_add_func ("/Weft/Loop/close-refuses-nested-run", test_close_refuses_nested_run);
+  g_test_add_func ("/Weft/Loop/fork-in-callback", test_fork_in_callback);
 
   return g_test_run ();
 }
