@@ -341,7 +341,9 @@ _weft_fd_watches_check (WeftLoop *loop)
 
       if (revents & (G_IO_IN | G_IO_HUP | G_IO_ERR))
         schedule_ready (loop, &watch->reader);
-      if (revents & (G_IO_OUT | G_IO_ERR))
+      /* As asyncio's epoll selector: an error or a hang-up wakes both
+       * sides, so a writer blocked on a dead peer learns of it. */
+      if (revents & (G_IO_OUT | G_IO_HUP | G_IO_ERR))
         schedule_ready (loop, &watch->writer);
     }
 }

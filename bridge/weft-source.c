@@ -160,7 +160,8 @@ weft_source_check (GSource *source)
       self->armed = WEFT_TIME_NEVER;
     }
 #endif
-  _weft_fd_watches_check (loop);
+  /* The watched fds are looked at in dispatch (GLib skips check() when
+   * prepare() said ready; GLib itself reports a ready fd of ours). */
   if (G_UNLIKELY (loop->observed != 0) && _weft_observers_want_dispatch (loop))
     return TRUE;
   if (loop->paused)
@@ -175,7 +176,14 @@ weft_source_dispatch (GSource     *source,
                       GSourceFunc  callback,
                       gpointer     user_data)
 {
-  _weft_loop_dispatch (((WeftSource *) source)->loop);
+  WeftLoop *loop = ((WeftSource *) source)->loop;
+
+  /* Every dispatch follows a poll: what it found joins the ready queue, as
+   * asyncio's selector events do each iteration. Not in check(), which GLib
+   * skips while prepare() says the loop has work: a busy loop would never
+   * see its fds. */
+  _weft_fd_watches_check (loop);
+  _weft_loop_dispatch (loop);
   return G_SOURCE_CONTINUE;
 }
 

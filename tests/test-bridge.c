@@ -245,6 +245,45 @@ test_fd_watches (void)
 }
 
 
+/* A loop kept busy (each callback schedules the next, so prepare() always
+ * says ready) still sees its fds, as asyncio polls every iteration. */
+typedef struct
+{
+  Pipe  pipe;
+  guint chained;
+} Busy;
+
+static void
+busy_step (gpointer data)
+{
+  Busy *b = data;
+
+  if (++b->chained == 100000)
+    {
+      weft_loop_stop (b->pipe.loop);  /* the reader never ran: give up */
+      return;
+    }
+  weft_loop_call_soon (b->pipe.loop, busy_step, b, NULL);
+}
+
+static void
+test_fd_seen_while_busy (void)
+{
+  Busy b = { { test_loop_new (), { -1, -1 }, "", 0 }, 0 };
+
+  g_assert_cmpint (pipe (b.pipe.fds), ==, 0);
+  g_assert_cmpint (write (b.pipe.fds[1], "busy", 4), ==, 4);
+  g_assert_true (weft_loop_add_reader (b.pipe.loop, b.pipe.fds[0], on_readable, &b.pipe, NULL));
+  weft_loop_call_soon (b.pipe.loop, busy_step, &b, NULL);
+  g_assert_true (weft_loop_run_forever (b.pipe.loop, NULL));
+  g_assert_cmpint (b.pipe.reads, ==, 1);
+  g_assert_cmpstr (b.pipe.got, ==, "busy");
+  g_assert_cmpuint (b.chained, <, 100000);
+  close (b.pipe.fds[0]);
+  close (b.pipe.fds[1]);
+  test_loop_finish (b.pipe.loop);
+}
+
 /* asyncio refuses a bad fd when it is added. */
 static void
 test_fd_bad_at_add (void)
@@ -412,6 +451,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Bridge/budget-shares-context", test_budget_shares_context);
   g_test_add_func ("/Weft/Bridge/budget-splits-iteration", test_budget_splits_iteration);
   g_test_add_func ("/Weft/Bridge/fd-watches", test_fd_watches);
+  g_test_add_func ("/Weft/Bridge/fd-seen-while-busy", test_fd_seen_while_busy);
   g_test_add_func ("/Weft/Bridge/fd-bad-at-add", test_fd_bad_at_add);
   g_test_add_func ("/Weft/Bridge/fd-closed-while-watched", test_fd_closed_while_watched);
   g_test_add_func ("/Weft/Bridge/fd-remove-inside-callback", test_fd_remove_inside_callback);
