@@ -21,6 +21,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   gobject-introspection libgirepository1.0-dev gi-docgen
   libsysprof-4-dev
+  python3-dev python3-gi gir1.2-gtk-4.0 python3-uvloop libpython3.11-testsuite xdotool
 )
 
 install_packages() {
@@ -56,7 +57,7 @@ VALGRIND=(valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=
 # -Ddocs: Weft-1.gir (scanner warnings are errors) and the gi-docgen API reference
 # in build/docs/weft-1/; the "docs" test fails on any undocumented public symbol.
 stage_build() {
-  setup build -Dwerror=true -Ddocs=enabled
+  setup build -Dwerror=true -Ddocs=enabled -Dpython=enabled
 }
 
 stage_suite() {
@@ -82,7 +83,7 @@ stage_dist() {
 # not ours to check.
 stage_valgrind() {
   meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 10 \
-    --no-suite gtk --no-suite demos --no-suite install --no-suite hygiene --no-suite data --no-suite cli \
+    --no-suite gtk --no-suite demos --no-suite install --no-suite hygiene --no-suite data --no-suite cli --no-suite python \
     --wrap="${VALGRIND[*]}" || status=1
   # ...and the GTK tests (inspector, example app) under Xvfb, with tests/gtk.supp for
   # fontconfig/pango/cairo/X/Mesa process-lifetime caches (each entry justified there).
@@ -92,7 +93,7 @@ stage_valgrind() {
 
 # ThreadSanitizer: the core suite, with the threadsafe stress at 8 threads x 1,000,000 posts.
 stage_tsan() {
-  setup build-tsan -Dwerror=true -Db_sanitize=thread -Db_lundef=false -Dbench=false -Dinspector=false
+  setup build-tsan -Dwerror=true -Db_sanitize=thread -Db_lundef=false -Dbench=false -Dinspector=false -Dpython=disabled
   # G_SLICE=always-malloc: GObject instances come from GSlice, whose per-thread
   # magazines hand memory between threads through locks TSan cannot see.
   G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
@@ -110,7 +111,7 @@ stage_soak() {
 # Model-based fuzzing (libFuzzer, clang) of the core alone: a bounded run from the seed corpus.
 stage_fuzz() {
   CC=clang setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dinspector=false -Dbench=false -Dtests=true
+    -Dinspector=false -Dbench=false -Dtests=true -Dpython=disabled
   local corpus
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus/* "$corpus"/
@@ -121,7 +122,7 @@ stage_fuzz() {
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over the suite (its summary is the last line).
 stage_asan() {
-  setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
+  setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false -Dpython=disabled
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite install || status=1
 }

@@ -16,6 +16,12 @@
 G_BEGIN_DECLS
 
 WEFT_AVAILABLE_IN_0_1
+void        weft_loop_set_can_recurse        (WeftLoop      *loop,
+                                              gboolean       can_recurse);
+WEFT_AVAILABLE_IN_0_1
+gboolean    weft_loop_get_can_recurse        (WeftLoop      *loop);
+
+WEFT_AVAILABLE_IN_0_1
 WeftFuture *weft_future_new_for_cancellable  (WeftLoop      *loop,
                                               GCancellable  *cancellable) G_GNUC_WARN_UNUSED_RESULT;
 WEFT_AVAILABLE_IN_0_1

@@ -12,9 +12,12 @@
  * the next millisecond (never early).
  *
  * fd watches (weft_loop_add_reader/writer) are unix fds of this same source.
- * The source may recurse: a nested main loop inside a callback keeps running
- * the loop, and the callback that started it never runs twice, because a
- * callback leaves the ready queue before it runs.
+ * By default the source may recurse: a nested main loop inside a callback
+ * keeps running the loop, and the callback that started it never runs twice,
+ * because a callback leaves the ready queue before it runs.
+ * weft_loop_set_can_recurse(FALSE) holds the loop while a nested main loop
+ * runs inside one of its callbacks (asyncio's tasks need it: a task step never
+ * runs inside another).
  *
  * After fork(), the child would share the parent's timerfd (one open file
  * description): each would re-arm the other's wake-up. A fork generation
@@ -34,6 +37,7 @@
 
 #include "weft-backend-private.h"
 #include "weft-fd-private.h"
+#include "weft-gio.h"
 #include "weft-observer-private.h"
 #include "weft-source-private.h"
 
@@ -246,4 +250,44 @@ _weft_backend_detach (WeftLoop *loop)
   _weft_fd_watches_clear (loop);
   g_source_destroy (source);
   g_source_unref (source);
+}
+
+/**
+ * weft_loop_set_can_recurse:
+ * @loop: a #WeftLoop
+ * @can_recurse: whether nested main loops run the loop
+ *
+ * Sets whether a nested main loop started from inside one of @loop's callbacks
+ * (a modal dialog's, g_main_context_iteration()) runs @loop's other callbacks
+ * and tasks while it runs: %TRUE by default. With %FALSE the loop waits until
+ * the callback that started the nested loop returns, as asyncio requires of
+ * its tasks (one task step never runs inside another). Nested main loops started
+ * outside the loop's callbacks (from another source's handler) run the loop
+ * either way.
+ */
+void
+weft_loop_set_can_recurse (WeftLoop *loop,
+                           gboolean  can_recurse)
+{
+  g_return_if_fail (WEFT_IS_LOOP (loop));
+  g_return_if_fail (loop->backend != NULL);
+
+  g_source_set_can_recurse (loop->backend, can_recurse);
+}
+
+/**
+ * weft_loop_get_can_recurse:
+ * @loop: a #WeftLoop
+ *
+ * Tells whether nested main loops run the loop (weft_loop_set_can_recurse()).
+ *
+ * Returns: %TRUE if a nested main loop inside a callback runs the loop
+ */
+gboolean
+weft_loop_get_can_recurse (WeftLoop *loop)
+{
+  g_return_val_if_fail (WEFT_IS_LOOP (loop), FALSE);
+  g_return_val_if_fail (loop->backend != NULL, FALSE);
+
+  return g_source_get_can_recurse (loop->backend);
 }

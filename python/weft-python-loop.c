@@ -135,6 +135,9 @@ loop_init (WeftPyLoop *self,
     py_loop_quark = g_quark_from_static_string ("weft-python-loop");
   g_object_set_qdata (G_OBJECT (self->loop), py_loop_quark, self);
   weft_loop_set_exception_handler (self->loop, core_exception, self, NULL);
+  /* asyncio: one task step never runs inside another, so a nested main
+   * loop inside a callback (a dialog's) holds this loop until it returns. */
+  weft_loop_set_can_recurse (self->loop, FALSE);
   _weft_py_use_gil_poll (weft_loop_get_context (self->loop));
   self->slow_callback_duration = 0.1;
   return 0;

@@ -112,6 +112,49 @@ test_nested_main_loop (void)
   test_loop_finish (n.loop);
 }
 
+/* With can_recurse FALSE a nested main loop inside a callback holds the
+ * loop: "after" runs once the callback has returned, not inside it. */
+static gboolean
+quit_nested (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+outer_with_held_loop (gpointer data)
+{
+  Nested *n = data;
+  GMainLoop *nested = g_main_loop_new (weft_loop_get_context (n->loop), FALSE);
+  GSource *timeout = g_timeout_source_new (30);
+
+  n->outer_runs++;
+  g_source_set_callback (timeout, quit_nested, nested, NULL);
+  g_source_attach (timeout, weft_loop_get_context (n->loop));
+  g_source_unref (timeout);
+  g_main_loop_run (nested);
+  g_main_loop_unref (nested);
+  n->inner_runs = n->after_runs;  /* how often "after" ran inside */
+}
+
+static void
+test_nested_main_loop_held (void)
+{
+  Nested n = { test_loop_new (), NULL, 0, 0, 0 };
+
+  g_assert_true (weft_loop_get_can_recurse (n.loop));
+  weft_loop_set_can_recurse (n.loop, FALSE);
+  g_assert_false (weft_loop_get_can_recurse (n.loop));
+  weft_loop_call_soon (n.loop, outer_with_held_loop, &n, NULL);
+  weft_loop_call_soon (n.loop, after, &n, NULL);
+  weft_loop_call_later (n.loop, 0.1, test_stop_loop, n.loop, NULL);
+  g_assert_true (weft_loop_run_forever (n.loop, NULL));
+  g_assert_cmpint (n.outer_runs, ==, 1);
+  g_assert_cmpint (n.inner_runs, ==, 0);
+  g_assert_cmpint (n.after_runs, ==, 1);
+  test_loop_finish (n.loop);
+}
+
 typedef struct
 {
   WeftLoop      *loop;
@@ -448,6 +491,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/Weft/Bridge/attached-mode", test_attached_mode);
   g_test_add_func ("/Weft/Bridge/nested-main-loop", test_nested_main_loop);
+  g_test_add_func ("/Weft/Bridge/nested-main-loop-held", test_nested_main_loop_held);
   g_test_add_func ("/Weft/Bridge/budget-shares-context", test_budget_shares_context);
   g_test_add_func ("/Weft/Bridge/budget-splits-iteration", test_budget_splits_iteration);
   g_test_add_func ("/Weft/Bridge/fd-watches", test_fd_watches);

@@ -69,6 +69,22 @@ def mixin_classes(name, mod, factory):
     elif name == "test_buffered_proto":
         make("WeftBufferedProtocolTests", (mod.BufferedProtocolSelectorTests,),
              {"new_loop": lambda self: factory()})
+    if name == "test_runners":
+        # Its tests run asyncio.run() and Runner on BaseTest.new_loop(): a
+        # mocked BaseEventLoop there; the loop under test here.
+        def new_loop(self):
+            loop = factory()
+            loop.shutdown_ag_run = False
+            shutdown = loop.shutdown_asyncgens
+
+            async def shutdown_asyncgens():
+                loop.shutdown_ag_run = True
+                await shutdown()
+
+            loop.shutdown_asyncgens = shutdown_asyncgens
+            return loop
+
+        mod.BaseTest.new_loop = new_loop
     return classes
 
 

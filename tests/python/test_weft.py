@@ -1,0 +1,272 @@
+"""weft for Python: our own tests, each written once and run against
+weft.EventLoop and against asyncio's own loop (as uvloop's tests are), so a
+test that passes on asyncio and fails on Weft names a difference."""
+
+import asyncio
+import contextvars
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+import weft
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXAMPLES = os.path.join(HERE, "..", "..", "python", "examples")
+
+
+class LoopTests:
+    """Mixed into one TestCase per loop implementation (below)."""
+
+    def new_loop(self):
+        raise NotImplementedError
+
+    def setUp(self):
+        self.loop = self.new_loop()
+        self.addCleanup(self.loop.close)
+
+    def test_call_soon_order_args_and_context(self):
+        var = contextvars.ContextVar("var", default="outer")
+        ctx = contextvars.copy_context()
+        ctx.run(var.set, "inner")
+        seen = []
+        self.loop.call_soon(seen.append, 1)
+        self.loop.call_soon(lambda a, b: seen.append(a + b), 1, 1)
+        self.loop.call_soon(lambda: seen.append(var.get()), context=ctx)
+        self.loop.call_soon(lambda: seen.append(var.get()))
+        self.loop.call_soon(self.loop.stop)
+        self.loop.run_forever()
+        self.assertEqual(seen, [1, 2, "inner", "outer"])
+
+    def test_cancelled_handle_does_not_run_and_drops_its_callback(self):
+        seen = []
+        handle = self.loop.call_soon(seen.append, "no")
+        timer = self.loop.call_later(0.01, seen.append, "no either")
+        handle.cancel()
+        timer.cancel()
+        self.assertTrue(handle.cancelled() and timer.cancelled())
+        self.assertIsNone(handle._callback)
+        self.loop.run_until_complete(asyncio.sleep(0.03))
+        self.assertEqual(seen, [])
+
+    def test_timers_fire_in_order_and_not_early(self):
+        fired = []
+        start = self.loop.time()
+        for delay in (0.03, 0.01, 0.02):
+            self.loop.call_later(delay, lambda d=delay: fired.append((d, self.loop.time() - start)))
+        when = self.loop.time() + 0.04
+        timer = self.loop.call_at(when, self.loop.stop)
+        self.assertEqual(timer.when(), when)
+        self.loop.run_forever()
+        self.assertEqual([d for d, _ in fired], [0.01, 0.02, 0.03])
+        for delay, elapsed in fired:
+            self.assertGreaterEqual(elapsed, delay - 0.001)
+
+    def test_time_is_monotonic_seconds(self):
+        a = self.loop.time()
+        b = time.monotonic()
+        self.assertLess(abs(a - b), 0.5)
+
+    def test_exception_in_callback_goes_to_handler(self):
+        contexts = []
+        self.loop.set_exception_handler(lambda loop, context: contexts.append(context))
+
+        def boom():
+            raise ZeroDivisionError("boom")
+
+        handle = self.loop.call_soon(boom)
+        self.loop.call_soon(self.loop.stop)
+        self.loop.run_forever()
+        self.assertEqual(len(contexts), 1)
+        self.assertIsInstance(contexts[0]["exception"], ZeroDivisionError)
+        self.assertIs(contexts[0]["handle"], handle)
+        self.assertIn("Exception in callback", contexts[0]["message"])
+        self.assertIn("boom", contexts[0]["message"])
+
+    def test_keyboard_interrupt_leaves_run_forever_once(self):
+        def interrupt():
+            raise KeyboardInterrupt
+
+        self.loop.call_soon(interrupt)
+        with self.assertRaises(KeyboardInterrupt):
+            self.loop.run_forever()
+        # The loop is usable afterwards, and raises nothing again.
+        self.assertEqual(self.loop.run_until_complete(asyncio.sleep(0, "again")), "again")
+
+    def test_system_exit_from_a_task(self):
+        async def leave():
+            raise SystemExit(3)
+
+        with self.assertRaises(SystemExit) as raised:
+            self.loop.run_until_complete(leave())
+        self.assertEqual(raised.exception.code, 3)
+
+    def test_sigint_while_sleeping(self):
+        # The loop sleeps in poll() (a timer 5 s ahead); a SIGINT from another
+        # thread must leave run_forever() with KeyboardInterrupt at once.
+        if threading.current_thread() is not threading.main_thread():
+            self.skipTest("signals go to the main thread")
+        self.loop.call_later(5, self.loop.stop)
+        killer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))
+        start = time.monotonic()
+        killer.start()
+        try:
+            with self.assertRaises(KeyboardInterrupt):
+                self.loop.run_forever()
+        finally:
+            killer.join()
+        self.assertLess(time.monotonic() - start, 2.0)
+        self.assertEqual(self.loop.run_until_complete(asyncio.sleep(0.01, "calm")), "calm")
+
+    def test_call_soon_threadsafe_wakes_sleeping_loop(self):
+        self.loop.call_later(5, self.loop.stop)
+        seen = []
+        thread = threading.Timer(0.05, self.loop.call_soon_threadsafe, (lambda: (seen.append(1), self.loop.stop()),))
+        start = time.monotonic()
+        thread.start()
+        self.loop.run_forever()
+        thread.join()
+        self.assertEqual(seen, [1])
+        self.assertLess(time.monotonic() - start, 1.0)
+
+    def test_debug_mode_refuses_other_threads(self):
+        self.loop.set_debug(True)
+        errors = []
+
+        def other_thread():
+            try:
+                self.loop.call_soon(print)
+            except RuntimeError as exc:
+                errors.append(str(exc))
+            self.loop.call_soon_threadsafe(self.loop.stop)
+
+        self.loop.call_soon(threading.Thread(target=other_thread).start)
+        self.loop.run_forever()
+        self.assertEqual(len(errors), 1)
+        self.assertIn("Non-thread-safe operation", errors[0])
+
+    def test_closed_loop_refuses(self):
+        self.loop.close()
+        with self.assertRaisesRegex(RuntimeError, "Event loop is closed"):
+            self.loop.call_soon(print)
+        with self.assertRaisesRegex(RuntimeError, "Event loop is closed"):
+            self.loop.call_later(1, print)
+        with self.assertRaisesRegex(RuntimeError, "Event loop is closed"):
+            self.loop.call_soon_threadsafe(print)
+
+    def test_sockets_and_subprocess(self):
+        async def main():
+            async def echo(reader, writer):
+                writer.write(await reader.readline())
+                await writer.drain()
+                writer.close()
+
+            server = await asyncio.start_server(echo, "127.0.0.1", 0)
+            port = server.sockets[0].getsockname()[1]
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"weft\n")
+            line = await reader.readline()
+            writer.close()
+            server.close()
+            await server.wait_closed()
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-c", "print('child')", stdout=asyncio.subprocess.PIPE)
+            out, _ = await proc.communicate()
+            return line, out
+
+        self.assertEqual(self.loop.run_until_complete(main()), (b"weft\n", b"child\n"))
+
+    def test_to_thread_and_executor(self):
+        async def main():
+            a = await asyncio.to_thread(lambda: threading.get_ident())
+            b = await self.loop.run_in_executor(None, sum, [1, 2, 3])
+            return a, b
+
+        ident, total = self.loop.run_until_complete(main())
+        self.assertNotEqual(ident, threading.get_ident())
+        self.assertEqual(total, 6)
+
+
+class WeftLoopTests(LoopTests, unittest.TestCase):
+    def new_loop(self):
+        return weft.EventLoop()
+
+    def test_is_weft(self):
+        self.assertIsInstance(self.loop, asyncio.AbstractEventLoop)
+        self.assertIsInstance(self.loop.call_soon(print), weft.Handle)
+        self.assertIsInstance(self.loop.call_later(1, print), weft.TimerHandle)
+
+    def test_run_once_is_a_clear_error(self):
+        with self.assertRaisesRegex(RuntimeError, "run_forever"):
+            self.loop._run_once()
+
+
+class AsyncioLoopTests(LoopTests, unittest.TestCase):
+    def new_loop(self):
+        return asyncio.SelectorEventLoop()
+
+
+def run_program(path, *, weft_loop):
+    argv = [sys.executable, "-m", "weft", path] if weft_loop else [sys.executable, path]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=30, check=True).stdout
+
+
+class TutorialTests(unittest.TestCase):
+    """The three programs of the asyncio tutorial, unchanged, with
+    `python3 -m weft` and with plain python3: the same output, line by line."""
+
+    def check(self, name, expect):
+        path = os.path.join(EXAMPLES, name)
+        results = {}
+        for weft_loop in (True, False):
+            start = time.monotonic()
+            out = run_program(path, weft_loop=weft_loop)
+            results[weft_loop] = (out, time.monotonic() - start)
+        for weft_loop, (out, elapsed) in results.items():
+            with self.subTest(weft=weft_loop):
+                expect(self, out.splitlines(), elapsed)
+        return results
+
+    def test_greet(self):
+        def expect(self, lines, elapsed):
+            self.assertEqual(lines, ["Hello, World!"])
+        self.check("greet.py", expect)
+
+    def test_callbacks(self):
+        def expect(self, lines, elapsed):
+            self.assertEqual(len(lines), 2)
+            self.assertTrue(all(line.startswith("Callback at ") for line in lines))
+            first = time.strptime(lines[0][12:], "%X")
+            second = time.strptime(lines[1][12:], "%X")
+            gap = (time.mktime(second) - time.mktime(first)) % 86400
+            self.assertIn(gap, (2, 3))   # call_later(2), on whole-second clocks
+            self.assertGreaterEqual(elapsed, 3.0)
+        self.check("callbacks.py", expect)
+
+    def test_countdown(self):
+        def expect(self, lines, elapsed):
+            self.assertEqual(lines, ["Countdown: 3", "Countdown: 2", "Countdown: 1", "Countdown finished!"])
+            self.assertGreaterEqual(elapsed, 3.0)
+        self.check("countdown.py", expect)
+
+    def test_python_m_weft_runs_on_weft(self):
+        code = "import asyncio; asyncio.run(asyncio.sleep(0)); print(type(asyncio.new_event_loop()).__module__)"
+        path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"weft-which-{os.getpid()}.py")
+        with open(path, "w") as f:
+            f.write(code)
+        self.addCleanup(os.unlink, path)
+        self.assertEqual(run_program(path, weft_loop=True).strip(), "weft.events")
+        self.assertEqual(run_program(path, weft_loop=False).strip(), "asyncio.unix_events")
+
+    def test_python_m_weft_bad_program(self):
+        result = subprocess.run([sys.executable, "-m", "weft", "/nonexistent.py"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("no such program", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
