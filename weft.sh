@@ -10,7 +10,9 @@
 #                           AddressSanitizer + UBSan (its summary is the last line)
 #   ./weft.sh bench         build optimised and run bench/weft_bench beside the anchors
 #                           (../shared/bench/anchors/run.sh with WEFT_BENCH; RUNS, ONLY
-#                           as there), writing bench/results-anchors.md
+#                           as there), writing bench/results-anchors.md; and the Python
+#                           rows (bench/weft_py_bench.py: Weft vs asyncio vs uvloop) into
+#                           bench/results-python.md
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -159,6 +161,10 @@ case $cmd in
   bench)
     install_packages
     setup build-release --buildtype=release -Dtests=false
+    # Python asyncio on Weft beside asyncio and uvloop (the same workloads).
+    PYTHONPATH=$PWD/build-release/python:$PWD/python /usr/bin/python3 bench/weft_py_bench.py --table "${RUNS:-3}" \
+      > bench/results-python.md
+    cat bench/results-python.md
     anchors=$PWD/../shared/bench/anchors
     if [[ ! -x $anchors/run.sh ]]; then
       echo "weft.sh bench: no anchors at $anchors; run ./build-release/bench/weft_bench {soon|chain|timers|pingpong|manytasks|idle|lateness} N" >&2
