@@ -120,6 +120,16 @@ typedef struct
   double      age;
 } WeftTaskRow;
 
+typedef void (*WeftTaskRowsFunc) (WeftLoop        *loop,
+                                  GVariantBuilder *builder,
+                                  guint            max_rows,
+                                  gpointer         user_data);
+
+WEFT_AVAILABLE_IN_0_1
+void          weft_loop_set_task_rows_func  (WeftLoop         *loop,
+                                             WeftTaskRowsFunc  func,
+                                             gpointer          user_data,
+                                             GDestroyNotify    destroy);
 
 WEFT_AVAILABLE_IN_0_1
 gboolean      weft_loop_serve_inspector     (WeftLoop *loop,

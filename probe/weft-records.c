@@ -43,6 +43,9 @@ typedef struct
   gboolean   record_this;      /* this iteration gets a record */
   guint64    last_recorded_iteration;
   gint64     last_recorded_time;
+  WeftTaskRowsFunc tasks_func;  /* tasks of another runtime (asyncio's) */
+  gpointer         tasks_data;
+  GDestroyNotify   tasks_destroy;
 } WeftRecords;
 
 static guint records_observer_id;
@@ -56,6 +59,8 @@ records_free (gpointer data)
   g_clear_pointer (&rec->finished, g_array_unref);
   g_clear_pointer (&rec->warnings, g_ptr_array_unref);
   g_clear_pointer (&rec->lint_cache, g_ptr_array_unref);
+  if (rec->tasks_destroy != NULL)
+    rec->tasks_destroy (rec->tasks_data);
   g_free (rec);
 }
 
@@ -562,6 +567,8 @@ weft_loop_snapshot (WeftLoop *loop)
   n_tasks = 0;
   for (GList *l = loop->tasks.head; l != NULL && n_tasks < MAX_SNAPSHOT_TASKS; l = l->next, n_tasks++)
     _weft_inspect_add_task (&task_builder, l->data);
+  if (rec->tasks_func != NULL && n_tasks < MAX_SNAPSHOT_TASKS)
+    rec->tasks_func (loop, &task_builder, MAX_SNAPSHOT_TASKS - n_tasks, rec->tasks_data);
 
   g_variant_builder_init (&ready_builder, G_VARIANT_TYPE ("a(ss)"));
   /* At most MAX_SNAPSHOT_CALLS of each, then a row that says how many more. */
@@ -609,6 +616,47 @@ weft_loop_snapshot (WeftLoop *loop)
   g_ptr_array_add (warnings, NULL);
   return g_variant_new ("(tbsa(tssststtd)a(ss)a(ssd)^as)", loop->iteration, (gboolean) loop->paused, "",
                         &task_builder, &ready_builder, &timer_builder, (char **) warnings->pdata);
+}
+
+/**
+ * WeftTaskRowsFunc:
+ * @loop: the #WeftLoop being described
+ * @builder: where to add rows, with weft_task_row_encode()
+ * @max_rows: add at most this many
+ * @user_data: the data given to weft_loop_set_task_rows_func()
+ *
+ * Describes the tasks of another runtime that schedules through @loop (weft
+ * for Python: asyncio's tasks), as #WeftTaskRow rows. Called on the loop's
+ * thread.
+ */
+
+/**
+ * weft_loop_set_task_rows_func:
+ * @loop: a #WeftLoop
+ * @func: (nullable) (scope notified) (closure user_data) (destroy destroy): adds
+ *   the rows, or %NULL to stop
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data when @func is replaced or the loop goes
+ *
+ * Lets tasks that are not #WeftTask (a language runtime's own, like asyncio's
+ * in weft for Python) appear in the inspector: every snapshot of @loop
+ * (weft_loop_snapshot()) lists them after the loop's own tasks.
+ */
+void
+weft_loop_set_task_rows_func (WeftLoop         *loop,
+                              WeftTaskRowsFunc  func,
+                              gpointer          user_data,
+                              GDestroyNotify    destroy)
+{
+  WeftRecords *rec;
+
+  g_return_if_fail (WEFT_IS_LOOP (loop));
+  rec = records_of (loop);
+  if (rec->tasks_destroy != NULL)
+    rec->tasks_destroy (rec->tasks_data);
+  rec->tasks_func = func;
+  rec->tasks_data = user_data;
+  rec->tasks_destroy = destroy;
 }
 
 /* ------------------------------------------------------------------ lint */

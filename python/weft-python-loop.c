@@ -100,6 +100,74 @@ check_open (WeftPyLoop *self)
   return 0;
 }
 
+/* ------------------------------------------------------- the inspector */
+
+/* The inspector's rows for asyncio's tasks: described by the loop thread
+ * under the GIL (weft/events.py: _weft_task_rows), handed over as strings. */
+static void
+py_task_rows (WeftLoop        *loop,
+              GVariantBuilder *builder,
+              guint            max_rows,
+              gpointer         user_data)
+{
+  WeftPyLoop *self = user_data;
+  PyGILState_STATE gil = PyGILState_Ensure ();
+  PyObject *rows = PyObject_CallMethod ((PyObject *) self, "_weft_task_rows", "I", max_rows);
+
+  if (rows == NULL || !PyList_Check (rows))
+    PyErr_WriteUnraisable ((PyObject *) self);
+  else
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE (rows); i++)
+      {
+        WeftTaskRow row;
+        unsigned long long id, runs, busy, max_run;
+
+        if (!PyArg_ParseTuple (PyList_GET_ITEM (rows, i), "KsssKsKKd", &id, &row.name, &row.state,
+                               &row.awaits, &runs, &row.created_at, &busy, &max_run, &row.age))
+          {
+            PyErr_WriteUnraisable ((PyObject *) self);
+            break;
+          }
+        row.id = id;
+        row.runs = runs;
+        row.busy_ns = busy;
+        row.max_run_ns = max_run;
+        weft_task_row_encode (builder, &row);
+      }
+  Py_XDECREF (rows);
+  PyGILState_Release (gil);
+}
+
+/* _weft_snapshot_tasks(): the task rows of weft_loop_snapshot(), what every
+ * inspector sees, as (id, name, state, awaits, runs, created_at) tuples. */
+static PyObject *
+loop_snapshot_tasks (WeftPyLoop *self, PyObject *unused)
+{
+  GVariant *snapshot, *tasks;
+  GVariantIter iter;
+  WeftTaskRow row;
+  PyObject *list;
+
+  if (check_open (self) < 0)
+    return NULL;
+  snapshot = g_variant_ref_sink (weft_loop_snapshot (self->loop));
+  tasks = g_variant_get_child_value (snapshot, 3);
+  list = PyList_New (0);
+  g_variant_iter_init (&iter, tasks);
+  while (list != NULL && weft_task_row_decode (&iter, &row))
+    {
+      PyObject *item = Py_BuildValue ("(KssssK)", (unsigned long long) row.id, row.name, row.state,
+                                      row.awaits, row.created_at, (unsigned long long) row.runs);
+
+      if (item == NULL || PyList_Append (list, item) < 0)
+        Py_CLEAR (list);
+      Py_XDECREF (item);
+    }
+  g_variant_unref (tasks);
+  g_variant_unref (snapshot);
+  return list;
+}
+
 /* ------------------------------------------------------------ lifecycle */
 
 static int
@@ -138,6 +206,7 @@ loop_init (WeftPyLoop *self,
   /* asyncio: one task step never runs inside another, so a nested main
    * loop inside a callback (a dialog's) holds this loop until it returns. */
   weft_loop_set_can_recurse (self->loop, FALSE);
+  weft_loop_set_task_rows_func (self->loop, py_task_rows, self, NULL);
   _weft_py_use_gil_poll (weft_loop_get_context (self->loop));
   self->slow_callback_duration = 0.1;
   return 0;
@@ -154,6 +223,7 @@ loop_release (WeftPyLoop *self)
     return;  /* only from close(), which refuses a running loop */
   self->loop = NULL;
   g_object_set_qdata (G_OBJECT (loop), py_loop_quark, NULL);
+  weft_loop_set_task_rows_func (loop, NULL, NULL, NULL);
   /* Drops every pending call: their destroy notifies release the handles. */
   weft_loop_close (loop);
   weft_loop_unref (loop);
@@ -716,6 +786,7 @@ static PyMethodDef loop_methods[] = {
   { "_weft_take_pending", (PyCFunction) loop_take_pending, METH_NOARGS, NULL },
   { "_weft_is_dispatching", (PyCFunction) loop_is_running_native, METH_NOARGS, NULL },
   { "_weft_pointer", (PyCFunction) loop_get_pointer, METH_NOARGS, NULL },
+  { "_weft_snapshot_tasks", (PyCFunction) loop_snapshot_tasks, METH_NOARGS, NULL },
   { NULL },
 };
 

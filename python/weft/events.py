@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 
-from asyncio import base_events, events, format_helpers
+from asyncio import base_events, events, format_helpers, tasks
 from asyncio.log import logger
 
 import _weft
@@ -188,8 +188,73 @@ class EventLoop(_weft.Loop, asyncio.SelectorEventLoop):
     def _weft_core_exception(self, message, detail):
         self.call_exception_handler({"message": f"{message}: {detail}" if detail else message})
 
+    def _weft_task_rows(self, max_rows):
+        """The inspector's rows for this loop's asyncio tasks (WeftTaskRow:
+        id, name, state, awaits, runs, created at, busy ns, max run ns, age)."""
+        rows = []
+        current = tasks.current_task(self) if self.is_running() else None
+        for task in list(tasks._all_tasks):
+            if len(rows) >= max_rows:
+                break
+            if task.get_loop() is not self:
+                continue
+            rows.append(_task_row(task, task is current))
+        return rows
+
     def _weft_report_slow(self, handle, seconds):
         logger.warning("Executing %s took %.3f seconds", base_events._format_handle(handle), seconds)
+
+
+def _code_site(code):
+    return f"{code.co_filename}:{code.co_firstlineno}" if code is not None else ""
+
+
+_ASYNCIO_DIR = asyncio.__file__.rsplit("/", 1)[0] + "/"
+
+
+def _suspended_at(coro):
+    """(file:line of the innermost frame of @coro's await chain outside
+    asyncio itself, the asyncio function it is in, if any)."""
+    site, inside = "", ""
+    for _ in range(64):
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is not None:
+            if frame.f_code.co_filename.startswith(_ASYNCIO_DIR):
+                inside = inside or f"asyncio.{frame.f_code.co_name}()"
+            else:
+                site = f"{frame.f_code.co_filename}:{frame.f_lineno}"
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+        if coro is None:
+            break
+    return site, inside
+
+
+def _describe_awaited(future):
+    if future is None:
+        return ""
+    if isinstance(future, asyncio.Task):
+        return f"task {future.get_name()}"
+    children = getattr(future, "_children", None)
+    if children is not None:
+        return f"gather of {len(children)}"
+    return "a future"
+
+
+def _task_row(task, running):
+    coro = task.get_coro()
+    if task.done():
+        state = ("cancelled" if task.cancelled()
+                 else "failed" if task.exception() is not None else "done")
+        awaits = "" if state != "failed" else repr(task.exception())
+    else:
+        waiter = getattr(task, "_fut_waiter", None)
+        state = "running" if running else "suspended" if waiter is not None else "pending"
+        where, inside = _suspended_at(coro)
+        awaits = inside or _describe_awaited(waiter)
+        if where:
+            awaits = f"{awaits} at {where}" if awaits else f"at {where}"
+    return (id(task), task.get_name(), state, awaits, 0,
+            _code_site(getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)), 0, 0, 0.0)
 
 
 class EventLoopPolicy(asyncio.DefaultEventLoopPolicy):

@@ -199,6 +199,34 @@ class WeftLoopTests(LoopTests, unittest.TestCase):
         self.assertIsInstance(self.loop.call_soon(print), weft.Handle)
         self.assertIsInstance(self.loop.call_later(1, print), weft.TimerHandle)
 
+    def test_inspector_sees_python_tasks(self):
+        # What every inspector (in-process, remote, recordings) is sent:
+        # weft_loop_snapshot()'s task rows, asyncio's tasks among them.
+        async def sleeper():
+            await asyncio.sleep(10)      # line A
+
+        async def waiter(task):
+            await task                   # line B
+
+        async def main():
+            a = asyncio.create_task(sleeper(), name="sleeper")
+            b = asyncio.create_task(waiter(a), name="waiter")
+            await asyncio.sleep(0.01)
+            rows = {row[1]: row for row in self.loop._weft_snapshot_tasks()}
+            a.cancel()
+            await asyncio.gather(b, return_exceptions=True)
+            return rows
+
+        rows = self.loop.run_until_complete(main())
+        source = open(__file__).read().splitlines()
+        line_a = next(i for i, text in enumerate(source, 1) if text.strip().endswith("# line A"))
+        line_b = next(i for i, text in enumerate(source, 1) if text.strip().endswith("# line B"))
+        self.assertEqual(rows["sleeper"][2], "suspended")
+        self.assertEqual(rows["sleeper"][3], f"asyncio.sleep() at {__file__}:{line_a}")
+        self.assertEqual(rows["sleeper"][4], f"{__file__}:{line_a - 1}")
+        self.assertEqual(rows["waiter"][3], f"task sleeper at {__file__}:{line_b}")
+        self.assertEqual([r[2] for r in rows.values() if r[1] not in ("sleeper", "waiter")], ["running"])
+
     def test_run_once_is_a_clear_error(self):
         with self.assertRaisesRegex(RuntimeError, "run_forever"):
             self.loop._run_once()
