@@ -680,12 +680,6 @@ loop_stop_native (WeftPyLoop *self, PyObject *unused)
 }
 
 static PyObject *
-loop_is_running_native (WeftPyLoop *self, PyObject *unused)
-{
-  return PyBool_FromLong (self->loop != NULL && weft_loop_is_running (self->loop));
-}
-
-static PyObject *
 loop_close_native (WeftPyLoop *self, PyObject *unused)
 {
   if (self->loop != NULL && weft_loop_is_running (self->loop))
@@ -698,46 +692,24 @@ loop_close_native (WeftPyLoop *self, PyObject *unused)
   Py_RETURN_NONE;
 }
 
-/* The WeftLoop's address, for the inspector and for C code sharing it. */
-static PyObject *
-loop_get_pointer (WeftPyLoop *self, PyObject *unused)
-{
-  return PyLong_FromVoidPtr (self->loop);
-}
-
 /* ----------------------------------------------------------- attributes */
 
+/* asyncio's _debug and _closed, kept in the struct for the hot paths; the
+ * closure is the field's offset. */
 static PyObject *
-get_debug (WeftPyLoop *self, void *closure)
+get_flag (WeftPyLoop *self, void *closure)
 {
-  return PyBool_FromLong (self->debug);
+  return PyBool_FromLong (*(int *) ((char *) self + (gsize) closure));
 }
 
 static int
-set_debug (WeftPyLoop *self, PyObject *value, void *closure)
+set_flag (WeftPyLoop *self, PyObject *value, void *closure)
 {
-  int debug = value ? PyObject_IsTrue (value) : 0;
+  int flag = value ? PyObject_IsTrue (value) : 0;
 
-  if (debug < 0)
+  if (flag < 0)
     return -1;
-  self->debug = debug;
-  return 0;
-}
-
-static PyObject *
-get_closed (WeftPyLoop *self, void *closure)
-{
-  return PyBool_FromLong (self->closed);
-}
-
-static int
-set_closed (WeftPyLoop *self, PyObject *value, void *closure)
-{
-  int closed = value ? PyObject_IsTrue (value) : 0;
-
-  if (closed < 0)
-    return -1;
-  self->closed = closed;
+  *(int *) ((char *) self + (gsize) closure) = flag;
   return 0;
 }
 
@@ -759,8 +731,8 @@ set_slow (WeftPyLoop *self, PyObject *value, void *closure)
 }
 
 static PyGetSetDef loop_getset[] = {
-  { "_debug", (getter) get_debug, (setter) set_debug, NULL, NULL },
-  { "_closed", (getter) get_closed, (setter) set_closed, NULL, NULL },
+  { "_debug", (getter) get_flag, (setter) set_flag, NULL, (void *) offsetof (WeftPyLoop, debug) },
+  { "_closed", (getter) get_flag, (setter) set_flag, NULL, (void *) offsetof (WeftPyLoop, closed) },
   { "slow_callback_duration", (getter) get_slow, (setter) set_slow, NULL, NULL },
   { NULL },
 };
@@ -784,8 +756,6 @@ static PyMethodDef loop_methods[] = {
   { "_weft_stop", (PyCFunction) loop_stop_native, METH_NOARGS, NULL },
   { "_weft_close", (PyCFunction) loop_close_native, METH_NOARGS, NULL },
   { "_weft_take_pending", (PyCFunction) loop_take_pending, METH_NOARGS, NULL },
-  { "_weft_is_dispatching", (PyCFunction) loop_is_running_native, METH_NOARGS, NULL },
-  { "_weft_pointer", (PyCFunction) loop_get_pointer, METH_NOARGS, NULL },
   { "_weft_snapshot_tasks", (PyCFunction) loop_snapshot_tasks, METH_NOARGS, NULL },
   { NULL },
 };

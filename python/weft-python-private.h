@@ -27,7 +27,6 @@ typedef struct
   PyObject_HEAD
   WeftLoop  *loop;           /* NULL once closed */
   PyObject  *pending_exc;    /* SystemExit / KeyboardInterrupt raised by a callback */
-  PyObject  *exception_handler_name;
   int        debug;
   int        closed;
   double     slow_callback_duration;
