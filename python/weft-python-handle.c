@@ -234,6 +234,8 @@ handle_repr (WeftPyHandle *self)
                                             when, info) : NULL;
       Py_XDECREF (when);
     }
+  else if (PyUnicode_GET_LENGTH (info) == 0)
+    result = PyUnicode_FromFormat ("<%s%s>", kind, self->cancelled ? " cancelled" : "");
   else
     result = PyUnicode_FromFormat ("<%s%s %U>", kind, self->cancelled ? " cancelled" : "", info);
   Py_DECREF (info);

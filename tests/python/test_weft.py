@@ -49,6 +49,7 @@ class LoopTests:
         timer.cancel()
         self.assertTrue(handle.cancelled() and timer.cancelled())
         self.assertIsNone(handle._callback)
+        self.assertEqual(repr(handle), "<Handle cancelled>")
         self.loop.run_until_complete(asyncio.sleep(0.03))
         self.assertEqual(seen, [])
 
