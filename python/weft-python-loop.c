@@ -445,34 +445,38 @@ loop_now (WeftPyLoop *self)
   return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
+/* call_at(when, ...) and call_later(delay, ...): args[0] is the time. */
 static PyObject *
-loop_call_at (WeftPyLoop *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+schedule_timer (WeftPyLoop       *self,
+                const char       *method,
+                const char       *none_message,
+                gboolean          relative,
+                PyObject *const  *args,
+                Py_ssize_t        nargs,
+                PyObject         *kwnames)
 {
-  double when;
+  double t;
 
   if (nargs < 1)
     {
-      PyErr_SetString (PyExc_TypeError, "call_at() missing the when argument");
+      PyErr_Format (PyExc_TypeError, "%s() missing the %s argument", method, relative ? "delay" : "when");
       return NULL;
     }
-  if (time_arg (args[0], "when cannot be None", &when) < 0)
+  if (time_arg (args[0], none_message, &t) < 0)
     return NULL;
-  return schedule (self, AT, "call_at", when, args + 1, nargs - 1, kwnames);
+  return schedule (self, AT, method, relative ? loop_now (self) + t : t, args + 1, nargs - 1, kwnames);
+}
+
+static PyObject *
+loop_call_at (WeftPyLoop *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+  return schedule_timer (self, "call_at", "when cannot be None", FALSE, args, nargs, kwnames);
 }
 
 static PyObject *
 loop_call_later (WeftPyLoop *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-  double delay;
-
-  if (nargs < 1)
-    {
-      PyErr_SetString (PyExc_TypeError, "call_later() missing the delay argument");
-      return NULL;
-    }
-  if (time_arg (args[0], "delay must not be None", &delay) < 0)
-    return NULL;
-  return schedule (self, AT, "call_later", loop_now (self) + delay, args + 1, nargs - 1, kwnames);
+  return schedule_timer (self, "call_later", "delay must not be None", TRUE, args, nargs, kwnames);
 }
 
 static PyObject *
@@ -569,12 +573,15 @@ loop_add_callback (WeftPyLoop *self, PyObject *handle)
 static PyObject *
 loop_add_callback_signalsafe (WeftPyLoop *self, PyObject *handle)
 {
+  AsyncioCall *call;
+
   if (check_open (self) < 0)
     return NULL;
-  if (!weft_loop_call_soon_threadsafe_full (self->loop, asyncio_call_run,
-                                            asyncio_call_new (self, handle, -1, FALSE),
+  call = asyncio_call_new (self, handle, -1, FALSE);
+  /* Refused while closing (asyncio drops it too): not taken over. */
+  if (!weft_loop_call_soon_threadsafe_full (self->loop, asyncio_call_run, call,
                                             asyncio_call_free, "signal handler", NULL))
-    Py_RETURN_NONE;  /* closing: asyncio drops it too */
+    asyncio_call_free (call);
   Py_RETURN_NONE;
 }
 
@@ -585,45 +592,29 @@ loop_watch (WeftPyLoop *self, PyObject *args)
 {
   int fd, writer;
   PyObject *handle;
-  const char *name = NULL, *where = NULL;
+  AsyncioCall *call;
   gboolean ok;
 
   if (!PyArg_ParseTuple (args, "ipO:_weft_watch", &fd, &writer, &handle))
     return NULL;
-  if (handle == Py_None && (self->loop == NULL || self->closed))
+  if (handle == Py_None)
     {
-      /* Closing: the selector gives its fds up (close() drops the watches). */
+      /* Also while closing: the selector gives its fds up. */
       if (self->loop != NULL)
         writer ? weft_loop_remove_writer (self->loop, fd) : weft_loop_remove_reader (self->loop, fd);
       Py_RETURN_NONE;
     }
   if (check_open (self) < 0)
     return NULL;
-  if (handle == Py_None)
-    {
-      if (writer)
-        weft_loop_remove_writer (self->loop, fd);
-      else
-        weft_loop_remove_reader (self->loop, fd);
-      Py_RETURN_NONE;
-    }
-  {
-    PyObject *callback = PyObject_GetAttrString (handle, "_callback");
-
-    if (callback != NULL)
-      _weft_py_describe (callback, &name, &where);
-    Py_XDECREF (callback);
-    PyErr_Clear ();
-  }
-  (void) name;
-  (void) where;
   if (fcntl (fd, F_GETFD) < 0)
     return PyErr_SetFromErrno (PyExc_OSError);
+  call = asyncio_call_new (self, handle, fd, writer);
   ok = writer
-    ? weft_loop_add_writer (self->loop, fd, asyncio_call_run, asyncio_call_new (self, handle, fd, TRUE), asyncio_call_free)
-    : weft_loop_add_reader (self->loop, fd, asyncio_call_run, asyncio_call_new (self, handle, fd, FALSE), asyncio_call_free);
+    ? weft_loop_add_writer (self->loop, fd, asyncio_call_run, call, asyncio_call_free)
+    : weft_loop_add_reader (self->loop, fd, asyncio_call_run, call, asyncio_call_free);
   if (!ok)
     {
+      asyncio_call_free (call);  /* refused: not taken over */
       PyErr_Format (PyExc_ValueError, "cannot watch fd %d (is it open?)", fd);
       return NULL;
     }
