@@ -33,8 +33,8 @@ take_pending (WeftPyLoop *self)
   Py_XDECREF (tb);
 }
 
-/* A callback raised (the error is set). SystemExit and KeyboardInterrupt stop
- * the loop and leave run_forever(); anything else goes to the exception
+/* A callback raised (the error is set). SystemExit and KeyboardInterrupt
+ * leave run_forever() at once; anything else goes to the exception
  * handler with asyncio's context, as Handle._run() does. */
 void
 _weft_py_loop_callback_raised (WeftPyLoop *self,
@@ -45,6 +45,10 @@ _weft_py_loop_callback_raised (WeftPyLoop *self,
   if (PyErr_ExceptionMatches (PyExc_SystemExit) || PyErr_ExceptionMatches (PyExc_KeyboardInterrupt))
     {
       take_pending (self);
+      /* As asyncio's _run_once(): the rest of the iteration waits for the
+       * next run. stop() also quits GLib's main loop in GTK mode. */
+      if (self->loop != NULL)
+        weft_loop_interrupt (self->loop);
       r = PyObject_CallMethod ((PyObject *) self, "stop", NULL);
       if (r == NULL)
         PyErr_WriteUnraisable ((PyObject *) self);

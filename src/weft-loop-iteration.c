@@ -231,7 +231,8 @@ static inline __attribute__ ((always_inline)) void
 dispatch_leave (WeftLoop *loop,
                 Dispatch *d)
 {
-  loop->dispatch_depth--;
+  if (--loop->dispatch_depth == 0)
+    loop->interrupted = FALSE;   /* interrupt() left every nested dispatch */
   WEFT_OBSERVE (loop, dispatch_end);
   _weft_set_running_loop (d->previous_running);
   if (d->pushed)
@@ -257,7 +258,7 @@ static inline __attribute__ ((always_inline)) gboolean
 run_callbacks (WeftLoop *loop,
                Dispatch *d)
 {
-  while (loop->ntodo > 0 && !loop->paused)
+  while (loop->ntodo > 0 && !loop->paused && !loop->interrupted)
     {
       loop->ntodo--;
       run_ready_head (loop);
@@ -290,7 +291,7 @@ _weft_loop_dispatch (WeftLoop *loop)
   Dispatch d;
 
   dispatch_enter (loop, &d);
-  while (!loop->closed && !loop->paused)
+  while (!loop->closed && !loop->paused && !loop->interrupted)
     {
       if (loop->ntodo == 0)
         begin_iteration (loop);     /* 1: threadsafe posts and due timers join the ready queue */
@@ -326,7 +327,8 @@ _weft_loop_run_one (WeftLoop *loop)
     }
   if (loop->ntodo == 0)
     end_iteration (loop);
-  loop->dispatch_depth--;
+  if (--loop->dispatch_depth == 0)
+    loop->interrupted = FALSE;
   _weft_set_running_loop (previous_running);
   if (pushed)
     g_main_context_pop_thread_default (loop->context);

@@ -85,6 +85,7 @@ struct _WeftLoop
   guint                 closed : 1;
   guint                 debug : 1;
   guint                 paused : 1;      /* held back by the inspector */
+  guint                 interrupted : 1; /* weft_loop_interrupt(): leave the dispatch now */
   guint                 recording : 1;   /* keep iteration records */
   gint64                last_now;        /* the latest clock reading the loop made */
 };

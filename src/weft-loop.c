@@ -619,6 +619,31 @@ weft_loop_stop (WeftLoop *loop)
 }
 
 /**
+ * weft_loop_interrupt:
+ * @loop: a #WeftLoop
+ *
+ * Leaves the loop as soon as the running callback returns: run_forever()
+ * returns without finishing the iteration, and the callbacks the iteration
+ * had left stay in the ready queue, first in line for the next run. This is
+ * what asyncio does when a callback raises KeyboardInterrupt or SystemExit;
+ * weft_loop_stop() lets the iteration finish first.
+ *
+ * Attached to a main loop it does not own, the loop's #GSource stops
+ * dispatching for this once; quitting that main loop is the caller's job.
+ */
+void
+weft_loop_interrupt (WeftLoop *loop)
+{
+  g_return_if_fail (loop != NULL);
+
+  if (loop->dispatch_depth == 0)
+    return;   /* nothing runs: nothing to leave */
+  loop->interrupted = TRUE;
+  if (loop->mainloop != NULL)
+    g_main_loop_quit (loop->mainloop);
+}
+
+/**
  * weft_loop_is_running:
  * @loop: a #WeftLoop
  *

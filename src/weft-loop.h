@@ -88,6 +88,8 @@ gboolean      weft_loop_run_forever                (WeftLoop              *loop,
 WEFT_AVAILABLE_IN_0_1
 void          weft_loop_stop                       (WeftLoop              *loop);
 WEFT_AVAILABLE_IN_0_1
+void          weft_loop_interrupt                  (WeftLoop              *loop);
+WEFT_AVAILABLE_IN_0_1
 void          weft_loop_close                      (WeftLoop              *loop);
 WEFT_AVAILABLE_IN_0_1
 gboolean      weft_loop_is_running                 (WeftLoop              *loop);

@@ -159,6 +159,38 @@ test_stop_finishes_iteration (void)
 }
 
 static void
+interrupt_and_record (gpointer data)
+{
+  Entry *entry = data;
+
+  record (entry);
+  weft_loop_interrupt (entry->log->loop);
+}
+
+/* interrupt() from a callback leaves at once: the rest of the iteration runs
+ * first thing in the next run, before what the next iteration added. */
+static void
+test_interrupt_leaves_iteration (void)
+{
+  Log log;
+
+  log_init (&log);
+  weft_loop_interrupt (log.loop);   /* not running: does nothing */
+  soon (&log, 1);
+  weft_loop_call_soon (log.loop, interrupt_and_record, entry_new (&log, 2), g_free);
+  soon (&log, 3);
+  g_assert_true (weft_loop_run_forever (log.loop, NULL));
+  g_assert_cmpuint (log.order->len, ==, 2);
+  g_assert_cmpint (g_array_index (log.order, int, 1), ==, 2);
+
+  weft_loop_stop (log.loop);
+  g_assert_true (weft_loop_run_forever (log.loop, NULL));
+  g_assert_cmpuint (log.order->len, ==, 3);
+  g_assert_cmpint (g_array_index (log.order, int, 2), ==, 3);
+  log_clear (&log);
+}
+
+static void
 test_cancelled_never_runs (void)
 {
   Log log;
@@ -806,6 +838,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Loop/next-iteration", test_next_iteration);
   g_test_add_func ("/Weft/Loop/stop-before-run", test_stop_before_run);
   g_test_add_func ("/Weft/Loop/stop-finishes-iteration", test_stop_finishes_iteration);
+  g_test_add_func ("/Weft/Loop/interrupt-leaves-iteration", test_interrupt_leaves_iteration);
   g_test_add_func ("/Weft/Loop/cancelled-never-runs", test_cancelled_never_runs);
   g_test_add_func ("/Weft/Loop/stale-handle", test_stale_handle);
   g_test_add_func ("/Weft/Loop/stale-handle-wrap", test_stale_handle_wrap);

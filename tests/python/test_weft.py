@@ -97,6 +97,25 @@ class LoopTests:
         # The loop is usable afterwards, and raises nothing again.
         self.assertEqual(self.loop.run_until_complete(asyncio.sleep(0, "again")), "again")
 
+    def test_keyboard_interrupt_leaves_the_iteration_at_once(self):
+        # As asyncio's _run_once(): the callbacks after the one that raised
+        # wait for the next run, and run first in it.
+        ran = []
+
+        def interrupt():
+            ran.append("interrupt")
+            raise KeyboardInterrupt
+
+        self.loop.call_soon(interrupt)
+        self.loop.call_soon(ran.append, "after")
+        with self.assertRaises(KeyboardInterrupt):
+            self.loop.run_forever()
+        self.assertEqual(ran, ["interrupt"])
+        self.loop.call_soon(ran.append, "next run")
+        self.loop.call_soon(self.loop.stop)
+        self.loop.run_forever()
+        self.assertEqual(ran, ["interrupt", "after", "next run"])
+
     def test_system_exit_from_a_task(self):
         async def leave():
             raise SystemExit(3)
