@@ -103,6 +103,7 @@ struct _WeftInspectServer
   guint64             cursor;       /* weft_loop_list_changed_tasks(), loop thread */
   guint64             finished_seen;/* weft_loop_get_finished_count(), loop thread */
   guint64             serial;       /* Changed signals built (loop thread) */
+  guint               foreign_digest; /* the foreign rows last streamed (loop thread) */
   GPtrArray          *pending_changes; /* GVariant, under lock: Changed signals to send */
   gint                n_peers;      /* atomic: connected peers */
   guint64             busy_seq;     /* atomic, written by the loop thread: odd while a callback runs */
@@ -229,6 +230,27 @@ emit_changed (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* What a foreign row shows, hashed (its age, which always moves, left out). */
+static guint
+foreign_digest (GVariant *rows)
+{
+  GVariantIter iter;
+  WeftTaskRow row;
+  guint hash = 5381;
+
+  g_variant_iter_init (&iter, rows);
+  while (weft_task_row_decode (&iter, &row))
+    {
+      hash = hash * 33 + (guint) row.id;
+      hash = hash * 33 + g_str_hash (row.name);
+      hash = hash * 33 + g_str_hash (row.state);
+      hash = hash * 33 + g_str_hash (row.awaits);
+      hash = hash * 33 + (guint) row.runs;
+      hash = hash * 33 + (guint) row.busy_ns;
+    }
+  return hash ? hash : 1;
+}
+
 /* Loop thread, at each publication: the tasks that changed since the last
  * one (and those that finished), streamed to the peers as a Changed signal. */
 static void
@@ -246,7 +268,12 @@ publish_changes (WeftInspectServer *self)
   GVariant *changes;
   gboolean first;
 
+  GVariant *foreign = _weft_records_foreign_rows (loop);
+  guint digest = foreign != NULL ? foreign_digest (foreign) : 0;
+  gboolean foreign_moved = digest != self->foreign_digest;
+
   self->finished_seen = finished_count;
+  self->foreign_digest = digest;
   g_variant_builder_init (&tasks, G_VARIANT_TYPE ("a(tssststtd)"));
   if (!reset)
     {
@@ -256,10 +283,14 @@ publish_changes (WeftInspectServer *self)
         _weft_inspect_add_record (&tasks, &g_array_index (finished, WeftTaskRecord, i), now);
       for (guint i = 0; i < changed->len; i++)
         _weft_inspect_add_task (&tasks, g_ptr_array_index (changed, i));
+      /* Another runtime's tasks (asyncio's) are not tracked one by one:
+       * all of them go again when any moved. */
+      for (gsize i = 0; foreign_moved && i < g_variant_n_children (foreign); i++)
+        g_variant_builder_add_value (&tasks, g_variant_get_child_value (foreign, i));
     }
   /* On reset the signal carries no task: the peers fetch the whole state
    * with GetSnapshot. */
-  if (!reset && new_finished == 0 && changed->len == 0)
+  if (!reset && new_finished == 0 && changed->len == 0 && !foreign_moved)
     {
       g_variant_builder_clear (&tasks);
       return;   /* nothing moved: no signal */

@@ -158,6 +158,8 @@ WEFT_AVAILABLE_IN_0_1
 void          weft_loop_set_recording       (WeftLoop *loop,
                                              gboolean  recording);
 WEFT_AVAILABLE_IN_0_1
+gboolean      weft_loop_get_recording       (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
 GArray       *weft_loop_get_iterations      (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1
 GVariant     *weft_loop_describe_task       (WeftLoop *loop,

@@ -19,5 +19,8 @@ void _weft_inspect_add_task   (GVariantBuilder      *builder,
 void _weft_inspect_add_record (GVariantBuilder      *builder,
                                const WeftTaskRecord *record,
                                double                now);
+/* The rows weft_loop_set_task_rows_func()'s runtime gave the last snapshot
+ * (a(tssststtd)), or NULL. */
+GVariant *_weft_records_foreign_rows (WeftLoop      *loop);
 
 G_END_DECLS

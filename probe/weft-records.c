@@ -44,6 +44,7 @@ typedef struct
   guint64    last_recorded_iteration;
   gint64     last_recorded_time;
   WeftTaskRowsFunc tasks_func;  /* tasks of another runtime (asyncio's) */
+  GVariant        *foreign_rows;/* their rows in the last snapshot */
   gpointer         tasks_data;
   GDestroyNotify   tasks_destroy;
 } WeftRecords;
@@ -61,6 +62,7 @@ records_free (gpointer data)
   g_clear_pointer (&rec->lint_cache, g_ptr_array_unref);
   if (rec->tasks_destroy != NULL)
     rec->tasks_destroy (rec->tasks_data);
+  g_clear_pointer (&rec->foreign_rows, g_variant_unref);
   g_free (rec);
 }
 
@@ -147,6 +149,23 @@ weft_loop_set_recording (WeftLoop *loop,
   if (recording && rec->records == NULL)
     rec->records = g_array_sized_new (FALSE, TRUE, sizeof (WeftIterationRecord), RECORDS_KEPT);
   _weft_loop_observe (loop, records_observer_id, recording ? rec : NULL);
+}
+
+/**
+ * weft_loop_get_recording:
+ * @loop: a #WeftLoop
+ *
+ * Tells whether the loop records for an inspector (weft_loop_set_recording()):
+ * a runtime that schedules through the loop measures its own tasks then.
+ *
+ * Returns: %TRUE while recording
+ */
+gboolean
+weft_loop_get_recording (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, FALSE);
+
+  return loop->recording;
 }
 
 /**
@@ -567,8 +586,20 @@ weft_loop_snapshot (WeftLoop *loop)
   n_tasks = 0;
   for (GList *l = loop->tasks.head; l != NULL && n_tasks < MAX_SNAPSHOT_TASKS; l = l->next, n_tasks++)
     _weft_inspect_add_task (&task_builder, l->data);
+  g_clear_pointer (&rec->foreign_rows, g_variant_unref);
   if (rec->tasks_func != NULL && n_tasks < MAX_SNAPSHOT_TASKS)
-    rec->tasks_func (loop, &task_builder, MAX_SNAPSHOT_TASKS - n_tasks, rec->tasks_data);
+    {
+      GVariantBuilder foreign;
+      GVariantIter iter;
+      GVariant *row;
+
+      g_variant_builder_init (&foreign, G_VARIANT_TYPE ("a(tssststtd)"));
+      rec->tasks_func (loop, &foreign, MAX_SNAPSHOT_TASKS - n_tasks, rec->tasks_data);
+      rec->foreign_rows = g_variant_ref_sink (g_variant_builder_end (&foreign));
+      g_variant_iter_init (&iter, rec->foreign_rows);
+      while ((row = g_variant_iter_next_value (&iter)) != NULL)
+        g_variant_builder_add_value (&task_builder, row);   /* (takes the reference) */
+    }
 
   g_variant_builder_init (&ready_builder, G_VARIANT_TYPE ("a(ss)"));
   /* At most MAX_SNAPSHOT_CALLS of each, then a row that says how many more. */
@@ -654,9 +685,16 @@ weft_loop_set_task_rows_func (WeftLoop         *loop,
   rec = records_of (loop);
   if (rec->tasks_destroy != NULL)
     rec->tasks_destroy (rec->tasks_data);
+  g_clear_pointer (&rec->foreign_rows, g_variant_unref);
   rec->tasks_func = func;
   rec->tasks_data = user_data;
   rec->tasks_destroy = destroy;
+}
+
+GVariant *
+_weft_records_foreign_rows (WeftLoop *loop)
+{
+  return records_of (loop)->foreign_rows;
 }
 
 /* ------------------------------------------------------------------ lint */

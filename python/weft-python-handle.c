@@ -102,11 +102,19 @@ handle_call (WeftPyHandle *self)
   PyObject *result = NULL;
   double start = loop->debug ? weft_loop_time (loop->loop) : 0;
 
+  /* While an inspector records, a task's step is counted and timed. */
+  PyObject *task = G_UNLIKELY (loop->loop != NULL && weft_loop_get_recording (loop->loop))
+                   ? _weft_py_task_of (callback) : NULL;
+
   if (PyContext_Enter (context) == 0)
     {
-      result = PyObject_Vectorcall (callback, &PyTuple_GET_ITEM (args, 0), PyTuple_GET_SIZE (args), NULL);
+      if (task == NULL)
+        result = PyObject_Vectorcall (callback, &PyTuple_GET_ITEM (args, 0), PyTuple_GET_SIZE (args), NULL);
+      else
+        result = _weft_py_task_run_step (loop, task, callback, &PyTuple_GET_ITEM (args, 0), PyTuple_GET_SIZE (args));
       PyContext_Exit (context);
     }
+  Py_XDECREF (task);
   if (result == NULL)
     _weft_py_loop_callback_raised (loop, (PyObject *) self);
   Py_XDECREF (result);

@@ -143,7 +143,8 @@ py_task_rows (WeftLoop        *loop,
 }
 
 /* _weft_snapshot_tasks(): the task rows of weft_loop_snapshot(), what every
- * inspector sees, as (id, name, state, awaits, runs, created_at) tuples. */
+ * inspector sees, as (id, name, state, awaits, created_at, runs, busy_ns)
+ * tuples. */
 static PyObject *
 loop_snapshot_tasks (WeftPyLoop *self, PyObject *unused)
 {
@@ -160,14 +161,44 @@ loop_snapshot_tasks (WeftPyLoop *self, PyObject *unused)
   g_variant_iter_init (&iter, tasks);
   while (list != NULL && weft_task_row_decode (&iter, &row))
     {
-      PyObject *item = Py_BuildValue ("(KssssK)", (unsigned long long) row.id, row.name, row.state,
-                                      row.awaits, row.created_at, (unsigned long long) row.runs);
+      PyObject *item = Py_BuildValue ("(KssssKK)", (unsigned long long) row.id, row.name, row.state,
+                                      row.awaits, row.created_at, (unsigned long long) row.runs,
+                                      (unsigned long long) row.busy_ns);
 
       if (item == NULL || PyList_Append (list, item) < 0)
         Py_CLEAR (list);
       Py_XDECREF (item);
     }
   g_variant_unref (tasks);
+  g_variant_unref (snapshot);
+  return list;
+}
+
+/* _weft_snapshot_ready(): the ready queue as inspectors see it, as (name,
+ * where) tuples. */
+static PyObject *
+loop_snapshot_ready (WeftPyLoop *self, PyObject *unused)
+{
+  GVariant *snapshot, *ready;
+  GVariantIter iter;
+  const char *name, *where;
+  PyObject *list;
+
+  if (check_open (self) < 0)
+    return NULL;
+  snapshot = g_variant_ref_sink (weft_loop_snapshot (self->loop));
+  ready = g_variant_get_child_value (snapshot, 4);
+  list = PyList_New (0);
+  g_variant_iter_init (&iter, ready);
+  while (list != NULL && g_variant_iter_next (&iter, "(&s&s)", &name, &where))
+    {
+      PyObject *item = Py_BuildValue ("(ss)", name, where);
+
+      if (item == NULL || PyList_Append (list, item) < 0)
+        Py_CLEAR (list);
+      Py_XDECREF (item);
+    }
+  g_variant_unref (ready);
   g_variant_unref (snapshot);
   return list;
 }
@@ -375,6 +406,14 @@ schedule (WeftPyLoop       *self,
       return NULL;
     }
   _weft_py_describe (args[0], &name, &where);
+  if (G_UNLIKELY (weft_loop_get_recording (self->loop)))
+    {
+      PyObject *task = _weft_py_task_of (args[0]);
+
+      if (task != NULL)
+        _weft_py_task_describe_step (self, task, &name, &where);
+      Py_XDECREF (task);
+    }
 
   Py_INCREF (handle);  /* the scheduled reference, dropped by _weft_py_handle_release */
   switch (kind)
@@ -687,6 +726,23 @@ loop_close_native (WeftPyLoop *self, PyObject *unused)
   Py_RETURN_NONE;
 }
 
+/* _weft_record(on): records for an inspector, as serving one does. */
+static PyObject *
+loop_record (WeftPyLoop *self, PyObject *on)
+{
+  if (check_open (self) < 0)
+    return NULL;
+  weft_loop_set_recording (self->loop, PyObject_IsTrue (on) == 1);
+  Py_RETURN_NONE;
+}
+
+/* _weft_task_history(): how many finished tasks the inspector keeps. */
+static PyObject *
+loop_task_history (WeftPyLoop *self, PyObject *unused)
+{
+  return PyLong_FromUnsignedLong (self->loop != NULL ? weft_loop_get_task_history (self->loop) : 0);
+}
+
 /* ----------------------------------------------------------- attributes */
 
 /* asyncio's _debug and _closed, kept in the struct for the hot paths; the
@@ -752,6 +808,9 @@ static PyMethodDef loop_methods[] = {
   { "_weft_close", (PyCFunction) loop_close_native, METH_NOARGS, NULL },
   { "_weft_take_pending", (PyCFunction) loop_take_pending, METH_NOARGS, NULL },
   { "_weft_snapshot_tasks", (PyCFunction) loop_snapshot_tasks, METH_NOARGS, NULL },
+  { "_weft_snapshot_ready", (PyCFunction) loop_snapshot_ready, METH_NOARGS, NULL },
+  { "_weft_record", (PyCFunction) loop_record, METH_O, NULL },
+  { "_weft_task_history", (PyCFunction) loop_task_history, METH_NOARGS, NULL },
   { NULL },
 };
 

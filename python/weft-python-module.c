@@ -199,7 +199,8 @@ PyInit__weft (void)
 
   if (PyType_Ready (&WeftPyLoop_Type) < 0
       || PyType_Ready (&WeftPyHandle_Type) < 0
-      || PyType_Ready (&WeftPyTimerHandle_Type) < 0)
+      || PyType_Ready (&WeftPyTimerHandle_Type) < 0
+      || _weft_py_task_init_types () < 0)
     return NULL;
   if (code_extra_index < 0)
     code_extra_index = _PyEval_RequestCodeExtraIndex (g_free);

@@ -72,6 +72,19 @@ WeftPyHandle *_weft_py_handle_new   (PyTypeObject *type,
 void        _weft_py_handle_run     (gpointer data);
 void        _weft_py_handle_release (gpointer data);
 
+/* weft-python-task.c */
+PyObject   *_weft_py_task_of        (PyObject    *callback);
+void        _weft_py_task_describe_step (WeftPyLoop  *loop,
+                                         PyObject    *task,
+                                         const char **name,
+                                         const char **where);
+PyObject   *_weft_py_task_run_step  (WeftPyLoop       *loop,
+                                     PyObject         *task,
+                                     PyObject         *callback,
+                                     PyObject *const  *args,
+                                     Py_ssize_t        nargs);
+int         _weft_py_task_init_types (void);
+
 /* weft-python-loop.c */
 WeftPyLoop *_weft_py_loop_for       (WeftLoop   *loop);
 void        _weft_py_loop_callback_raised (WeftPyLoop *self,

@@ -9,6 +9,7 @@ register/modify/unregister onto Weft fd watches and is never asked to select().
 """
 
 import asyncio
+import collections
 import selectors
 import signal
 import sys
@@ -190,16 +191,35 @@ class EventLoop(_weft.Loop, asyncio.SelectorEventLoop):
 
     def _weft_task_rows(self, max_rows):
         """The inspector's rows for this loop's asyncio tasks (WeftTaskRow:
-        id, name, state, awaits, runs, created at, busy ns, max run ns, age)."""
+        id, name, state, awaits, runs, created at, busy ns, max run ns, age):
+        the live ones, then the finished ones kept while recording."""
         rows = []
+        now = self.time()
         current = tasks.current_task(self) if self.is_running() else None
+        finished = self.__dict__.get("_weft_finished", ())
+        kept = {row[0] for row in finished}
         for task in list(tasks._all_tasks):
             if len(rows) >= max_rows:
-                break
-            if task.get_loop() is not self:
-                continue
-            rows.append(_task_row(task, task is current))
+                return rows
+            if task.get_loop() is self and id(task) not in kept:
+                rows.append(_task_row(task, task is current, now))
+        rows.extend(list(finished)[-(max_rows - len(rows)):] if len(rows) < max_rows else ())
         return rows
+
+    def _weft_task_finished(self, task):
+        """A task finished in a step the inspector saw: its row is kept."""
+        finished = self.__dict__.get("_weft_finished")
+        if finished is None:
+            finished = self._weft_finished = collections.deque(maxlen=self._weft_task_history())
+        finished.append(_task_row(task, False, self.time()))
+
+    def _weft_step_site(self, task):
+        """(name, file:line) of @task's queued step: its coroutine, and the
+        line it resumes at (or where it starts)."""
+        coro = task.get_coro()
+        code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
+        where = _suspended_at(coro)[0] or _code_site(code)
+        return getattr(coro, "__qualname__", None) or task.get_name(), where
 
     def _weft_report_slow(self, handle, seconds):
         logger.warning("Executing %s took %.3f seconds", base_events._format_handle(handle), seconds)
@@ -240,7 +260,7 @@ def _describe_awaited(future):
     return "a future"
 
 
-def _task_row(task, running):
+def _task_row(task, running, now):
     coro = task.get_coro()
     if task.done():
         state = ("cancelled" if task.cancelled()
@@ -253,8 +273,11 @@ def _task_row(task, running):
         awaits = inside or _describe_awaited(waiter)
         if where:
             awaits = f"{awaits} at {where}" if awaits else f"at {where}"
-    return (id(task), task.get_name(), state, awaits, 0,
-            _code_site(getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)), 0, 0, 0.0)
+    stats = getattr(task, "_weft_stats", None)
+    runs, busy, longest, age = ((stats.runs, stats.busy_ns, stats.max_run_ns, max(now - stats.born, 0.0))
+                                if stats is not None else (0, 0, 0, 0.0))
+    return (id(task), task.get_name(), state, awaits, runs,
+            _code_site(getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)), busy, longest, age)
 
 
 class EventLoopPolicy(asyncio.DefaultEventLoopPolicy):

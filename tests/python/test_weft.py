@@ -18,6 +18,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLES = os.path.join(HERE, "..", "..", "python", "examples")
 
 
+def own_source_lines():
+    with open(__file__, encoding="utf-8") as f:
+        return f.read().splitlines()
+
+
 class LoopTests:
     """Mixed into one TestCase per loop implementation (below)."""
 
@@ -238,7 +243,7 @@ class WeftLoopTests(LoopTests, unittest.TestCase):
             return rows
 
         rows = self.loop.run_until_complete(main())
-        source = open(__file__).read().splitlines()
+        source = own_source_lines()
         line_a = next(i for i, text in enumerate(source, 1) if text.strip().endswith("# line A"))
         line_b = next(i for i, text in enumerate(source, 1) if text.strip().endswith("# line B"))
         self.assertEqual(rows["sleeper"][2], "suspended")
@@ -246,6 +251,64 @@ class WeftLoopTests(LoopTests, unittest.TestCase):
         self.assertEqual(rows["sleeper"][4], f"{__file__}:{line_a - 1}")
         self.assertEqual(rows["waiter"][3], f"task sleeper at {__file__}:{line_b}")
         self.assertEqual([r[2] for r in rows.values() if r[1] not in ("sleeper", "waiter")], ["running"])
+
+    def test_inspector_counts_steps_and_keeps_finished_tasks(self):
+        # While recording (an inspector is attached), each step of a task is
+        # counted and timed, and a finished task keeps its row, told apart
+        # as done, failed or cancelled.
+        self.loop._weft_record(True)
+
+        async def stepper(n):
+            for _ in range(n):
+                await asyncio.sleep(0)
+            time.sleep(0.002)           # the last step is busy for 2 ms
+
+        async def fails():
+            raise ValueError("no")
+
+        async def forever():
+            await asyncio.sleep(10)
+
+        async def main():
+            steps = asyncio.create_task(stepper(4), name="stepper")
+            bad = asyncio.create_task(fails(), name="fails")
+            gone = asyncio.create_task(forever(), name="forever")
+            await asyncio.sleep(0)
+            gone.cancel()
+            await asyncio.gather(steps, bad, gone, return_exceptions=True)
+
+        self.loop.run_until_complete(main())
+        rows = {row[1]: row for row in self.loop._weft_snapshot_tasks()}
+        self.assertEqual(rows["stepper"][2], "done")
+        self.assertEqual(rows["stepper"][5], 5)               # 4 sleeps: 5 steps
+        self.assertGreaterEqual(rows["stepper"][6], 2_000_000)  # busy ns
+        self.assertEqual(rows["fails"][2], "failed")
+        self.assertEqual(rows["fails"][3], "ValueError('no')")
+        self.assertEqual(rows["forever"][2], "cancelled")
+        self.assertEqual(rows["forever"][5], 2)
+
+    def test_inspector_names_a_queued_step_by_its_resume_line(self):
+        # A task's step in the ready queue reads as the coroutine and the
+        # line it resumes at, as a C task's does (the stepped demos' cue).
+        self.loop._weft_record(True)
+        source = own_source_lines()
+        seen = []
+
+        async def sleeper():
+            await asyncio.sleep(0.01)    # line R
+
+        async def main():
+            task = asyncio.create_task(sleeper())
+            seen.append(self.loop._weft_snapshot_ready())
+            while not task.done():
+                await asyncio.sleep(0.001)
+                seen.append(self.loop._weft_snapshot_ready())
+
+        self.loop.run_until_complete(main())
+        line_r = next(i for i, text in enumerate(source, 1) if text.strip().endswith("# line R"))
+        qual = "WeftLoopTests.test_inspector_names_a_queued_step_by_its_resume_line.<locals>.sleeper"
+        self.assertIn((qual, f"{__file__}:{line_r - 1}"), seen[0])       # starts at its def
+        self.assertTrue(any((qual, f"{__file__}:{line_r}") in ready for ready in seen[1:]), seen)
 
     def test_run_once_is_a_clear_error(self):
         with self.assertRaisesRegex(RuntimeError, "run_forever"):
