@@ -793,8 +793,9 @@ server_thread (gpointer data)
  *
  * Serves @loop to weft-inspector (and any peer with the same uid) on a Unix
  * socket in `$XDG_RUNTIME_DIR/weft/`, from a thread of its own. Setting
- * `WEFT_INSPECT=1` in the environment does this for every new loop. Calling it
- * again does nothing.
+ * `WEFT_INSPECT=1` in the environment does this for every new loop, and
+ * `WEFT_INSPECT_PAUSED=1` besides starts them paused, to be stepped from their
+ * first callback. Calling it again does nothing.
  *
  * Returns: %TRUE if the loop is served
  */
@@ -931,8 +932,16 @@ on_loop_created (WeftLoop *loop)
     {
       g_autoptr(GError) error = NULL;
 
+      /* To be stepped from its first callback (weft-inspector --step):
+       * paused before the first snapshot is published. */
+      gboolean paused = g_strcmp0 (g_getenv ("WEFT_INSPECT_PAUSED"), "1") == 0;
+
+      weft_loop_set_paused (loop, paused);
       if (!weft_loop_serve_inspector (loop, &error))
-        g_warning ("WEFT_INSPECT=1: %s", error->message);
+        {
+          weft_loop_set_paused (loop, FALSE);
+          g_warning ("WEFT_INSPECT=1: %s", error->message);
+        }
     }
 }
 

@@ -4,10 +4,12 @@ test that passes on asyncio and fails on Weft names a difference."""
 
 import asyncio
 import contextvars
+import glob
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -318,6 +320,86 @@ class WeftLoopTests(LoopTests, unittest.TestCase):
 class AsyncioLoopTests(LoopTests, unittest.TestCase):
     def new_loop(self):
         return asyncio.SelectorEventLoop()
+
+
+TICKER = """
+import asyncio
+
+async def ticker():
+    for _ in range(40):
+        await asyncio.sleep(0.05)
+
+asyncio.run(ticker())
+"""
+
+
+class RemoteInspectorTests(unittest.TestCase):
+    """What weft-inspector --attach sees of a Python program served with
+    WEFT_INSPECT=1: its asyncio tasks, across the socket, kept up to date by
+    the Changed stream; and WEFT_INSPECT_PAUSED=1 holds it for stepping."""
+
+    def start(self, paused=False):
+        from gi.repository import Gio, GLib
+        runtime = self.enterContext(tempfile.TemporaryDirectory())
+        program = os.path.join(runtime, "ticker.py")
+        with open(program, "w") as f:
+            f.write(TICKER)
+        env = dict(os.environ, XDG_RUNTIME_DIR=runtime, WEFT_INSPECT="1")
+        if paused:
+            env["WEFT_INSPECT_PAUSED"] = "1"
+        child = subprocess.Popen([sys.executable, "-m", "weft", program], env=env)
+        self.addCleanup(child.wait, 30)
+        self.addCleanup(child.kill)
+        deadline = time.monotonic() + 10
+        sockets = []
+        while not sockets and time.monotonic() < deadline:
+            time.sleep(0.02)
+            sockets = glob.glob(os.path.join(runtime, "weft", f"{child.pid}-*"))
+        self.assertTrue(sockets, "the program never served its loop")
+        connection = Gio.DBusConnection.new_for_address_sync(
+            f"unix:path={sockets[0]}", Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT, None, None)
+        self.addCleanup(lambda: connection.is_closed() or connection.close_sync(None))
+        return child, connection, GLib
+
+    def call(self, connection, method, args=None):
+        from gi.repository import Gio
+        return connection.call_sync(None, "/org/weft/Loop", "org.weft.Inspector1", method, args,
+                                    None, Gio.DBusCallFlags.NONE, 5000, None).unpack()
+
+    def test_changed_streams_python_tasks(self):
+        child, connection, GLib = self.start()
+        runs = []
+
+        def on_changed(connection, sender, path, interface, signal, parameters):
+            serial, reset, tasks = parameters.unpack()
+            runs.extend(row[4] for row in tasks if row[1] == "Task-1")
+
+        connection.signal_subscribe(None, "org.weft.Inspector1", "Changed", "/org/weft/Loop", None,
+                                    0, on_changed)
+        deadline = time.monotonic() + 10
+        while len(runs) < 5 and time.monotonic() < deadline:
+            GLib.MainContext.default().iteration(False)
+            time.sleep(0.005)
+        self.assertGreaterEqual(len(runs), 5, "no Changed signal carried the Python task")
+        self.assertGreater(runs[-1], runs[0])            # its run count moves
+        self.assertEqual(runs, sorted(runs))
+
+    def test_inspect_paused_holds_the_program_until_stepped(self):
+        child, connection, GLib = self.start(paused=True)
+        snapshot = self.call(connection, "GetSnapshot")[0]
+        self.assertTrue(snapshot[1])                      # paused
+        time.sleep(0.3)
+        self.assertEqual(self.call(connection, "GetSnapshot")[0][0], snapshot[0])   # no iteration ran
+        ready = self.call(connection, "GetSnapshot")[0][4]
+        self.assertTrue(ready, "nothing is queued to step")
+        self.call(connection, "Step", GLib.Variant("(s)", ("callback",)))
+        deadline = time.monotonic() + 5
+        while self.call(connection, "GetSnapshot")[0][4] == ready and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.assertNotEqual(self.call(connection, "GetSnapshot")[0][4], ready)   # one callback ran
+        self.assertIsNone(child.poll())                   # and it is still held
+        self.call(connection, "SetPaused", GLib.Variant("(b)", (False,)))
+        self.assertEqual(child.wait(30), 0)               # resumed, it runs to the end
 
 
 def run_program(path, *, weft_loop):
