@@ -22,5 +22,8 @@ gboolean         inspector_window_start_demo   (InspectorWindow *self,
                                                 const char      *name,
                                                 gboolean         step_by_step);
 GSettings       *inspector_window_get_settings (InspectorWindow *self);
+WeftInspector   *inspector_window_get_inspector (InspectorWindow *self);
+char            *inspector_window_get_output   (InspectorWindow *self);
+guint            inspector_window_get_highlighted_line (InspectorWindow *self);
 
 G_END_DECLS

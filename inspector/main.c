@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "inspector-attach.h"
 #include "inspector-demos.h"
 #include "inspector-recording.h"
 #include "inspector-window.h"
@@ -20,40 +21,6 @@ static gboolean step_mode;
 static gboolean list_loops;
 static WeftLoop *loop;
 static GDBusConnection *remote;
-
-/* Prints the loops served in the socket directory, one per line:
- * PID, process name, loop id, socket path. Returns the path of the first
- * loop of @pid (0: any) for --attach PID. */
-static char *
-list_served_loops (guint pid, gboolean print)
-{
-  g_autofree char *dir = weft_inspect_get_socket_directory ();
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  char *found = NULL;
-  const char *name;
-
-  if (print)
-    g_print ("%-8s %-16s %-5s %s\n", _("PID"), _("PROCESS"), _("LOOP"), _("SOCKET"));
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *comm_path = NULL;
-      g_autofree char *comm = NULL;
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      guint entry_pid = 0, loop_id = 0;
-
-      if (sscanf (name, "%u-%u", &entry_pid, &loop_id) != 2)
-        continue;
-      comm_path = g_strdup_printf ("/proc/%u/comm", entry_pid);
-      if (!g_file_get_contents (comm_path, &comm, NULL, NULL))
-        continue;   /* a socket left behind by a process that is gone */
-      g_strstrip (comm);
-      if (print)
-        g_print ("%-8u %-16s %-5u %s\n", entry_pid, comm, loop_id, path);
-      if (found == NULL && (pid == 0 || pid == entry_pid))
-        found = g_steal_pointer (&path);
-    }
-  return found;
-}
 
 /* The options' strings (parsed before GTK starts, and again by it). */
 static void
@@ -174,7 +141,7 @@ connect_remote (GError **error)
   guint64 pid = g_ascii_strtoull (attach_to, &end, 10);
 
   if (end != NULL && *end == '\0' && pid > 0)
-    path = list_served_loops ((guint) pid, FALSE);
+    path = inspector_find_served_loop ((guint) pid, FALSE);
   else
     path = g_strdup (attach_to);
   if (path == NULL)
@@ -219,7 +186,7 @@ main (int argc, char **argv)
     g_option_context_parse_strv (options, &args, NULL);
     if (list_loops)
       {
-        g_free (list_served_loops (0, TRUE));
+        g_free (inspector_find_served_loop (0, TRUE));
         free_options ();
         return 0;
       }

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "weft-demos.h"
+#include "inspector-demos.h"
 #include "weft-inspector.h"
 #include "weft-test-common.h"
 #include "inspector-histogram.h"
@@ -650,6 +650,141 @@ find_window (const char *title)
 
 
 
+/* Spins until @done (checked every 20 ms) or @seconds pass. */
+static gboolean
+spin_until (gboolean (*done) (gpointer), gpointer data, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    spin (20);
+  return done (data);
+}
+
+typedef struct
+{
+  InspectorWindow *window;
+  const char      *text;
+  guint            line;
+} PyDemo;
+
+static gboolean
+py_attached (gpointer data)
+{
+  PyDemo *d = data;
+  WeftInspector *inspector = inspector_window_get_inspector (d->window);
+
+  return weft_inspector_get_loop (inspector) == NULL
+         && g_list_model_get_n_items (weft_inspector_get_ready_model (inspector)) > 0;
+}
+
+static gboolean
+py_printed (gpointer data)
+{
+  PyDemo *d = data;
+  g_autofree char *output = inspector_window_get_output (d->window);
+
+  return strstr (output, d->text) != NULL;
+}
+
+static gboolean
+py_highlighted (gpointer data)
+{
+  PyDemo *d = data;
+
+  return inspector_window_get_highlighted_line (d->window) == d->line;
+}
+
+/* Steps once and waits until @text is printed, stepping again while the
+ * next callback is a timer not yet due. */
+static gboolean
+py_step_until_printed (PyDemo *d, const char *text)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  d->text = text;
+  while (!py_printed (d) && g_get_monotonic_time () < deadline)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (inspector_window_get_inspector (d->window)),
+                                  "inspector.step-callback", NULL);
+      spin (100);
+    }
+  return py_printed (d);
+}
+
+/* The name the window's demo picker shows. */
+static const char *
+demo_picked (InspectorWindow *window)
+{
+  GtkWidget *picker = find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN);
+  GObject *item = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (picker));
+
+  return item != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : NULL;
+}
+
+/* py-countdown, stepped: the unchanged asyncio program runs on Weft in a
+ * child process, paused from its first callback; the window attaches to
+ * it, shows its Python source with the line of the next step highlighted
+ * (where the task starts, then where it resumes), and its output. */
+static void
+test_python_demo (void)
+{
+  WeftLoop *loop = weft_loop_new ();
+  InspectorWindow *window = NULL;
+  PyDemo d = { NULL, NULL, 0 };
+  gboolean paused = FALSE;
+
+  if (inspector_demo_lookup ("py-countdown") == NULL)
+    {
+      g_test_skip ("built without weft for Python");
+      weft_loop_unref (loop);
+      return;
+    }
+  window = inspector_window_new (NULL, loop);
+  d.window = window;
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (inspector_window_start_demo (window, "py-countdown", TRUE));
+  g_assert_cmpstr (demo_picked (window), ==, "py-countdown");
+  g_assert_true (spin_until (py_attached, &d, 20));
+  g_object_get (inspector_window_get_inspector (window), "paused", &paused, NULL);
+  g_assert_true (paused);
+  d.line = 5;   /* async def countdown(number): it has not started */
+  g_assert_true (spin_until (py_highlighted, &d, 5));
+  {
+    g_autofree char *output = inspector_window_get_output (window);
+
+    g_assert_cmpstr (output, ==, "");   /* held before its first step */
+  }
+  g_assert_true (py_step_until_printed (&d, "Countdown: 3\n"));
+  g_assert_true (screenshot_when_painted (GTK_WIDGET (window), "python-demo") > 3);
+  /* Asleep; once the timer fires (a step), the task's wake-up is next: the
+   * line it resumes at. */
+  d.line = 8;   /* await asyncio.sleep(1) */
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (!py_highlighted (&d) && g_get_monotonic_time () < deadline)
+      {
+        gtk_widget_activate_action (GTK_WIDGET (inspector_window_get_inspector (window)),
+                                    "inspector.step-callback", NULL);
+        spin (100);
+      }
+  }
+  g_assert_true (py_highlighted (&d));
+  g_assert_true (py_step_until_printed (&d, "Countdown: 2\n"));
+
+  /* Resumed, it runs to its end. */
+  g_object_set (inspector_window_get_inspector (window), "paused", FALSE, NULL);
+  d.text = "(the program exited with status 0)";
+  g_assert_true (spin_until (py_printed, &d, 15));
+  d.text = "Countdown: 1\nCountdown finished!\n";
+  g_assert_true (py_printed (&d));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+}
+
 /* The GTK demo: each click on its button starts a task (a row counting down);
  * the inspector sees them; they finish while the window stays live. */
 static void
@@ -800,6 +935,7 @@ main (int argc, char **argv)
   g_test_add ("/Weft/Inspector/timeline-hover", Countdowns, NULL, countdowns_setup, test_timeline_hover, countdowns_teardown);
   g_test_add_func ("/Weft/Inspector/settings", test_settings);
   g_test_add_func ("/Weft/Inspector/buttons-demo", test_buttons_demo);
+  g_test_add_func ("/Weft/Inspector/python-demo", test_python_demo);
   g_test_add_func ("/Weft/Inspector/many-tasks", test_many_tasks);
   g_test_add_func ("/Weft/Inspector/remote-views", test_remote_views);
   g_test_add_func ("/Weft/Inspector/remote-stream", test_remote_stream);

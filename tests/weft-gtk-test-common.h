@@ -18,6 +18,9 @@ guint screenshot              (GtkWidget   *widget,
  * (G_MAXUINT if valgrind slowed the frame clock so much that nothing painted). */
 guint screenshot_when_painted (GtkWidget   *widget,
                                const char  *name);
+/* The first widget of @type in @root's tree (depth first), or NULL. */
+GtkWidget *find_widget_of_type (GtkWidget *root,
+                                GType      type);
 void  weft_gtk_test_init      (int         *argc,
                                char      ***argv);
 

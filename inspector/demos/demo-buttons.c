@@ -133,37 +133,3 @@ inspector_demo_buttons_start (WeftLoop *loop)
   gtk_window_present (GTK_WINDOW (b->window));
   return weft_future_ref (b->closed);
 }
-
-const WeftDemo inspector_demos[] = {
-  { "buttons", "a GTK window whose button starts tasks (GTK only)", "demo-buttons.c",
-    NULL, inspector_demo_buttons_start },
-  { NULL, NULL, NULL, NULL, NULL },
-};
-
-/* The tutorial's demos, then the GTK ones. */
-const WeftDemo *
-inspector_demo_lookup (const char *name)
-{
-  const WeftDemo *demo = weft_demo_lookup (name);
-
-  for (const WeftDemo *d = inspector_demos; demo == NULL && d->name != NULL; d++)
-    if (g_strcmp0 (d->name, name) == 0)
-      demo = d;
-  return demo;
-}
-
-const WeftDemo *
-inspector_demo_nth (guint n)
-{
-  guint n_tutorial = 0;
-
-  while (weft_demos[n_tutorial].name != NULL)
-    n_tutorial++;
-  if (n < n_tutorial)
-    return &weft_demos[n];
-  n -= n_tutorial;
-  for (guint i = 0; inspector_demos[i].name != NULL; i++)
-    if (i == n)
-      return &inspector_demos[i];
-  return NULL;
-}
