@@ -256,7 +256,9 @@ def _describe_awaited(future):
         return f"task {future.get_name()}"
     children = getattr(future, "_children", None)
     if children is not None:
-        return f"gather of {len(children)}"
+        names = [f"task {c.get_name()}" if isinstance(c, asyncio.Task) else "a future" for c in children[:3]]
+        more = f" and {len(children) - 3} more" if len(children) > 3 else ""
+        return f"gather of {', '.join(names)}{more}"
     return "a future"
 
 

@@ -235,13 +235,17 @@ class WeftLoopTests(LoopTests, unittest.TestCase):
         async def waiter(task):
             await task                   # line B
 
+        async def gatherer(*tasks):
+            await asyncio.gather(*tasks)  # line G
+
         async def main():
             a = asyncio.create_task(sleeper(), name="sleeper")
             b = asyncio.create_task(waiter(a), name="waiter")
+            g = asyncio.create_task(gatherer(a, b), name="gatherer")
             await asyncio.sleep(0.01)
             rows = {row[1]: row for row in self.loop._weft_snapshot_tasks()}
             a.cancel()
-            await asyncio.gather(b, return_exceptions=True)
+            await asyncio.gather(b, g, return_exceptions=True)
             return rows
 
         rows = self.loop.run_until_complete(main())
@@ -251,8 +255,10 @@ class WeftLoopTests(LoopTests, unittest.TestCase):
         self.assertEqual(rows["sleeper"][2], "suspended")
         self.assertEqual(rows["sleeper"][3], f"asyncio.sleep() at {__file__}:{line_a}")
         self.assertEqual(rows["sleeper"][4], f"{__file__}:{line_a - 1}")
+        line_g = next(i for i, text in enumerate(source, 1) if text.strip().endswith("# line G"))
         self.assertEqual(rows["waiter"][3], f"task sleeper at {__file__}:{line_b}")
-        self.assertEqual([r[2] for r in rows.values() if r[1] not in ("sleeper", "waiter")], ["running"])
+        self.assertEqual(rows["gatherer"][3], f"gather of task sleeper, task waiter at {__file__}:{line_g}")
+        self.assertEqual([r[2] for r in rows.values() if r[1] not in ("sleeper", "waiter", "gatherer")], ["running"])
 
     def test_inspector_counts_steps_and_keeps_finished_tasks(self):
         # While recording (an inspector is attached), each step of a task is
