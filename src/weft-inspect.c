@@ -183,6 +183,14 @@ weft_loop_set_paused (WeftLoop *loop,
 
   if (loop->paused == !!paused)
     return;
+  if (loop->virtual_time)
+    {
+      /* The clock stops where it is, and goes on from there. */
+      if (paused)
+        loop->frozen_ns = _weft_monotonic_ns () + loop->time_offset;
+      else
+        loop->time_offset = loop->frozen_ns - _weft_monotonic_ns ();
+    }
   loop->paused = !!paused;
   if (!paused && loop->backend != NULL)
     _weft_backend_wakeup (loop);
@@ -205,6 +213,8 @@ weft_loop_get_paused (WeftLoop *loop)
   return loop->paused;
 }
 
+static void jump_to_next_timer (WeftLoop *loop);
+
 /**
  * weft_loop_step_callback:
  * @loop: a #WeftLoop, usually paused
@@ -221,6 +231,8 @@ weft_loop_step_callback (WeftLoop *loop)
   g_return_val_if_fail (!loop->closed, FALSE);
   g_return_val_if_fail (loop->dispatch_depth == 0, FALSE);
 
+  if (loop->ntodo == 0 && loop->ready.length == 0)
+    jump_to_next_timer (loop);
   return _weft_loop_run_one (loop);
 }
 
@@ -239,7 +251,111 @@ weft_loop_step_iteration (WeftLoop *loop)
   g_return_val_if_fail (!loop->closed, 0);
   g_return_val_if_fail (loop->dispatch_depth == 0, 0);
 
+  if (loop->ntodo == 0 && loop->ready.length == 0)
+    jump_to_next_timer (loop);
   return _weft_loop_run_iteration (loop);
+}
+
+/**
+ * weft_loop_step_to_next_timer:
+ * @loop: a paused #WeftLoop with virtual time (weft_loop_set_virtual_time())
+ *
+ * Finishes the current iteration if it is half-run, moves the clock to the
+ * next timer's deadline, and runs that iteration: the timer's callback and
+ * whatever else was ready.
+ *
+ * Returns: the number of callbacks that ran; 0 if no timer is pending
+ */
+guint
+weft_loop_step_to_next_timer (WeftLoop *loop)
+{
+  guint ran = 0;
+  gint64 deadline;
+
+  g_return_val_if_fail (loop != NULL, 0);
+  g_return_val_if_fail (!loop->closed, 0);
+  g_return_val_if_fail (loop->dispatch_depth == 0, 0);
+  g_return_val_if_fail (loop->virtual_time && loop->paused, 0);
+
+  if (loop->ntodo > 0)
+    ran += _weft_loop_run_iteration (loop);
+  if ((deadline = _weft_loop_next_deadline (loop)) == WEFT_TIME_NEVER)
+    return ran;
+  loop->frozen_ns = MAX (loop->frozen_ns, deadline);
+  return ran + _weft_loop_run_iteration (loop);
+}
+
+static gint64
+virtual_clock (gpointer data)
+{
+  WeftLoop *loop = data;
+
+  return loop->paused ? loop->frozen_ns : _weft_monotonic_ns () + loop->time_offset;
+}
+
+/**
+ * weft_loop_set_virtual_time:
+ * @loop: a #WeftLoop
+ * @virtual_time: whether the clock stands still while the loop is paused
+ *
+ * Gives the loop a clock for stepping through it: while the loop is paused,
+ * its time (weft_loop_time(), the timers) does not move, except that a step
+ * with nothing ready moves it to the next timer's deadline (and
+ * weft_loop_step_to_next_timer() does so on purpose). So call_later (2) and
+ * call_later (3) fire two and three seconds into the program however long
+ * the learner takes. Resumed, the clock runs at real speed from where it
+ * stood.
+ */
+void
+weft_loop_set_virtual_time (WeftLoop *loop,
+                            gboolean  virtual_time)
+{
+  g_return_if_fail (loop != NULL);
+  g_return_if_fail (loop->clock_func == NULL || loop->virtual_time);
+
+  if (loop->virtual_time == !!virtual_time)
+    return;
+  if (virtual_time)
+    {
+      loop->time_offset = 0;
+      loop->frozen_ns = _weft_monotonic_ns ();
+      loop->virtual_time = TRUE;
+      _weft_loop_set_clock (loop, virtual_clock, loop);
+    }
+  else
+    {
+      /* Back on the real clock: the timers keep their delays from now. */
+      _weft_loop_shift_timers (loop, -(virtual_clock (loop) - _weft_monotonic_ns ()));
+      loop->virtual_time = FALSE;
+      _weft_loop_set_clock (loop, NULL, NULL);
+    }
+}
+
+/**
+ * weft_loop_get_virtual_time:
+ * @loop: a #WeftLoop
+ *
+ * Returns: whether the loop's clock stands still while it is paused
+ */
+gboolean
+weft_loop_get_virtual_time (WeftLoop *loop)
+{
+  g_return_val_if_fail (loop != NULL, FALSE);
+
+  return loop->virtual_time;
+}
+
+/* A step with nothing ready, on virtual time: the clock moves to the next
+ * timer's deadline, as if the learner had waited for it. */
+static void
+jump_to_next_timer (WeftLoop *loop)
+{
+  gint64 deadline;
+
+  if (!loop->virtual_time || !loop->paused || g_atomic_int_get (&loop->ts_pending))
+    return;
+  if ((deadline = _weft_loop_next_deadline (loop)) != WEFT_TIME_NEVER)
+    loop->frozen_ns = MAX (loop->frozen_ns, deadline);
 }
 
 /**

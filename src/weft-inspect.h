@@ -84,6 +84,13 @@ WEFT_AVAILABLE_IN_0_1
 gboolean      weft_loop_step_callback       (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1
 guint         weft_loop_step_iteration      (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
+guint         weft_loop_step_to_next_timer  (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
+void          weft_loop_set_virtual_time    (WeftLoop *loop,
+                                             gboolean  virtual_time);
+WEFT_AVAILABLE_IN_0_1
+gboolean      weft_loop_get_virtual_time    (WeftLoop *loop);
 
 WEFT_AVAILABLE_IN_0_1
 WeftTaskState weft_task_get_state           (WeftTask *task);

@@ -86,19 +86,28 @@ struct _WeftLoop
   guint                 debug : 1;
   guint                 paused : 1;      /* held back by the inspector */
   guint                 interrupted : 1; /* weft_loop_interrupt(): leave the dispatch now */
+  guint                 virtual_time : 1;/* the clock stands still while paused */
   guint                 recording : 1;   /* keep iteration records */
   gint64                last_now;        /* the latest clock reading the loop made */
+  gint64                time_offset;     /* virtual time, running: the clock is monotonic + this */
+  gint64                frozen_ns;       /* virtual time, paused: the clock reads this */
 };
+
+static inline gint64
+_weft_monotonic_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * WEFT_NS_PER_SEC + ts.tv_nsec;
+}
 
 static inline gint64
 _weft_loop_now (WeftLoop *loop)
 {
-  struct timespec ts;
-
   if (G_UNLIKELY (loop->clock_func != NULL))
     return loop->clock_func (loop->clock_data);
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (gint64) ts.tv_sec * WEFT_NS_PER_SEC + ts.tv_nsec;
+  return _weft_monotonic_ns ();
 }
 
 /* Seconds as loop-clock nanoseconds, saturating. */
@@ -210,6 +219,8 @@ gboolean   _weft_loop_push_context     (WeftLoop      *loop);
 gboolean   _weft_loop_has_work        (WeftLoop      *loop);
 gint64     _weft_loop_next_deadline   (WeftLoop      *loop);
 gint64     _weft_loop_wake_deadline   (WeftLoop      *loop);
+void       _weft_loop_shift_timers    (WeftLoop      *loop,
+                                       gint64         delta);
 void       _weft_loop_dispatch        (WeftLoop      *loop);
 
 /* One scheduling primitive for everything inside libweft. */

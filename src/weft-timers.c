@@ -104,3 +104,18 @@ _weft_loop_wake_deadline (WeftLoop *loop)
     }
   return latest;
 }
+
+/* Moves every pending timer by @delta ns (the loop's clock changed, not
+ * the timers' delays); their order stays. */
+void
+_weft_loop_shift_timers (WeftLoop *loop,
+                         gint64    delta)
+{
+  for (guint i = 0; i < loop->timers.length; i++)
+    {
+      WeftTimerEntry *entry = &loop->timers.entries[i];
+
+      entry->when += delta;
+      _weft_slot_table_get (&loop->slots, entry->slot)->when += delta;
+    }
+}

@@ -81,6 +81,61 @@ nothing (gpointer data)
 }
 
 static void
+note_time (gpointer data)
+{
+  g_array_append_val ((GArray *) data, (double) { weft_loop_time (weft_get_running_loop ()) });
+}
+
+/* Virtual time: paused, the clock stands still however long the learner
+ * takes; a step with nothing ready moves it to the next deadline; resumed,
+ * it runs on from there; turned off, pending timers keep their delays. */
+static void
+test_virtual_time (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  double t0;
+
+  weft_loop_set_virtual_time (loop, TRUE);
+  g_assert_true (weft_loop_get_virtual_time (loop));
+  weft_loop_set_paused (loop, TRUE);
+  t0 = weft_loop_time (loop);
+  weft_loop_call_later (loop, 2.0, note_time, times, NULL);
+  weft_loop_call_later (loop, 3.0, note_time, times, NULL);
+  weft_loop_call_later (loop, 5.0, note_time, times, NULL);
+  g_usleep (30000);
+  g_assert_cmpfloat (weft_loop_time (loop), ==, t0);          /* stands still */
+
+  g_assert_true (weft_loop_step_callback (loop));              /* jumps to +2 */
+  g_assert_cmpuint (times->len, ==, 1);
+  g_assert_cmpfloat_with_epsilon (g_array_index (times, double, 0) - t0, 2.0, 1e-6);
+  g_usleep (30000);
+  g_assert_cmpfloat_with_epsilon (weft_loop_time (loop) - t0, 2.0, 1e-6);
+
+  g_assert_cmpuint (weft_loop_step_to_next_timer (loop), ==, 1);   /* +3 */
+  g_assert_cmpfloat_with_epsilon (g_array_index (times, double, 1) - t0, 3.0, 1e-6);
+
+  /* Resumed, time runs from +3: a 20 ms timer fires 20 ms (real) later. */
+  weft_loop_call_later (loop, 0.02, note_time, times, NULL);
+  weft_loop_set_paused (loop, FALSE);
+  while (times->len < 3)
+    g_main_context_iteration (weft_loop_get_context (loop), TRUE);
+  g_assert_cmpfloat (g_array_index (times, double, 2) - t0, >=, 3.02);
+  g_assert_cmpfloat (g_array_index (times, double, 2) - t0, <, 4.0);
+
+  /* Back on the real clock, the +5 timer is still about 2 s away. */
+  weft_loop_set_virtual_time (loop, FALSE);
+  {
+    g_autoptr(GArray) timers = weft_loop_list_timers (loop);
+
+    g_assert_cmpuint (timers->len, ==, 1);
+    g_assert_cmpfloat (g_array_index (timers, WeftCallInfo, 0).when - weft_loop_time (loop), >, 1.5);
+    g_assert_cmpfloat (g_array_index (timers, WeftCallInfo, 0).when - weft_loop_time (loop), <, 2.0);
+  }
+  test_loop_finish (loop);
+}
+
+static void
 test_list_timers (void)
 {
   WeftLoop *loop = test_loop_new ();
@@ -579,6 +634,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Weft/Inspect/pause-and-step", test_pause_and_step);
+  g_test_add_func ("/Weft/Inspect/virtual-time", test_virtual_time);
   g_test_add_func ("/Weft/Inspect/busy-time", test_busy_time);
   g_test_add_func ("/Weft/Inspect/describe-task", test_describe_task);
   g_test_add_func ("/Weft/Inspect/list-timers", test_list_timers);
