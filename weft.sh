@@ -18,7 +18,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(
   build-essential meson ninja-build pkg-config gettext
-  libglib2.0-dev libgtk-4-dev libglib-testing-0-dev
+  libglib2.0-dev libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev libglib-testing-0-dev
   valgrind xvfb xauth dbus dbus-daemon desktop-file-utils appstream
   clang libclang-rt-14-dev
   gobject-introspection libgirepository1.0-dev gi-docgen

@@ -102,7 +102,7 @@ poll_socket (gpointer data)
 {
   InspectorProgram *self = data;
   guint pid = (guint) g_ascii_strtoull (g_subprocess_get_identifier (self->process), NULL, 10);
-  g_autofree char *path = inspector_find_served_loop (pid, FALSE);
+  g_autofree char *path = inspector_find_served_loop (pid);
   g_autofree char *address = NULL;
 
   if (path == NULL)

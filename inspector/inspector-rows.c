@@ -22,6 +22,7 @@ struct _InspectorTaskRow
   guint64  busy_ns;
   guint64  max_run_ns;
   double   birth;      /* when it was created, on the inspector's clock (seconds) */
+  gboolean final;      /* done, failed or cancelled */
 };
 
 G_DEFINE_FINAL_TYPE (InspectorTaskRow, inspector_task_row, G_TYPE_OBJECT)
@@ -157,6 +158,19 @@ translate_state (const char *state)
   return state;
 }
 
+static gboolean
+is_final_state (const char *state)
+{
+  return g_strcmp0 (state, "done") == 0 || g_strcmp0 (state, "failed") == 0 || g_strcmp0 (state, "cancelled") == 0;
+}
+
+/* Whether the task finished (done, failed or cancelled). */
+gboolean
+inspector_task_row_is_final (InspectorTaskRow *self)
+{
+  return self->final;
+}
+
 InspectorTaskRow *
 inspector_task_row_new (guint64     id,
                         const char *name,
@@ -173,6 +187,7 @@ inspector_task_row_new (guint64     id,
   self->id = id;
   self->name = g_strdup (name);
   self->state = g_strdup (translate_state (state));
+  self->final = is_final_state (state);
   self->awaits = g_strdup (awaits);
   self->runs = runs;
   self->created_at = inspector_tidy_locations (created_at);
@@ -195,6 +210,7 @@ inspector_task_row_update (InspectorTaskRow *self,
 {
   const char *shown = translate_state (state);
 
+  self->final = is_final_state (state);
   g_object_freeze_notify (G_OBJECT (self));
   if (g_strcmp0 (self->state, shown) != 0)
     {
@@ -236,6 +252,7 @@ struct _InspectorCallRow
   char    *name;
   char    *where;
   char    *time_left;
+  double   seconds_left; /* NAN: a ready call; < 0: never */
   double   fraction;   /* of a 10 s window, for the countdown bar */
 };
 
@@ -319,6 +336,7 @@ inspector_call_row_update (InspectorCallRow *self,
       fraction = CLAMP (time_left / 10.0, 0.0, 1.0);
     }
 
+  self->seconds_left = time_left;
   g_object_freeze_notify (G_OBJECT (self));
   if (self->position != position)
     {
@@ -361,4 +379,11 @@ inspector_call_row_new (guint       position,
 
   inspector_call_row_update (self, position, name, where, time_left);
   return self;
+}
+
+/* A timer's seconds left (< 0: never), NAN for a ready call. */
+double
+inspector_call_row_get_seconds_left (InspectorCallRow *self)
+{
+  return self->seconds_left;
 }

@@ -25,6 +25,8 @@ InspectorTaskRow *inspector_task_row_new (guint64     id,
                                           guint64     max_run_ns,
                                           double      birth);
 double            inspector_task_row_get_birth (InspectorTaskRow *self);
+gboolean          inspector_task_row_is_final  (InspectorTaskRow *self);
+double            inspector_call_row_get_seconds_left (InspectorCallRow *self);
 void              inspector_task_row_update (InspectorTaskRow *self,
                                              const char       *state,
                                              const char       *awaits,

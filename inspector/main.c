@@ -21,6 +21,23 @@ static gboolean step_mode;
 static gboolean list_loops;
 static WeftLoop *loop;
 static GDBusConnection *remote;
+static char *remote_path;
+static guint remote_pid;
+
+/* --list: PID, process name, loop id, socket path, one loop a line. */
+static void
+print_served_loops (void)
+{
+  g_autoptr(GPtrArray) loops = inspector_list_served_loops ();
+
+  g_print ("%-8s %-16s %-5s %s\n", _("PID"), _("PROCESS"), _("LOOP"), _("SOCKET"));
+  for (guint i = 0; i < loops->len; i++)
+    {
+      InspectorServedLoop *served = g_ptr_array_index (loops, i);
+
+      g_print ("%-8u %-16s %-5u %s\n", served->pid, served->process, served->loop_id, served->path);
+    }
+}
 
 /* The options' strings (parsed before GTK starts, and again by it). */
 static void
@@ -34,101 +51,17 @@ free_options (void)
 static void
 activate (GtkApplication *app)
 {
-  if (remote != NULL || replay_path != NULL)
-    {
-      GtkWidget *view = remote ? weft_inspector_new_remote (remote) : inspector_new_replay_for (replay_records);
-      GtkWidget *window;
+  InspectorWindow *window;
 
-      window = gtk_application_window_new (app);
-      gtk_window_set_title (GTK_WINDOW (window), _("Weft Inspector"));
-      gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
-      gtk_window_set_child (GTK_WINDOW (window), view);
-      gtk_window_present (GTK_WINDOW (window));
-      return;
-    }
-  {
-    InspectorWindow *window = inspector_window_new (app, loop);
-
-    gtk_window_present (GTK_WINDOW (window));
-    if (demo_name != NULL && !inspector_window_start_demo (window, demo_name, step_mode))
-      g_printerr (_("No demo called “%s”\n"), demo_name);
-  }
-}
-
-typedef struct
-{
-  GDBusConnection *connection;
-  GError          *error;
-  gboolean         done;
-} Connecting;
-
-static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  Connecting *c = data;
-
-  c->connection = g_dbus_connection_new_for_address_finish (result, &c->error);
-  c->done = TRUE;
-}
-
-static gboolean
-on_connect_timeout (gpointer data)
-{
-  g_cancellable_cancel (data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Connects within CONNECT_TIMEOUT_S and checks the peer is a Weft loop
- * (something else on a socket, an X server say, would never answer). */
-#define CONNECT_TIMEOUT_S 5
-
-static GDBusConnection *
-connect_with_timeout (const char  *address,
-                      const char  *path,
-                      GError     **error)
-{
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GVariant) pid = NULL;
-  Connecting c = { NULL, NULL, FALSE };
-  guint timeout = g_timeout_add_seconds (CONNECT_TIMEOUT_S, on_connect_timeout, cancellable);
-
-  g_dbus_connection_new_for_address (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, cancellable,
-                                     on_connected, &c);
-  while (!c.done)
-    g_main_context_iteration (NULL, TRUE);
-  if (c.connection != NULL)
-    {
-      g_autoptr(GError) local = NULL;
-
-      /* A Weft loop answers for its org.weft.Inspector1 properties. */
-      pid = g_dbus_connection_call_sync (c.connection, NULL, "/org/weft/Loop", "org.freedesktop.DBus.Properties",
-                                         "Get", g_variant_new ("(ss)", "org.weft.Inspector1", "Pid"), NULL,
-                                         G_DBUS_CALL_FLAGS_NONE, CONNECT_TIMEOUT_S * 1000, cancellable, &local);
-      if (pid == NULL)
-        {
-          g_clear_object (&c.connection);
-          c.error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s is not a Weft inspector socket (%s)"),
-                                 path, local->message);
-        }
-    }
-  if (!g_cancellable_is_cancelled (cancellable))
-    g_source_remove (timeout);   /* (it cancels, and is gone, once it fired) */
-  if (c.connection == NULL)
-    {
-      if (g_error_matches (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_clear_error (&c.error);
-          c.error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                                 _("%s did not answer within %d s: is it a Weft inspector socket?"), path,
-                                 CONNECT_TIMEOUT_S);
-        }
-      else if (!g_error_matches (c.error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
-        g_prefix_error (&c.error, _("Cannot attach to %s: "), path);
-      g_propagate_error (error, c.error);
-    }
-  return c.connection;
+  if (remote != NULL)
+    window = inspector_window_new_remote (app, remote, remote_path, remote_pid);
+  else if (replay_path != NULL)
+    window = inspector_window_new_replay (app, replay_records, replay_path);
+  else
+    window = inspector_window_new (app, loop);
+  gtk_window_present (GTK_WINDOW (window));
+  if (demo_name != NULL && !inspector_window_start_demo (window, demo_name, step_mode))
+    g_printerr (_("No demo called “%s”\n"), demo_name);
 }
 
 /* --attach PATH or PID: connect to a served loop before the app starts. */
@@ -136,12 +69,11 @@ static gboolean
 connect_remote (GError **error)
 {
   g_autofree char *path = NULL;
-  g_autofree char *address = NULL;
   char *end = NULL;
   guint64 pid = g_ascii_strtoull (attach_to, &end, 10);
 
   if (end != NULL && *end == '\0' && pid > 0)
-    path = inspector_find_served_loop ((guint) pid, FALSE);
+    path = inspector_find_served_loop ((guint) pid);
   else
     path = g_strdup (attach_to);
   if (path == NULL)
@@ -149,8 +81,8 @@ connect_remote (GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No loop of process %s is served (run it with WEFT_INSPECT=1)"), attach_to);
       return FALSE;
     }
-  address = g_strdup_printf ("unix:path=%s", path);
-  remote = connect_with_timeout (address, path, error);
+  remote = inspector_attach (path, &remote_pid, error);
+  remote_path = g_steal_pointer (&path);
   return remote != NULL;
 }
 
@@ -186,7 +118,7 @@ main (int argc, char **argv)
     g_option_context_parse_strv (options, &args, NULL);
     if (list_loops)
       {
-        g_free (inspector_find_served_loop (0, TRUE));
+        print_served_loops ();
         free_options ();
         return 0;
       }
@@ -215,7 +147,7 @@ main (int argc, char **argv)
   /* The loop runs attached to GTK's own main context: no thread, no run_forever(). */
   loop = weft_loop_new ();
   weft_set_event_loop (loop);
-  app = gtk_application_new ("org.weft.Inspector", G_APPLICATION_NON_UNIQUE);
+  app = GTK_APPLICATION (adw_application_new (INSPECTOR_APP_ID, G_APPLICATION_NON_UNIQUE));
   g_application_add_main_option_entries (G_APPLICATION (app), entries);
   g_signal_connect (app, "activate", G_CALLBACK (activate), NULL);
   /* Ctrl+Q quits; Ctrl+? opens gtk/help-overlay.ui (found by GtkApplication). */
@@ -233,6 +165,7 @@ main (int argc, char **argv)
   weft_loop_close (loop);
   weft_loop_unref (loop);
   g_clear_object (&remote);
+  g_clear_pointer (&remote_path, g_free);
   g_clear_pointer (&replay_records, g_ptr_array_unref);
   free_options ();
   return status;

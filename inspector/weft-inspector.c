@@ -13,9 +13,13 @@
 #include <math.h>
 #include <string.h>
 
+#include <adwaita.h>
+
 #include "inspector-histogram.h"
+#include "inspector-next.h"
 #include "inspector-recording.h"
 #include "inspector-rows.h"
+#include "inspector-shortcuts.h"
 #include "inspector-timeline.h"
 #include "weft-inspector.h"
 
@@ -46,12 +50,24 @@ struct _WeftInspector
   char              *status;
 
   GtkWidget         *box;
+  GtkWidget         *toolbar;
+  GtkWidget         *step_controls;
+  GtkWidget         *switcher;
+  GtkLabel          *next_label;
+  char              *next_text;
+  GtkWidget         *tasks_empty;
+  GtkWidget         *ready_empty;
+  GtkWidget         *timers_empty;
+  GtkWidget         *warnings_empty;
+  AdwViewStackPage  *warnings_page;
+  gboolean           connected;      /* remote: the loop answers */
+  double             clock_origin;   /* in process: the loop's time when it was set */
   GtkColumnView     *task_view;
   GtkColumnView     *ready_view;
   GtkColumnView     *timer_view;
   GtkLabel          *status_label;
   GtkSearchEntry    *search_entry;
-  GtkStack          *stack;
+  AdwViewStack      *stack;
   InspectorTimeline *timeline;
   GtkScale          *scrubber;
   GtkWidget         *record_button;
@@ -80,7 +96,8 @@ struct _WeftInspector
 
 G_DEFINE_FINAL_TYPE (WeftInspector, weft_inspector, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_LOOP, PROP_PAUSED, PROP_RECORDING, PROP_REFRESH_INTERVAL, PROP_NOW, N_PROPS };
+enum { PROP_0, PROP_LOOP, PROP_PAUSED, PROP_RECORDING, PROP_REFRESH_INTERVAL, PROP_NOW, PROP_CONNECTED,
+       PROP_NEXT, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 /* What a row showed, to tell cheaply whether its task changed since. */
@@ -401,6 +418,88 @@ finish_call_rows (GListStore *store,
     g_list_store_splice (store, old, 0, added->pdata, added->len);
 }
 
+/* The live task called @name, if the table has one (the ready head is a
+ * task's step when it is named after a task). */
+static InspectorTaskRow *
+find_live_task (WeftInspector *self,
+                const char    *name)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tasks));
+
+  for (guint i = 0; name != NULL && *name != '\0' && i < MIN (n, 10000); i++)
+    {
+      g_autoptr(InspectorTaskRow) row = g_list_model_get_item (G_LIST_MODEL (self->tasks), i);
+      g_autofree char *row_name = NULL;
+
+      g_object_get (row, "name", &row_name, NULL);
+      if (g_strcmp0 (row_name, name) == 0 && !inspector_task_row_is_final (row))
+        return row;
+    }
+  return NULL;
+}
+
+/* The Next panel: what the first row of the ready queue (or the first timer)
+ * is, in words. */
+static void
+update_next (WeftInspector *self,
+             const char    *blocked,
+             guint          n_ready,
+             guint          n_timers)
+{
+  g_autoptr(InspectorCallRow) head = n_ready > 0 ? g_list_model_get_item (G_LIST_MODEL (self->ready), 0) : NULL;
+  g_autoptr(InspectorCallRow) timer = n_timers > 0 ? g_list_model_get_item (G_LIST_MODEL (self->timers), 0) : NULL;
+  g_autofree char *ready_name = NULL, *ready_where = NULL, *timer_name = NULL, *timer_where = NULL;
+  g_autofree char *task_name = NULL;
+  InspectorNext next = { NULL, NULL, n_ready, NULL, NULL, 0, NULL, 0, blocked };
+  InspectorTaskRow *task;
+  char *text;
+
+  if (head != NULL)
+    {
+      g_object_get (head, "name", &ready_name, "where", &ready_where, NULL);
+      next.ready_name = ready_name;
+      next.ready_where = ready_where;
+      if ((task = find_live_task (self, ready_name)) != NULL)
+        {
+          g_object_get (task, "name", &task_name, "runs", &next.task_runs, NULL);
+          next.task_name = task_name;
+        }
+    }
+  if (timer != NULL)
+    {
+      g_object_get (timer, "name", &timer_name, "where", &timer_where, NULL);
+      next.timer_name = timer_name;
+      next.timer_where = timer_where;
+      next.timer_left = inspector_call_row_get_seconds_left (timer);
+    }
+  text = inspector_next_text (&next);
+  if (g_strcmp0 (text, self->next_text) == 0)
+    {
+      g_free (text);
+      return;
+    }
+  g_free (self->next_text);
+  self->next_text = text;
+  gtk_label_set_text (self->next_label, text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT]);
+}
+
+/* What the controls can do now. */
+static void
+update_actions (WeftInspector *self)
+{
+  gboolean live = self->replay == NULL
+                  && (self->connection != NULL ? self->connected
+                                               : self->loop != NULL && !weft_loop_is_closed (self->loop));
+  gboolean virtual_time = self->loop != NULL && live && weft_loop_get_virtual_time (self->loop);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.step-callback", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.step-iteration", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.step-timer", virtual_time);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.cancel-task", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.paused", live);
+}
+
 /* Fills the views from a snapshot (WEFT_SNAPSHOT_TYPE), local or remote. */
 static void
 apply_snapshot (WeftInspector *self,
@@ -413,7 +512,7 @@ apply_snapshot (WeftInspector *self,
   g_autoptr(GVariantIter) tasks = NULL, ready = NULL, timers = NULL;
   g_autofree const char **warnings = NULL;
   g_autofree char *iteration_text = NULL;
-  const char *blocked, *name, *where, *next = NULL;
+  const char *blocked, *name, *where;
   guint64 iteration;
   WeftTaskRow row;
   gboolean paused;
@@ -435,8 +534,6 @@ apply_snapshot (WeftInspector *self,
   n_ready = 0;
   while (g_variant_iter_next (ready, "(&s&s)", &name, &where))
     {
-      if (next == NULL)
-        next = name;
       update_call_row (self->ready, n_ready++, name, where, NAN, ready_rows);
     }
   n_timers = 0;
@@ -456,19 +553,38 @@ apply_snapshot (WeftInspector *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
     }
 
+  update_next (self, blocked, n_ready, n_timers);
   g_free (self->status);
   iteration_text = g_strdup_printf ("%" G_GUINT64_FORMAT, iteration);
   if (*blocked != '\0')
     self->status = g_strdup_printf (_("Iteration %s · %s"), iteration_text, blocked);
-  else if (next != NULL)
-    self->status = paused
-      ? g_strdup_printf (_("Iteration %s (paused) · next: %s"), iteration_text, *next ? next : _("(unnamed)"))
-      : g_strdup_printf (_("Iteration %s · next: %s"), iteration_text, *next ? next : _("(unnamed)"));
+  else if (self->loop != NULL && !weft_loop_is_closed (self->loop))
+    self->status = g_strdup_printf (weft_loop_get_virtual_time (self->loop)
+                                      ? _("Iteration %s · clock %.3f s (virtual)")
+                                      : _("Iteration %s · clock %.3f s"),
+                                    iteration_text, weft_loop_time (self->loop) - self->clock_origin);
   else
-    self->status = paused
-      ? g_strdup_printf (_("Iteration %s (paused) · %u tasks, %u timers"), iteration_text, live, n_timers)
-      : g_strdup_printf (_("Iteration %s · %u tasks, %u timers"), iteration_text, live, n_timers);
+    {
+      g_autofree char *tasks_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u task", "%u tasks", live), live);
+      g_autofree char *timers_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u timer", "%u timers", n_timers),
+                                                      n_timers);
+
+      /* TRANSLATORS: the status line of a remote or replayed loop */
+      self->status = g_strdup_printf (_("Iteration %s · %s · %s"), iteration_text, tasks_text, timers_text);
+    }
   gtk_label_set_text (self->status_label, self->status);
+  update_actions (self);
+}
+
+static void
+set_connected (WeftInspector *self,
+               gboolean       connected)
+{
+  if (self->connected == connected)
+    return;
+  self->connected = connected;
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
 }
 
 static void
@@ -489,9 +605,11 @@ on_snapshot (GObject      *source,
           g_free (self->status);
           self->status = g_strdup_printf (_("Lost the loop: %s"), error->message);
           gtk_label_set_text (self->status_label, self->status);
+          set_connected (self, FALSE);
         }
       return;
     }
+  set_connected (self, TRUE);
   snapshot = g_variant_get_child_value (reply, 0);
   set_now (self, g_get_monotonic_time () / 1e6);
   /* The tasks stream in with Changed; a snapshot's only after a reset. */
@@ -1009,8 +1127,13 @@ step (GtkWidget  *widget,
     call_remote (self, "Step", g_variant_new ("(s)", one ? "callback" : "iteration"));
   else if (self->loop != NULL && !weft_loop_is_closed (self->loop))
     {
+      /* A step holds the loop: stepping a running loop pauses it first. */
+      if (!weft_loop_get_paused (self->loop))
+        g_object_set (self, "paused", TRUE, NULL);
       if (one)
         weft_loop_step_callback (self->loop);
+      else if (g_str_equal (action_name, "inspector.step-timer"))
+        weft_loop_step_to_next_timer (self->loop);
       else
         weft_loop_step_iteration (self->loop);
     }
@@ -1066,6 +1189,7 @@ weft_inspector_set_loop (WeftInspector *self,
   if (loop != NULL)
     {
       self->loop = weft_loop_ref (loop);
+      self->clock_origin = weft_loop_time (loop);
       weft_loop_set_recording (loop, TRUE);
     }
   weft_inspector_refresh (self);
@@ -1097,6 +1221,12 @@ weft_inspector_get_property (GObject    *object,
       break;
     case PROP_NOW:
       g_value_set_double (value, self->now);
+      break;
+    case PROP_CONNECTED:
+      g_value_set_boolean (value, self->connected);
+      break;
+    case PROP_NEXT:
+      g_value_set_string (value, self->next_text);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1189,6 +1319,7 @@ weft_inspector_dispose (GObject *object)
   g_clear_object (&self->timers);
   g_clear_object (&self->warnings);
   g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->next_text, g_free);
   G_OBJECT_CLASS (weft_inspector_parent_class)->dispose (object);
 }
 
@@ -1215,8 +1346,17 @@ weft_inspector_class_init (WeftInspectorClass *klass)
   /* The time the views show the loop at (seconds): tasks' ages follow it. */
   properties[PROP_NOW] = g_param_spec_double ("now", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Remote: whether the loop answers (a lost one leaves the views as they were). */
+  properties[PROP_CONNECTED] = g_param_spec_boolean ("connected", NULL, NULL, FALSE,
+                                                     G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* What runs next, in words (the Next panel). */
+  properties[PROP_NEXT] = g_param_spec_string ("next", NULL, NULL, NULL,
+                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ADW_TYPE_VIEW_STACK);
+  g_type_ensure (ADW_TYPE_VIEW_SWITCHER);
+  g_type_ensure (ADW_TYPE_STATUS_PAGE);
   g_type_ensure (INSPECTOR_TYPE_TASK_ROW);
   g_type_ensure (INSPECTOR_TYPE_CALL_ROW);
   g_type_ensure (INSPECTOR_TYPE_TIMELINE);
@@ -1235,18 +1375,52 @@ weft_inspector_class_init (WeftInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, record_button);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, detail_label);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, histogram);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, step_controls);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, switcher);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, next_label);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, tasks_empty);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, ready_empty);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, timers_empty);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, warnings_empty);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, warnings_page);
 
   gtk_widget_class_install_property_action (widget_class, "inspector.paused", "paused");
   gtk_widget_class_install_property_action (widget_class, "inspector.recording", "recording");
   gtk_widget_class_install_action (widget_class, "inspector.step-callback", NULL, step);
   gtk_widget_class_install_action (widget_class, "inspector.step-iteration", NULL, step);
+  gtk_widget_class_install_action (widget_class, "inspector.step-timer", NULL, step);
   gtk_widget_class_install_action (widget_class, "inspector.cancel-task", NULL, cancel_task);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "inspector.step-callback", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "inspector.step-iteration", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "inspector.paused", NULL);
+  /* The keys (Space, Ctrl+Return, F8, F5...) are in inspector-shortcuts.c:
+   * they work wherever the window's focus is. */
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "weftinspector");
+}
+
+/* Empty pages say what would be there; the Warnings page counts. */
+static void
+update_empty_states (WeftInspector *self)
+{
+  guint n_warnings = g_list_model_get_n_items (G_LIST_MODEL (self->warnings));
+
+  gtk_widget_set_visible (self->tasks_empty, g_list_model_get_n_items (G_LIST_MODEL (self->filtered_tasks)) == 0);
+  gtk_widget_set_visible (self->ready_empty, g_list_model_get_n_items (G_LIST_MODEL (self->ready)) == 0);
+  gtk_widget_set_visible (self->timers_empty, g_list_model_get_n_items (G_LIST_MODEL (self->timers)) == 0);
+  gtk_widget_set_visible (self->warnings_empty, n_warnings == 0);
+  adw_view_stack_page_set_badge_number (self->warnings_page, n_warnings);
+  adw_view_stack_page_set_needs_attention (self->warnings_page, n_warnings > 0);
+}
+
+static void
+focus_task_table (GtkWidget *widget)
+{
+  WeftInspector *self = WEFT_INSPECTOR (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL || gtk_widget_is_ancestor (focus, self->toolbar))
+    gtk_widget_grab_focus (GTK_WIDGET (self->task_view));
 }
 
 static void
@@ -1279,6 +1453,14 @@ weft_inspector_init (WeftInspector *self)
 
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
+  g_signal_connect_swapped (self->filtered_tasks, "items-changed", G_CALLBACK (update_empty_states), self);
+  g_signal_connect_swapped (self->ready, "items-changed", G_CALLBACK (update_empty_states), self);
+  g_signal_connect_swapped (self->timers, "items-changed", G_CALLBACK (update_empty_states), self);
+  g_signal_connect_swapped (self->warnings, "items-changed", G_CALLBACK (update_empty_states), self);
+  update_empty_states (self);
+  inspector_shortcuts_install (GTK_WIDGET (self));
+  /* The table, not the Pause button, has the focus at first. */
+  g_signal_connect (self, "map", G_CALLBACK (focus_task_table), NULL);
   self->refresh_interval = REFRESH_MS;
   self->refresh_id = g_timeout_add_full (REFRESH_PRIORITY, self->refresh_interval, refresh_tick, self, NULL);
 }
@@ -1293,6 +1475,15 @@ GtkWidget *
 weft_inspector_new (WeftLoop *loop)
 {
   return g_object_new (WEFT_TYPE_INSPECTOR, "loop", loop, NULL);
+}
+
+static void
+on_connection_closed (WeftInspector *self)
+{
+  g_free (self->status);
+  self->status = g_strdup (_("Lost the loop: the connection is closed"));
+  gtk_label_set_text (self->status_label, self->status);
+  set_connected (self, FALSE);
 }
 
 /**
@@ -1343,6 +1534,8 @@ weft_inspector_new_remote (GDBusConnection *connection)
   WeftInspector *self = g_object_new (WEFT_TYPE_INSPECTOR, NULL);
 
   self->connection = g_object_ref (connection);
+  self->connected = !g_dbus_connection_is_closed (connection);
+  g_signal_connect_object (connection, "closed", G_CALLBACK (on_connection_closed), self, G_CONNECT_SWAPPED);
   self->need_full = TRUE;
   self->changed_id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed",
                                                          "/org/weft/Loop", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
@@ -1408,7 +1601,7 @@ weft_inspector_show_page (WeftInspector *self,
                           const char    *page)
 {
   g_return_if_fail (WEFT_IS_INSPECTOR (self));
-  gtk_stack_set_visible_child_name (self->stack, page);
+  adw_view_stack_set_visible_child_name (self->stack, page);
 }
 
 /**
@@ -1422,11 +1615,125 @@ weft_inspector_show_page (WeftInspector *self,
 GtkWidget *
 weft_inspector_open_window (WeftLoop *loop)
 {
-  GtkWidget *window = gtk_window_new ();
+  GtkWidget *window, *box, *header, *title, *inspector;
 
+  adw_init ();
+  window = adw_window_new ();
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  inspector = weft_inspector_new (loop);
+  title = adw_view_switcher_title_new ();
+  adw_view_switcher_title_set_stack (ADW_VIEW_SWITCHER_TITLE (title), weft_inspector_get_view_stack (WEFT_INSPECTOR (inspector)));
+  adw_view_switcher_title_set_title (ADW_VIEW_SWITCHER_TITLE (title), _("Weft Inspector"));
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
+  weft_inspector_set_show_switcher (WEFT_INSPECTOR (inspector), FALSE);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), inspector);
+  adw_window_set_content (ADW_WINDOW (window), box);
   gtk_window_set_title (GTK_WINDOW (window), _("Weft Inspector"));
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
-  gtk_window_set_child (GTK_WINDOW (window), weft_inspector_new (loop));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
   gtk_window_present (GTK_WINDOW (window));
   return window;
+}
+
+/**
+ * weft_inspector_get_next:
+ * @self: a #WeftInspector
+ *
+ * What runs next, in words, as the Next panel shows it ("Task countdown
+ * resumes at demo-countdown.c:13").
+ *
+ * Returns: (nullable): the text, or %NULL before the first refresh
+ */
+const char *
+weft_inspector_get_next (WeftInspector *self)
+{
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
+
+  return self->next_text;
+}
+
+/**
+ * weft_inspector_get_view_stack:
+ * @self: a #WeftInspector
+ *
+ * The stack of the inspector's pages (Tasks, Ready queue, Timers, Warnings,
+ * Timeline), for an #AdwViewSwitcherTitle in a window's header bar.
+ *
+ * Returns: (transfer none): the stack
+ */
+AdwViewStack *
+weft_inspector_get_view_stack (WeftInspector *self)
+{
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
+
+  return self->stack;
+}
+
+/**
+ * weft_inspector_set_show_switcher:
+ * @self: a #WeftInspector
+ * @show: whether the inspector shows its own page switcher
+ *
+ * Hides the inspector's own switcher when the window shows one for
+ * weft_inspector_get_view_stack() in its header bar.
+ */
+void
+weft_inspector_set_show_switcher (WeftInspector *self,
+                                  gboolean       show)
+{
+  g_return_if_fail (WEFT_IS_INSPECTOR (self));
+
+  gtk_widget_set_visible (self->switcher, show);
+}
+
+/**
+ * weft_inspector_get_connected:
+ * @self: a #WeftInspector
+ *
+ * For a remote inspector, whether the loop still answers.
+ *
+ * Returns: %FALSE once the connection is lost (and always in process)
+ */
+gboolean
+weft_inspector_get_connected (WeftInspector *self)
+{
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), FALSE);
+
+  return self->connected;
+}
+
+/**
+ * weft_inspector_get_recording_path:
+ * @self: a #WeftInspector
+ *
+ * The file the inspector records to, or recorded to last.
+ *
+ * Returns: (nullable): its path
+ */
+const char *
+weft_inspector_get_recording_path (WeftInspector *self)
+{
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
+
+  return self->recording_path;
+}
+
+/**
+ * weft_inspector_get_clock:
+ * @self: a #WeftInspector
+ *
+ * The loop's clock, from when the inspector was given the loop: what the
+ * status line shows (virtual time stands still while stepping).
+ *
+ * Returns: seconds, or 0 if the inspector is not in process
+ */
+double
+weft_inspector_get_clock (WeftInspector *self)
+{
+  g_return_val_if_fail (WEFT_IS_INSPECTOR (self), 0);
+
+  if (self->loop == NULL || weft_loop_is_closed (self->loop))
+    return 0;
+  return weft_loop_time (self->loop) - self->clock_origin;
 }

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 #include <weft.h>
 
@@ -51,5 +52,18 @@ void        weft_inspector_show_page       (WeftInspector *self,
                                             const char    *page);
 WEFT_AVAILABLE_IN_0_1
 GtkWidget  *weft_inspector_open_window     (WeftLoop      *loop);
+WEFT_AVAILABLE_IN_0_1
+const char *weft_inspector_get_next        (WeftInspector *self);
+WEFT_AVAILABLE_IN_0_1
+AdwViewStack *weft_inspector_get_view_stack (WeftInspector *self);
+WEFT_AVAILABLE_IN_0_1
+void        weft_inspector_set_show_switcher (WeftInspector *self,
+                                              gboolean       show);
+WEFT_AVAILABLE_IN_0_1
+gboolean    weft_inspector_get_connected   (WeftInspector *self);
+WEFT_AVAILABLE_IN_0_1
+const char *weft_inspector_get_recording_path (WeftInspector *self);
+WEFT_AVAILABLE_IN_0_1
+double      weft_inspector_get_clock       (WeftInspector *self);
 
 G_END_DECLS

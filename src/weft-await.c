@@ -191,7 +191,7 @@ weft_sleep_at (double    seconds,
       task->sleep_handle = _weft_loop_handle_for (loop, _weft_loop_schedule (loop, now + MAX (delay, 1), sleep_done,
                                                                               weft_task_ref (task),
                                                                               (GDestroyNotify) weft_task_unref,
-                                                                              task->name, task->created_at));
+                                                                              task->name, where ? where : task->created_at));
     }
   _weft_task_suspend (task);
   if (task->sleep_handle != NULL)

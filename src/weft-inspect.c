@@ -335,6 +335,8 @@ weft_loop_set_virtual_time (WeftLoop *loop,
  * weft_loop_get_virtual_time:
  * @loop: a #WeftLoop
  *
+ * Tells whether the loop has virtual time (weft_loop_set_virtual_time()).
+ *
  * Returns: whether the loop's clock stands still while it is paused
  */
 gboolean

@@ -246,9 +246,10 @@ _weft_task_schedule_step (WeftTask *task)
     return;
   task->step_queued = TRUE;
   /* The queued step holds the task (and so its name, which the ready queue
-   * shows) until the loop is done with the slot. */
+   * shows) until the loop is done with the slot. It is listed where the task
+   * resumes: the await it is suspended at, or where it was created. */
   _weft_loop_schedule (task->parent.loop, 0, _weft_task_step, weft_task_ref (task), (GDestroyNotify) weft_task_unref,
-                       task->name ? task->name : "task step", task->created_at);
+                       task->name ? task->name : "task step", task->await_at ? task->await_at : task->created_at);
 }
 
 /* The done callback of the future a task awaits (asyncio's __wakeup). */

@@ -291,9 +291,9 @@ find_inspector (WeftLoop *loop)
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-      GtkWidget *child = gtk_window_get_child (window);
+      GtkWidget *child = find_widget_of_type (GTK_WIDGET (window), WEFT_TYPE_INSPECTOR);
 
-      if (WEFT_IS_INSPECTOR (child) && weft_inspector_get_loop (WEFT_INSPECTOR (child)) == loop)
+      if (child != NULL && weft_inspector_get_loop (WEFT_INSPECTOR (child)) == loop)
         return WEFT_INSPECTOR (child);
     }
   return NULL;

@@ -4,6 +4,7 @@
  */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <gtksourceview/gtksource.h>
 #include <libglib-testing/signal-logger.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,7 +73,9 @@ test_views_follow_steps (void)
   g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_ready_model (inspector)), ==, 3);
   next = row_string (weft_inspector_get_ready_model (inspector), 0, "name");
   g_assert_cmpstr (next, ==, "countdown");
-  g_assert_nonnull (strstr (weft_inspector_get_status (inspector), "next: countdown"));
+  /* The Next panel says it in words: the task's first step, where it starts. */
+  g_assert_true (g_str_has_prefix (weft_inspector_get_next (inspector), "Task countdown starts at demo-countdown.c:"));
+  g_assert_nonnull (strstr (weft_inspector_get_next (inspector), "; then 2 more callbacks are ready"));
 
   /* Step: the task's first step, and nothing else. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.step-callback", NULL));
@@ -84,6 +87,7 @@ test_views_follow_steps (void)
   g_assert_true (g_str_has_prefix (awaits, "sleep, "));
   g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_ready_model (inspector)), ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_timer_model (inspector)), ==, 1);
+  g_assert_true (g_str_has_prefix (weft_inspector_get_next (inspector), "count runs, scheduled at test-inspector.c:"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.step-callback", NULL));
   g_assert_cmpint (counted, ==, 1);
@@ -620,10 +624,7 @@ test_settings (void)
   g_assert_cmpuint (weft_loop_get_task_history (loop), ==, 7);
 
   g_settings_set_uint (settings, "refresh-interval", 250);
-  for (GtkWidget *w = gtk_window_get_child (GTK_WINDOW (window)); w != NULL && inspector == NULL;
-       w = gtk_widget_get_first_child (w))
-    if (WEFT_IS_INSPECTOR (w))
-      inspector = WEFT_INSPECTOR (w);
+  inspector = inspector_window_get_inspector (INSPECTOR_WINDOW (window));
   g_assert_nonnull (inspector);
   g_object_get (inspector, "refresh-interval", &interval, NULL);
   g_assert_cmpuint (interval, ==, 250);
@@ -649,6 +650,164 @@ find_window (const char *title)
 }
 
 
+
+/* Whether @widget lies wholly inside @window (nothing clipped off its edges). */
+static gboolean
+inside_window (GtkWidget *widget,
+               GtkWidget *window)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (widget, window, &bounds))
+    return FALSE;
+  return bounds.origin.x >= 0 && bounds.origin.y >= 0
+         && bounds.origin.x + bounds.size.width <= gtk_widget_get_width (window) + 0.5
+         && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (window) + 0.5;
+}
+
+static void
+resize_and_settle (GtkWindow *window,
+                   int        width,
+                   int        height)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  gtk_window_set_default_size (window, width, height);
+  while ((gtk_widget_get_width (GTK_WIDGET (window)) != width || gtk_widget_get_height (GTK_WIDGET (window)) != height)
+         && g_get_monotonic_time () < deadline)
+    spin (50);
+  spin (200);
+}
+
+/* What the learner sees after each step of the walk. */
+static void
+assert_walk_state (InspectorWindow *window,
+                   const char      *next,
+                   guint            line,
+                   double           clock,
+                   const char      *printed)
+{
+  WeftInspector *inspector = inspector_window_get_inspector (window);
+  g_autofree char *output = inspector_window_get_output (window);
+
+  weft_inspector_refresh (inspector);
+  g_assert_cmpstr (weft_inspector_get_next (inspector), ==, next);
+  g_assert_cmpuint (inspector_window_get_highlighted_line (window), ==, line);
+  g_assert_cmpfloat_with_epsilon (weft_inspector_get_clock (inspector), clock, 1e-6);
+  g_assert_nonnull (strstr (weft_inspector_get_status (inspector), "(virtual)"));
+  if (printed != NULL)
+    g_assert_true (g_str_has_suffix (output, printed));
+}
+
+/* The tutorial walk: `callbacks`, stepped with Space only, as real key
+ * presses, whatever has the focus (the task table, the source view, even a
+ * button, which would take Space as a click). At each step the Next panel
+ * says what runs, the source marks its line, and the virtual clock reads
+ * 0 s, 2 s, 3 s: call_later (2) and the 3 s sleep keep their meaning however
+ * long the learner takes. In the search field Space types a space. */
+static void
+test_tutorial_walk (void)
+{
+  WeftLoop *loop = weft_loop_new ();
+  InspectorWindow *window = inspector_window_new (NULL, loop);
+  GtkWidget *source_view, *search, *step_button;
+  WeftLoop *demo_loop;
+  guint64 iteration;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (inspector_window_start_demo (window, "callbacks", TRUE));
+  demo_loop = inspector_window_get_loop (window);
+  spin (300);
+  /* At first the focus is on the task table, not on Pause. */
+  g_assert_true (GTK_IS_COLUMN_VIEW (gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                                              GTK_TYPE_COLUMN_VIEW))
+                 || GTK_IS_COLUMN_VIEW (gtk_root_get_focus (GTK_ROOT (window))));
+  assert_walk_state (window, "callback runs, scheduled at demo-callbacks.c:38", 38, 0.0, NULL);
+
+  press_keys (GTK_WINDOW (window), "space");
+  assert_walk_state (window, "Timer callback from demo-callbacks.c:39 fires in 2.00 s", 39, 0.0,
+                     "call_soon callback ran at 0.00 s\n");
+
+  g_usleep (300000);   /* the learner reads: the clock does not move */
+  source_view = find_widget_of_type (GTK_WIDGET (window), GTK_SOURCE_TYPE_VIEW);
+  gtk_widget_grab_focus (source_view);
+  press_keys (GTK_WINDOW (window), "space");
+  assert_walk_state (window, "Timer resolve from demo-callbacks.c:40 fires in 1.00 s", 40, 2.0,
+                     "call_later callback ran at 2.00 s\n");
+
+  step_button = GTK_WIDGET (g_object_get_data (G_OBJECT (window), "step-demo-button"));
+  g_assert_nonnull (step_button);
+  gtk_widget_grab_focus (step_button);
+  press_keys (GTK_WINDOW (window), "space");
+  assert_walk_state (window, "Nothing is scheduled: the loop waits for I/O, another thread or a signal", 0, 3.0,
+                     "call_later callback ran at 2.00 s\n");
+  g_assert_true (inspector_window_get_loop (window) == demo_loop);   /* Space did not click: no restart */
+
+  /* Space in the search field is a space. */
+  iteration = weft_loop_get_iteration (demo_loop);
+  search = find_widget_of_type (GTK_WIDGET (inspector_window_get_inspector (window)), GTK_TYPE_SEARCH_ENTRY);
+  gtk_widget_grab_focus (search);
+  press_keys (GTK_WINDOW (window), "space");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, " ");
+  g_assert_cmpuint (weft_loop_get_iteration (demo_loop), ==, iteration);
+
+  /* F5 resumes; the clock runs on from 3 s. */
+  gtk_widget_grab_focus (source_view);
+  press_keys (GTK_WINDOW (window), "F5");
+  g_assert_false (weft_loop_get_paused (demo_loop));
+  g_assert_cmpfloat (weft_inspector_get_clock (inspector_window_get_inspector (window)), >=, 3.0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+}
+
+/* The app's window at 1280×800 and 900×700, light and dark, on every page,
+ * a few steps into the countdowns demo: screenshots kept as build artifacts.
+ * Wide, the source pane sits beside the views; at 900 px it folds away and
+ * the step controls stay whole inside the window. */
+static void
+test_window_tour (void)
+{
+  static const char * const pages[] = { "tasks", "ready", "timers", "warnings", "timeline" };
+  static const struct { int width, height; gboolean folded; } sizes[] = { { 1280, 800, FALSE }, { 900, 700, TRUE } };
+  WeftLoop *loop = weft_loop_new ();
+  InspectorWindow *window = inspector_window_new (NULL, loop);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  AdwFlap *flap = ADW_FLAP (find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_FLAP));
+  WeftInspector *inspector;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (inspector_window_start_demo (window, "countdowns", TRUE));
+  inspector = inspector_window_get_inspector (window);
+  for (int i = 0; i < 6; i++)
+    gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.step-callback", NULL);
+  weft_inspector_refresh (inspector);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (int dark = 0; dark < 2; dark++)
+      {
+        adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+        resize_and_settle (GTK_WINDOW (window), sizes[s].width, sizes[s].height);
+        g_assert_cmpint (adw_flap_get_folded (flap), ==, sizes[s].folded);
+        g_assert_true (inside_window (find_widget_of_type (GTK_WIDGET (inspector), GTK_TYPE_TOGGLE_BUTTON),
+                                      GTK_WIDGET (window)));
+        for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+          {
+            g_autofree char *name = g_strdup_printf ("window-%s-%dx%d-%s", pages[p], sizes[s].width, sizes[s].height,
+                                                     dark ? "dark" : "light");
+
+            weft_inspector_show_page (inspector, pages[p]);
+            g_assert_cmpuint (screenshot_when_painted (GTK_WIDGET (window), name), >, 3);
+          }
+      }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (window));
+  weft_loop_close (loop);
+  weft_loop_unref (loop);
+}
 
 /* Spins until @done (checked every 20 ms) or @seconds pass. */
 static gboolean
@@ -795,10 +954,14 @@ test_buttons_demo (void)
   g_autoptr(WeftFuture) demo = NULL;
   GtkWindow *demo_window;
   GtkWidget *start;
+  WeftLoop *demo_loop;
   gint64 deadline;
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (inspector_window_start_demo (window, "buttons", FALSE));
+  /* Each demo runs in a fresh loop of its own. */
+  demo_loop = inspector_window_get_loop (window);
+  g_assert_true (demo_loop != loop);
   demo_window = find_window ("Weft demo: buttons");
   g_assert_nonnull (demo_window);
   start = g_object_get_data (G_OBJECT (demo_window), "start-button");
@@ -807,14 +970,14 @@ test_buttons_demo (void)
   for (int i = 0; i < 3; i++)
     g_signal_emit_by_name (start, "clicked");
   spin (200);
-  g_assert_cmpuint (count_tasks_in (loop, WEFT_TASK_STATE_SUSPENDED), ==, 3);
+  g_assert_cmpuint (count_tasks_in (demo_loop, WEFT_TASK_STATE_SUSPENDED), ==, 3);
 
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (count_live (loop) > 0 && g_get_monotonic_time () < deadline)
+  while (count_live (demo_loop) > 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (count_tasks_in (loop, WEFT_TASK_STATE_SUSPENDED), ==, 0);
+  g_assert_cmpuint (count_tasks_in (demo_loop, WEFT_TASK_STATE_SUSPENDED), ==, 0);
   {
-    g_autoptr(GArray) finished = weft_loop_list_finished_tasks (loop);
+    g_autoptr(GArray) finished = weft_loop_list_finished_tasks (demo_loop);
     guint done = 0;
 
     for (guint i = 0; i < finished->len; i++)
@@ -827,9 +990,9 @@ test_buttons_demo (void)
   /* Closing the demo's window cancels what still runs and ends the demo. */
   gtk_window_destroy (demo_window);
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (count_live (loop) > 0 && g_get_monotonic_time () < deadline)
+  while (count_live (demo_loop) > 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (count_live (loop), ==, 0);
+  g_assert_cmpuint (count_live (demo_loop), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
   weft_loop_close (loop);
@@ -936,6 +1099,8 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Inspector/settings", test_settings);
   g_test_add_func ("/Weft/Inspector/buttons-demo", test_buttons_demo);
   g_test_add_func ("/Weft/Inspector/python-demo", test_python_demo);
+  g_test_add_func ("/Weft/Inspector/window-tour", test_window_tour);
+  g_test_add_func ("/Weft/Inspector/tutorial-walk", test_tutorial_walk);
   g_test_add_func ("/Weft/Inspector/many-tasks", test_many_tasks);
   g_test_add_func ("/Weft/Inspector/remote-views", test_remote_views);
   g_test_add_func ("/Weft/Inspector/remote-stream", test_remote_stream);

@@ -8,6 +8,8 @@
 #include "config.h"
 #include "weft-gtk-test-common.h"
 
+#include <gdk/x11/gdkx.h>
+
 #ifdef HAVE_VALGRIND_H
 # include <valgrind/valgrind.h>
 #else
@@ -137,4 +139,25 @@ find_widget_of_type (GtkWidget *root,
         return found;
     }
   return NULL;
+}
+
+void
+press_keys (GtkWindow  *window,
+            const char *keys)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xid = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  {
+    const char *argv[] = { "xdotool", "windowfocus", "--sync", xid, "key", "--delay", "60", keys, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  spin (300);
 }

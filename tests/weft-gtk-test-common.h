@@ -21,6 +21,11 @@ guint screenshot_when_painted (GtkWidget   *widget,
 /* The first widget of @type in @root's tree (depth first), or NULL. */
 GtkWidget *find_widget_of_type (GtkWidget *root,
                                 GType      type);
+/* Presses @keys (xdotool's names, e.g. "space", "ctrl+Return") as real X
+ * key events, with the keyboard focus on @window; returns once GTK has had
+ * them. */
+void  press_keys              (GtkWindow   *window,
+                               const char  *keys);
 void  weft_gtk_test_init      (int         *argc,
                                char      ***argv);
 
