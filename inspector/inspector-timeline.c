@@ -28,7 +28,7 @@ inspector_timeline_snapshot (GtkWidget   *widget,
   float width = gtk_widget_get_width (widget);
   float height = gtk_widget_get_height (widget);
   float plot_h = height * 0.6f, hist_top = plot_h + 8, hist_h = height - hist_top;
-  GdkRGBA background = { 0.12f, 0.13f, 0.15f, 1 };
+  GdkRGBA background;
   GdkRGBA busy = { 0.35f, 0.62f, 0.95f, 1 };
   GdkRGBA crowded = { 0.95f, 0.55f, 0.25f, 1 };
   GdkRGBA late = { 0.55f, 0.85f, 0.45f, 1 };
@@ -36,6 +36,9 @@ inspector_timeline_snapshot (GtkWidget   *widget,
   double max_duration = 1e-4;
   guint n;
 
+  /* The theme's foreground, faint, as the plot's ground (light and dark). */
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &background);
+  background.alpha = 0.06f;
   gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (self->records == NULL || self->records->len == 0)
     return;

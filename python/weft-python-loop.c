@@ -174,12 +174,12 @@ loop_snapshot_tasks (WeftPyLoop *self, PyObject *unused)
   return list;
 }
 
-/* _weft_snapshot_ready(): the ready queue as inspectors see it, as (name,
- * where) tuples. */
+/* _weft_snapshot_calls(timers): the ready queue (or the timers) as
+ * inspectors see them, as (name, where) tuples. */
 static PyObject *
-loop_snapshot_ready (WeftPyLoop *self, PyObject *unused)
+loop_snapshot_calls (WeftPyLoop *self, PyObject *timers)
 {
-  GVariant *snapshot, *ready;
+  GVariant *snapshot, *calls;
   GVariantIter iter;
   const char *name, *where;
   PyObject *list;
@@ -187,10 +187,11 @@ loop_snapshot_ready (WeftPyLoop *self, PyObject *unused)
   if (check_open (self) < 0)
     return NULL;
   snapshot = g_variant_ref_sink (weft_loop_snapshot (self->loop));
-  ready = g_variant_get_child_value (snapshot, 4);
+  calls = g_variant_get_child_value (snapshot, PyObject_IsTrue (timers) == 1 ? 5 : 4);
   list = PyList_New (0);
-  g_variant_iter_init (&iter, ready);
-  while (list != NULL && g_variant_iter_next (&iter, "(&s&s)", &name, &where))
+  g_variant_iter_init (&iter, calls);
+  while (list != NULL && g_variant_iter_next (&iter, PyObject_IsTrue (timers) == 1 ? "(&s&sd)" : "(&s&s)",
+                                              &name, &where, NULL))
     {
       PyObject *item = Py_BuildValue ("(ss)", name, where);
 
@@ -198,7 +199,7 @@ loop_snapshot_ready (WeftPyLoop *self, PyObject *unused)
         Py_CLEAR (list);
       Py_XDECREF (item);
     }
-  g_variant_unref (ready);
+  g_variant_unref (calls);
   g_variant_unref (snapshot);
   return list;
 }
@@ -409,6 +410,9 @@ schedule (WeftPyLoop       *self,
   if (G_UNLIKELY (weft_loop_get_recording (self->loop)))
     {
       PyObject *task = _weft_py_task_of (args[0]);
+
+      if (task == NULL && kind == AT)
+        task = _weft_py_task_sleeping_on (self, args[0]);
 
       if (task != NULL)
         _weft_py_task_describe_step (self, task, &name, &where);
@@ -808,7 +812,7 @@ static PyMethodDef loop_methods[] = {
   { "_weft_close", (PyCFunction) loop_close_native, METH_NOARGS, NULL },
   { "_weft_take_pending", (PyCFunction) loop_take_pending, METH_NOARGS, NULL },
   { "_weft_snapshot_tasks", (PyCFunction) loop_snapshot_tasks, METH_NOARGS, NULL },
-  { "_weft_snapshot_ready", (PyCFunction) loop_snapshot_ready, METH_NOARGS, NULL },
+  { "_weft_snapshot_calls", (PyCFunction) loop_snapshot_calls, METH_O, NULL },
   { "_weft_record", (PyCFunction) loop_record, METH_O, NULL },
   { "_weft_task_history", (PyCFunction) loop_task_history, METH_NOARGS, NULL },
   { NULL },

@@ -74,6 +74,8 @@ void        _weft_py_handle_release (gpointer data);
 
 /* weft-python-task.c */
 PyObject   *_weft_py_task_of        (PyObject    *callback);
+PyObject   *_weft_py_task_sleeping_on (WeftPyLoop *loop,
+                                       PyObject   *callback);
 void        _weft_py_task_describe_step (WeftPyLoop  *loop,
                                          PyObject    *task,
                                          const char **name,

@@ -102,6 +102,35 @@ _weft_py_task_of (PyObject *callback)
   return owner;
 }
 
+/* The task asyncio.sleep() puts to sleep, if @callback is the timer of a
+ * sleep (futures._set_result_unless_cancelled, scheduled from the task's
+ * step), else NULL: its timer is then listed as that task, at the line it
+ * sleeps at. */
+PyObject *
+_weft_py_task_sleeping_on (WeftPyLoop *loop,
+                           PyObject   *callback)
+{
+  static PyObject *current_task;
+  PyObject *task;
+
+  if (!PyFunction_Check (callback)
+      || strcmp (PyUnicode_AsUTF8 (((PyCodeObject *) PyFunction_GET_CODE (callback))->co_name),
+                 "_set_result_unless_cancelled") != 0)
+    return NULL;
+  if (current_task == NULL && (current_task = _weft_py_asyncio_attr ("asyncio.tasks", "current_task")) == NULL)
+    {
+      PyErr_Clear ();
+      return NULL;
+    }
+  task = PyObject_CallOneArg (current_task, (PyObject *) loop);
+  if (task == NULL || task == Py_None || !is_task (task))
+    {
+      PyErr_Clear ();
+      Py_CLEAR (task);
+    }
+  return task;
+}
+
 /* @task's stats, made (born now) if it has none: a borrowed reference kept
  * by the task, or NULL. */
 static WeftPyTaskStats *
