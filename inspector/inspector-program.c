@@ -30,6 +30,8 @@ struct _InspectorProgram
   guint             poll_id;
   guint             polls;
   gboolean          running;
+  gboolean          output_done;   /* its output reached its end */
+  gboolean          exit_pending;  /* it exited: "exited" once the output is all read */
 };
 
 G_DEFINE_FINAL_TYPE (InspectorProgram, inspector_program, G_TYPE_OBJECT)
@@ -40,6 +42,14 @@ static guint signals[N_SIGNALS];
 static void read_line (InspectorProgram *self);
 
 static void
+emit_exited (InspectorProgram *self)
+{
+  self->exit_pending = FALSE;
+  g_signal_emit (self, signals[SIGNAL_EXITED], 0,
+                 g_subprocess_get_if_exited (self->process) ? g_subprocess_get_exit_status (self->process) : -1);
+}
+
+static void
 on_line (GObject      *source,
          GAsyncResult *result,
          gpointer      data)
@@ -48,8 +58,15 @@ on_line (GObject      *source,
   g_autofree char *line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
   g_autofree char *text = NULL;
 
-  if (line == NULL || g_cancellable_is_cancelled (self->cancellable))
-    return;   /* the end of its output, or disposed */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;   /* disposed */
+  if (line == NULL)
+    {
+      self->output_done = TRUE;   /* the end of its output */
+      if (self->exit_pending)
+        emit_exited (self);
+      return;
+    }
   text = g_utf8_make_valid (line, -1);
   g_signal_emit (self, signals[SIGNAL_OUTPUT], 0, text);
   read_line (self);
@@ -73,8 +90,10 @@ on_exited (GObject      *source,
     return;   /* disposed */
   self->running = FALSE;
   g_clear_handle_id (&self->poll_id, g_source_remove);
-  g_signal_emit (self, signals[SIGNAL_EXITED], 0,
-                 g_subprocess_get_if_exited (self->process) ? g_subprocess_get_exit_status (self->process) : -1);
+  /* What it printed last is still in the pipe: "exited" comes after it. */
+  self->exit_pending = TRUE;
+  if (self->output_done)
+    emit_exited (self);
 }
 
 static void

@@ -10,6 +10,7 @@
 
 #include "inspector-attach.h"
 #include "inspector-demos.h"
+#include "inspector-ps.h"
 #include "inspector-recording.h"
 #include "inspector-window.h"
 
@@ -105,6 +106,10 @@ main (int argc, char **argv)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* weft-inspector ps|pstree PID: the terminal views, no window. */
+  if (argc >= 2 && (g_str_equal (argv[1], "ps") || g_str_equal (argv[1], "pstree")))
+    return inspector_ps_main (argv[1], argc >= 3 ? argv[2] : NULL);
+
   /* Options that do not open a window are handled before GTK starts. */
   {
     g_autoptr(GOptionContext) options = g_option_context_new (NULL);
@@ -149,6 +154,9 @@ main (int argc, char **argv)
   weft_set_event_loop (loop);
   app = GTK_APPLICATION (adw_application_new (INSPECTOR_APP_ID, G_APPLICATION_NON_UNIQUE));
   g_application_add_main_option_entries (G_APPLICATION (app), entries);
+  g_application_set_option_context_summary (G_APPLICATION (app),
+                                            _("In a terminal: weft-inspector ps PID|SOCKET lists a served loop’s "
+                                              "tasks, weft-inspector pstree PID|SOCKET shows who awaits whom."));
   g_signal_connect (app, "activate", G_CALLBACK (activate), NULL);
   /* Ctrl+Q quits; Ctrl+? opens gtk/help-overlay.ui (found by GtkApplication). */
   {

@@ -569,8 +569,10 @@ apply_snapshot (WeftInspector *self,
       g_autofree char *timers_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u timer", "%u timers", n_timers),
                                                       n_timers);
 
-      /* TRANSLATORS: the status line of a remote or replayed loop */
-      self->status = g_strdup_printf (_("Iteration %s · %s · %s"), iteration_text, tasks_text, timers_text);
+      /* TRANSLATORS: the status line of a remote (real clock) or replayed loop */
+      self->status = g_strdup_printf (self->connection != NULL ? _("Iteration %s · %s · %s · real clock")
+                                                               : _("Iteration %s · %s · %s"),
+                                      iteration_text, tasks_text, timers_text);
     }
   gtk_label_set_text (self->status_label, self->status);
   update_actions (self);

@@ -97,6 +97,11 @@ struct _WeftInspectServer
   GVariant           *snapshot;
   GArray             *commands;     /* Command */
   gint64              published;    /* loop thread only */
+  guint64             published_iteration; /* atomic: the iteration the snapshot shows */
+  guint64             loop_iteration;  /* atomic: the loop's, at its last dispatch */
+  GPtrArray          *waiting;      /* server thread: GetSnapshot calls waiting for a fresh snapshot */
+  gint                n_waiting;    /* atomic: their number */
+  GSource            *waiting_timeout;
   gint64              build_ns;     /* how long the last snapshot took (loop thread) */
 
   gint                want_publish; /* atomic: a peer asked while the loop was quiet */
@@ -306,6 +311,8 @@ publish_changes (WeftInspectServer *self)
     g_main_context_invoke (self->context, emit_changed, self);
 }
 
+static gboolean answer_waiting (gpointer data);
+
 static void
 server_publish (WeftLoop *loop,
                               gboolean  force)
@@ -315,11 +322,14 @@ server_publish (WeftLoop *loop,
   GVariant *snapshot, *old;
 
   /* Publishing may take at most a tenth of the loop's time: after a snapshot
-   * that took T to build, the next one waits at least 10 T. */
-  if (!force && now - self->published < 10 * self->build_ns)
+   * that took T to build, the next one waits at least 10 T; unless a peer
+   * waits for it (GetSnapshot of a state the last snapshot does not show). */
+  __atomic_store_n (&self->loop_iteration, loop->iteration, __ATOMIC_RELAXED);
+  if (!force && now - self->published < 10 * self->build_ns && !g_atomic_int_get (&self->want_publish))
     return;
   if (!force && now - self->published < PUBLISH_INTERVAL_NS && !g_atomic_int_get (&self->want_publish))
     return;
+  __atomic_store_n (&self->published_iteration, loop->iteration, __ATOMIC_RELAXED);
   g_atomic_int_set (&self->want_publish, 0);
   snapshot = g_variant_ref_sink (weft_loop_snapshot (loop));
   pthread_mutex_lock (&self->lock);
@@ -327,6 +337,8 @@ server_publish (WeftLoop *loop,
   self->snapshot = snapshot;
   pthread_mutex_unlock (&self->lock);
   publish_changes (self);
+  if (g_atomic_int_get (&self->n_waiting) > 0)
+    g_main_context_invoke (self->context, answer_waiting, self);
   /* Both count in the tenth of the loop's time publishing may take. */
   self->published = g_get_monotonic_time () * 1000;
   self->build_ns = self->published - now;
@@ -477,10 +489,10 @@ queue_command (WeftInspectServer     *self,
   return TRUE;
 }
 
-static gboolean
-on_get_snapshot (WeftDBusInspector1    *skeleton,
-                 GDBusMethodInvocation *invocation,
-                 WeftInspectServer     *self)
+/* Answers a GetSnapshot call with the latest snapshot. */
+static void
+answer_snapshot (WeftInspectServer     *self,
+                 GDBusMethodInvocation *invocation)
 {
   g_autoptr(GVariant) snapshot = NULL;
   g_autofree char *blocked = NULL;
@@ -495,18 +507,14 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
   pthread_mutex_lock (&self->lock);
   snapshot = self->snapshot ? g_variant_ref (self->snapshot) : NULL;
   pthread_mutex_unlock (&self->lock);
-  /* A loop with nothing to do publishes nothing: ask it for a fresh snapshot
-   * (for the next call; this one gets the latest there is). */
-  g_atomic_int_set (&self->want_publish, 1);
-  g_main_context_wakeup (self->loop->context);
   if (snapshot == NULL)
     {
       g_dbus_method_invocation_return_error_literal (invocation, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
                                                      "The loop has not published its state yet");
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
+      return;
     }
   if (peer_over_limit (self, peer, invocation))
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
+    return;
 
   if (blocked_us * 1000 > BLOCKED_AFTER_NS)
     {
@@ -516,15 +524,68 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
     }
   g_variant_get (snapshot, "(tb&s@a(tssststtd)@a(ss)@a(ssd)@as)", &iteration, &paused, &old_blocked, &tasks, &ready,
                  &timers, &warnings);
-  weft_dbus_inspector1_complete_get_snapshot (skeleton, invocation,
-                                              g_variant_new ("(tbs@a(tssststtd)@a(ss)@a(ssd)@as)", iteration, paused,
-                                                             blocked ? blocked : "", tasks, ready, timers, warnings));
+  g_dbus_method_invocation_return_value (invocation,
+                                         g_variant_new ("((tbs@a(tssststtd)@a(ss)@a(ssd)@as))", iteration, paused,
+                                                        blocked ? blocked : "", tasks, ready, timers, warnings));
   if (peer != NULL)
     peer_sent (self, peer, g_variant_get_size (snapshot));
   g_variant_unref (tasks);
   g_variant_unref (ready);
   g_variant_unref (timers);
   g_variant_unref (warnings);
+}
+
+/* Server thread: the loop published (or took too long to): the calls that
+ * waited for a fresh snapshot get the latest. */
+static gboolean
+answer_waiting (gpointer data)
+{
+  WeftInspectServer *self = data;
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&self->waiting);
+
+  if (self->waiting_timeout != NULL)
+    {
+      g_source_destroy (self->waiting_timeout);
+      g_clear_pointer (&self->waiting_timeout, g_source_unref);
+    }
+  g_atomic_int_set (&self->n_waiting, 0);
+  for (guint i = 0; waiting != NULL && i < waiting->len; i++)
+    answer_snapshot (self, g_ptr_array_index (waiting, i));
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_FOR_PUBLISH_MS 250
+
+static gboolean
+on_get_snapshot (WeftDBusInspector1    *skeleton,
+                 GDBusMethodInvocation *invocation,
+                 WeftInspectServer     *self)
+{
+  gboolean stale = __atomic_load_n (&self->published_iteration, __ATOMIC_RELAXED)
+                   != __atomic_load_n (&self->loop_iteration, __ATOMIC_RELAXED);
+
+  /* A loop with nothing to do publishes nothing: ask it for a fresh snapshot.
+   * If the last one does not show the loop's latest iteration and the loop
+   * is not stuck in a callback, the call waits for it (briefly): a peer that
+   * attaches to a sleeping loop sees what it did before it slept. */
+  g_atomic_int_set (&self->want_publish, 1);
+  g_main_context_wakeup (self->loop->context);
+  if (!stale || blocked_for_us (self) * 1000 > BLOCKED_AFTER_NS
+      || (self->waiting != NULL && self->waiting->len >= MAX_PEERS))
+    {
+      answer_snapshot (self, invocation);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (self->waiting == NULL)
+    self->waiting = g_ptr_array_new ();   /* answered (which frees them) by answer_waiting() */
+  g_ptr_array_add (self->waiting, invocation);
+  g_atomic_int_inc (&self->n_waiting);
+  if (self->waiting_timeout == NULL)
+    {
+      self->waiting_timeout = g_timeout_source_new (WAIT_FOR_PUBLISH_MS);
+      g_source_set_callback (self->waiting_timeout, answer_waiting, self, NULL);
+      g_source_attach (self->waiting_timeout, self->context);
+    }
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -768,6 +829,7 @@ server_thread (gpointer data)
 
   g_main_context_push_thread_default (self->context);
   g_main_loop_run (self->mainloop);
+  answer_waiting (self);   /* the calls still waiting get the last state */
   g_socket_service_stop (self->service);
   g_socket_listener_close (G_SOCKET_LISTENER (self->service));
   for (guint i = 0; i < self->peers->len; i++)
