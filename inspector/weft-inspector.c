@@ -36,6 +36,8 @@ struct _WeftInspector
   GDBusConnection   *connection;   /* ... or across the socket */
   GCancellable      *cancellable;
   gboolean           fetching;
+  gboolean           refetch;        /* remote: the loop moved while a fetch was out */
+  guint              blocked_id;     /* remote: the Blocked signal subscription */
   gboolean           remote_paused;
   GListStore        *tasks;
   GListStore        *ready;
@@ -70,6 +72,9 @@ struct _WeftInspector
   AdwViewStack      *stack;
   InspectorTimeline *timeline;
   GtkScale          *scrubber;
+  GtkWidget         *replay_box;
+  GtkToggleButton   *play_button;
+  guint              play_id;        /* replay: the next record's timeout while playing */
   GtkWidget         *record_button;
   GtkLabel          *detail_label;
   GHashTable        *tracked;        /* in process: task id -> Tracked, one per row */
@@ -269,6 +274,90 @@ on_scrub (WeftInspector *self)
   show_replay_record (self, (guint) gtk_range_get_value (GTK_RANGE (self->scrubber)));
 }
 
+static gint64
+record_time (WeftInspector *self,
+             guint          index)
+{
+  gint64 at;
+
+  g_variant_get_child (g_ptr_array_index (self->replay, index), 0, "x", &at);
+  return at;
+}
+
+static void schedule_play (WeftInspector *self);
+
+/* Playing: the next record, when it came (at the speed it was recorded). */
+static gboolean
+play_next (gpointer data)
+{
+  WeftInspector *self = data;
+  guint index = (guint) gtk_range_get_value (GTK_RANGE (self->scrubber));
+
+  self->play_id = 0;
+  if (index + 1 >= self->replay->len)
+    {
+      gtk_toggle_button_set_active (self->play_button, FALSE);   /* the end */
+      return G_SOURCE_REMOVE;
+    }
+  gtk_range_set_value (GTK_RANGE (self->scrubber), index + 1);
+  schedule_play (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_play (WeftInspector *self)
+{
+  guint index = (guint) gtk_range_get_value (GTK_RANGE (self->scrubber));
+  gint64 wait_us;
+
+  if (index + 1 >= self->replay->len)
+    {
+      gtk_toggle_button_set_active (self->play_button, FALSE);
+      return;
+    }
+  wait_us = CLAMP (record_time (self, index + 1) - record_time (self, index), 0, 5 * G_USEC_PER_SEC);
+  self->play_id = g_timeout_add ((guint) (wait_us / 1000), play_next, self);
+}
+
+static void
+on_play (WeftInspector *self)
+{
+  gboolean playing = gtk_toggle_button_get_active (self->play_button);
+
+  g_clear_handle_id (&self->play_id, g_source_remove);
+  gtk_button_set_icon_name (GTK_BUTTON (self->play_button),
+                            playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+  if (playing)
+    {
+      /* From the start again once at the end. */
+      if ((guint) gtk_range_get_value (GTK_RANGE (self->scrubber)) + 1 >= self->replay->len)
+        gtk_range_set_value (GTK_RANGE (self->scrubber), 0);
+      schedule_play (self);
+    }
+}
+
+/* Ticks on the scrubber: the recording's time, a dozen labels at most. */
+static void
+mark_replay_times (WeftInspector *self)
+{
+  double end = record_time (self, self->replay->len - 1) / 1e6;
+  double step = end <= 12 ? 1 : ceil (end / 12);
+  double next = 0;
+
+  for (guint i = 0; i < self->replay->len; i++)
+    {
+      double at = record_time (self, i) / 1e6;
+
+      if (at + 1e-9 >= next)
+        {
+          g_autofree char *label = g_strdup_printf (_("%.0f s"), next);
+
+          gtk_scale_add_mark (self->scrubber, i, GTK_POS_BOTTOM, label);
+          next += step;
+        }
+    }
+}
+
 /**
  * weft_inspector_new_replay:
  * @path: a recording made with weft_inspector_start_recording()
@@ -301,8 +390,11 @@ inspector_new_replay_for (GPtrArray *records)
   gtk_range_set_range (GTK_RANGE (self->scrubber), 0, self->replay->len - 1);
   gtk_range_set_increments (GTK_RANGE (self->scrubber), 1, 10);
   gtk_range_set_round_digits (GTK_RANGE (self->scrubber), 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->scrubber), TRUE);
+  gtk_widget_set_visible (self->replay_box, TRUE);
   g_signal_connect_swapped (self->scrubber, "value-changed", G_CALLBACK (on_scrub), self);
+  g_signal_connect_swapped (self->play_button, "toggled", G_CALLBACK (on_play), self);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);   /* a recording does not move by itself */
+  mark_replay_times (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.paused", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.step-callback", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.step-iteration", FALSE);
@@ -618,6 +710,11 @@ on_snapshot (GObject      *source,
   apply_snapshot (self, snapshot, self->need_full);
   self->need_full = FALSE;
   update_details (self);
+  if (self->refetch)
+    {
+      self->refetch = FALSE;
+      weft_inspector_refresh (self);
+    }
 }
 
 static void
@@ -1080,7 +1177,10 @@ weft_inspector_refresh (WeftInspector *self)
   if (self->connection != NULL)
     {
       if (self->fetching)
-        return;
+        {
+          self->refetch = TRUE;
+          return;
+        }
       self->fetching = TRUE;
       g_dbus_connection_call (self->connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot",
                               NULL, G_VARIANT_TYPE ("((tbsa(tssststtd)a(ss)a(ssd)as))"), G_DBUS_CALL_FLAGS_NONE, 1000,
@@ -1267,7 +1367,8 @@ weft_inspector_set_property (GObject      *object,
         {
           self->refresh_interval = g_value_get_uint (value);
           g_clear_handle_id (&self->refresh_id, g_source_remove);
-          self->refresh_id = g_timeout_add_full (REFRESH_PRIORITY, self->refresh_interval, refresh_tick, self, NULL);
+          if (self->connection == NULL && self->replay == NULL)
+            self->refresh_id = g_timeout_add_full (REFRESH_PRIORITY, self->refresh_interval, refresh_tick, self, NULL);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -1301,6 +1402,7 @@ weft_inspector_dispose (GObject *object)
   WeftInspector *self = WEFT_INSPECTOR (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->play_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   weft_inspector_stop_recording (self);
@@ -1311,7 +1413,8 @@ weft_inspector_dispose (GObject *object)
   if (self->changed_id != 0)
     {
       g_dbus_connection_signal_unsubscribe (self->connection, self->changed_id);
-      self->changed_id = 0;
+      g_dbus_connection_signal_unsubscribe (self->connection, self->blocked_id);
+      self->changed_id = self->blocked_id = 0;
     }
   g_clear_object (&self->connection);
   gtk_widget_dispose_template (GTK_WIDGET (self), WEFT_TYPE_INSPECTOR);
@@ -1373,6 +1476,8 @@ weft_inspector_class_init (WeftInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, stack);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, timeline);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, scrubber);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, replay_box);
+  gtk_widget_class_bind_template_child (widget_class, WeftInspector, play_button);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, warning_view);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, record_button);
   gtk_widget_class_bind_template_child (widget_class, WeftInspector, detail_label);
@@ -1530,6 +1635,23 @@ on_changed (GDBusConnection *connection,
                          added->len);
 }
 
+/* Remote: the loop ran (Changed) or is stuck (Blocked): fetch the rest of
+ * its state. The views follow the signals; an idle loop sends none, and the
+ * inspector then makes no wake-up at all. */
+static void
+on_loop_moved (GDBusConnection *connection,
+               const char      *sender,
+               const char      *path,
+               const char      *interface,
+               const char      *signal,
+               GVariant        *parameters,
+               gpointer         data)
+{
+  if (g_str_equal (signal, "Changed"))
+    on_changed (connection, sender, path, interface, signal, parameters, data);
+  weft_inspector_refresh (data);
+}
+
 GtkWidget *
 weft_inspector_new_remote (GDBusConnection *connection)
 {
@@ -1541,7 +1663,11 @@ weft_inspector_new_remote (GDBusConnection *connection)
   self->need_full = TRUE;
   self->changed_id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed",
                                                          "/org/weft/Loop", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
-                                                         on_changed, self, NULL);
+                                                         on_loop_moved, self, NULL);
+  self->blocked_id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Blocked",
+                                                         "/org/weft/Loop", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                                         on_loop_moved, self, NULL);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);   /* no polling: the signals say when */
   weft_inspector_refresh (self);
   return GTK_WIDGET (self);
 }

@@ -109,6 +109,9 @@ struct _WeftInspectServer
   guint64             finished_seen;/* weft_loop_get_finished_count(), loop thread */
   guint64             serial;       /* Changed signals built (loop thread) */
   guint               foreign_digest; /* the foreign rows last streamed (loop thread) */
+  guint64             signalled_iteration; /* the iteration of the last Changed (loop thread) */
+  gint                watch_idle;   /* atomic: the blocked-loop watch stopped while the loop idles */
+  guint               idle_ticks;   /* server thread: watch ticks that saw the loop idle */
   GPtrArray          *pending_changes; /* GVariant, under lock: Changed signals to send */
   gint                n_peers;      /* atomic: connected peers */
   guint64             busy_seq;     /* atomic, written by the loop thread: odd while a callback runs */
@@ -118,7 +121,6 @@ struct _WeftInspectServer
   gint                max_pending;  /* atomic: the most bytes any peer had pending */
   guint64             soft_pending; /* atomic: SOFT_PENDING, HARD_PENDING (tests lower them while serving) */
   guint64             hard_pending;
-  GSource            *sweep;        /* server thread, while peers are connected */
   GSource            *watch;
   guint64             seen_seq;     /* server thread: busy_seq at the last look */
   gint64              seen_since;   /* server thread: when it was first seen (µs) */
@@ -295,11 +297,15 @@ publish_changes (WeftInspectServer *self)
     }
   /* On reset the signal carries no task: the peers fetch the whole state
    * with GetSnapshot. */
-  if (!reset && new_finished == 0 && changed->len == 0 && !foreign_moved)
+  /* A loop that ran (even without a task moving: callbacks, timers) gets a
+   * signal too, so peers fetch the rest of its state then, and only then: an
+   * idle loop sends nothing and its peers need not poll. */
+  if (!reset && new_finished == 0 && changed->len == 0 && !foreign_moved && loop->iteration == self->signalled_iteration)
     {
       g_variant_builder_clear (&tasks);
       return;   /* nothing moved: no signal */
     }
+  self->signalled_iteration = loop->iteration;
   changes = g_variant_ref_sink (g_variant_new ("(tba(tssststtd))", ++self->serial, reset, &tasks));
   pthread_mutex_lock (&self->lock);
   first = self->pending_changes == NULL;
@@ -378,8 +384,49 @@ blocked_for_us (WeftInspectServer *self)
 static gboolean
 watch_busy (gpointer data)
 {
-  blocked_for_us (data);
+  WeftInspectServer *self = data;
+  guint64 seq = __atomic_load_n (&self->busy_seq, __ATOMIC_ACQUIRE);
+  gint64 blocked_us = blocked_for_us (self);
+
+  /* Blocked: the peers hear of it now (they fetch on signals, they do not poll). */
+  if (blocked_us * 1000 > BLOCKED_AFTER_NS)
+    {
+      for (guint i = 0; i < self->peers->len; i++)
+        weft_dbus_inspector1_emit_blocked (((WeftInspectPeer *) g_ptr_array_index (self->peers, i))->skeleton,
+                                           blocked_us / 1e6);
+    }
+  /* Idle (no callback running) for a few ticks: stop until the loop
+   * dispatches again (on_dispatch_begin wakes us), so an idle loop with a
+   * peer attached costs no periodic wake-up. */
+  if (seq % 2 == 0 && ++self->idle_ticks >= 3)
+    {
+      self->idle_ticks = 0;
+      g_clear_pointer (&self->watch, g_source_unref);
+      __atomic_store_n (&self->watch_idle, 1, __ATOMIC_RELEASE);
+      return G_SOURCE_REMOVE;
+    }
+  if (seq % 2 == 1)
+    self->idle_ticks = 0;
   return G_SOURCE_CONTINUE;
+}
+
+static void
+start_watch (WeftInspectServer *self)
+{
+  if (self->watch != NULL || self->peers->len == 0)
+    return;
+  self->idle_ticks = 0;
+  self->watch = g_timeout_source_new (100);
+  g_source_set_callback (self->watch, watch_busy, self, NULL);
+  g_source_set_static_name (self->watch, "weft inspector: watch for a blocked loop");
+  g_source_attach (self->watch, self->context);
+}
+
+static gboolean
+restart_watch (gpointer data)
+{
+  start_watch (data);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -647,18 +694,30 @@ on_cancel_task (WeftDBusInspector1    *skeleton,
 /* A peer that broke the protocol (a malformed, truncated or oversized
  * message) is logged with the reason. GDBus emits "closed" in the context the
  * connection was made in, the server thread's. */
+static gboolean sweep_closed_peers (gpointer data);
+
 static void
 on_peer_closed (GDBusConnection *connection,
                 gboolean         remote_peer_vanished,
                 GError          *error,
-                gpointer         unused)
+                gpointer         data)
 {
+  WeftInspectServer *self = data;
+
   /* A peer that hung up (even in the middle of a message) just left. */
   if (error != NULL && !remote_peer_vanished)
     {
       g_atomic_int_inc (&dropped_peers);
       g_message ("Weft inspector: dropped a peer: %s", error->message);
     }
+  /* Forgotten from the server's own context, not from inside this signal. */
+  {
+    GSource *later = g_idle_source_new ();
+
+    g_source_set_callback (later, sweep_closed_peers, self, NULL);
+    g_source_attach (later, self->context);
+    g_source_unref (later);
+  }
 }
 
 guint
@@ -688,34 +747,26 @@ _weft_inspect_server_get_max_pending (WeftLoop *loop)
   return server_of (loop) ? (guint64) g_atomic_int_get (&server_of (loop)->max_pending) : 0;
 }
 
-static gboolean sweep_closed_peers (gpointer data);
 
-/* Server thread: the timers run only while peers are connected, so a served
- * loop nobody inspects costs no wake-up at all. */
+/* Server thread: the blocked-loop watch runs only while peers are connected
+ * and the loop dispatches, so a served loop nobody inspects, or an idle one,
+ * costs no wake-up at all. */
 static void
 start_timers (WeftInspectServer *self)
 {
-  if (self->sweep != NULL)
-    return;
-  self->sweep = g_timeout_source_new_seconds (1);
-  g_source_set_callback (self->sweep, sweep_closed_peers, self, NULL);
-  g_source_set_static_name (self->sweep, "weft inspector: sweep closed peers");
-  g_source_attach (self->sweep, self->context);
-  self->watch = g_timeout_source_new (100);
-  g_source_set_callback (self->watch, watch_busy, self, NULL);
-  g_source_set_static_name (self->watch, "weft inspector: watch for a blocked loop");
-  g_source_attach (self->watch, self->context);
+  __atomic_store_n (&self->watch_idle, 0, __ATOMIC_RELEASE);
+  start_watch (self);
 }
 
 static void
 stop_timers (WeftInspectServer *self)
 {
-  if (self->sweep == NULL)
-    return;
-  g_source_destroy (self->sweep);
-  g_clear_pointer (&self->sweep, g_source_unref);
-  g_source_destroy (self->watch);
-  g_clear_pointer (&self->watch, g_source_unref);
+  if (self->watch != NULL)
+    {
+      g_source_destroy (self->watch);
+      g_clear_pointer (&self->watch, g_source_unref);
+    }
+  __atomic_store_n (&self->watch_idle, 0, __ATOMIC_RELEASE);
 }
 
 /* Forgets the peers that are gone (server thread). */
@@ -735,12 +786,9 @@ sweep_closed_peers (gpointer data)
         }
     }
   g_atomic_int_set (&self->n_peers, (gint) self->peers->len);
-  if (self->peers->len == 0 && self->sweep != NULL)
-    {
-      stop_timers (self);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
+  if (self->peers->len == 0)
+    stop_timers (self);
+  return G_SOURCE_REMOVE;
 }
 
 /* A peer that finished the handshake: D-Bus from here on. */
@@ -780,7 +828,7 @@ on_authenticated (GSocketConnection *stream,
   g_signal_connect (skeleton, "handle-step", G_CALLBACK (on_step), self);
   g_signal_connect (skeleton, "handle-cancel-task", G_CALLBACK (on_cancel_task), self);
   g_signal_connect (skeleton, "handle-describe-task", G_CALLBACK (on_describe_task), self);
-  g_signal_connect (connection, "closed", G_CALLBACK (on_peer_closed), NULL);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_peer_closed), self);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (skeleton), connection, "/org/weft/Loop", &error))
     {
       g_message ("Weft inspector: cannot export to a peer: %s", error->message);
@@ -1032,6 +1080,12 @@ static void
 on_dispatch_begin (WeftLoop *loop,
                    gpointer  data)
 {
+  WeftInspectServer *self = data;
+
+  /* The watch stopped while the loop idled: the loop works again. */
+  if (G_UNLIKELY (__atomic_load_n (&self->watch_idle, __ATOMIC_ACQUIRE))
+      && __atomic_exchange_n (&self->watch_idle, 0, __ATOMIC_ACQ_REL))
+    g_main_context_invoke (self->context, restart_watch, self);
   server_run_commands (loop);
 }
 
