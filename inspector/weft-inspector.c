@@ -218,7 +218,9 @@ weft_inspector_start_recording (WeftInspector  *self,
       return FALSE;
     }
   self->recording = G_OUTPUT_STREAM (stream);
+  g_free (self->recording_path);
   self->recording_path = g_strdup (path);
+  gtk_widget_add_css_class (self->record_button, "destructive-action");
   self->recording_start = g_get_monotonic_time ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDING]);
   weft_inspector_refresh (self);
@@ -240,6 +242,7 @@ weft_inspector_stop_recording (WeftInspector *self)
     return;
   g_output_stream_close (self->recording, NULL, NULL);
   g_clear_object (&self->recording);
+  gtk_widget_remove_css_class (self->record_button, "destructive-action");
   g_clear_pointer (&self->last_recorded, g_variant_unref);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDING]);
 }
@@ -665,6 +668,16 @@ apply_snapshot (WeftInspector *self,
       self->status = g_strdup_printf (self->connection != NULL ? _("Iteration %s · %s · %s · real clock")
                                                                : _("Iteration %s · %s · %s"),
                                       iteration_text, tasks_text, timers_text);
+    }
+  if (self->recording != NULL)
+    {
+      g_autofree char *file = g_path_get_basename (self->recording_path);
+      /* TRANSLATORS: appended to the status line while recording: seconds, file */
+      char *text = g_strdup_printf (_("%s · ● recording %.0f s to %s"), self->status,
+                                    (g_get_monotonic_time () - self->recording_start) / 1e6, file);
+
+      g_free (self->status);
+      self->status = text;
     }
   gtk_label_set_text (self->status_label, self->status);
   update_actions (self);

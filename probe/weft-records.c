@@ -718,6 +718,16 @@ static void
 _weft_inspect_task_stepped (WeftRecords *rec,
                             WeftTask    *task)
 {
+  /* Debug mode or not: a step that kept the loop from everything else for
+   * longer than the slow-callback duration (steps are timed while
+   * recording: all of a task's first 8, then one in 8). */
+  if (!task->warned_slow && task->max_run_ns >= (guint64) task->parent.loop->slow_callback_ns)
+    {
+      task->warned_slow = TRUE;
+      add_warning (rec, g_strdup_printf ("task %s ran %.1f ms in one step without yielding to the loop (it waits at %s)",
+                                         task->name ? task->name : "(unnamed)", task->max_run_ns / 1e6,
+                                         task->await_at ? task->await_at : task->created_at ? task->created_at : "?"));
+    }
   if (!task->warned_busy && task->runs >= BUSY_POLL_MIN_RUNS && task->self_wakes * 10 >= task->runs * 9)
     {
       task->warned_busy = TRUE;

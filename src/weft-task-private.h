@@ -72,6 +72,7 @@ struct _WeftTask
   guint32           run_hist[WEFT_RUN_HISTOGRAM_BUCKETS]; /* while recording */
   guint64           self_wakes;    /* runs that followed a sleep(0) */
   guint             warned_busy : 1;
+  guint             warned_slow : 1;
 
 #ifdef HAVE_SANITIZER_TSAN
   void             *tsan_fiber;

@@ -153,7 +153,6 @@ step_observed (WeftLoop *loop,
 
   _weft_observers_task_step_begin (loop, task);
   switch_into (task);
-  _weft_observers_task_step_end (loop, task);
   if (timed)
     {
       guint64 ticks = _weft_ticks ();
@@ -164,6 +163,7 @@ step_observed (WeftLoop *loop,
       task->max_run_ns = MAX (task->max_run_ns, ran);
       task->run_hist[MIN (g_bit_storage (ran / 1000), WEFT_RUN_HISTOGRAM_BUCKETS - 1)] += weight;
     }
+  _weft_observers_task_step_end (loop, task);   /* (after the timing: the records warn of slow steps) */
   if (loop->recording)
     {
       task->last_run_iteration = loop->iteration;

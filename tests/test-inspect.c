@@ -389,6 +389,38 @@ cycle_start (gpointer data, GError **error)
 
 /* The linter: slow callbacks, busy polling, errors never retrieved, tasks
  * that can never wake, await cycles. */
+static gpointer
+hog (gpointer data,
+     GError **error)
+{
+  g_usleep (30000);   /* 30 ms in one step */
+  weft_sleep (0, NULL);
+  return NULL;
+}
+
+/* Without debug mode, a task step that holds the loop longer than the
+ * slow-callback duration is a warning (while recording), once per task. */
+static void
+test_slow_step_warning (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GPtrArray) warnings = NULL;
+  guint found = 0;
+
+  weft_loop_set_recording (loop, TRUE);
+  weft_loop_set_slow_callback_duration (loop, 0.02);
+  g_assert_false (weft_loop_get_debug (loop));
+  weft_task_unref (weft_loop_create_task (loop, hog, NULL, NULL));
+  weft_task_unref (weft_loop_create_task (loop, hog, NULL, NULL));
+  test_run_until_idle (loop);
+  warnings = weft_loop_lint (loop);
+  for (guint i = 0; i < warnings->len; i++)
+    found += g_pattern_match_simple ("task hog ran * ms in one step without yielding to the loop (it waits at *)",
+                                     g_ptr_array_index (warnings, i));
+  g_assert_cmpuint (found, ==, 2);   /* each task once */
+  test_loop_finish (loop);
+}
+
 static void
 test_lint (void)
 {
@@ -642,6 +674,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Inspect/recording", test_recording);
   g_test_add_func ("/Weft/Inspect/task-history", test_task_history);
   g_test_add_func ("/Weft/Inspect/lint", test_lint);
+  g_test_add_func ("/Weft/Inspect/slow-step-warning", test_slow_step_warning);
   g_test_add_func ("/Weft/Inspect/task-row-codec", test_task_row_codec);
 
   return g_test_run ();
