@@ -11,6 +11,25 @@ source_root = sys.argv[1]
 po = os.path.join(source_root, "po")
 keywords = ["_", "N_", "C_:1c,2", "NC_:1c,2", "g_dcgettext:2", "g_dngettext:2,3", "g_dpgettext2:2c,3"]
 
+# Every source with a translatable string is listed (a new file is easily forgotten).
+with open(os.path.join(po, "POTFILES.in")) as f:
+    listed = {line.strip() for line in f if line.strip() and not line.startswith("#")}
+unlisted = []
+for folder in ("inspector", "data", "python"):
+    for dirpath, _, names in os.walk(os.path.join(source_root, folder)):
+        for name in names:
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, source_root)
+            if not name.endswith((".c", ".ui", ".in")) or rel in listed:
+                continue
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            if '_("' in text or 'translatable="yes"' in text:
+                unlisted.append(rel)
+if unlisted:
+    print("po/POTFILES.in lacks these files with translatable strings:", *unlisted, sep="\n  ")
+    sys.exit(1)
+
 with tempfile.TemporaryDirectory() as tmp:
     pot = os.path.join(tmp, "weft.pot")
     merged = os.path.join(tmp, "de.po")
