@@ -79,7 +79,7 @@ fetch_rows (const char  *target,
   if ((connection = inspector_attach (path, &served_pid, error)) == NULL)
     return NULL;
   reply = g_dbus_connection_call_sync (connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot", NULL,
-                                       G_VARIANT_TYPE ("((tbsa(tssststtd)a(ss)a(ssd)as))"), G_DBUS_CALL_FLAGS_NONE,
+                                       G_VARIANT_TYPE ("((tbsa(tssststtd)a(ss)a(ssd)asa(tdduuds)))"), G_DBUS_CALL_FLAGS_NONE,
                                        5000, NULL, error);
   if (reply == NULL)
     return NULL;

@@ -8,8 +8,8 @@
 
 G_BEGIN_DECLS
 
-#define INSPECTOR_RECORDING_MAGIC "WEFTREC3"   /* 2: tasks carry busy and max run time; 3: and their age */
-#define INSPECTOR_RECORD_TYPE     ((const GVariantType *) "(x(tbsa(tssststtd)a(ss)a(ssd)as))")
+#define INSPECTOR_RECORDING_MAGIC "WEFTREC4"   /* 2: tasks carry busy and max run time; 3: and their age; 4: iteration records */
+#define INSPECTOR_RECORD_TYPE     ((const GVariantType *) "(x(tbsa(tssststtd)a(ss)a(ssd)asa(tdduuds)))")
 
 /* The most a recording may hold: a recorder writes one state a refresh (about
  * 30 a second), so these are hours of recording. */

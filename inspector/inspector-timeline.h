@@ -1,4 +1,4 @@
-/* inspector-timeline.h: the plot of recent loop iterations
+/* inspector-timeline.h: the loop's recent iterations on a time axis
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -17,5 +17,10 @@ char *inspector_timeline_describe_at (InspectorTimeline *self,
                                      double             y);
 void inspector_timeline_set_records (InspectorTimeline *self,
                                      GArray            *records);
+double inspector_timeline_get_span  (InspectorTimeline *self);
+void inspector_timeline_set_span    (InspectorTimeline *self,
+                                     double             span);
+const char * const *inspector_timeline_get_lanes (InspectorTimeline *self,
+                                                  guint             *n_lanes);
 
 G_END_DECLS

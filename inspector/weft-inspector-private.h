@@ -22,6 +22,7 @@
 #include "weft-inspector.h"
 
 #define REFRESH_MS 100
+#define TIMELINE_KEPT 4096   /* iteration records the timeline keeps */
 /* Below GTK's redraw priority: on a slow machine (or under valgrind) a refresh
  * that takes longer than its interval must not keep the window from painting. */
 #define REFRESH_PRIORITY G_PRIORITY_DEFAULT_IDLE
@@ -72,6 +73,7 @@ struct _WeftInspector
   AdwViewStack      *stack;
   InspectorTimeline *timeline;
   GtkScale          *scrubber;
+  GArray            *timeline_records; /* WeftIterationRecord by index: from the snapshots */
   GtkWidget         *replay_box;
   GtkToggleButton   *play_button;
   guint              play_id;        /* replay: the next record's timeout while playing */
@@ -120,6 +122,8 @@ typedef struct
 void     inspector_apply_snapshot       (WeftInspector   *self,
                                          GVariant        *snapshot,
                                          gboolean         with_tasks);
+void     inspector_keep_records         (WeftInspector   *self,
+                                         GVariantIter    *records);
 void     inspector_set_now              (WeftInspector   *self,
                                          double           now);
 void     inspector_call_remote          (WeftInspector   *self,

@@ -6,6 +6,8 @@
 
 #include "weft-inspector-private.h"
 
+#define REPLAY_TIMELINE_STATES 64   /* the timeline of a replayed state: from the states before it */
+
 /* ------------------------------------------------------ record and replay */
 
 
@@ -24,7 +26,7 @@ inspector_record_snapshot (WeftInspector *self,
     return;
   g_clear_pointer (&self->last_recorded, g_variant_unref);
   self->last_recorded = g_variant_ref (snapshot);
-  record = g_variant_ref_sink (g_variant_new ("(x@(tbsa(tssststtd)a(ss)a(ssd)as))",
+  record = g_variant_ref_sink (g_variant_new ("(x@(tbsa(tssststtd)a(ss)a(ssd)asa(tdduuds)))",
                                               g_get_monotonic_time () - self->recording_start, snapshot));
   length = GUINT32_TO_LE ((guint32) g_variant_get_size (record));
   if (!g_output_stream_write_all (self->recording, &length, sizeof length, NULL, NULL, &error)
@@ -112,6 +114,18 @@ show_replay_record (WeftInspector *self,
   g_autofree char *status = NULL;
 
   g_variant_get_child (record, 0, "x", &at);
+  /* The timeline up to this state: the records the last states carried. */
+  g_clear_pointer (&self->timeline_records, g_array_unref);
+  for (guint i = index > REPLAY_TIMELINE_STATES ? index - REPLAY_TIMELINE_STATES : 0;
+       i <= MIN (index, self->replay->len - 1); i++)
+    {
+      g_autoptr(GVariant) earlier = g_variant_get_child_value (g_ptr_array_index (self->replay, i), 1);
+      g_autoptr(GVariant) records = g_variant_get_child_value (earlier, 7);
+      GVariantIter iter;
+
+      g_variant_iter_init (&iter, records);
+      inspector_keep_records (self, &iter);
+    }
   g_variant_get_child (g_ptr_array_index (self->replay, self->replay->len - 1), 0, "x", &end);
   inspector_set_now (self, at / 1e6);
   inspector_apply_snapshot (self, snapshot, TRUE);

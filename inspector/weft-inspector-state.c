@@ -128,15 +128,43 @@ update_actions (WeftInspector *self)
 
 
 /* Fills the views from a snapshot (WEFT_SNAPSHOT_TYPE), local or remote. */
+/* Keeps the iteration records a snapshot carries, by index (the newest
+ * TIMELINE_KEPT): the timeline's, the same in process, remote and replayed. */
+void
+inspector_keep_records (WeftInspector *self,
+                        GVariantIter  *records)
+{
+  WeftIterationRecord r = { 0 };
+  guint64 last = 0;
+  const char *names;
+
+  if (self->timeline_records == NULL)
+    self->timeline_records = g_array_new (FALSE, TRUE, sizeof (WeftIterationRecord));
+  if (self->timeline_records->len > 0)
+    last = g_array_index (self->timeline_records, WeftIterationRecord, self->timeline_records->len - 1).index;
+  while (g_variant_iter_next (records, "(tdduud&s)", &r.index, &r.start, &r.duration, &r.n_callbacks, &r.n_timers,
+                              &r.max_lateness, &names))
+    {
+      if (self->timeline_records->len > 0 && r.index <= last)
+        continue;   /* had it */
+      g_strlcpy (r.callbacks, names, sizeof r.callbacks);
+      g_array_append_val (self->timeline_records, r);
+      last = r.index;
+    }
+  if (self->timeline_records->len > TIMELINE_KEPT)
+    g_array_remove_range (self->timeline_records, 0, self->timeline_records->len - TIMELINE_KEPT);
+  inspector_timeline_set_records (self->timeline, self->timeline_records);
+}
+
 void
 inspector_apply_snapshot (WeftInspector *self,
-                GVariant      *snapshot,
-                gboolean       with_tasks)
+                          GVariant      *snapshot,
+                          gboolean       with_tasks)
 {
   g_autoptr(GPtrArray) task_rows = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) ready_rows = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) timer_rows = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GVariantIter) tasks = NULL, ready = NULL, timers = NULL;
+  g_autoptr(GVariantIter) tasks = NULL, ready = NULL, timers = NULL, records = NULL;
   g_autofree const char **warnings = NULL;
   g_autofree char *iteration_text = NULL;
   const char *blocked, *name, *where;
@@ -148,8 +176,9 @@ inspector_apply_snapshot (WeftInspector *self,
 
   if (self->recording != NULL)
     inspector_record_snapshot (self, snapshot);
-  g_variant_get (snapshot, "(tb&sa(tssststtd)a(ss)a(ssd)^a&s)", &iteration, &paused, &blocked, &tasks, &ready, &timers,
-                 &warnings);
+  g_variant_get (snapshot, "(tb&sa(tssststtd)a(ss)a(ssd)^a&sa(tdduuds))", &iteration, &paused, &blocked, &tasks, &ready,
+                 &timers, &warnings, &records);
+  inspector_keep_records (self, records);
   if (with_tasks)
     inspector_forget_tasks (self);
   while (with_tasks && weft_task_row_decode (tasks, &row))
@@ -293,8 +322,6 @@ inspector_set_now (WeftInspector *self,
 void
 weft_inspector_refresh (WeftInspector *self)
 {
-  g_autoptr(GArray) records = NULL;
-
   g_return_if_fail (WEFT_IS_INSPECTOR (self));
 
   if (self->replay != NULL)
@@ -308,7 +335,7 @@ weft_inspector_refresh (WeftInspector *self)
         }
       self->fetching = TRUE;
       g_dbus_connection_call (self->connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot",
-                              NULL, G_VARIANT_TYPE ("((tbsa(tssststtd)a(ss)a(ssd)as))"), G_DBUS_CALL_FLAGS_NONE, 1000,
+                              NULL, G_VARIANT_TYPE ("((tbsa(tssststtd)a(ss)a(ssd)asa(tdduuds)))"), G_DBUS_CALL_FLAGS_NONE, 1000,
                               self->cancellable, on_snapshot, g_object_ref (self));
       return;
     }
@@ -329,8 +356,6 @@ weft_inspector_refresh (WeftInspector *self)
     inspector_refresh_tasks (self);
     inspector_apply_snapshot (self, snapshot, FALSE);
   }
-  records = weft_loop_get_iterations (self->loop);
-  inspector_timeline_set_records (self->timeline, records);
   inspector_update_details (self);
 }
 

@@ -92,6 +92,7 @@ weft_inspector_set_loop (WeftInspector *self,
   self->cursor = 0;
   self->finished_seen = 0;
   g_list_store_remove_all (self->tasks);
+  g_clear_pointer (&self->timeline_records, g_array_unref);   /* another loop, another timeline */
   if (loop != NULL)
     {
       self->loop = weft_loop_ref (loop);
@@ -217,6 +218,7 @@ weft_inspector_dispose (GObject *object)
   g_clear_pointer (&self->replay, g_ptr_array_unref);
   g_clear_pointer (&self->final_ids, g_hash_table_unref);
   g_clear_pointer (&self->tracked, g_hash_table_unref);
+  g_clear_pointer (&self->timeline_records, g_array_unref);
   if (self->changed_id != 0)
     {
       g_dbus_connection_signal_unsubscribe (self->connection, self->changed_id);

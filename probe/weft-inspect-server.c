@@ -547,7 +547,7 @@ answer_snapshot (WeftInspectServer     *self,
   guint64 iteration;
   gboolean paused;
   const char *old_blocked;
-  GVariant *tasks, *ready, *timers, *warnings;
+  GVariant *tasks, *ready, *timers, *warnings, *records;
   /* Looked up now: completing the call below consumes the invocation. */
   WeftInspectPeer *peer = find_peer (self, g_dbus_method_invocation_get_connection (invocation));
 
@@ -569,17 +569,19 @@ answer_snapshot (WeftInspectServer     *self,
 
       blocked = g_strdup_printf ("loop blocked in %s for %.1f s", name ? name : "(unnamed)", blocked_us / 1e6);
     }
-  g_variant_get (snapshot, "(tb&s@a(tssststtd)@a(ss)@a(ssd)@as)", &iteration, &paused, &old_blocked, &tasks, &ready,
-                 &timers, &warnings);
+  g_variant_get (snapshot, "(tb&s@a(tssststtd)@a(ss)@a(ssd)@as@a(tdduuds))", &iteration, &paused, &old_blocked, &tasks,
+                 &ready, &timers, &warnings, &records);
   g_dbus_method_invocation_return_value (invocation,
-                                         g_variant_new ("((tbs@a(tssststtd)@a(ss)@a(ssd)@as))", iteration, paused,
-                                                        blocked ? blocked : "", tasks, ready, timers, warnings));
+                                         g_variant_new ("((tbs@a(tssststtd)@a(ss)@a(ssd)@as@a(tdduuds)))", iteration,
+                                                        paused, blocked ? blocked : "", tasks, ready, timers, warnings,
+                                                        records));
   if (peer != NULL)
     peer_sent (self, peer, g_variant_get_size (snapshot));
   g_variant_unref (tasks);
   g_variant_unref (ready);
   g_variant_unref (timers);
   g_variant_unref (warnings);
+  g_variant_unref (records);
 }
 
 /* Server thread: the loop published (or took too long to): the calls that

@@ -70,7 +70,7 @@ typedef struct _WeftTaskRecord
   double         created;
 } WeftTaskRecord;
 
-#define WEFT_SNAPSHOT_TYPE ((const GVariantType *) "(tbsa(tssststtd)a(ss)a(ssd)as)")
+#define WEFT_SNAPSHOT_TYPE ((const GVariantType *) "(tbsa(tssststtd)a(ss)a(ssd)asa(tdduuds))")
 
 /**
  * WEFT_TASK_ROW_TYPE:

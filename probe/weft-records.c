@@ -25,6 +25,7 @@
 #include "weft-task-private.h"
 
 #define RECORDS_KEPT 512
+#define SNAPSHOT_RECORDS 64   /* the newest, in every snapshot */
 #define MAX_SNAPSHOT_TASKS 1000
 #define MAX_SNAPSHOT_CALLS 200    /* ready callbacks and timers, each: a view shows a few dozen */
 #define WARNINGS_KEPT        64
@@ -544,12 +545,16 @@ _weft_inspect_add_record (GVariantBuilder      *builder,
  * WEFT_SNAPSHOT_TYPE:
  *
  * The #GVariant type of weft_loop_snapshot():
- * `(tbsa(tssststtd)a(ss)a(ssd)as)`: the iteration, whether the loop is paused,
- * what it is blocked in ("" when it is not), the tasks (id, name, state, what
- * it awaits, runs, created at; finished tasks from the history first), the
- * ready queue (callback, scheduled at) in execution order, the timers
- * (callback, scheduled at, seconds left) earliest first, and the warnings of
- * weft_loop_lint(). At most 1,000 live tasks are listed (the oldest).
+ * `(tbsa(tssststtd)a(ss)a(ssd)asa(tdduuds))`: the iteration, whether the loop
+ * is paused, what it is blocked in ("" when it is not), the tasks (id, name,
+ * state, what it awaits, runs, created at; finished tasks from the history
+ * first), the ready queue (callback, scheduled at) in execution order, the
+ * timers (callback, scheduled at, seconds left) earliest first, the warnings
+ * of weft_loop_lint(), and the latest iteration records (index, start,
+ * duration, callbacks, timers, lateness, the callbacks' names; see
+ * #WeftIterationRecord) while recording, oldest first: a reader that keeps
+ * them by index has the loop's timeline. At most 1,000 live tasks are listed
+ * (the oldest).
  */
 
 /**
@@ -570,7 +575,7 @@ weft_loop_snapshot (WeftLoop *loop)
   g_autoptr(GArray) ready = NULL;
   g_autoptr(GArray) timers = NULL;
   g_autoptr(GPtrArray) warnings = NULL;
-  GVariantBuilder task_builder, ready_builder, timer_builder;
+  GVariantBuilder task_builder, ready_builder, timer_builder, record_builder;
   double now;
 
   g_return_val_if_fail (loop != NULL, NULL);
@@ -645,8 +650,20 @@ weft_loop_snapshot (WeftLoop *loop)
   for (guint i = 0; i < rec->lint_cache->len; i++)
     g_ptr_array_add (warnings, g_ptr_array_index (rec->lint_cache, i));
   g_ptr_array_add (warnings, NULL);
-  return g_variant_new ("(tbsa(tssststtd)a(ss)a(ssd)^as)", loop->iteration, (gboolean) loop->paused, "",
-                        &task_builder, &ready_builder, &timer_builder, (char **) warnings->pdata);
+  /* The latest iteration records: readers keep them by index. */
+  g_variant_builder_init (&record_builder, G_VARIANT_TYPE ("a(tdduuds)"));
+  if (rec->records != NULL)
+    for (guint i = rec->records->len > SNAPSHOT_RECORDS ? rec->records->len - SNAPSHOT_RECORDS : 0;
+         i < rec->records->len; i++)
+      {
+        const WeftIterationRecord *r = &g_array_index (rec->records, WeftIterationRecord,
+                                                       (rec->records_head + i) % rec->records->len);
+
+        g_variant_builder_add (&record_builder, "(tdduuds)", r->index, r->start, r->duration, r->n_callbacks,
+                               r->n_timers, r->max_lateness, r->callbacks);
+      }
+  return g_variant_new ("(tbsa(tssststtd)a(ss)a(ssd)^asa(tdduuds))", loop->iteration, (gboolean) loop->paused, "",
+                        &task_builder, &ready_builder, &timer_builder, (char **) warnings->pdata, &record_builder);
 }
 
 /**

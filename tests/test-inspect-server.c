@@ -40,7 +40,7 @@ get_snapshot (GDBusConnection *connection)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply =
     g_dbus_connection_call_sync (connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot", NULL,
-                                 G_VARIANT_TYPE ("((tbsa(tssststtd)a(ss)a(ssd)as))"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &error);
+                                 G_VARIANT_TYPE ("((tbsa(tssststtd)a(ss)a(ssd)asa(tdduuds)))"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &error);
 
   g_assert_no_error (error);
   return g_variant_get_child_value (reply, 0);

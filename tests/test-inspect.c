@@ -512,7 +512,7 @@ test_busy_time (void)
 
   /* The finished task's record in the snapshot carries them. */
   snapshot = g_variant_ref_sink (weft_loop_snapshot (loop));
-  g_variant_get (snapshot, "(tbsa(tssststtd)a(ss)a(ssd)as)", NULL, NULL, NULL, &tasks, NULL, NULL, NULL);
+  g_variant_get (snapshot, "(tbsa(tssststtd)a(ss)a(ssd)asa(tdduuds))", NULL, NULL, NULL, &tasks, NULL, NULL, NULL, NULL);
   while (weft_task_row_decode (tasks, &row))
     if (row.id == weft_task_get_id (timed))
       {

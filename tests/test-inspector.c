@@ -253,12 +253,34 @@ test_timeline_hover (Countdowns    *f,
 
   weft_inspector_show_page (f->inspector, "timeline");
   g_assert_cmpuint (screenshot_when_painted (GTK_WIDGET (f->inspector), "timeline"), >, 3);
-  tip = inspector_timeline_describe_at (INSPECTOR_TIMELINE (timeline), gtk_widget_get_width (timeline) - 1, 2);
+  /* The newest iteration is near the right edge of the iterations row. */
+  g_assert_null (inspector_timeline_describe_at (INSPECTOR_TIMELINE (timeline), gtk_widget_get_width (timeline) - 1, 2));
+  for (int x = gtk_widget_get_width (timeline) - 1; tip == NULL && x > gtk_widget_get_width (timeline) - 40; x--)
+    tip = inspector_timeline_describe_at (INSPECTOR_TIMELINE (timeline), x, 55);
   g_test_message ("timeline hover: %s", tip);
   g_assert_nonnull (tip);
   g_assert_true (g_str_has_prefix (tip, "Iteration "));
-  g_assert_nonnull (strstr (tip, "— "));
+  g_assert_nonnull (strstr (tip, " s — "));
   g_assert_cmpuint (strlen (strstr (tip, "— ")), >, strlen ("— "));
+  /* Lanes for what ran: the tasks' first steps (count_down: they are named
+   * after creation) and B, the only one that woke again in 0.7 s. */
+  {
+    guint n_lanes = 0;
+    const char * const *lanes = inspector_timeline_get_lanes (INSPECTOR_TIMELINE (timeline), &n_lanes);
+    gboolean first = FALSE, b = FALSE;
+
+    for (guint i = 0; i < n_lanes; i++)
+      {
+        first |= g_str_equal (lanes[i], "count_down");
+        b |= g_str_equal (lanes[i], "B");
+      }
+    g_assert_true (first && b);
+  }
+  /* Zoomed in to 1 ms around the newest iteration, the oldest is off screen. */
+  inspector_timeline_set_span (INSPECTOR_TIMELINE (timeline), 0.001);
+  g_clear_pointer (&tip, g_free);
+  tip = inspector_timeline_describe_at (INSPECTOR_TIMELINE (timeline), 125, 55);
+  g_assert_null (tip);
 }
 
 static gboolean
@@ -338,6 +360,17 @@ test_remote_views (void)
       }
   }
   g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_timer_model (inspector)), ==, 1);
+  /* The timeline is not blank across the socket: the snapshots carry the
+   * iteration records (the step ran the countdown task). */
+  {
+    GtkWidget *timeline = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (inspector), WEFT_TYPE_INSPECTOR,
+                                                                     "timeline"));
+    guint n_lanes = 0;
+    const char * const *lanes = inspector_timeline_get_lanes (INSPECTOR_TIMELINE (timeline), &n_lanes);
+
+    g_assert_cmpuint (n_lanes, >=, 1);
+    g_assert_cmpstr (lanes[0], ==, "countdown");
+  }
 
   weft_inspector_select_task (inspector, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.cancel-task", NULL));

@@ -28,11 +28,12 @@ static GBytes *
 valid_record (gint64 us)
 {
   g_autoptr(GVariant) record = g_variant_ref_sink (
-    g_variant_new ("(x(tbs@a(tssststtd)@a(ss)@a(ssd)@as))", us, (guint64) 1, FALSE, "",
+    g_variant_new ("(x(tbs@a(tssststtd)@a(ss)@a(ssd)@as@a(tdduuds)))", us, (guint64) 1, FALSE, "",
                    g_variant_new_array (WEFT_TASK_ROW_TYPE, NULL, 0),
                    g_variant_new_array (G_VARIANT_TYPE ("(ss)"), NULL, 0),
                    g_variant_new_array (G_VARIANT_TYPE ("(ssd)"), NULL, 0),
-                   g_variant_new_strv (NULL, 0)));
+                   g_variant_new_strv (NULL, 0),
+                   g_variant_new_array (G_VARIANT_TYPE ("(tdduuds)"), NULL, 0)));
 
   return g_variant_get_data_as_bytes (record);
 }
