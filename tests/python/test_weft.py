@@ -302,25 +302,28 @@ class WeftLoopTests(LoopTests, unittest.TestCase):
         source = own_source_lines()
         seen, timers = [], []
 
-        async def sleeper():
-            await asyncio.sleep(0.01)    # line R
+        async def sleeper(woken):
+            await woken                  # line R
+            await asyncio.sleep(10)      # line S
 
         async def main():
-            task = asyncio.create_task(sleeper())
+            woken = self.loop.create_future()
+            task = asyncio.create_task(sleeper(woken))
+            seen.append(self.loop._weft_snapshot_calls(False))
+            await asyncio.sleep(0)
+            woken.set_result(None)       # its wake-up is queued now
             seen.append(self.loop._weft_snapshot_calls(False))
             await asyncio.sleep(0)
             timers.extend(self.loop._weft_snapshot_calls(True))
-            while not task.done():
-                await asyncio.sleep(0.001)
-                seen.append(self.loop._weft_snapshot_calls(False))
+            task.cancel()
 
         self.loop.run_until_complete(main())
         line_r = next(i for i, text in enumerate(source, 1) if text.strip().endswith("# line R"))
         qual = "WeftLoopTests.test_inspector_names_a_queued_step_by_its_resume_line.<locals>.sleeper"
         self.assertIn((qual, f"{__file__}:{line_r - 1}"), seen[0])       # starts at its def
-        self.assertTrue(any((qual, f"{__file__}:{line_r}") in ready for ready in seen[1:]), seen)
+        self.assertIn((qual, f"{__file__}:{line_r}"), seen[1])           # resumes at its await
         # Its sleep's timer reads as the task, at the line it sleeps at.
-        self.assertIn((qual, f"{__file__}:{line_r}"), timers)
+        self.assertIn((qual, f"{__file__}:{line_r + 1}"), timers)
 
     def test_run_once_is_a_clear_error(self):
         with self.assertRaisesRegex(RuntimeError, "run_forever"):
