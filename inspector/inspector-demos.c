@@ -6,16 +6,18 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "inspector-config.h"
 #include "inspector-demos.h"
 
 const WeftDemo inspector_demos[] = {
-  { "buttons", "a GTK window whose button starts tasks (GTK only)", "demo-buttons.c",
+  { "buttons", N_("a GTK window whose button starts tasks (GTK only)"), "demo-buttons.c",
     NULL, inspector_demo_buttons_start },
 #ifdef INSPECTOR_PYTHON
-  { "py-greet", "the greet coroutine, in Python (asyncio on Weft)", "greet.py", NULL, NULL },
-  { "py-callbacks", "call_soon and call_later(2) while sleep(3) runs, in Python", "callbacks.py", NULL, NULL },
-  { "py-countdown", "a countdown task, one second a step, in Python", "countdown.py", NULL, NULL },
+  { "py-greet", N_("the greet coroutine, in Python (asyncio on Weft)"), "greet.py", NULL, NULL },
+  { "py-callbacks", N_("call_soon and call_later(2) while sleep(3) runs, in Python"), "callbacks.py", NULL, NULL },
+  { "py-countdown", N_("a countdown task, one second a step, in Python"), "countdown.py", NULL, NULL },
 #endif
   { NULL, NULL, NULL, NULL, NULL },
 };

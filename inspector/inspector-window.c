@@ -476,6 +476,36 @@ inspector_window_class_init (InspectorWindowClass *klass)
   inspector_window_class_add_actions (klass);
 }
 
+/* The picker's list: each demo's name, and under it what it shows. */
+static void
+demo_item_setup (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *summary = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_xalign (GTK_LABEL (summary), 0);
+  gtk_widget_add_css_class (summary, "dim-label");
+  gtk_widget_add_css_class (summary, "caption");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), summary);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+demo_item_bind (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  const char *name = gtk_string_object_get_string (gtk_list_item_get_item (item));
+  const WeftDemo *demo = inspector_demo_lookup (name);
+
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (box)), name);
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (box)), demo != NULL ? _(demo->summary) : "");
+}
+
 static void
 inspector_window_init (InspectorWindow *self)
 {
@@ -487,6 +517,14 @@ inspector_window_init (InspectorWindow *self)
     gtk_string_list_append (names, inspector_demo_nth (i)->name);
   gtk_drop_down_set_model (self->demo_picker, G_LIST_MODEL (names));
   g_object_unref (names);
+  {
+    GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (demo_item_setup), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (demo_item_bind), NULL);
+    gtk_drop_down_set_list_factory (self->demo_picker, factory);
+    g_object_unref (factory);
+  }
 
   self->next_attributes = gtk_source_mark_attributes_new ();
   self->suspended_attributes = gtk_source_mark_attributes_new ();

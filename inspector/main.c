@@ -137,7 +137,7 @@ main (int argc, char **argv)
       {
         g_printerr (_("weft-inspector: no demo called “%s”. The demos:\n"), demo_name);
         for (guint i = 0; inspector_demo_nth (i) != NULL; i++)
-          g_printerr ("  %-12s %s\n", inspector_demo_nth (i)->name, inspector_demo_nth (i)->summary);
+          g_printerr ("  %-12s %s\n", inspector_demo_nth (i)->name, _(inspector_demo_nth (i)->summary));
         free_options ();
         return 2;
       }

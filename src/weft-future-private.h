@@ -61,6 +61,7 @@ struct _WeftFuture
   WeftDoneRecord  *callbacks;
   WeftDoneRecord **callbacks_tail;
   const char      *created_at;
+  const char      *name;           /* what it stands for (weft_future_set_name()), static */
   WeftTask        *creator;        /* the task that created it, if any (not a reference) */
 };
 

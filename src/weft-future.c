@@ -178,6 +178,41 @@ weft_future_get_loop (WeftFuture *future)
   return future->loop;
 }
 
+/**
+ * weft_future_set_name:
+ * @future: a #WeftFuture
+ * @name: (nullable): what the future stands for, a static string: the
+ *   operation it waits for ("g_file_read_async", "reply from the server")
+ *
+ * Names the future for people: a task awaiting it is described (in the
+ * inspector, in weft_task_describe_await()) as awaiting @name, with where
+ * the future was created, rather than as "a future".
+ */
+void
+weft_future_set_name (WeftFuture *future,
+                      const char *name)
+{
+  g_return_if_fail (future != NULL);
+
+  future->name = name;
+}
+
+/**
+ * weft_future_get_name:
+ * @future: a #WeftFuture
+ *
+ * Gets the name given with weft_future_set_name().
+ *
+ * Returns: (nullable): the name
+ */
+const char *
+weft_future_get_name (WeftFuture *future)
+{
+  g_return_val_if_fail (future != NULL, NULL);
+
+  return future->name;
+}
+
 static void
 run_done_record (gpointer data)
 {

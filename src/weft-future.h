@@ -47,6 +47,11 @@ void        weft_future_unref                 (WeftFuture          *future);
 WEFT_AVAILABLE_IN_0_1
 WeftLoop   *weft_future_get_loop              (WeftFuture          *future);
 WEFT_AVAILABLE_IN_0_1
+void        weft_future_set_name              (WeftFuture          *future,
+                                               const char          *name);
+WEFT_AVAILABLE_IN_0_1
+const char *weft_future_get_name              (WeftFuture          *future);
+WEFT_AVAILABLE_IN_0_1
 gboolean    weft_future_set_result            (WeftFuture          *future,
                                                gpointer             result,
                                                GDestroyNotify       result_destroy);

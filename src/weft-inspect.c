@@ -445,6 +445,9 @@ describe_one (GString  *text,
 {
   if (task->waiter != NULL && _weft_future_is_task (task->waiter))
     g_string_append_printf (text, "task %s", weft_task_get_name ((WeftTask *) task->waiter));
+  else if (task->waiter != NULL && task->waiter->name != NULL)
+    g_string_append_printf (text, task->waiter->created_at ? "%s (future created at %s)" : "%s", task->waiter->name,
+                            task->waiter->created_at);
   else if (task->waiter != NULL && task->waiter->created_at != NULL)
     g_string_append_printf (text, "future created at %s", task->waiter->created_at);
   else if (task->waiter != NULL)

@@ -421,6 +421,35 @@ test_slow_step_warning (void)
   test_loop_finish (loop);
 }
 
+static gpointer
+await_named (gpointer data,
+             GError **error)
+{
+  return weft_await (data, error);
+}
+
+/* A named future (a GIO call's, say) reads as its operation, not "a future". */
+static void
+test_named_future (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  WeftFuture *future = weft_loop_create_future (loop);
+  WeftTask *task;
+  g_autofree char *awaits = NULL;
+
+  weft_future_set_name (future, "g_file_read_async");
+  g_assert_cmpstr (weft_future_get_name (future), ==, "g_file_read_async");
+  task = weft_loop_create_task (loop, await_named, future, NULL);
+  weft_loop_step_iteration (loop);
+  awaits = weft_task_describe_await (task);
+  g_assert_cmpstr (awaits, ==, "g_file_read_async");
+  weft_future_set_result (future, NULL, NULL);
+  test_run (loop, WEFT_FUTURE (task));
+  weft_task_unref (task);
+  weft_future_unref (future);
+  test_loop_finish (loop);
+}
+
 static void
 test_lint (void)
 {
@@ -674,6 +703,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Inspect/recording", test_recording);
   g_test_add_func ("/Weft/Inspect/task-history", test_task_history);
   g_test_add_func ("/Weft/Inspect/lint", test_lint);
+  g_test_add_func ("/Weft/Inspect/named-future", test_named_future);
   g_test_add_func ("/Weft/Inspect/slow-step-warning", test_slow_step_warning);
   g_test_add_func ("/Weft/Inspect/task-row-codec", test_task_row_codec);
 

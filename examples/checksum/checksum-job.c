@@ -65,20 +65,19 @@ typedef struct
   WeftFuture   *future;
 } GioCall;
 
+/* @operation names the future for the inspector ("g_file_read_async"), and
+ * the await is a macro, so the task is shown waiting at the caller's line. */
 static void
 gio_call_begin (ChecksumJob *self,
-                GioCall     *call)
+                GioCall     *call,
+                const char  *operation)
 {
   call->cancellable = g_cancellable_new ();
   call->future = weft_future_new_for_cancellable (self->loop, call->cancellable);
+  weft_future_set_name (call->future, operation);
 }
 
-static GAsyncResult *
-gio_call_await (GioCall  *call,
-                GError  **error)
-{
-  return weft_await (call->future, error);
-}
+#define gio_call_await(call, error) ((GAsyncResult *) weft_await ((call)->future, (error)))
 
 static void
 gio_call_end (GioCall *call)
@@ -101,7 +100,7 @@ scan_folder (ChecksumJob  *self,
   g_autoptr(GFileEnumerator) enumerator = NULL;
   GAsyncResult *result;
 
-  gio_call_begin (self, &open);
+  gio_call_begin (self, &open, "g_file_enumerate_children_async");
   g_file_enumerate_children_async (folder, ATTRIBUTES, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
                                    G_PRIORITY_DEFAULT, open.cancellable,
                                    weft_future_async_ready_callback, weft_future_ref (open.future));
@@ -114,7 +113,7 @@ scan_folder (ChecksumJob  *self,
       g_auto(GioCall) next = { NULL };
       GList *infos;
 
-      gio_call_begin (self, &next);
+      gio_call_begin (self, &next, "g_file_enumerator_next_files_async");
       g_file_enumerator_next_files_async (enumerator, 64, G_PRIORITY_DEFAULT, next.cancellable,
                                           weft_future_async_ready_callback, weft_future_ref (next.future));
       if ((result = gio_call_await (&next, error)) == NULL)
@@ -189,7 +188,7 @@ hash_file (ChecksumJob   *self,
   GFile *file = checksum_item_get_file (item);
   GAsyncResult *result;
 
-  gio_call_begin (self, &open);
+  gio_call_begin (self, &open, "g_file_read_async");
   g_file_read_async (file, G_PRIORITY_DEFAULT, open.cancellable,
                      weft_future_async_ready_callback, weft_future_ref (open.future));
   if ((result = gio_call_await (&open, error)) == NULL
@@ -201,7 +200,7 @@ hash_file (ChecksumJob   *self,
       g_auto(GioCall) read = { NULL };
       gssize n;
 
-      gio_call_begin (self, &read);
+      gio_call_begin (self, &read, "g_input_stream_read_async");
       g_input_stream_read_async (G_INPUT_STREAM (stream), buffer, CHUNK_SIZE, G_PRIORITY_DEFAULT,
                                  read.cancellable, weft_future_async_ready_callback,
                                  weft_future_ref (read.future));
