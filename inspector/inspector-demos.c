@@ -57,6 +57,7 @@ inspector_demo_is_python (const WeftDemo *demo)
   return demo->start == NULL && g_str_has_suffix (demo->source, ".py");
 }
 
+#ifdef INSPECTOR_PYTHON
 /* Whether this binary runs from its build tree (tests, ./weft.sh demo): then
  * the Python package and examples are taken from the tree, not the install. */
 static gboolean
@@ -66,6 +67,7 @@ uninstalled (void)
 
   return exe != NULL && g_str_has_prefix (exe, INSPECTOR_BUILD_ROOT "/");
 }
+#endif
 
 /* The path of a Python demo's program. */
 char *

@@ -216,13 +216,13 @@ append_output (InspectorWindow *self,
   gtk_text_view_scroll_to_iter (self->output_view, &end, 0, FALSE, 0, 0);
 }
 
-/* C demos g_print(): to the terminal, as before, and to the output pane,
- * what the demo's loop prints (from its callbacks and tasks) only. */
+/* C demos g_print(): to the terminal (stderr: stdout may be a test's TAP
+ * stream), and to the output pane, what the demo's loop prints (from its
+ * callbacks and tasks) only. */
 static void
 print_to_window (const char *text)
 {
-  fputs (text, stdout);
-  fflush (stdout);
+  fputs (text, stderr);
   if (print_window != NULL && print_window->demo_loop != NULL
       && weft_get_running_loop () == print_window->demo_loop)
     append_output (print_window, text, weft_loop_get_iteration (print_window->demo_loop));

@@ -105,6 +105,7 @@ _weft_inspect_iteration_begin (WeftRecords *rec,
                                gint64       max_lateness)
 {
   rec->record_this = n_timers > 0
+                   || loop->paused   /* stepped: every iteration */
                    || loop->iteration - rec->last_recorded_iteration >= 64
                    || loop->last_now - rec->last_recorded_time >= 1000000;
   if (!rec->record_this)

@@ -317,6 +317,7 @@ _weft_loop_run_one (WeftLoop *loop)
   _weft_set_running_loop (loop);
   loop->owner = g_thread_self ();
   loop->dispatch_depth++;
+  loop->last_now = _weft_loop_now (loop);   /* stepping: every iteration is on the clock (and recorded) */
   if (loop->ntodo == 0)
     begin_iteration (loop);
   if (loop->ntodo > 0)
