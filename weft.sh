@@ -159,6 +159,8 @@ case $cmd in
     exit $status
     ;;
   bench)
+    # The anchors' loops (../shared/bench/anchors/README.md): libuv, gbulb, strace.
+    PACKAGES+=(libuv1-dev python3-gbulb strace)
     install_packages
     setup build-release --buildtype=release -Dtests=false
     # Python asyncio on Weft beside asyncio and uvloop (the same workloads).

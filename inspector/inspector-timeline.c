@@ -213,6 +213,7 @@ draw_legend (GtkWidget     *widget,
     { &crowded_colour, N_("over 10 callbacks") },
     { &late_colour, N_("timer lateness") },
   };
+  static const GdkRGBA lane = { 0.57f, 0.25f, 0.67f, 1 }, lane_waiting = { 0.57f, 0.25f, 0.67f, 0.45f };
   float x = 4;
 
   for (guint i = 0; i < G_N_ELEMENTS (items); i++)
@@ -229,6 +230,20 @@ draw_legend (GtkWidget     *widget,
       g_object_unref (layout);
       x += 14 + w + 16;
     }
+  /* A lane: ran (a mark), waited between runs (a line). */
+  {
+    PangoLayout *layout = gtk_widget_create_pango_layout (widget, _("task or callback: ran ▮, waited ─"));
+    int w, h;
+
+    pango_layout_get_pixel_size (layout, &w, &h);
+    gtk_snapshot_append_color (snapshot, &lane, &GRAPHENE_RECT_INIT (x, 4, 3, 12));
+    gtk_snapshot_append_color (snapshot, &lane_waiting, &GRAPHENE_RECT_INIT (x + 5, 9, 10, 2));
+    gtk_snapshot_save (snapshot);
+    gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + 19, 1));
+    gtk_snapshot_append_layout (snapshot, layout, fg);
+    gtk_snapshot_restore (snapshot);
+    g_object_unref (layout);
+  }
 }
 
 static void
@@ -274,8 +289,29 @@ inspector_timeline_snapshot (GtkWidget   *widget,
   for (guint l = 0; l < self->n_lanes; l++)
     text_at (widget, snapshot, self->lanes[l], 4, lanes_y + l * LANE_H, &fg, GUTTER - 8);
 
-  /* The iterations where they ran, and what ran in them. */
+  /* The iterations where they ran, and what ran in them: a mark where a
+   * lane ran (its wake-ups), a thin line while it waited between two runs. */
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (GUTTER, 0, width - GUTTER, height));
+  for (guint l = 0; l < self->n_lanes; l++)
+    {
+      float previous = -1;
+      GdkRGBA waiting = lane_colours[l];
+
+      waiting.alpha = 0.45f;
+      for (guint i = 0; i < self->records->len; i++)
+        {
+          const WeftIterationRecord *r = &g_array_index (self->records, WeftIterationRecord, i);
+          float x = x_of (self, r->start, width);
+
+          if (!ran_in (r, self->lanes[l]))
+            continue;
+          if (previous >= 0 && x > previous + 3)
+            gtk_snapshot_append_color (snapshot, &waiting,
+                                       &GRAPHENE_RECT_INIT (previous + 3, lanes_y + l * LANE_H + LANE_H / 2 - 1,
+                                                            x - previous - 3, 2));
+          previous = x;
+        }
+    }
   for (guint i = 0; i < self->records->len; i++)
     {
       const WeftIterationRecord *r = &g_array_index (self->records, WeftIterationRecord, i);
