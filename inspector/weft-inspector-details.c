@@ -92,7 +92,6 @@ show_details (WeftInspector *self,
   inspector_histogram_set_counts (self->histogram, counts, n_counts);
 }
 
-
 static void
 on_task_described (GObject      *source,
                    GAsyncResult *result,
@@ -118,7 +117,6 @@ on_task_described (GObject      *source,
     show_details (self, id, details);
   }
 }
-
 
 /* Shows the selected task in the detail pane: asked of the loop in process,
  * over the socket (DescribeTask) remotely, from the row in a replay. */

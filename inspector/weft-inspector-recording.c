@@ -10,7 +10,6 @@
 
 /* ------------------------------------------------------ record and replay */
 
-
 /* A recording is INSPECTOR_RECORDING_MAGIC, then records, each a guint32 length
  * (little endian) and a serialized INSPECTOR_RECORD_TYPE: microseconds since the start
  * and the snapshot. A truncated last record is ignored when reading. */
@@ -37,7 +36,6 @@ inspector_record_snapshot (WeftInspector *self,
       weft_inspector_stop_recording (self);
     }
 }
-
 
 /**
  * weft_inspector_start_recording:
@@ -81,7 +79,6 @@ weft_inspector_start_recording (WeftInspector  *self,
   return TRUE;
 }
 
-
 /**
  * weft_inspector_stop_recording:
  * @self: a #WeftInspector
@@ -101,8 +98,6 @@ weft_inspector_stop_recording (WeftInspector *self)
   g_clear_pointer (&self->last_recorded, g_variant_unref);
   g_object_notify_by_pspec (G_OBJECT (self), weft_inspector_properties[PROP_RECORDING]);
 }
-
-
 
 static void
 show_replay_record (WeftInspector *self,
@@ -136,13 +131,11 @@ show_replay_record (WeftInspector *self,
   inspector_update_details (self);
 }
 
-
 static void
 on_scrub (WeftInspector *self)
 {
   show_replay_record (self, (guint) gtk_range_get_value (GTK_RANGE (self->scrubber)));
 }
-
 
 static gint64
 record_time (WeftInspector *self,
@@ -153,7 +146,6 @@ record_time (WeftInspector *self,
   g_variant_get_child (g_ptr_array_index (self->replay, index), 0, "x", &at);
   return at;
 }
-
 
 static void schedule_play (WeftInspector *self);
 
@@ -175,7 +167,6 @@ play_next (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-
 static void
 schedule_play (WeftInspector *self)
 {
@@ -190,7 +181,6 @@ schedule_play (WeftInspector *self)
   wait_us = CLAMP (record_time (self, index + 1) - record_time (self, index), 0, 5 * G_USEC_PER_SEC);
   self->play_id = g_timeout_add ((guint) (wait_us / 1000), play_next, self);
 }
-
 
 static void
 on_play (WeftInspector *self)
@@ -208,7 +198,6 @@ on_play (WeftInspector *self)
       schedule_play (self);
     }
 }
-
 
 /* Ticks on the scrubber: the recording's time, a dozen labels at most. */
 static void
@@ -232,7 +221,6 @@ mark_replay_times (WeftInspector *self)
     }
 }
 
-
 /**
  * weft_inspector_new_replay:
  * @path: a recording made with weft_inspector_start_recording()
@@ -253,7 +241,6 @@ weft_inspector_new_replay (const char  *path,
     return NULL;
   return inspector_new_replay_for (records);
 }
-
 
 /* An inspector showing @records (from inspector_recording_load()). */
 GtkWidget *
@@ -279,7 +266,6 @@ inspector_new_replay_for (GPtrArray *records)
   show_replay_record (self, 0);
   return GTK_WIDGET (self);
 }
-
 
 /**
  * weft_inspector_seek:

@@ -26,7 +26,6 @@ update_call_row (GListStore *store,
     g_ptr_array_add (added, inspector_call_row_new (i + 1, name, where, left));
 }
 
-
 /* Drops the rows past @n, appends @added. */
 static void
 finish_call_rows (GListStore *store,
@@ -40,7 +39,6 @@ finish_call_rows (GListStore *store,
   else if (added->len > 0)
     g_list_store_splice (store, old, 0, added->pdata, added->len);
 }
-
 
 /* The live task called @name, if the table has one (the ready head is a
  * task's step when it is named after a task). */
@@ -61,7 +59,6 @@ find_live_task (WeftInspector *self,
     }
   return NULL;
 }
-
 
 /* The Next panel: what the first row of the ready queue (or the first timer)
  * is, in words. */
@@ -109,7 +106,6 @@ update_next (WeftInspector *self,
   g_object_notify_by_pspec (G_OBJECT (self), weft_inspector_properties[PROP_NEXT]);
 }
 
-
 /* What the controls can do now. */
 static void
 update_actions (WeftInspector *self)
@@ -125,7 +121,6 @@ update_actions (WeftInspector *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.cancel-task", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.paused", live);
 }
-
 
 /* Fills the views from a snapshot (WEFT_SNAPSHOT_TYPE), local or remote. */
 /* Keeps the iteration records a snapshot carries, by index (the newest
@@ -244,7 +239,6 @@ inspector_apply_snapshot (WeftInspector *self,
   update_actions (self);
 }
 
-
 static void
 set_connected (WeftInspector *self,
                gboolean       connected)
@@ -255,7 +249,6 @@ set_connected (WeftInspector *self,
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), weft_inspector_properties[PROP_CONNECTED]);
 }
-
 
 static void
 on_snapshot (GObject      *source,
@@ -293,7 +286,6 @@ on_snapshot (GObject      *source,
     }
 }
 
-
 void
 inspector_call_remote (WeftInspector *self,
              const char    *method,
@@ -303,7 +295,6 @@ inspector_call_remote (WeftInspector *self,
                           parameters, NULL, G_DBUS_CALL_FLAGS_NONE, 1000, self->cancellable, NULL, NULL);
 }
 
-
 void
 inspector_set_now (WeftInspector *self,
          double         now)
@@ -311,7 +302,6 @@ inspector_set_now (WeftInspector *self,
   self->now = now;
   g_object_notify_by_pspec (G_OBJECT (self), weft_inspector_properties[PROP_NOW]);
 }
-
 
 /**
  * weft_inspector_refresh:
@@ -359,14 +349,12 @@ weft_inspector_refresh (WeftInspector *self)
   inspector_update_details (self);
 }
 
-
 gboolean
 inspector_refresh_tick (gpointer data)
 {
   weft_inspector_refresh (data);
   return G_SOURCE_CONTINUE;
 }
-
 
 void
 inspector_on_connection_closed (WeftInspector *self)
@@ -377,25 +365,20 @@ inspector_on_connection_closed (WeftInspector *self)
   set_connected (self, FALSE);
 }
 
-
-/**
- * weft_inspector_new_remote:
- * @connection: a peer-to-peer connection to a loop's inspector socket
- *   (see weft_loop_serve_inspector())
- *
- * Returns: (transfer floating): a new inspector showing the remote loop
- */
-/* Remote: the tasks that changed, streamed by the loop about once a frame.
- * A reset or a gap in serials means changes were missed: the next snapshot
- * brings the whole table again. */
-static void
-on_changed (GDBusConnection *connection,
-            const char      *sender,
-            const char      *path,
-            const char      *interface,
-            const char      *signal,
-            GVariant        *parameters,
-            gpointer         data)
+/* Remote: the loop ran (Changed: with the tasks that changed, streamed about
+ * once a frame) or is stuck (Blocked): the tasks are applied, and the rest of
+ * its state fetched. The views follow these signals; an idle loop sends none,
+ * and the inspector then makes no wake-up at all. A reset or a gap in
+ * serials means changes were missed: the next snapshot brings the whole task
+ * table again. */
+void
+inspector_on_loop_moved (GDBusConnection *connection,
+                         const char      *sender,
+                         const char      *path,
+                         const char      *interface,
+                         const char      *signal,
+                         GVariant        *parameters,
+                         gpointer         data)
 {
   WeftInspector *self = data;
   g_autoptr(GVariantIter) tasks = NULL;
@@ -404,36 +387,18 @@ on_changed (GDBusConnection *connection,
   guint64 serial;
   gboolean reset;
 
-  if (!g_variant_is_of_type (parameters, WEFT_CHANGED_TYPE))
-    return;
-  self->now = g_get_monotonic_time () / 1e6;   /* births of the rows made below */
-  g_variant_get (parameters, "(tba(tssststtd))", &serial, &reset, &tasks);
-  if (reset || self->tracked == NULL || (self->serial != 0 && serial != self->serial + 1))
-    self->need_full = TRUE;
-  self->serial = serial;
-  if (self->need_full)
-    return;
-  while (weft_task_row_decode (tasks, &row))
-    inspector_apply_task (self, &row, added);
-  if (added->len > 0)
-    g_list_store_splice (self->tasks, g_list_model_get_n_items (G_LIST_MODEL (self->tasks)), 0, added->pdata,
-                         added->len);
-}
-
-
-/* Remote: the loop ran (Changed) or is stuck (Blocked): fetch the rest of
- * its state. The views follow the signals; an idle loop sends none, and the
- * inspector then makes no wake-up at all. */
-void
-inspector_on_loop_moved (GDBusConnection *connection,
-               const char      *sender,
-               const char      *path,
-               const char      *interface,
-               const char      *signal,
-               GVariant        *parameters,
-               gpointer         data)
-{
-  if (g_str_equal (signal, "Changed"))
-    on_changed (connection, sender, path, interface, signal, parameters, data);
-  weft_inspector_refresh (data);
+  if (g_str_equal (signal, "Changed") && g_variant_is_of_type (parameters, WEFT_CHANGED_TYPE))
+    {
+      self->now = g_get_monotonic_time () / 1e6;   /* births of the rows made below */
+      g_variant_get (parameters, "(tba(tssststtd))", &serial, &reset, &tasks);
+      if (reset || self->tracked == NULL || (self->serial != 0 && serial != self->serial + 1))
+        self->need_full = TRUE;
+      self->serial = serial;
+      while (!self->need_full && weft_task_row_decode (tasks, &row))
+        inspector_apply_task (self, &row, added);
+      if (added->len > 0)
+        g_list_store_splice (self->tasks, g_list_model_get_n_items (G_LIST_MODEL (self->tasks)), 0, added->pdata,
+                             added->len);
+    }
+  weft_inspector_refresh (self);
 }

@@ -15,7 +15,6 @@ tracked_free (gpointer data)
   g_free (t);
 }
 
-
 static Tracked *
 track (WeftInspector     *self,
        guint64            id,
@@ -32,15 +31,12 @@ track (WeftInspector     *self,
   return t;
 }
 
-
-
 void
 inspector_replace_all (GListStore *store,
              GPtrArray  *rows)
 {
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), rows->pdata, rows->len);
 }
-
 
 static void
 ensure_tracked (WeftInspector *self)
@@ -52,7 +48,6 @@ ensure_tracked (WeftInspector *self)
     }
 }
 
-
 /* Drops what the rows were built from (the rows go with the next replace). */
 void
 inspector_forget_tasks (WeftInspector *self)
@@ -62,13 +57,11 @@ inspector_forget_tasks (WeftInspector *self)
   ensure_tracked (self);
 }
 
-
 static gboolean
 is_final (const char *state)
 {
   return g_strcmp0 (state, "done") == 0 || g_strcmp0 (state, "failed") == 0 || g_strcmp0 (state, "cancelled") == 0;
 }
-
 
 /* One task as a snapshot, a Changed signal or the loop's history gives it:
  * its row updated in place, or made and put in @added. */
@@ -96,7 +89,6 @@ inspector_apply_task (WeftInspector     *self,
   return t;
 }
 
-
 /* The Age column: a task's age is "now" minus its birth, so the shown rows
  * (only they have a label bound) follow the clock without touching the
  * other rows. */
@@ -118,7 +110,6 @@ update_age_label (GtkListItem *item)
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
 
-
 static void
 age_setup (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -131,7 +122,6 @@ age_setup (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (item), "weft-inspector", self);
 }
 
-
 static void
 age_bind (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
@@ -142,7 +132,6 @@ age_bind (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (item), "weft-age-handler", GSIZE_TO_POINTER (id));
   update_age_label (item);
 }
-
 
 static void
 age_unbind (GtkSignalListItemFactory *factory,
@@ -155,7 +144,6 @@ age_unbind (GtkSignalListItemFactory *factory,
     g_signal_handler_disconnect (self, id);
   g_object_set_data (G_OBJECT (item), "weft-age-handler", NULL);
 }
-
 
 void
 inspector_add_age_column (WeftInspector *self)
@@ -178,9 +166,7 @@ inspector_add_age_column (WeftInspector *self)
   g_object_unref (column);
 }
 
-
 /* ------------------------------------------------- the in-process task table */
-
 
 /* Finished tasks, from the loop's bounded history: their rows show how they
  * ended; returns the set of their ids. */
@@ -218,7 +204,6 @@ sync_history (WeftInspector *self,
     }
   return ids;
 }
-
 
 /* A live task: a hash lookup if its runs, state, awaited future and busy time
  * are what its row shows; else the row is updated in place (or made). */
@@ -258,7 +243,6 @@ sync_task (WeftInspector *self,
   t->waiter = waiter;
   t->busy_ns = busy_ns;
 }
-
 
 /* Follows every task of the loop, however many, at the cost of what changed:
  * the tasks that ran since the last refresh (weft_loop_list_changed_tasks())

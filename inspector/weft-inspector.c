@@ -43,7 +43,6 @@ step (GtkWidget  *widget,
   weft_inspector_refresh (self);
 }
 
-
 static void
 cancel_task (GtkWidget  *widget,
              const char *action_name,
@@ -69,7 +68,6 @@ cancel_task (GtkWidget  *widget,
   weft_inspector_refresh (self);
 }
 
-
 static void
 on_search_changed (WeftInspector *self)
 {
@@ -77,7 +75,6 @@ on_search_changed (WeftInspector *self)
 
   gtk_string_filter_set_search (GTK_STRING_FILTER (filter), gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
-
 
 static void
 weft_inspector_set_loop (WeftInspector *self,
@@ -102,7 +99,6 @@ weft_inspector_set_loop (WeftInspector *self,
   weft_inspector_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), weft_inspector_properties[PROP_LOOP]);
 }
-
 
 static void
 weft_inspector_get_property (GObject    *object,
@@ -140,7 +136,6 @@ weft_inspector_get_property (GObject    *object,
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
-
 
 static void
 weft_inspector_set_property (GObject      *object,
@@ -203,7 +198,6 @@ weft_inspector_set_property (GObject      *object,
     }
 }
 
-
 static void
 weft_inspector_dispose (GObject *object)
 {
@@ -236,7 +230,6 @@ weft_inspector_dispose (GObject *object)
   g_clear_pointer (&self->next_text, g_free);
   G_OBJECT_CLASS (weft_inspector_parent_class)->dispose (object);
 }
-
 
 static void
 weft_inspector_class_init (WeftInspectorClass *klass)
@@ -315,7 +308,6 @@ weft_inspector_class_init (WeftInspectorClass *klass)
   gtk_widget_class_set_css_name (widget_class, "weftinspector");
 }
 
-
 /* Empty pages say what would be there; the Warnings page counts. */
 static void
 update_empty_states (WeftInspector *self)
@@ -330,7 +322,6 @@ update_empty_states (WeftInspector *self)
   adw_view_stack_page_set_needs_attention (self->warnings_page, n_warnings > 0);
 }
 
-
 static void
 focus_task_table (GtkWidget *widget)
 {
@@ -341,7 +332,6 @@ focus_task_table (GtkWidget *widget)
   if (focus == NULL || gtk_widget_is_ancestor (focus, self->toolbar))
     gtk_widget_grab_focus (GTK_WIDGET (self->task_view));
 }
-
 
 static void
 weft_inspector_init (WeftInspector *self)
@@ -385,7 +375,6 @@ weft_inspector_init (WeftInspector *self)
   self->refresh_id = g_timeout_add_full (REFRESH_PRIORITY, self->refresh_interval, inspector_refresh_tick, self, NULL);
 }
 
-
 /**
  * weft_inspector_new:
  * @loop: the loop to inspect
@@ -398,7 +387,13 @@ weft_inspector_new (WeftLoop *loop)
   return g_object_new (WEFT_TYPE_INSPECTOR, "loop", loop, NULL);
 }
 
-
+/**
+ * weft_inspector_new_remote:
+ * @connection: a peer-to-peer connection to a loop's inspector socket
+ *   (see weft_loop_serve_inspector())
+ *
+ * Returns: (transfer floating): a new inspector showing the remote loop
+ */
 GtkWidget *
 weft_inspector_new_remote (GDBusConnection *connection)
 {
@@ -419,14 +414,12 @@ weft_inspector_new_remote (GDBusConnection *connection)
   return GTK_WIDGET (self);
 }
 
-
 WeftLoop *
 weft_inspector_get_loop (WeftInspector *self)
 {
   g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
   return self->loop;
 }
-
 
 /* The models the views show, for tests and embedders. The task model is the
  * sorted, filtered one the table shows. */
@@ -437,14 +430,12 @@ weft_inspector_get_task_model (WeftInspector *self)
   return G_LIST_MODEL (self->sorted_tasks);
 }
 
-
 GListModel *
 weft_inspector_get_ready_model (WeftInspector *self)
 {
   g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
   return G_LIST_MODEL (self->ready);
 }
-
 
 GListModel *
 weft_inspector_get_warning_model (WeftInspector *self)
@@ -453,7 +444,6 @@ weft_inspector_get_warning_model (WeftInspector *self)
   return G_LIST_MODEL (self->warnings);
 }
 
-
 GListModel *
 weft_inspector_get_timer_model (WeftInspector *self)
 {
@@ -461,14 +451,12 @@ weft_inspector_get_timer_model (WeftInspector *self)
   return G_LIST_MODEL (self->timers);
 }
 
-
 const char *
 weft_inspector_get_status (WeftInspector *self)
 {
   g_return_val_if_fail (WEFT_IS_INSPECTOR (self), NULL);
   return self->status;
 }
-
 
 void
 weft_inspector_select_task (WeftInspector *self,
@@ -478,7 +466,6 @@ weft_inspector_select_task (WeftInspector *self,
   gtk_single_selection_set_selected (self->task_selection, position);
 }
 
-
 void
 weft_inspector_show_page (WeftInspector *self,
                           const char    *page)
@@ -486,7 +473,6 @@ weft_inspector_show_page (WeftInspector *self,
   g_return_if_fail (WEFT_IS_INSPECTOR (self));
   adw_view_stack_set_visible_child_name (self->stack, page);
 }
-
 
 /**
  * weft_inspector_open_window:
@@ -520,7 +506,6 @@ weft_inspector_open_window (WeftLoop *loop)
   return window;
 }
 
-
 /**
  * weft_inspector_get_next:
  * @self: a #WeftInspector
@@ -537,7 +522,6 @@ weft_inspector_get_next (WeftInspector *self)
 
   return self->next_text;
 }
-
 
 /**
  * weft_inspector_get_view_stack:
@@ -556,7 +540,6 @@ weft_inspector_get_view_stack (WeftInspector *self)
   return self->stack;
 }
 
-
 /**
  * weft_inspector_set_show_switcher:
  * @self: a #WeftInspector
@@ -574,7 +557,6 @@ weft_inspector_set_show_switcher (WeftInspector *self,
   gtk_widget_set_visible (self->switcher, show);
 }
 
-
 /**
  * weft_inspector_get_connected:
  * @self: a #WeftInspector
@@ -591,7 +573,6 @@ weft_inspector_get_connected (WeftInspector *self)
   return self->connected;
 }
 
-
 /**
  * weft_inspector_get_recording_path:
  * @self: a #WeftInspector
@@ -607,7 +588,6 @@ weft_inspector_get_recording_path (WeftInspector *self)
 
   return self->recording_path;
 }
-
 
 /**
  * weft_inspector_get_clock:
