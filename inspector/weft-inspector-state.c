@@ -342,7 +342,9 @@ weft_inspector_refresh (WeftInspector *self)
     /* In process, the task table follows every task, updated in place
      * (inspector_refresh_tasks()); the snapshot (at most 1,000 live tasks) serves the
      * other views and the recording. */
-    inspector_set_now (self, g_get_monotonic_time () / 1e6);
+    /* In process, ages are on the loop's clock: on virtual time they stand
+     * still with it. */
+    inspector_set_now (self, weft_loop_time (self->loop));
     inspector_refresh_tasks (self);
     inspector_apply_snapshot (self, snapshot, FALSE);
   }

@@ -839,6 +839,25 @@ test_window_tour (void)
   for (int i = 0; i < 6; i++)
     gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.step-callback", NULL);
   weft_inspector_refresh (inspector);
+  /* Ages are on the loop's clock: a stepped demo's tasks are at most as old
+   * as its virtual clock (1 s here), however long the steps took. */
+  {
+    GListModel *tasks = weft_inspector_get_task_model (inspector);
+    double now, before;
+
+    g_object_get (inspector, "now", &before, NULL);
+    g_usleep (300000);   /* the learner reads */
+    weft_inspector_refresh (inspector);
+    g_object_get (inspector, "now", &now, NULL);
+    g_assert_cmpfloat (now, ==, before);
+    g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 3);
+    for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+      {
+        g_autoptr(InspectorTaskRow) row = g_list_model_get_item (tasks, i);
+
+        g_assert_cmpfloat (now - inspector_task_row_get_birth (row), <=, weft_inspector_get_clock (inspector) + 1e-6);
+      }
+  }
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     for (int dark = 0; dark < 2; dark++)
