@@ -29,6 +29,7 @@ struct _InspectorProgram
   GDBusConnection  *connection;
   guint             poll_id;
   guint             polls;
+  guint             pid;           /* read at once: GSubprocess forgets it when it reaps the child */
   gboolean          running;
   gboolean          output_done;   /* its output reached its end */
   gboolean          exit_pending;  /* it exited: "exited" once the output is all read */
@@ -120,8 +121,7 @@ static gboolean
 poll_socket (gpointer data)
 {
   InspectorProgram *self = data;
-  guint pid = (guint) g_ascii_strtoull (g_subprocess_get_identifier (self->process), NULL, 10);
-  g_autofree char *path = inspector_find_served_loop (pid);
+  g_autofree char *path = inspector_find_served_loop (self->pid);
   g_autofree char *address = NULL;
 
   if (path == NULL)
@@ -211,6 +211,7 @@ inspector_program_new (const char * const  *argv,
     return NULL;
   self = g_object_new (INSPECTOR_TYPE_PROGRAM, NULL);
   self->process = process;
+  self->pid = (guint) g_ascii_strtoull (g_subprocess_get_identifier (process), NULL, 10);
   self->running = TRUE;
   self->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   read_line (self);
