@@ -47,7 +47,12 @@ inspector_recording_load (const char  *path,
   if (length < strlen (INSPECTOR_RECORDING_MAGIC)
       || memcmp (contents, INSPECTOR_RECORDING_MAGIC, strlen (INSPECTOR_RECORDING_MAGIC)) != 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s is not a Weft recording"), path);
+      if (length >= strlen (INSPECTOR_RECORDING_MAGIC) && memcmp (contents, "WEFTREC", 7) == 0)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     _("%s was recorded by another version of Weft (%.8s; this one reads %s): record it again"),
+                     path, contents, INSPECTOR_RECORDING_MAGIC);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s is not a Weft recording"), path);
       return NULL;
     }
   for (offset = strlen (INSPECTOR_RECORDING_MAGIC); offset + sizeof (guint32) <= length;)

@@ -131,6 +131,16 @@ test_damaged_and_truncated (void)
   g_assert_null (records);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_assert_nonnull (strstr (error->message, "state 2"));
+  g_clear_error (&error);
+
+  /* A recording of an older Weft says so, and what to do. */
+  memcpy (file->data, "WEFTREC3", 8);
+  g_free (path);
+  path = write_file ("older.rec", file);
+  records = inspector_recording_load (path, &error);
+  g_assert_null (records);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "another version of Weft (WEFTREC3; this one reads WEFTREC4)"));
 }
 
 /* More records than a recorder writes in hours: refused. */
