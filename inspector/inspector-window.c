@@ -585,6 +585,7 @@ inspector_window_new (GtkApplication *app,
   InspectorWindow *self = window_new (app, INSPECTOR_WINDOW_LOCAL);
 
   self->app_loop = weft_loop_ref (loop);
+  adw_flap_set_reveal_flap (self->flap, FALSE);   /* no source to show until a demo runs */
   self->local = g_object_ref_sink (WEFT_INSPECTOR (weft_inspector_new (loop)));
   inspector_window_show_inspector (self, self->local);
   self->marks_id = g_timeout_add (100, update_marks, self);

@@ -834,7 +834,10 @@ test_window_tour (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
+  spin (200);
+  g_assert_false (adw_flap_get_reveal_flap (flap));   /* no source before a demo runs */
   g_assert_true (inspector_window_start_demo (window, "countdowns", TRUE));
+  g_assert_true (adw_flap_get_reveal_flap (flap));
   inspector = inspector_window_get_inspector (window);
   for (int i = 0; i < 6; i++)
     gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.step-callback", NULL);
