@@ -149,6 +149,10 @@ case $cmd in
     fi
     echo "weft.sh: no display; running the demos in the terminal. For the inspector on a headless"
     echo "machine: xvfb-run ./build/inspector/weft-inspector --demo countdown   (or GDK_BACKEND=broadway)"
+    if [[ ${2:-} == py-* ]]; then
+      # The Python demos are the tutorial's asyncio programs, on Weft.
+      PYTHONPATH=$PWD/build/python:$PWD/python exec /usr/bin/python3 -m weft "python/examples/${2#py-}.py"
+    fi
     ./build/inspector/demos/weft-demo "${2:-all}"
     ;;
   test)
