@@ -46,12 +46,6 @@ row_free (gpointer data)
   g_free (row);
 }
 
-static gboolean
-is_final (const char *state)
-{
-  return g_str_equal (state, "done") || g_str_equal (state, "failed") || g_str_equal (state, "cancelled");
-}
-
 /* The live tasks of the loop served at @target (a PID or a socket). */
 static GPtrArray *
 fetch_rows (const char  *target,
@@ -99,7 +93,7 @@ fetch_rows (const char  *target,
     {
       Row *row;
 
-      if (is_final (task.state))
+      if (inspector_state_is_final (task.state))
         continue;
       row = g_new0 (Row, 1);
       row->id = task.id;

@@ -158,8 +158,10 @@ translate_state (const char *state)
   return state;
 }
 
-static gboolean
-is_final_state (const char *state)
+/* Whether a snapshot's task state (not translated) is a final one: done,
+ * failed or cancelled. */
+gboolean
+inspector_state_is_final (const char *state)
 {
   return g_strcmp0 (state, "done") == 0 || g_strcmp0 (state, "failed") == 0 || g_strcmp0 (state, "cancelled") == 0;
 }
@@ -187,7 +189,7 @@ inspector_task_row_new (guint64     id,
   self->id = id;
   self->name = g_strdup (name);
   self->state = g_strdup (translate_state (state));
-  self->final = is_final_state (state);
+  self->final = inspector_state_is_final (state);
   self->awaits = g_strdup (awaits);
   self->runs = runs;
   self->created_at = inspector_tidy_locations (created_at);
@@ -210,7 +212,7 @@ inspector_task_row_update (InspectorTaskRow *self,
 {
   const char *shown = translate_state (state);
 
-  self->final = is_final_state (state);
+  self->final = inspector_state_is_final (state);
   g_object_freeze_notify (G_OBJECT (self));
   if (g_strcmp0 (self->state, shown) != 0)
     {

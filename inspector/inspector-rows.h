@@ -26,6 +26,7 @@ InspectorTaskRow *inspector_task_row_new (guint64     id,
                                           double      birth);
 double            inspector_task_row_get_birth (InspectorTaskRow *self);
 gboolean          inspector_task_row_is_final  (InspectorTaskRow *self);
+gboolean          inspector_state_is_final     (const char       *state);
 double            inspector_call_row_get_seconds_left (InspectorCallRow *self);
 void              inspector_task_row_update (InspectorTaskRow *self,
                                              const char       *state,

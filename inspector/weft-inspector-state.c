@@ -179,8 +179,7 @@ inspector_apply_snapshot (WeftInspector *self,
   while (with_tasks && weft_task_row_decode (tasks, &row))
     {
       inspector_apply_task (self, &row, task_rows);
-      live += g_strcmp0 (row.state, "done") != 0 && g_strcmp0 (row.state, "failed") != 0
-              && g_strcmp0 (row.state, "cancelled") != 0;
+      live += !inspector_state_is_final (row.state);
     }
   n_ready = 0;
   while (g_variant_iter_next (ready, "(&s&s)", &name, &where))

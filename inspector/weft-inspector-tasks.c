@@ -57,12 +57,6 @@ inspector_forget_tasks (WeftInspector *self)
   ensure_tracked (self);
 }
 
-static gboolean
-is_final (const char *state)
-{
-  return g_strcmp0 (state, "done") == 0 || g_strcmp0 (state, "failed") == 0 || g_strcmp0 (state, "cancelled") == 0;
-}
-
 /* One task as a snapshot, a Changed signal or the loop's history gives it:
  * its row updated in place, or made and put in @added. */
 Tracked *
@@ -80,7 +74,7 @@ inspector_apply_task (WeftInspector     *self,
                                                       self->now - row->age), added);
   else
     inspector_task_row_update (t->row, row->state, row->awaits, row->runs, row->busy_ns, row->max_run_ns);
-  if (is_final (row->state) && !t->final)
+  if (inspector_state_is_final (row->state) && !t->final)
     {
       t->final = TRUE;
       g_clear_pointer (&t->task, weft_task_unref);
