@@ -99,20 +99,29 @@ weft_inspector_stop_recording (WeftInspector *self)
   g_object_notify_by_pspec (G_OBJECT (self), weft_inspector_properties[PROP_RECORDING]);
 }
 
+static gint64
+record_time (WeftInspector *self,
+             guint          index)
+{
+  gint64 at;
+
+  g_variant_get_child (g_ptr_array_index (self->replay, index), 0, "x", &at);
+  return at;
+}
+
 static void
 show_replay_record (WeftInspector *self,
                     guint          index)
 {
-  GVariant *record = g_ptr_array_index (self->replay, MIN (index, self->replay->len - 1));
-  g_autoptr(GVariant) snapshot = g_variant_get_child_value (record, 1);
-  gint64 at, end;
+  guint shown = MIN (index, self->replay->len - 1);
+  g_autoptr(GVariant) snapshot = g_variant_get_child_value (g_ptr_array_index (self->replay, shown), 1);
+  gint64 at = record_time (self, shown), end = record_time (self, self->replay->len - 1);
   g_autofree char *status = NULL;
 
-  g_variant_get_child (record, 0, "x", &at);
-  /* The timeline up to this state: the records the last states carried. */
+  /* The timeline up to this state: the records the states before it carried
+   * (applying it adds its own). */
   g_clear_pointer (&self->timeline_records, g_array_unref);
-  for (guint i = index > REPLAY_TIMELINE_STATES ? index - REPLAY_TIMELINE_STATES : 0;
-       i <= MIN (index, self->replay->len - 1); i++)
+  for (guint i = shown > REPLAY_TIMELINE_STATES ? shown - REPLAY_TIMELINE_STATES : 0; i < shown; i++)
     {
       g_autoptr(GVariant) earlier = g_variant_get_child_value (g_ptr_array_index (self->replay, i), 1);
       g_autoptr(GVariant) records = g_variant_get_child_value (earlier, 7);
@@ -121,7 +130,6 @@ show_replay_record (WeftInspector *self,
       g_variant_iter_init (&iter, records);
       inspector_keep_records (self, &iter);
     }
-  g_variant_get_child (g_ptr_array_index (self->replay, self->replay->len - 1), 0, "x", &end);
   inspector_set_now (self, at / 1e6);
   inspector_apply_snapshot (self, snapshot, TRUE);
   status = g_strdup_printf (_("Replay %.3f s of %.3f s · %s"), at / 1e6, end / 1e6, self->status);
@@ -135,16 +143,6 @@ static void
 on_scrub (WeftInspector *self)
 {
   show_replay_record (self, (guint) gtk_range_get_value (GTK_RANGE (self->scrubber)));
-}
-
-static gint64
-record_time (WeftInspector *self,
-             guint          index)
-{
-  gint64 at;
-
-  g_variant_get_child (g_ptr_array_index (self->replay, index), 0, "x", &at);
-  return at;
 }
 
 static void schedule_play (WeftInspector *self);
