@@ -19,6 +19,8 @@ typedef struct
   gint64      armed;       /* deadline the timerfd is armed to, or WEFT_TIME_NEVER */
   guint       fork_gen;    /* fork_generation when the timerfd was made */
   GHashTable *fd_watches;  /* int fd -> WeftFdWatch, weft-fd.c */
+  guint       yield : 1;   /* the last dispatch ran out of budget: let others run once */
+  guint       yielding : 1;/* this GLib iteration belongs to the others */
 } WeftSource;
 
 /* The loop's source, or NULL once the loop is closed. */

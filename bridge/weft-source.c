@@ -11,6 +11,14 @@
  * idle one makes none at all. Without timerfd, the poll timeout is rounded up to
  * the next millisecond (never early).
  *
+ * A dispatch runs for at most the loop's budget (2 ms by default). If work is
+ * left when it returns, the next GLib iteration is handed to the context's
+ * other sources: prepare() and check() say "not ready" once (with a zero
+ * timeout), so sources of lower priority than ours (GTK's paint and layout at
+ * GDK_PRIORITY_REDRAW, idles) run too. Without that a queue that never
+ * empties would starve them: GLib only dispatches the highest priority that is
+ * ready. A frame is then late by at most one budget.
+ *
  * fd watches (weft_loop_add_reader/writer) are unix fds of this same source.
  * By default the source may recurse: a nested main loop inside a callback
  * keeps running the loop, and the callback that started it never runs twice,
@@ -119,6 +127,14 @@ weft_source_prepare (GSource *source,
     }
   if (loop->paused)
     return FALSE;
+  if (G_UNLIKELY (self->yield))
+    {
+      /* Out of budget last time: this iteration is the other sources'. */
+      self->yield = FALSE;
+      self->yielding = TRUE;
+      *timeout = 0;
+      return FALSE;
+    }
   if (_weft_loop_has_work (loop))
     {
       *timeout = 0;
@@ -176,6 +192,11 @@ weft_source_check (GSource *source)
     return TRUE;
   if (loop->paused)
     return FALSE;
+  if (G_UNLIKELY (self->yielding))
+    {
+      self->yielding = FALSE;
+      return FALSE;
+    }
   if (_weft_loop_has_work (loop))
     return TRUE;
   return loop->timers.length > 0 && _weft_loop_next_deadline (loop) <= _weft_loop_now (loop);
@@ -186,7 +207,8 @@ weft_source_dispatch (GSource     *source,
                       GSourceFunc  callback,
                       gpointer     user_data)
 {
-  WeftLoop *loop = ((WeftSource *) source)->loop;
+  WeftSource *self = (WeftSource *) source;
+  WeftLoop *loop = self->loop;
 
   /* Every dispatch follows a poll: what it found joins the ready queue, as
    * asyncio's selector events do each iteration. Not in check(), which GLib
@@ -194,6 +216,7 @@ weft_source_dispatch (GSource     *source,
    * see its fds. */
   _weft_fd_watches_check (loop);
   _weft_loop_dispatch (loop);
+  self->yield = !loop->closed && !loop->paused && _weft_loop_has_work (loop);
   return G_SOURCE_CONTINUE;
 }
 

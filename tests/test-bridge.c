@@ -218,6 +218,61 @@ noop (gpointer data)
   (*(guint *) data)++;
 }
 
+/* busy, but gives up after 20M callbacks (a starved tick would never stop
+ * the loop: the test fails instead of hanging). */
+static void
+busy_bounded (gpointer data)
+{
+  Budget *b = data;
+
+  if (++b->callbacks == 20000000)
+    weft_loop_stop (b->loop);
+  else
+    weft_loop_call_soon (b->loop, busy_bounded, b, NULL);
+}
+
+static gboolean
+count_idle (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* GLib dispatches only the highest priority that is ready, and the loop's
+ * source (G_PRIORITY_DEFAULT) is ready as long as work is queued: after a
+ * dispatch that ran out of budget it lets one GLib iteration go to the
+ * others, so GTK's paint (GDK_PRIORITY_REDRAW, 120) and idles (200) run while
+ * a queue never empties. */
+static void
+test_budget_yields_to_lower_priorities (void)
+{
+  Budget b = { test_loop_new (), 0, { 0 } };
+  GSource *redraw = g_timeout_source_new (5);
+  GSource *idle = g_idle_source_new ();
+  guint idles = 0;
+
+  weft_loop_set_dispatch_budget (b.loop, 0.002);
+  g_source_set_priority (redraw, G_PRIORITY_HIGH_IDLE + 20);
+  g_source_set_callback (redraw, glib_tick, &b, NULL);
+  g_source_attach (redraw, weft_loop_get_context (b.loop));
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (idle, count_idle, &idles, NULL);
+  g_source_attach (idle, weft_loop_get_context (b.loop));
+  b.heart.last = test_thread_cpu_ns ();
+  weft_loop_call_soon (b.loop, busy_bounded, &b, NULL);
+  g_assert_true (weft_loop_run_forever (b.loop, NULL));
+  g_source_destroy (idle);
+  g_source_unref (idle);
+  g_source_unref (redraw);
+  g_test_message ("%" G_GUINT64_FORMAT " callbacks, %u idles, longest gap between 5 ms ticks at priority 120: "
+                  "%" G_GINT64_FORMAT " ms of CPU", b.callbacks, idles, b.heart.worst / 1000000);
+  g_assert_cmpint (b.heart.beats, ==, 20);
+  g_assert_cmpuint (idles, >, 0);
+  g_assert_cmpuint (b.callbacks, >, 1000);
+  g_assert_cmpint (b.heart.worst, <, 50 * 1000000);
+  test_loop_finish (b.loop);
+}
+
 /* A million queued callbacks (one iteration's snapshot) still give the
  * context back every budget: the iteration is paused between callbacks. */
 static void
@@ -494,6 +549,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Bridge/nested-main-loop-held", test_nested_main_loop_held);
   g_test_add_func ("/Weft/Bridge/budget-shares-context", test_budget_shares_context);
   g_test_add_func ("/Weft/Bridge/budget-splits-iteration", test_budget_splits_iteration);
+  g_test_add_func ("/Weft/Bridge/budget-yields-to-lower-priorities", test_budget_yields_to_lower_priorities);
   g_test_add_func ("/Weft/Bridge/fd-watches", test_fd_watches);
   g_test_add_func ("/Weft/Bridge/fd-seen-while-busy", test_fd_seen_while_busy);
   g_test_add_func ("/Weft/Bridge/fd-bad-at-add", test_fd_bad_at_add);
