@@ -55,6 +55,15 @@ nvcsw (void)
   return ru.ru_nvcsw;
 }
 
+static long
+minflt (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_minflt;
+}
+
 static void
 quit (void)
 {
@@ -229,20 +238,22 @@ run_wave (long n)
 static void
 bench_manytasks (long n)
 {
-  long rss_base = weft_rss_kb (), peak;
+  long rss_base = weft_rss_kb (), peak, f0 = minflt (), f1;
   gint64 t0 = wall_ns (), c0 = cpu_ns (), t1, c1, t2;
 
   run_wave (n);
   t1 = wall_ns ();
   c1 = cpu_ns ();
+  f1 = minflt ();
   peak = peak_rss_kb ();
   /* Row 5b: the same wave again in the same process (pooled stacks). */
   t2 = wall_ns ();
   run_wave (n);
   printf ("manytasks weft %ld %.1f wall_ms=%.1f cpu_ms=%.1f rss_base_kb=%ld rss_peak_kb=%ld bytes_per_task=%.0f"
-          " warm_ms=%.1f\n",
+          " warm_ms=%.1f faults=%ld warm_faults=%ld\n",
           n, (double) (t1 - t0) / n, (t1 - t0) / 1e6, (c1 - c0) / 1e6,
-          rss_base, peak, (double) (peak - rss_base) * 1024.0 / n, (wall_ns () - t2) / 1e6);
+          rss_base, peak, (double) (peak - rss_base) * 1024.0 / n, (wall_ns () - t2) / 1e6,
+          f1 - f0, minflt () - f1);
 }
 
 /* ---------------------------------------------------------------- 6 */

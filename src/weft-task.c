@@ -340,7 +340,9 @@ weft_loop_create_task_full (WeftLoop       *loop,
 
   /* The loop's reference, dropped when the task finishes. */
   weft_task_ref (task);
-  task->created_ns = _weft_loop_now (loop);
+  /* Inside a dispatch the loop's latest clock reading will do (no clock read
+   * per task). */
+  task->created_ns = loop->dispatch_depth > 0 ? loop->last_now : _weft_loop_now (loop);
   g_queue_push_tail_link (&loop->tasks, &task->link);
   _weft_task_touch (loop, task);
   _weft_task_schedule_step (task);
