@@ -54,7 +54,7 @@ _weft_ns_per_tick (void)
 
 /* ---------------------------------------------------------------- iterations */
 
-static void
+static inline __attribute__ ((always_inline)) void
 begin_iteration (WeftLoop *loop)
 {
   gint64 now = 0, max_lateness = 0;
@@ -63,7 +63,7 @@ begin_iteration (WeftLoop *loop)
   if (g_atomic_int_get (&loop->ts_pending))
     _weft_loop_drain_threadsafe (loop);
 
-  if (_weft_loop_next_deadline (loop) != WEFT_TIME_NEVER)
+  if (loop->timers.length > 0 && _weft_loop_next_deadline (loop) != WEFT_TIME_NEVER)
     {
       const WeftTimerEntry *top;
 
@@ -268,18 +268,17 @@ run_callbacks (WeftLoop *loop,
   return loop->ntodo == 0;
 }
 
-/* Phase 4: another iteration now? Not if run_forever() was stopped, nothing
- * is ready or due, or the budget is spent. */
+/* Phase 4: another iteration now? Not if run_forever() was stopped, or
+ * nothing is ready or due. (The budget is counted in callbacks: phase 2.) */
 static inline __attribute__ ((always_inline)) gboolean
-more_to_run (WeftLoop *loop,
-             Dispatch *d)
+more_to_run (WeftLoop *loop)
 {
   if (loop->mainloop != NULL && !g_main_loop_is_running (loop->mainloop))
     return FALSE;
   if (loop->ready.length == 0 && !g_atomic_int_get (&loop->ts_pending)
-      && _weft_loop_next_deadline (loop) > _weft_loop_now (loop))
+      && (loop->timers.length == 0 || _weft_loop_next_deadline (loop) > (loop->last_now = _weft_loop_now (loop))))
     return FALSE;
-  return !budget_spent (loop, d);
+  return TRUE;
 }
 
 /* What the GSource's dispatch does, phase by phase (as uv_run does): run
@@ -298,7 +297,7 @@ _weft_loop_dispatch (WeftLoop *loop)
       if (!run_callbacks (loop, &d))
         break;                      /* 2: the iteration's callbacks (may stop half-way) */
       end_iteration (loop);         /* 3: observers, a pending stop */
-      if (!more_to_run (loop, &d))
+      if (!more_to_run (loop))
         break;                      /* 4: another iteration now? */
     }
   dispatch_leave (loop, &d);
