@@ -70,6 +70,146 @@ quit (void)
   g_main_loop_quit (mainloop);
 }
 
+/* ------------------------------------------------------------- row 9 */
+
+/* WEFT_BENCH_INSPECT=attached: the loop is served (weft_loop_serve_inspector())
+ * and a peer on a thread of its own connects over the socket and does what
+ * the remote inspector does: on every Changed signal it asks for a snapshot
+ * (one call in flight, one more asked if signals came meanwhile). The rows
+ * start once its first snapshot arrived. =served: served, nobody attached.
+ * =detached: served, then served no more (the server stopped), as after an
+ * inspector went away. */
+typedef struct
+{
+  GMainContext    *context;
+  GDBusConnection *connection;
+  GMutex           lock;
+  GCond            cond;
+  gboolean         ready, fetching, refetch, quit;
+  guint            snapshots, signals;
+} Peer;
+
+static Peer peer;
+
+static void peer_fetch (void);
+
+static void
+on_peer_snapshot (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+
+  peer.fetching = FALSE;
+  if (reply != NULL)
+    peer.snapshots++;
+  g_mutex_lock (&peer.lock);
+  peer.ready = TRUE;
+  g_cond_signal (&peer.cond);
+  g_mutex_unlock (&peer.lock);
+  if (peer.refetch)
+    {
+      peer.refetch = FALSE;
+      peer_fetch ();
+    }
+}
+
+static void
+peer_fetch (void)
+{
+  if (peer.fetching)
+    {
+      peer.refetch = TRUE;
+      return;
+    }
+  peer.fetching = TRUE;
+  g_dbus_connection_call (peer.connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot", NULL, NULL,
+                          G_DBUS_CALL_FLAGS_NONE, 5000, NULL, on_peer_snapshot, NULL);
+}
+
+static void
+on_peer_signal (GDBusConnection *connection, const char *sender, const char *path, const char *interface,
+                const char *signal, GVariant *parameters, gpointer data)
+{
+  peer.signals++;
+  peer_fetch ();
+}
+
+static gpointer
+peer_thread (gpointer path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = g_strdup_printf ("unix:path=%s", (char *) path);
+
+  g_free (path);
+
+  g_main_context_push_thread_default (peer.context);
+  peer.connection = g_dbus_connection_new_for_address_sync (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                                                            NULL, NULL, &error);
+  if (peer.connection == NULL)
+    g_error ("weft_bench: cannot attach to %s: %s", address, error->message);
+  g_dbus_connection_signal_subscribe (peer.connection, NULL, "org.weft.Inspector1", "Changed", "/org/weft/Loop",
+                                      NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_peer_signal, NULL, NULL);
+  peer_fetch ();
+  while (!g_atomic_int_get (&peer.quit))
+    g_main_context_iteration (peer.context, TRUE);
+  g_dbus_connection_close_sync (peer.connection, NULL, NULL);
+  g_clear_object (&peer.connection);
+  g_main_context_pop_thread_default (peer.context);
+  return NULL;
+}
+
+static GThread *
+inspect_setup (const char *how)
+{
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+
+  if (how == NULL || strcmp (how, "none") == 0)
+    return NULL;
+  if (strcmp (how, "served") != 0 && strcmp (how, "attached") != 0 && strcmp (how, "detached") != 0)
+    {
+      fprintf (stderr, "weft_bench: WEFT_BENCH_INSPECT is none, served, attached or detached, not %s\n", how);
+      exit (2);
+    }
+  if (!weft_loop_serve_inspector (loop, &error))
+    {
+      fprintf (stderr, "weft_bench: cannot serve the inspector: %s\n", error->message);
+      exit (1);
+    }
+  if (strcmp (how, "detached") == 0)
+    {
+      weft_loop_stop_serving_inspector (loop);
+      return NULL;
+    }
+  if (strcmp (how, "served") == 0)
+    return NULL;
+  peer.context = g_main_context_new ();
+  g_mutex_init (&peer.lock);
+  g_cond_init (&peer.cond);
+  thread = g_thread_new ("bench-peer", peer_thread, g_strdup (weft_loop_get_inspector_address (loop)));
+  g_mutex_lock (&peer.lock);
+  while (!peer.ready)
+    {
+      g_mutex_unlock (&peer.lock);
+      g_main_context_iteration (NULL, FALSE);   /* the server waits for a fresh snapshot from this loop */
+      g_usleep (1000);
+      g_mutex_lock (&peer.lock);
+    }
+  g_mutex_unlock (&peer.lock);
+  return thread;
+}
+
+static void
+inspect_teardown (GThread *thread)
+{
+  if (thread == NULL)
+    return;
+  g_atomic_int_set (&peer.quit, TRUE);
+  g_main_context_wakeup (peer.context);
+  g_thread_join (thread);
+  fprintf (stderr, "weft_bench: the peer saw %u Changed signals and read %u snapshots\n", peer.signals, peer.snapshots);
+  g_main_context_unref (peer.context);
+}
+
 /* ------------------------------------------------------------- 1, 2 */
 
 static void
@@ -332,6 +472,7 @@ int
 main (int argc, char **argv)
 {
   const char *what;
+  GThread *peer_thread_handle;
   long n;
 
   if (argc != 3)
@@ -343,9 +484,10 @@ main (int argc, char **argv)
   n = atol (argv[2]);
   loop = weft_loop_new ();
   mainloop = g_main_loop_new (NULL, FALSE);
-  /* WEFT_BENCH_RECORD=1: what an attached inspector costs (recording on). */
+  /* WEFT_BENCH_RECORD=1: recording on, nobody attached. */
   if (g_strcmp0 (g_getenv ("WEFT_BENCH_RECORD"), "1") == 0)
     weft_loop_set_recording (loop, TRUE);
+  peer_thread_handle = inspect_setup (g_getenv ("WEFT_BENCH_INSPECT"));
 
   if (strcmp (what, "soon") == 0)
     bench_soon ("soon", n, FALSE);
@@ -367,6 +509,7 @@ main (int argc, char **argv)
       return 2;
     }
   fflush (stdout);
+  inspect_teardown (peer_thread_handle);
   weft_loop_close (loop);
   weft_loop_unref (loop);
   g_main_loop_unref (mainloop);

@@ -92,6 +92,7 @@ struct _WeftInspectServer
   GPtrArray          *peers;        /* WeftInspectPeer, server thread only */
   guint               n_authenticating; /* server thread only */
   char               *path;
+  gboolean            was_recording; /* the loop recorded before we served it */
 
   pthread_mutex_t     lock;         /* guards what follows (POSIX: TSan sees it) */
   GVariant           *snapshot;
@@ -114,10 +115,6 @@ struct _WeftInspectServer
   guint               idle_ticks;   /* server thread: watch ticks that saw the loop idle */
   GPtrArray          *pending_changes; /* GVariant, under lock: Changed signals to send */
   gint                n_peers;      /* atomic: connected peers */
-  guint64             busy_seq;     /* atomic, written by the loop thread: odd while a callback runs */
-  guint64             blocked_seq;  /* atomic: the busy_seq this thread saw blocked past BLOCKED_AFTER_NS */
-  gint64              blocked_since;/* atomic: since when (µs, monotonic) */
-  const char         *busy_name;    /* atomic: the callback running */
   gint                max_pending;  /* atomic: the most bytes any peer had pending */
   guint64             soft_pending; /* atomic: SOFT_PENDING, HARD_PENDING (tests lower them while serving) */
   guint64             hard_pending;
@@ -358,9 +355,11 @@ server_publish (WeftLoop *loop,
 static gint64
 blocked_for_us (WeftInspectServer *self)
 {
-  /* The loop thread counts callbacks in and out (busy_seq, odd while one
-   * runs) without reading a clock; this thread notices it not moving. */
-  guint64 seq = __atomic_load_n (&self->busy_seq, __ATOMIC_ACQUIRE);
+  /* The loop thread counts callbacks in and out (loop->busy_seq, odd while
+   * one runs) without reading a clock; this thread notices it not moving and
+   * sets loop->blocked_seq, which the callback's end reports. */
+  WeftLoop *loop = self->loop;
+  guint64 seq = __atomic_load_n (&loop->busy_seq, __ATOMIC_ACQUIRE);
   gint64 now = g_get_monotonic_time ();
 
   if (seq != self->seen_seq)
@@ -369,11 +368,11 @@ blocked_for_us (WeftInspectServer *self)
       self->seen_since = now;
     }
   if ((seq & 1) && (now - self->seen_since) * 1000 > BLOCKED_AFTER_NS
-      && __atomic_load_n (&self->blocked_seq, __ATOMIC_RELAXED) != seq)
+      && __atomic_load_n (&loop->blocked_seq, __ATOMIC_RELAXED) != seq)
     {
       /* The loop thread reports it as a warning when the callback returns. */
-      __atomic_store_n (&self->blocked_since, self->seen_since, __ATOMIC_RELAXED);
-      __atomic_store_n (&self->blocked_seq, seq, __ATOMIC_RELEASE);
+      __atomic_store_n (&loop->blocked_since, self->seen_since, __ATOMIC_RELAXED);
+      __atomic_store_n (&loop->blocked_seq, seq, __ATOMIC_RELEASE);
     }
   return (seq & 1) ? now - self->seen_since : 0;
 }
@@ -385,7 +384,7 @@ static gboolean
 watch_busy (gpointer data)
 {
   WeftInspectServer *self = data;
-  guint64 seq = __atomic_load_n (&self->busy_seq, __ATOMIC_ACQUIRE);
+  guint64 seq = __atomic_load_n (&self->loop->busy_seq, __ATOMIC_ACQUIRE);
   gint64 blocked_us = blocked_for_us (self);
 
   /* Blocked: the peers hear of it now (they fetch on signals, they do not poll). */
@@ -565,7 +564,7 @@ answer_snapshot (WeftInspectServer     *self,
 
   if (blocked_us * 1000 > BLOCKED_AFTER_NS)
     {
-      const char *name = __atomic_load_n (&self->busy_name, __ATOMIC_RELAXED);
+      const char *name = __atomic_load_n (&self->loop->busy_name, __ATOMIC_RELAXED);
 
       blocked = g_strdup_printf ("loop blocked in %s for %.1f s", name ? name : "(unnamed)", blocked_us / 1e6);
     }
@@ -977,6 +976,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   g_chmod (self->path, 0600);
 
   _weft_loop_observe (loop, _weft_inspect_server_observer_id, self);
+  self->was_recording = weft_loop_get_recording (loop);
   weft_loop_set_recording (loop, TRUE);
   server_publish (loop, TRUE);
   self->thread = g_thread_new ("weft-inspect", server_thread, self);
@@ -997,6 +997,31 @@ weft_loop_get_inspector_address (WeftLoop *loop)
   g_return_val_if_fail (loop != NULL, NULL);
 
   return server_of (loop) ? server_of (loop)->path : NULL;
+}
+
+/**
+ * weft_loop_stop_serving_inspector:
+ * @loop: a #WeftLoop
+ *
+ * Stops serving @loop to inspectors (weft_loop_serve_inspector()): attached
+ * peers are disconnected, the socket is removed, and the loop stops recording
+ * unless it recorded before it was served, so it runs as fast as a loop that
+ * was never inspected. Does nothing if @loop is not served.
+ */
+void
+weft_loop_stop_serving_inspector (WeftLoop *loop)
+{
+  WeftInspectServer *self;
+  gboolean was_recording;
+
+  g_return_if_fail (loop != NULL);
+
+  if ((self = server_of (loop)) == NULL)
+    return;
+  was_recording = self->was_recording;
+  server_stop (loop);
+  if (!was_recording && !loop->closed)
+    weft_loop_set_recording (loop, FALSE);
 }
 
 static gboolean
@@ -1091,33 +1116,6 @@ on_dispatch_begin (WeftLoop *loop,
   server_run_commands (loop);
 }
 
-/* For the blocked-loop report: two plain stores a callback, no clock. */
-static void
-on_callback_begin (WeftLoop   *loop,
-                   gpointer    data,
-                   const char *name)
-{
-  WeftInspectServer *self = data;
-
-  __atomic_store_n (&self->busy_name, name ? name : "(unnamed)", __ATOMIC_RELAXED);
-  __atomic_store_n (&self->busy_seq, self->busy_seq + 1, __ATOMIC_RELEASE);
-}
-
-static void
-on_callback_end (WeftLoop   *loop,
-                 gpointer    data,
-                 const char *name)
-{
-  WeftInspectServer *self = data;
-
-  /* Seen blocked by the server thread: a warning, debug mode or not. */
-  if (G_UNLIKELY (__atomic_load_n (&self->blocked_seq, __ATOMIC_ACQUIRE) == self->busy_seq))
-    _weft_observers_warning (loop, "the loop was blocked in %s for %.1f s",
-                             name ? name : "a callback",
-                             (g_get_monotonic_time () - __atomic_load_n (&self->blocked_since, __ATOMIC_RELAXED)) / 1e6);
-  __atomic_store_n (&self->busy_seq, self->busy_seq + 1, __ATOMIC_RELEASE);
-}
-
 const WeftObserver _weft_inspect_server_observer = {
   .name = "inspector server",
   .loop_created = on_loop_created,
@@ -1126,6 +1124,4 @@ const WeftObserver _weft_inspect_server_observer = {
   .before_sleep = on_publish,
   .dispatch_begin = on_dispatch_begin,
   .dispatch_end = on_publish,
-  .callback_begin = on_callback_begin,
-  .callback_end = on_callback_end,
 };

@@ -135,6 +135,8 @@ WEFT_AVAILABLE_IN_0_1
 gboolean      weft_loop_serve_inspector     (WeftLoop *loop,
                                              GError  **error);
 WEFT_AVAILABLE_IN_0_1
+void          weft_loop_stop_serving_inspector (WeftLoop *loop);
+WEFT_AVAILABLE_IN_0_1
 const char   *weft_loop_get_inspector_address (WeftLoop *loop);
 WEFT_AVAILABLE_IN_0_1
 char         *weft_inspect_get_socket_directory (void);

@@ -42,6 +42,8 @@ typedef struct
   GPtrArray *lint_cache;       /* weft_loop_lint() for snapshots */
   gint64     lint_time;
   gboolean   record_this;      /* this iteration gets a record */
+  gboolean   names_full;       /* its callbacks' names fill the record: no more hooks */
+  guint      n_todo;           /* the callbacks of the recorded iteration */
   guint64    last_recorded_iteration;
   gint64     last_recorded_time;
   WeftTaskRowsFunc tasks_func;  /* tasks of another runtime (asyncio's) */
@@ -108,8 +110,13 @@ _weft_inspect_iteration_begin (WeftRecords *rec,
                    || loop->paused   /* stepped: every iteration */
                    || loop->iteration - rec->last_recorded_iteration >= 64
                    || loop->last_now - rec->last_recorded_time >= 1000000;
+  /* The callback hooks (the names of the callbacks that ran) only in the
+   * iterations recorded: per callback they are what recording costs. */
   if (!rec->record_this)
     return;
+  rec->names_full = FALSE;
+  rec->n_todo = loop->ntodo;
+  _weft_loop_want_callback_hooks (loop, records_observer_id, TRUE);
   if (now == 0)
     now = loop->last_now = _weft_loop_now (loop);
   rec->last_recorded_iteration = loop->iteration;
@@ -234,6 +241,7 @@ last_record (WeftRecords *rec)
 
 static void
 _weft_inspect_callback_ran (WeftRecords *rec,
+                            WeftLoop    *loop,
                             const char  *name)
 {
   WeftIterationRecord *record = last_record (rec);
@@ -242,13 +250,17 @@ _weft_inspect_callback_ran (WeftRecords *rec,
   if (record == NULL)
     return;
   record->n_callbacks++;
-  /* Names are copied (a task's name dies with it), as long as they fit. */
+  /* Names are copied (a task's name dies with it), as long as they fit;
+   * then the hooks stop and the iteration's end counts the rest. */
   used = strlen (record->callbacks);
   room = sizeof record->callbacks - used;
-  if (room <= 4 || (used >= 3 && strcmp (record->callbacks + used - 3, "…") == 0))
-    return;
-  if (g_snprintf (record->callbacks + used, room, "%s%s", used ? ", " : "", name ? name : "?") >= (int) room)
+  if (room > 4 && g_snprintf (record->callbacks + used, room, "%s%s", used ? ", " : "", name ? name : "?") >= (int) room)
     strcpy (record->callbacks + sizeof record->callbacks - 4, "…");
+  if (room <= 4 || strlen (record->callbacks) + 4 >= sizeof record->callbacks)
+    {
+      rec->names_full = TRUE;
+      _weft_loop_want_callback_hooks (loop, records_observer_id, FALSE);
+    }
 }
 
 static void
@@ -844,7 +856,7 @@ on_callback_begin (WeftLoop   *loop,
   /* Before the call: a task step's name is the task's, which may be freed
    * by the time the step returns. */
   if (((WeftRecords *) data)->record_this)
-    _weft_inspect_callback_ran (data, name);
+    _weft_inspect_callback_ran (data, loop, name);
 }
 
 static void
@@ -856,6 +868,9 @@ on_iteration_end (WeftLoop *loop,
   if (!rec->record_this)
     return;
   rec->record_this = FALSE;
+  _weft_loop_want_callback_hooks (loop, records_observer_id, FALSE);
+  if (rec->names_full && last_record (rec) != NULL)
+    last_record (rec)->n_callbacks = rec->n_todo;   /* the whole iteration ran */
   _weft_inspect_iteration_end (rec, loop->last_now = _weft_loop_now (loop));
 }
 

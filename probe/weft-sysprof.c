@@ -97,7 +97,10 @@ static void
 on_loop_created (WeftLoop *loop)
 {
   if (sysprof_active ())
-    _weft_loop_observe (loop, observer_id, g_new0 (LoopMarks, 1));
+    {
+      _weft_loop_observe (loop, observer_id, g_new0 (LoopMarks, 1));
+      _weft_loop_want_callback_hooks (loop, observer_id, TRUE);   /* a mark per callback */
+    }
 }
 
 static void

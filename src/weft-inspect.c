@@ -603,7 +603,9 @@ _weft_task_await_chain (WeftTask *task)
  * @cursor: (inout): 0 the first time; then what the last call left there
  *
  * Lists the live tasks that were created or ran since the call that left
- * @cursor, in the order they last changed, and moves @cursor on: a view of
+ * @cursor, in the order they first changed after the previous listing (by
+ * any caller; a task that changed again since stays where it was), and moves
+ * @cursor on: a view of
  * 100,000 tasks looks at the few that moved instead of all of them. Tasks are
  * tracked while the loop records (weft_loop_set_recording()); finished tasks
  * are not listed (see weft_loop_list_finished_tasks() and
@@ -624,7 +626,7 @@ weft_loop_list_changed_tasks (WeftLoop *loop,
   g_return_val_if_fail (cursor != NULL, NULL);
 
   since = *cursor;
-  *cursor = loop->task_changes;
+  *cursor = loop->changes_listed = loop->task_changes;
   if (since == 0 || since < loop->changes_since || !loop->recording)
     return NULL;
   changed = g_ptr_array_new_with_free_func ((GDestroyNotify) weft_task_unref);

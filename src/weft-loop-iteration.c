@@ -101,8 +101,9 @@ report_slow_callback (WeftLoop *loop,
              (double) elapsed / 1e9);
 }
 
-/* Runs @slot's callback with the observers' hooks around it and, in debug
- * mode, timed (the slow-callback report). */
+/* Runs @slot's callback counted for a watchdog (busy_seq), with the hooks of
+ * the observers that want them around it and, in debug mode, timed (the
+ * slow-callback report). */
 static __attribute__ ((noinline)) void
 run_checked (WeftLoop *loop,
              WeftSlot *slot)
@@ -110,8 +111,20 @@ run_checked (WeftLoop *loop,
   gboolean timed = loop->debug;
   gint64 start = timed ? _weft_loop_now (loop) : 0;
 
-  WEFT_OBSERVE (loop, callback_begin, slot->name);
+  /* Plain stores (x86: release is a plain store), no clock. */
+  __atomic_store_n (&loop->busy_name, slot->name ? slot->name : "(unnamed)", __ATOMIC_RELAXED);
+  __atomic_store_n (&loop->busy_seq, loop->busy_seq + 1, __ATOMIC_RELEASE);
+  if (G_UNLIKELY (loop->callback_hooks != 0))
+    WEFT_OBSERVE (loop, callback_begin, slot->name);
   slot->callback (slot->data);
+  if (G_UNLIKELY (loop->callback_hooks != 0))
+    WEFT_OBSERVE (loop, callback_end, slot->name);
+  /* Seen blocked by a watchdog: a warning, debug mode or not. */
+  if (G_UNLIKELY (__atomic_load_n (&loop->blocked_seq, __ATOMIC_ACQUIRE) == loop->busy_seq) && loop->observed != 0)
+    _weft_observers_warning (loop, "the loop was blocked in %s for %.1f s",
+                             slot->name ? slot->name : "a callback",
+                             (g_get_monotonic_time () - __atomic_load_n (&loop->blocked_since, __ATOMIC_RELAXED)) / 1e6);
+  __atomic_store_n (&loop->busy_seq, loop->busy_seq + 1, __ATOMIC_RELEASE);
   if (timed)
     {
       gint64 elapsed = _weft_loop_now (loop) - start;
@@ -125,7 +138,6 @@ run_checked (WeftLoop *loop,
                                      slot->where ? slot->where : "?");
         }
     }
-  WEFT_OBSERVE (loop, callback_end, slot->name);
 }
 
 /* Pops the head of the ready queue and runs it. The caller has already counted

@@ -69,11 +69,21 @@ struct _WeftLoop
   GQueue                changed_tasks;   /* live WeftTask by last change, while recording */
   guint64               task_changes;    /* changes counted while recording */
   guint64               changes_since;   /* task_changes when recording last started */
+  guint64               changes_listed;  /* task_changes at the last weft_loop_list_changed_tasks() */
   guint64               tasks_finished;  /* tasks that finished, ever */
   struct _WeftStackPool *stack_pool;
   struct _WeftFuture   *spare_futures;   /* freed plain futures, for reuse */
   guint                 n_spare_futures;
   guint                 observed;        /* bit per observer observing: weft-observer-private.h */
+  guint                 callback_hooks;  /* bit per observer that wants callback_begin/end now */
+  /* For a watchdog on another thread (the inspector server's blocked-loop
+   * watch), kept while observed: busy_seq is odd while a callback runs. The
+   * watchdog sets blocked_seq/blocked_since when it saw one run too long;
+   * the callback's end then reports it as a warning. */
+  guint64               busy_seq;        /* atomic */
+  const char           *busy_name;       /* atomic: the callback running */
+  guint64               blocked_seq;     /* atomic */
+  gint64                blocked_since;   /* atomic: µs, monotonic */
   gpointer              observer_data[8];/* WEFT_MAX_OBSERVERS */
   guint64               next_task_id;
   guint                 dispatch_depth;

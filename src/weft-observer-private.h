@@ -45,6 +45,13 @@ struct _WeftObserver
 
 /* Registers @observer (static) for the life of the process; returns its id. */
 guint     _weft_observer_register   (const WeftObserver *observer);
+/* Whether @observer_id's callback_begin/end run (loop thread; off when it
+ * starts observing). Per callback they are the costly hooks: an observer
+ * turns them on only while it needs them (the records: in the iterations
+ * they record). */
+void      _weft_loop_want_callback_hooks (WeftLoop *loop,
+                                          guint     observer_id,
+                                          gboolean  want);
 /* Starts (@data not NULL) or stops observing @loop (loop thread). */
 void      _weft_loop_observe        (WeftLoop *loop,
                                      guint     observer_id,

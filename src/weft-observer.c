@@ -38,7 +38,21 @@ _weft_loop_observe (WeftLoop *loop,
     loop->observed |= 1u << observer_id;
   else
     loop->observed &= ~(1u << observer_id);
+  loop->callback_hooks &= ~(1u << observer_id);
   loop->callback_checks = loop->observed != 0 || loop->debug;
+}
+
+void
+_weft_loop_want_callback_hooks (WeftLoop *loop,
+                                guint     observer_id,
+                                gboolean  want)
+{
+  g_return_if_fail (observer_id < WEFT_MAX_OBSERVERS);
+
+  if (want && (loop->observed & (1u << observer_id)))
+    loop->callback_hooks |= 1u << observer_id;
+  else
+    loop->callback_hooks &= ~(1u << observer_id);
 }
 
 gpointer
@@ -64,15 +78,17 @@ _weft_observers_loop_created (WeftLoop *loop)
     }
 }
 
-/* Calls @hook of every observer of @loop. */
-#define EACH_OBSERVER(loop, hook, ...) \
-  for (guint bits = (loop)->observed; bits != 0; bits &= bits - 1) \
+/* Calls @hook of every observer in @mask. */
+#define EACH_OBSERVER_IN(mask, loop, hook, ...) \
+  for (guint bits = (mask); bits != 0; bits &= bits - 1) \
     { \
       guint id = (guint) __builtin_ctz (bits); \
       const WeftObserver *observer = observers[id]; \
       if (observer->hook != NULL) \
         observer->hook ((loop), (loop)->observer_data[id], ##__VA_ARGS__); \
     }
+/* Calls @hook of every observer of @loop. */
+#define EACH_OBSERVER(loop, hook, ...) EACH_OBSERVER_IN ((loop)->observed, loop, hook, ##__VA_ARGS__)
 
 void
 _weft_observers_loop_closing (WeftLoop *loop)
@@ -130,14 +146,14 @@ void
 _weft_observers_callback_begin (WeftLoop   *loop,
                                 const char *name)
 {
-  EACH_OBSERVER (loop, callback_begin, name);
+  EACH_OBSERVER_IN (loop->callback_hooks & loop->observed, loop, callback_begin, name);
 }
 
 void
 _weft_observers_callback_end (WeftLoop   *loop,
                               const char *name)
 {
-  EACH_OBSERVER (loop, callback_end, name);
+  EACH_OBSERVER_IN (loop->callback_hooks & loop->observed, loop, callback_end, name);
 }
 
 void

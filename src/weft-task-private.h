@@ -132,6 +132,10 @@ _weft_task_touch (WeftLoop *loop,
 {
   if (G_LIKELY (!loop->recording))
     return;
+  /* Listed already as changed since the last listing: it stays where it is
+   * (a task stepping a million times between two listings moves once). */
+  if (task->change_link.data != NULL && task->change_gen > loop->changes_listed)
+    return;
   task->change_gen = ++loop->task_changes;
   if (task->change_link.data != NULL)
     g_queue_unlink (&loop->changed_tasks, &task->change_link);

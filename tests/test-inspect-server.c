@@ -90,6 +90,44 @@ counted_one (gpointer counter)
 
 /* The socket lives in a private directory, answers our own peers, and its
  * commands reach the loop: pause holds it back, a step runs one callback. */
+/* Stopping: the peer is disconnected, the socket gone, recording back off
+ * (the loop's fast path), and the loop can be served again. */
+static void
+test_stop_serving (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GVariant) snapshot = NULL;
+  g_autofree char *path = NULL;
+  gint64 give_up;
+
+  weft_loop_stop_serving_inspector (loop);                      /* not served: nothing */
+  g_assert_false (weft_loop_get_recording (loop));
+  g_assert_true (weft_loop_serve_inspector (loop, NULL));
+  g_assert_true (weft_loop_get_recording (loop));
+  path = g_strdup (weft_loop_get_inspector_address (loop));
+  connection = connect_to (loop);
+  snapshot = get_snapshot (connection);
+
+  weft_loop_stop_serving_inspector (loop);
+  g_assert_null (weft_loop_get_inspector_address (loop));
+  g_assert_false (weft_loop_get_recording (loop));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!g_dbus_connection_is_closed (connection) && g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (g_dbus_connection_is_closed (connection));
+
+  /* A loop that recorded before keeps recording. */
+  g_assert_true (weft_loop_serve_inspector (loop, NULL));
+  weft_loop_stop_serving_inspector (loop);
+  weft_loop_set_recording (loop, TRUE);
+  g_assert_true (weft_loop_serve_inspector (loop, NULL));
+  weft_loop_stop_serving_inspector (loop);
+  g_assert_true (weft_loop_get_recording (loop));
+  test_loop_finish (loop);
+}
+
 static void
 test_serve_and_control (void)
 {
@@ -1076,6 +1114,7 @@ main (int argc, char **argv)
   g_setenv ("XDG_RUNTIME_DIR", runtime_dir, TRUE);
 
   g_test_add_func ("/Weft/InspectServer/serve-and-control", test_serve_and_control);
+  g_test_add_func ("/Weft/InspectServer/stop-serving", test_stop_serving);
   g_test_add_func ("/Weft/InspectServer/reports-blocked-loop", test_reports_blocked_loop);
   g_test_add_func ("/Weft/InspectServer/refuses-bad-directory", test_refuses_bad_directory);
   g_test_add_func ("/Weft/InspectServer/peer-uid-check", test_peer_uid_check);
