@@ -121,6 +121,8 @@ _weft_inspect_iteration_begin (WeftRecords *rec,
     now = loop->last_now = _weft_loop_now (loop);
   rec->last_recorded_iteration = loop->iteration;
   rec->last_recorded_time = now;
+  /* No hooks until the next iteration this rule records. */
+  _weft_loop_sample_iterations (loop, records_observer_id, loop->iteration + 64, now + 1000000);
   _weft_inspect_record_iteration (rec, loop, now, n_timers, max_lateness);
 }
 

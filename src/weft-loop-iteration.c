@@ -87,7 +87,9 @@ begin_iteration (WeftLoop *loop)
 
   loop->ntodo = loop->ready.length;
   loop->iteration++;
-  WEFT_OBSERVE (loop, iteration_begin, now, n_timers, max_lateness);
+  if (G_UNLIKELY (loop->observed != 0)
+      && (loop->iteration_hooks = _weft_loop_iteration_observers (loop, n_timers)) != 0)
+    _weft_observers_iteration_begin (loop, now, n_timers, max_lateness);
 }
 
 static void
@@ -190,7 +192,8 @@ _weft_loop_has_work (WeftLoop *loop)
 static void
 end_iteration (WeftLoop *loop)
 {
-  WEFT_OBSERVE (loop, iteration_end);
+  if (G_UNLIKELY (loop->iteration_hooks != 0))
+    _weft_observers_iteration_end (loop);
   if (loop->stopping && loop->mainloop != NULL)
     {
       loop->stopping = FALSE;

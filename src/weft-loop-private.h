@@ -76,6 +76,11 @@ struct _WeftLoop
   guint                 n_spare_futures;
   guint                 observed;        /* bit per observer observing: weft-observer-private.h */
   guint                 callback_hooks;  /* bit per observer that wants callback_begin/end now */
+  guint                 iteration_observers; /* bit per observer with iteration hooks */
+  guint                 sampled_hooks;   /* bit per observer that wants only sampled iterations */
+  guint                 iteration_hooks; /* the observers called for the current iteration */
+  guint64               sample_iteration;/* the next sampled iteration ... */
+  gint64                sample_time;     /* ... or the first after this time (loop clock) */
   /* For a watchdog on another thread (the inspector server's blocked-loop
    * watch), kept while observed: busy_seq is odd while a callback runs. The
    * watchdog sets blocked_seq/blocked_since when it saw one run too long;

@@ -52,6 +52,28 @@ guint     _weft_observer_register   (const WeftObserver *observer);
 void      _weft_loop_want_callback_hooks (WeftLoop *loop,
                                           guint     observer_id,
                                           gboolean  want);
+/* From now on @observer_id's iteration hooks run only in sampled
+ * iterations: those where timers fired, every iteration while paused, and
+ * the first at or after @next_iteration or after @next_time (loop clock, as
+ * far as the loop read it). Called again from its hooks to set the next
+ * sample. Costs nothing per iteration in between. */
+void      _weft_loop_sample_iterations (WeftLoop *loop,
+                                        guint     observer_id,
+                                        guint64   next_iteration,
+                                        gint64    next_time);
+/* Which observers the current iteration's hooks go to (begin_iteration). */
+static inline guint
+_weft_loop_iteration_observers (WeftLoop *loop,
+                                guint     n_timers)
+{
+  guint mask = loop->iteration_observers & ~loop->sampled_hooks;
+
+  if (loop->sampled_hooks != 0
+      && (n_timers > 0 || loop->paused || loop->iteration >= loop->sample_iteration
+          || loop->last_now >= loop->sample_time))
+    mask |= loop->sampled_hooks & loop->observed;
+  return mask;
+}
 /* Starts (@data not NULL) or stops observing @loop (loop thread). */
 void      _weft_loop_observe        (WeftLoop *loop,
                                      guint     observer_id,

@@ -39,7 +39,28 @@ _weft_loop_observe (WeftLoop *loop,
   else
     loop->observed &= ~(1u << observer_id);
   loop->callback_hooks &= ~(1u << observer_id);
+  loop->sampled_hooks &= ~(1u << observer_id);
+  if (data != NULL && (observers[observer_id]->iteration_begin != NULL || observers[observer_id]->iteration_end != NULL))
+    loop->iteration_observers |= 1u << observer_id;
+  else
+    loop->iteration_observers &= ~(1u << observer_id);
+  loop->iteration_hooks &= loop->observed;
   loop->callback_checks = loop->observed != 0 || loop->debug;
+}
+
+void
+_weft_loop_sample_iterations (WeftLoop *loop,
+                              guint     observer_id,
+                              guint64   next_iteration,
+                              gint64    next_time)
+{
+  g_return_if_fail (observer_id < WEFT_MAX_OBSERVERS);
+
+  if (!(loop->observed & (1u << observer_id)))
+    return;
+  loop->sampled_hooks |= 1u << observer_id;
+  loop->sample_iteration = next_iteration;
+  loop->sample_time = next_time;
 }
 
 void
@@ -133,13 +154,13 @@ _weft_observers_iteration_begin (WeftLoop *loop,
                                  guint     n_timers,
                                  gint64    max_lateness)
 {
-  EACH_OBSERVER (loop, iteration_begin, now, n_timers, max_lateness);
+  EACH_OBSERVER_IN (loop->iteration_hooks, loop, iteration_begin, now, n_timers, max_lateness);
 }
 
 void
 _weft_observers_iteration_end (WeftLoop *loop)
 {
-  EACH_OBSERVER (loop, iteration_end);
+  EACH_OBSERVER_IN (loop->iteration_hooks & loop->observed, loop, iteration_end);
 }
 
 void
