@@ -13,7 +13,11 @@
  *
  * Generations never wrap: a slot whose generation reaches the last value is
  * retired (never handed out again), so a token from long ago cannot match a
- * later call in the same loop (2^26 uses per slot, 2^28 slots: ~2^54 calls).
+ * later call in the same loop (2^25 uses per slot, 2^28 slots: ~2^53 calls).
+ *
+ * A light call (weft-ready-queue-private.h) has no slot: its token has the
+ * WEFT_TOKEN_RING bit and carries the call's sequence number in the ready
+ * queue (53 bits: no loop makes 2^53 calls), which is never reused.
  * A loop that reuses a freed loop's registry id starts its generations past
  * the highest one the old loop used (ids are reused round-robin, as late as
  * possible), so a stale token of the old loop matches nothing either, unless
@@ -31,14 +35,20 @@ G_BEGIN_DECLS
 
 #if GLIB_SIZEOF_VOID_P == 8
 # define WEFT_TOKEN_SLOT_BITS 28
-# define WEFT_TOKEN_GEN_BITS  26
+# define WEFT_TOKEN_GEN_BITS  25
 # define WEFT_TOKEN_LOOP_BITS 10
+/* Light calls need tokens that are never reused: 64-bit only. */
+# define WEFT_LIGHT_CALLS     1
 #else
+# define WEFT_LIGHT_CALLS     0
 # define WEFT_TOKEN_SLOT_BITS 20
-# define WEFT_TOKEN_GEN_BITS  6
+# define WEFT_TOKEN_GEN_BITS  5
 # define WEFT_TOKEN_LOOP_BITS 6
 #endif
 #define WEFT_TOKEN_MASK(bits) ((((guintptr) 1) << (bits)) - 1)
+#define WEFT_TOKEN_RING_SHIFT (WEFT_TOKEN_SLOT_BITS + WEFT_TOKEN_GEN_BITS)
+#define WEFT_TOKEN_RING       (((guintptr) 1) << WEFT_TOKEN_RING_SHIFT)
+#define WEFT_TOKEN_LOOP_SHIFT (WEFT_TOKEN_RING_SHIFT + 1)
 #define WEFT_MAX_LOOPS        (1u << WEFT_TOKEN_LOOP_BITS)
 #define WEFT_MAX_SLOTS        (((guint32) 1) << WEFT_TOKEN_SLOT_BITS)
 
@@ -145,10 +155,19 @@ _weft_handle_encode (guint    loop_id,
                      guint32  index,
                      guint32  gen)
 {
-  guintptr token = ((guintptr) loop_id << (WEFT_TOKEN_SLOT_BITS + WEFT_TOKEN_GEN_BITS))
+  guintptr token = ((guintptr) loop_id << WEFT_TOKEN_LOOP_SHIFT)
                  | ((guintptr) gen << WEFT_TOKEN_SLOT_BITS)
                  | (guintptr) index;
   return (WeftHandle *) token;
+}
+
+/* A light call's token: its sequence number in the ready queue. */
+static inline WeftHandle *
+_weft_handle_encode_ring (guint    loop_id,
+                          guint64  seq)
+{
+  return (WeftHandle *) (((guintptr) loop_id << WEFT_TOKEN_LOOP_SHIFT) | WEFT_TOKEN_RING
+                         | ((guintptr) seq & WEFT_TOKEN_MASK (WEFT_TOKEN_RING_SHIFT)));
 }
 
 gint64   _weft_handle_when_ns    (WeftHandle *handle);

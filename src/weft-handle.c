@@ -2,8 +2,10 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * See weft-handle-private.h: a handle is a token, resolved here against its
- * loop's slot table; a token whose slot moved on resolves to nothing.
+ * See weft-handle-private.h: a handle is a token. A slot token is resolved
+ * against its loop's slot table (a token whose slot moved on resolves to
+ * nothing); a light call's token against the ready queue, where its entry
+ * is until it runs, and the loop's few pinned light calls.
  */
 #include "config.h"
 
@@ -21,26 +23,58 @@
  */
 G_DEFINE_BOXED_TYPE (WeftHandle, weft_handle, weft_handle_ref, weft_handle_unref)
 
-static WeftSlot *
-resolve (WeftHandle  *handle,
-         WeftLoop   **loop_out,
-         guint32     *index_out)
+/* What a pinned light call remembers once it left the ready queue. */
+typedef struct
+{
+  guint32 pins;
+  guint32 cancelled;
+} RingPin;
+
+/* A resolved token: a slot, or a light call (its entry while queued, its pin
+ * record once pinned), or nothing (gone). */
+typedef struct
+{
+  WeftLoop       *loop;
+  WeftSlot       *slot;
+  guint32         index;
+  guint64         seq;
+  WeftReadyEntry *entry;
+  RingPin        *pin;
+} Resolved;
+
+static gboolean
+resolve (WeftHandle *handle,
+         Resolved   *r)
 {
   guintptr token = (guintptr) handle;
-  guint loop_id = (guint) (token >> (WEFT_TOKEN_SLOT_BITS + WEFT_TOKEN_GEN_BITS));
-  guint32 gen = (guint32) ((token >> WEFT_TOKEN_SLOT_BITS) & WEFT_TOKEN_MASK (WEFT_TOKEN_GEN_BITS));
-  guint32 index = (guint32) (token & WEFT_TOKEN_MASK (WEFT_TOKEN_SLOT_BITS));
-  WeftLoop *loop = _weft_loop_lookup (loop_id);
-  WeftSlot *slot;
+  WeftLoop *loop;
 
-  if (loop == NULL || index >= loop->slots.n_slots)
-    return NULL;
-  slot = _weft_slot_table_get (&loop->slots, index);
-  if (!(slot->flags & WEFT_SLOT_LIVE) || slot->gen != gen)
-    return NULL;
-  *loop_out = loop;
-  *index_out = index;
-  return slot;
+  *r = (Resolved) { NULL };
+  if (handle == NULL)
+    return FALSE;
+  loop = _weft_loop_lookup ((guint) (token >> WEFT_TOKEN_LOOP_SHIFT));
+  if (loop == NULL)
+    return FALSE;
+  r->loop = loop;
+  if (token & WEFT_TOKEN_RING)
+    {
+      r->seq = token & WEFT_TOKEN_MASK (WEFT_TOKEN_RING_SHIFT);
+      r->entry = _weft_ready_queue_find (&loop->ready, r->seq);
+      if (loop->ring_pins != NULL)
+        r->pin = g_hash_table_lookup (loop->ring_pins, &r->seq);
+      return r->entry != NULL || r->pin != NULL || loop->current_seq == r->seq + 1;
+    }
+  r->index = (guint32) (token & WEFT_TOKEN_MASK (WEFT_TOKEN_SLOT_BITS));
+  if (r->index >= loop->slots.n_slots)
+    return FALSE;
+  r->slot = _weft_slot_table_get (&loop->slots, r->index);
+  if (!(r->slot->flags & WEFT_SLOT_LIVE)
+      || r->slot->gen != (guint32) ((token >> WEFT_TOKEN_SLOT_BITS) & WEFT_TOKEN_MASK (WEFT_TOKEN_GEN_BITS)))
+    {
+      r->slot = NULL;
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -55,14 +89,24 @@ resolve (WeftHandle  *handle,
 gboolean
 weft_handle_cancel (WeftHandle *handle)
 {
-  WeftLoop *loop;
+  Resolved r;
   WeftSlot *slot;
-  guint32 index;
   GDestroyNotify destroy;
   gpointer data;
 
-  if (handle == NULL || (slot = resolve (handle, &loop, &index)) == NULL)
+  if (!resolve (handle, &r))
     return FALSE;
+  if (r.slot == NULL)
+    {
+      /* A light call: cancelled in place, dropped when it reaches the head. */
+      if (r.entry == NULL || (r.entry->meta & WEFT_ENTRY_CANCELLED))
+        return FALSE;
+      r.entry->meta |= WEFT_ENTRY_CANCELLED;
+      if (r.pin != NULL)
+        r.pin->cancelled = TRUE;
+      return TRUE;
+    }
+  slot = r.slot;
   if (!(slot->flags & WEFT_SLOT_QUEUED) || (slot->flags & WEFT_SLOT_CANCELLED))
     return FALSE;
 
@@ -70,7 +114,7 @@ weft_handle_cancel (WeftHandle *handle)
    * heap drops it, so the token stays valid until then. */
   slot->flags |= WEFT_SLOT_CANCELLED;
   if (slot->flags & WEFT_SLOT_TIMER)
-    loop->n_cancelled_timers++;
+    r.loop->n_cancelled_timers++;
   destroy = slot->destroy;
   data = slot->data;
   slot->destroy = NULL;
@@ -92,13 +136,15 @@ weft_handle_cancel (WeftHandle *handle)
 gboolean
 weft_handle_is_cancelled (WeftHandle *handle)
 {
-  WeftLoop *loop;
-  WeftSlot *slot;
-  guint32 index;
+  Resolved r;
 
-  if (handle == NULL || (slot = resolve (handle, &loop, &index)) == NULL)
+  if (!resolve (handle, &r))
     return FALSE;
-  return (slot->flags & WEFT_SLOT_CANCELLED) != 0;
+  if (r.slot != NULL)
+    return (r.slot->flags & WEFT_SLOT_CANCELLED) != 0;
+  if (r.entry != NULL)
+    return (r.entry->meta & WEFT_ENTRY_CANCELLED) != 0;
+  return r.pin != NULL && r.pin->cancelled;
 }
 
 /**
@@ -113,16 +159,13 @@ weft_handle_is_cancelled (WeftHandle *handle)
 double
 weft_handle_when (WeftHandle *handle)
 {
-  WeftLoop *loop;
-  WeftSlot *slot;
-  guint32 index;
+  Resolved r;
 
-  if (handle == NULL || (slot = resolve (handle, &loop, &index)) == NULL
-      || !(slot->flags & WEFT_SLOT_TIMER))
+  if (!resolve (handle, &r) || r.slot == NULL || !(r.slot->flags & WEFT_SLOT_TIMER))
     return NAN;
-  if (slot->when == WEFT_TIME_NEVER)
+  if (r.slot->when == WEFT_TIME_NEVER)
     return INFINITY;
-  return (double) slot->when / 1e9;
+  return (double) r.slot->when / 1e9;
 }
 
 /**
@@ -137,12 +180,9 @@ weft_handle_when (WeftHandle *handle)
 WeftLoop *
 weft_handle_get_loop (WeftHandle *handle)
 {
-  WeftLoop *loop;
-  guint32 index;
+  Resolved r;
 
-  if (handle == NULL || resolve (handle, &loop, &index) == NULL)
-    return NULL;
-  return loop;
+  return resolve (handle, &r) ? r.loop : NULL;
 }
 
 /**
@@ -158,15 +198,28 @@ weft_handle_get_loop (WeftHandle *handle)
 WeftHandle *
 weft_handle_ref (WeftHandle *handle)
 {
-  WeftLoop *loop;
-  WeftSlot *slot;
-  guint32 index;
+  Resolved r;
 
-  if (handle != NULL && (slot = resolve (handle, &loop, &index)) != NULL)
+  if (!resolve (handle, &r))
+    return handle;
+  if (r.slot != NULL)
     {
-      g_return_val_if_fail (slot->pins < G_MAXUINT16, handle);
-      slot->pins++;
+      g_return_val_if_fail (r.slot->pins < G_MAXUINT16, handle);
+      r.slot->pins++;
+      return handle;
     }
+  if (r.pin == NULL)
+    {
+      guint64 *key = g_new (guint64, 1);
+
+      *key = r.seq;
+      r.pin = g_new0 (RingPin, 1);
+      r.pin->cancelled = r.entry != NULL && (r.entry->meta & WEFT_ENTRY_CANCELLED);
+      if (r.loop->ring_pins == NULL)
+        r.loop->ring_pins = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+      g_hash_table_insert (r.loop->ring_pins, key, r.pin);
+    }
+  r.pin->pins++;
   return handle;
 }
 
@@ -181,15 +234,19 @@ weft_handle_ref (WeftHandle *handle)
 void
 weft_handle_unref (WeftHandle *handle)
 {
-  WeftLoop *loop;
-  WeftSlot *slot;
-  guint32 index;
+  Resolved r;
 
-  if (handle == NULL || (slot = resolve (handle, &loop, &index)) == NULL || slot->pins == 0)
+  if (!resolve (handle, &r))
     return;
-
-  slot->pins--;
-  _weft_slot_table_release (&loop->slots, index);
+  if (r.slot != NULL)
+    {
+      if (r.slot->pins == 0)
+        return;
+      r.slot->pins--;
+      _weft_slot_table_release (&r.loop->slots, r.index);
+    }
+  else if (r.pin != NULL && --r.pin->pins == 0)
+    g_hash_table_remove (r.loop->ring_pins, &r.seq);
 }
 
 /* The deadline in ns on the loop clock, or 0 if @handle is gone or not a
@@ -197,24 +254,22 @@ weft_handle_unref (WeftHandle *handle)
 gint64
 _weft_handle_when_ns (WeftHandle *handle)
 {
-  WeftLoop *loop;
-  WeftSlot *slot;
-  guint32 index;
+  Resolved r;
 
-  if (handle == NULL || (slot = resolve (handle, &loop, &index)) == NULL || !(slot->flags & WEFT_SLOT_TIMER))
+  if (!resolve (handle, &r) || r.slot == NULL || !(r.slot->flags & WEFT_SLOT_TIMER))
     return 0;
-  return slot->when;
+  return r.slot->when;
 }
 
 /* Whether the handle's callback is running right now. */
 gboolean
 _weft_handle_is_running (WeftHandle *handle)
 {
-  WeftLoop *loop;
-  WeftSlot *slot;
-  guint32 index;
+  Resolved r;
 
-  if (handle == NULL || (slot = resolve (handle, &loop, &index)) == NULL)
+  if (!resolve (handle, &r))
     return FALSE;
-  return (slot->flags & WEFT_SLOT_RUNNING) != 0;
+  if (r.slot != NULL)
+    return (r.slot->flags & WEFT_SLOT_RUNNING) != 0;
+  return r.loop->current_seq == r.seq + 1;
 }

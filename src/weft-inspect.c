@@ -44,10 +44,25 @@ _weft_loop_list_ready_upto (WeftLoop *loop,
 
   for (guint32 i = 0; i < loop->ready.length && calls->len < max; i++)
     {
-      guint32 index = _weft_ready_queue_peek (&loop->ready, i);
-      WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
-      WeftCallInfo info = { slot->name, slot->where, 0, _weft_loop_handle_for (loop, index) };
+      const WeftReadyEntry *entry = _weft_ready_queue_peek (&loop->ready, i);
+      guint32 index;
+      WeftSlot *slot;
+      WeftCallInfo info;
 
+      if (!_weft_entry_is_slot (entry))
+        {
+          const WeftCallSite *site = _weft_entry_site (entry);
+
+          if (entry->meta & WEFT_ENTRY_CANCELLED)
+            continue;
+          info = (WeftCallInfo) { site->name, site->where, 0,
+                                  _weft_handle_encode_ring (loop->id, loop->ready.head_seq + i) };
+          g_array_append_val (calls, info);
+          continue;
+        }
+      index = _weft_entry_slot (entry);
+      slot = _weft_slot_table_get (&loop->slots, index);
+      info = (WeftCallInfo) { slot->name, slot->where, 0, _weft_loop_handle_for (loop, index) };
       if (slot->flags & WEFT_SLOT_CANCELLED)
         continue;
       if (slot->flags & WEFT_SLOT_TIMER)

@@ -81,7 +81,7 @@ begin_iteration (WeftLoop *loop)
             }
           n_timers++;
           max_lateness = MAX (max_lateness, now - slot->when);
-          _weft_ready_queue_push (&loop->ready, index);
+          _weft_ready_queue_push_slot (&loop->ready, index);
         }
     }
 
@@ -93,38 +93,38 @@ begin_iteration (WeftLoop *loop)
 }
 
 static void
-report_slow_callback (WeftLoop *loop,
-                      WeftSlot *slot,
-                      gint64    elapsed)
+report_slow_callback (const char *name,
+                      const char *where,
+                      gint64      elapsed)
 {
   g_warning ("Executing callback %s (scheduled at %s) took %.3f seconds",
-             slot->name ? slot->name : "(unnamed)",
-             slot->where ? slot->where : "(unknown)",
-             (double) elapsed / 1e9);
+             name ? name : "(unnamed)", where ? where : "(unknown)", (double) elapsed / 1e9);
 }
 
-/* Runs @slot's callback counted for a watchdog (busy_seq), with the hooks of
- * the observers that want them around it and, in debug mode, timed (the
+/* Runs a callback counted for a watchdog (busy_seq), with the hooks of the
+ * observers that want them around it and, in debug mode, timed (the
  * slow-callback report). */
 static __attribute__ ((noinline)) void
-run_checked (WeftLoop *loop,
-             WeftSlot *slot)
+run_checked (WeftLoop     *loop,
+             WeftCallback  callback,
+             gpointer      data,
+             const char   *name,
+             const char   *where)
 {
   gboolean timed = loop->debug;
   gint64 start = timed ? _weft_loop_now (loop) : 0;
 
   /* Plain stores (x86: release is a plain store), no clock. */
-  __atomic_store_n (&loop->busy_name, slot->name ? slot->name : "(unnamed)", __ATOMIC_RELAXED);
+  __atomic_store_n (&loop->busy_name, name ? name : "(unnamed)", __ATOMIC_RELAXED);
   __atomic_store_n (&loop->busy_seq, loop->busy_seq + 1, __ATOMIC_RELEASE);
   if (G_UNLIKELY (loop->callback_hooks != 0))
-    WEFT_OBSERVE (loop, callback_begin, slot->name);
-  slot->callback (slot->data);
+    WEFT_OBSERVE (loop, callback_begin, name);
+  callback (data);
   if (G_UNLIKELY (loop->callback_hooks != 0))
-    WEFT_OBSERVE (loop, callback_end, slot->name);
+    WEFT_OBSERVE (loop, callback_end, name);
   /* Seen blocked by a watchdog: a warning, debug mode or not. */
   if (G_UNLIKELY (__atomic_load_n (&loop->blocked_seq, __ATOMIC_ACQUIRE) == loop->busy_seq) && loop->observed != 0)
-    _weft_observers_warning (loop, "the loop was blocked in %s for %.1f s",
-                             slot->name ? slot->name : "a callback",
+    _weft_observers_warning (loop, "the loop was blocked in %s for %.1f s", name ? name : "a callback",
                              (g_get_monotonic_time () - __atomic_load_n (&loop->blocked_since, __ATOMIC_RELAXED)) / 1e6);
   __atomic_store_n (&loop->busy_seq, loop->busy_seq + 1, __ATOMIC_RELEASE);
   if (timed)
@@ -133,24 +133,22 @@ run_checked (WeftLoop *loop,
 
       if (elapsed >= loop->slow_callback_ns)
         {
-          report_slow_callback (loop, slot, elapsed);
+          report_slow_callback (name, where, elapsed);
           if (loop->observed != 0)
             _weft_observers_warning (loop, "%s ran %.1f ms without returning to the loop (scheduled at %s)",
-                                     slot->name ? slot->name : "a callback", elapsed / 1e6,
-                                     slot->where ? slot->where : "?");
+                                     name ? name : "a callback", elapsed / 1e6, where ? where : "?");
         }
     }
 }
 
-/* Pops the head of the ready queue and runs it. The caller has already counted
- * it off loop->ntodo, so a nested main loop inside the callback that dispatches
- * the loop again goes on with the next callback, never this one. */
-static inline __attribute__ ((always_inline)) void
-run_ready_head (WeftLoop *loop)
+/* A call with a slot (a timer, a destroy notify, an internal call). */
+static __attribute__ ((noinline)) void
+run_slot (WeftLoop *loop,
+          guint32   index)
 {
-  guint32 index = _weft_ready_queue_pop (&loop->ready);
   WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
   guint32 previous = loop->current;
+  guint64 previous_seq = loop->current_seq;
   GDestroyNotify destroy;
   gpointer data;
 
@@ -163,12 +161,14 @@ run_ready_head (WeftLoop *loop)
 
   slot->flags = (slot->flags & ~WEFT_SLOT_QUEUED) | WEFT_SLOT_RUNNING;
   loop->current = index;
+  loop->current_seq = 0;
   /* One test when nobody observes and debug mode is off. */
   if (G_UNLIKELY (loop->callback_checks))
-    run_checked (loop, slot);
+    run_checked (loop, slot->callback, slot->data, slot->name, slot->where);
   else
     slot->callback (slot->data);
   loop->current = previous;
+  loop->current_seq = previous_seq;
 
   destroy = slot->destroy;
   data = slot->data;
@@ -177,6 +177,41 @@ run_ready_head (WeftLoop *loop)
   if (destroy)
     destroy (data);
   _weft_slot_table_release (&loop->slots, index);
+}
+
+/* Pops the head of the ready queue and runs it. The caller has already counted
+ * it off loop->ntodo, so a nested main loop inside the callback that dispatches
+ * the loop again goes on with the next callback, never this one. A light call
+ * is all in its entry: no slot to touch. */
+static inline __attribute__ ((always_inline)) void
+run_ready_head (WeftLoop *loop)
+{
+  guint64 seq = loop->ready.head_seq;
+  WeftReadyEntry entry = _weft_ready_queue_pop (&loop->ready);
+  guint64 previous_seq;
+  guint32 previous;
+  const WeftCallSite *previous_site;
+
+  if (_weft_entry_is_slot (&entry))
+    {
+      run_slot (loop, _weft_entry_slot (&entry));
+      return;
+    }
+  if (entry.meta & WEFT_ENTRY_CANCELLED)
+    return;
+  previous_seq = loop->current_seq;
+  previous = loop->current;
+  previous_site = loop->current_site;
+  loop->current_seq = seq + 1;
+  loop->current = WEFT_SLOT_NONE;
+  loop->current_site = _weft_entry_site (&entry);
+  if (G_UNLIKELY (loop->callback_checks))
+    run_checked (loop, entry.callback, entry.data, loop->current_site->name, loop->current_site->where);
+  else
+    entry.callback (entry.data);
+  loop->current_seq = previous_seq;
+  loop->current = previous;
+  loop->current_site = previous_site;
 }
 
 /* A half-run iteration counts too: its callbacks are still in the ready

@@ -46,6 +46,9 @@ struct _WeftLoop
   guint64               timer_seq;
   guint32               ntodo;           /* callbacks left in the current iteration */
   guint32               current;         /* slot running now, or WEFT_SLOT_NONE */
+  guint64               current_seq;     /* light call running now: its sequence number + 1, or 0 */
+  const WeftCallSite   *current_site;    /* ... and its site */
+  GHashTable           *ring_pins;       /* pinned light calls: sequence number -> RingPin */
   guint64               iteration;
 
   pthread_mutex_t       ts_lock;

@@ -12,6 +12,7 @@
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static WeftLoop *registry[WEFT_MAX_LOOPS];
 static guint32   registry_gen_base[WEFT_MAX_LOOPS]; /* where the next loop of an id starts its generations */
+static guint64   registry_seq_base[WEFT_MAX_LOOPS]; /* ... and its light calls' sequence numbers */
 static guint     registry_cursor;
 
 static GPrivate  default_loop_key;
@@ -34,6 +35,7 @@ _weft_registry_add (WeftLoop *loop)
   static gsize atfork_once;
   guint id = 0;
   guint32 gen_base = 0;
+  guint64 seq_base = 0;
 
   if (g_once_init_enter (&atfork_once))
     {
@@ -53,6 +55,7 @@ _weft_registry_add (WeftLoop *loop)
           id = candidate;
           g_atomic_pointer_set (&registry[id], loop);
           gen_base = registry_gen_base[id];
+          seq_base = registry_seq_base[id];
           registry_cursor = id + 1;
           break;
         }
@@ -61,6 +64,7 @@ _weft_registry_add (WeftLoop *loop)
 
   loop->slots.gen_base = gen_base;
   loop->slots.gen_max = gen_base;
+  loop->ready.head_seq = seq_base;
   return id;
 }
 
@@ -75,6 +79,7 @@ _weft_registry_remove (WeftLoop *loop)
     loop->slots.gen_max = MAX (loop->slots.gen_max, _weft_slot_table_get (&loop->slots, i)->gen);
   pthread_mutex_lock (&registry_lock);
   registry_gen_base[loop->id] = loop->slots.gen_max + 1 < last ? loop->slots.gen_max + 1 : 0;
+  registry_seq_base[loop->id] = loop->ready.head_seq + loop->ready.length;
   g_atomic_pointer_set (&registry[loop->id], NULL);
   pthread_mutex_unlock (&registry_lock);
 }

@@ -59,7 +59,7 @@ _weft_loop_schedule (WeftLoop       *loop,
   if (when == 0)
     {
       slot->flags |= WEFT_SLOT_QUEUED;
-      _weft_ready_queue_push (&loop->ready, index);
+      _weft_ready_queue_push_slot (&loop->ready, index);
     }
   else
     {
@@ -67,6 +67,25 @@ _weft_loop_schedule (WeftLoop       *loop,
       _weft_timer_heap_push (&loop->timers, when, loop->timer_seq++, index);
     }
   return index;
+}
+
+/* call_soon for a caller that keeps no slot index: a light call (the entry
+ * only, see weft-ready-queue-private.h) when there is no destroy notify. */
+static inline WeftHandle *
+schedule_soon (WeftLoop       *loop,
+               WeftCallback    callback,
+               gpointer        user_data,
+               GDestroyNotify  destroy,
+               const char     *name,
+               const char     *where)
+{
+  if (WEFT_LIGHT_CALLS && destroy == NULL)
+    {
+      guint64 seq = _weft_ready_queue_push (&loop->ready, callback, user_data, (guintptr) _weft_call_site (name, where));
+
+      return _weft_handle_encode_ring (loop->id, seq);
+    }
+  return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, user_data, destroy, name, where));
 }
 
 /**
@@ -103,7 +122,7 @@ weft_loop_call_soon_full (WeftLoop       *loop,
   if (G_UNLIKELY (g_atomic_int_get (&loop->ts_pending)))
     _weft_loop_drain_threadsafe (loop);
 
-  return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, user_data, destroy, name, where));
+  return schedule_soon (loop, callback, user_data, destroy, name, where);
 }
 
 /**
@@ -332,7 +351,7 @@ _weft_loop_drain_threadsafe (WeftLoop *loop)
     {
       WeftThreadsafeCall *call = &g_array_index (calls, WeftThreadsafeCall, i);
 
-      _weft_loop_schedule (loop, 0, call->callback, call->data, call->destroy, call->name, call->where);
+      schedule_soon (loop, call->callback, call->data, call->destroy, call->name, call->where);
     }
   g_array_set_size (calls, 0);
   loop->ts_spare = calls;

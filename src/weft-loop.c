@@ -145,6 +145,7 @@ weft_loop_finalize (GObject *object)
     _weft_registry_remove (loop);
   _weft_slot_table_clear (&loop->slots);
   _weft_ready_queue_clear (&loop->ready);
+  g_clear_pointer (&loop->ring_pins, g_hash_table_unref);
   _weft_timer_heap_clear (&loop->timers);
   _weft_loop_close_threadsafe (loop);
   g_array_unref (loop->ts_queue);
@@ -361,6 +362,8 @@ drop_pending (WeftLoop *loop)
       _weft_slot_table_release (&loop->slots, i);
     }
 
+  /* Light calls have nothing to free; their tokens are gone with them. */
+  loop->ready.head_seq += loop->ready.length;
   loop->ready.head = 0;
   loop->ready.length = 0;
   loop->timers.length = 0;
@@ -776,7 +779,16 @@ weft_loop_call_exception_handler (WeftLoop                   *loop,
   g_return_if_fail (context != NULL);
 
   filled = *context;
-  if (loop->current != WEFT_SLOT_NONE)
+  if (loop->current_seq != 0)
+    {
+      if (filled.handle == NULL)
+        filled.handle = _weft_handle_encode_ring (loop->id, loop->current_seq - 1);
+      if (filled.callback_name == NULL)
+        filled.callback_name = loop->current_site->name;
+      if (filled.scheduled_at == NULL && loop->debug)
+        filled.scheduled_at = loop->current_site->where;
+    }
+  else if (loop->current != WEFT_SLOT_NONE)
     {
       WeftSlot *slot = _weft_slot_table_get (&loop->slots, loop->current);
 

@@ -1,55 +1,149 @@
-/* weft-ready-queue-private.h: the ready queue, a ring array of slot indices
+/* weft-ready-queue-private.h: the ready queue, a ring array of calls
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The capacity is a power of two; the ring grows by doubling and never shrinks
- * below its high-water mark until the loop is freed (asyncio's deque behaves the
- * same way for the pointer array).
+ * Each entry is 24 bytes. A light call (weft_loop_call_soon() without a
+ * destroy notify, the common case) lives in its entry and nowhere else: its
+ * callback, its data, and its call site (one pointer to an interned name and
+ * file:line, see weft-call-site.c) with a cancelled bit. Its handle is the
+ * entry's sequence number (the how-many-th push it was), so nothing is
+ * allocated, and a million pending calls cost 24 MB. A heavy call (a timer, a
+ * destroy notify, an internal call) lives in a slot of the slot table
+ * (weft-handle-private.h) and its entry only names the slot.
+ *
+ * The capacity is a power of two; the ring grows by doubling (realloc, so a
+ * big ring is moved by the kernel, not copied) and never shrinks below its
+ * high-water mark until the loop is freed (asyncio's deque keeps its blocks
+ * the same way).
  */
 #pragma once
 
 #include <glib.h>
 
+#include "weft-types.h"
+
 G_BEGIN_DECLS
 
 typedef struct
 {
-  guint32 *items;
-  guint32  mask;   /* capacity - 1 */
-  guint32  head;   /* index of the first item */
-  guint32  length;
+  const char *name;    /* the callback's name as written at the call site */
+  const char *where;   /* G_STRLOC of the scheduling call */
+} WeftCallSite;
+
+#define WEFT_ENTRY_SLOT      ((guintptr) 1)  /* meta is (slot index << 3) | this */
+#define WEFT_ENTRY_CANCELLED ((guintptr) 2)  /* a light call, cancelled */
+#define WEFT_ENTRY_FLAGS     ((guintptr) 7)
+
+typedef struct
+{
+  WeftCallback callback;  /* light calls */
+  gpointer     data;      /* light calls */
+  guintptr     meta;      /* light: (const WeftCallSite *) | flags; heavy: slot */
+} WeftReadyEntry;
+
+typedef struct
+{
+  WeftReadyEntry *items;
+  guint32         mask;      /* capacity - 1 */
+  guint32         head;      /* index of the first entry */
+  guint32         length;
+  guint64         head_seq;  /* the sequence number of the first entry */
 } WeftReadyQueue;
 
 void _weft_ready_queue_init  (WeftReadyQueue *queue);
 void _weft_ready_queue_clear (WeftReadyQueue *queue);
 void _weft_ready_queue_grow  (WeftReadyQueue *queue);
 
-static inline void
+/* Appends an entry; returns its sequence number. */
+static inline guint64
 _weft_ready_queue_push (WeftReadyQueue *queue,
-                        guint32         item)
+                        WeftCallback    callback,
+                        gpointer        data,
+                        guintptr        meta)
 {
+  WeftReadyEntry *entry;
+
   if (G_UNLIKELY (queue->length > queue->mask))
     _weft_ready_queue_grow (queue);
-  queue->items[(queue->head + queue->length) & queue->mask] = item;
-  queue->length++;
+  entry = &queue->items[(queue->head + queue->length) & queue->mask];
+  entry->callback = callback;
+  entry->data = data;
+  entry->meta = meta;
+  return queue->head_seq + queue->length++;
 }
 
-static inline guint32
+static inline void
+_weft_ready_queue_push_slot (WeftReadyQueue *queue,
+                             guint32         index)
+{
+  _weft_ready_queue_push (queue, NULL, NULL, ((guintptr) index << 3) | WEFT_ENTRY_SLOT);
+}
+
+static inline WeftReadyEntry
 _weft_ready_queue_pop (WeftReadyQueue *queue)
 {
-  guint32 item = queue->items[queue->head];
+  WeftReadyEntry entry = queue->items[queue->head];
 
   queue->head = (queue->head + 1) & queue->mask;
   queue->length--;
-  return item;
+  queue->head_seq++;
+  return entry;
 }
 
-/* The n-th item from the head, for instrumentation. */
-static inline guint32
+/* The n-th entry from the head. */
+static inline WeftReadyEntry *
 _weft_ready_queue_peek (const WeftReadyQueue *queue,
                         guint32               n)
 {
-  return queue->items[(queue->head + n) & queue->mask];
+  return &queue->items[(queue->head + n) & queue->mask];
+}
+
+/* The entry pushed as @seq, or NULL once it left the queue. */
+static inline WeftReadyEntry *
+_weft_ready_queue_find (const WeftReadyQueue *queue,
+                        guint64               seq)
+{
+  if (seq < queue->head_seq || seq - queue->head_seq >= queue->length)
+    return NULL;
+  return _weft_ready_queue_peek (queue, (guint32) (seq - queue->head_seq));
+}
+
+static inline gboolean
+_weft_entry_is_slot (const WeftReadyEntry *entry)
+{
+  return (entry->meta & WEFT_ENTRY_SLOT) != 0;
+}
+
+static inline guint32
+_weft_entry_slot (const WeftReadyEntry *entry)
+{
+  return (guint32) (entry->meta >> 3);
+}
+
+static inline const WeftCallSite *
+_weft_entry_site (const WeftReadyEntry *entry)
+{
+  return (const WeftCallSite *) (entry->meta & ~WEFT_ENTRY_FLAGS);
+}
+
+/* The interned site of (@name, @where): static strings, so a site is never
+ * freed (weft-call-site.c). A per-thread cache answers with a compare. */
+#define WEFT_CALL_SITE_CACHE 64
+extern _Thread_local const WeftCallSite *_weft_call_site_cache[WEFT_CALL_SITE_CACHE]
+  __attribute__ ((tls_model ("initial-exec")));
+const WeftCallSite *_weft_call_site_intern (const char *name,
+                                            const char *where);
+
+static inline const WeftCallSite *
+_weft_call_site (const char *name,
+                 const char *where)
+{
+  guint slot = (guint) ((((guintptr) where >> 3) ^ ((guintptr) name >> 5)) & (WEFT_CALL_SITE_CACHE - 1));
+  const WeftCallSite *site = _weft_call_site_cache[slot];
+
+  if (G_LIKELY (site != NULL && site->name == name && site->where == where))
+    return site;
+  return _weft_call_site_intern (name, where);
 }
 
 G_END_DECLS

@@ -6,14 +6,14 @@
 
 #include <string.h>
 
-#include "weft-ready-queue-private.h"
+#include "weft-loop-private.h"
 
 #define INITIAL_CAPACITY 64
 
 void
 _weft_ready_queue_init (WeftReadyQueue *queue)
 {
-  queue->items = g_new (guint32, INITIAL_CAPACITY);
+  queue->items = g_new (WeftReadyEntry, INITIAL_CAPACITY);
   queue->mask = INITIAL_CAPACITY - 1;
   queue->head = 0;
   queue->length = 0;
@@ -23,29 +23,25 @@ void
 _weft_ready_queue_clear (WeftReadyQueue *queue)
 {
   g_clear_pointer (&queue->items, g_free);
+  queue->head_seq += queue->length;   /* the dropped calls' tokens stay unique */
   queue->mask = 0;
   queue->head = 0;
   queue->length = 0;
 }
 
-/* Doubles the capacity of a full ring and unwraps it, so that the items run
- * from index 0 in order. */
+/* Doubles the capacity of a full ring. realloc() moves a big ring by
+ * remapping its pages (no copy, no second peak of memory); the wrapped part,
+ * before the head, moves up behind the rest. */
 void
 _weft_ready_queue_grow (WeftReadyQueue *queue)
 {
   guint32 capacity = queue->mask + 1;
-  guint32 *items;
-  guint32 first = capacity - queue->head;
 
   g_assert (queue->length == capacity);
   if (capacity > G_MAXUINT32 / 2)
     g_error ("Weft: ready queue overflow (%u callbacks pending)", capacity);
 
-  items = g_new (guint32, (gsize) capacity * 2);
-  memcpy (items, queue->items + queue->head, first * sizeof (guint32));
-  memcpy (items + first, queue->items, queue->head * sizeof (guint32));
-  g_free (queue->items);
-  queue->items = items;
+  queue->items = g_renew (WeftReadyEntry, queue->items, (gsize) capacity * 2);
+  memcpy (queue->items + capacity, queue->items, queue->head * sizeof (WeftReadyEntry));
   queue->mask = capacity * 2 - 1;
-  queue->head = 0;
 }

@@ -214,6 +214,116 @@ test_cancelled_never_runs (void)
   log_clear (&log);
 }
 
+typedef struct
+{
+  WeftLoop   *loop;
+  GString    *order;
+  WeftHandle *self;
+  gboolean    was_running;
+} Light;
+
+static void
+light_a (gpointer data)
+{
+  g_string_append_c (((Light *) data)->order, 'a');
+}
+
+static void
+light_b (gpointer data)
+{
+  g_string_append_c (((Light *) data)->order, 'b');
+}
+
+static void
+light_heavy (gpointer data)
+{
+  g_string_append_c (((Light *) data)->order, 'h');
+}
+
+static void
+light_self (gpointer data)
+{
+  Light *l = data;
+
+  g_string_append_c (l->order, 's');
+  l->was_running = _weft_handle_is_running (l->self);
+  weft_handle_ref (l->self);      /* pinned while it runs: remembered after */
+}
+
+static void
+light_no_destroy (gpointer data)
+{
+}
+
+/* Calls without a destroy notify live only in their ready-queue entry (no
+ * slot): their handles cancel, pin, list and go stale like the others, and
+ * they keep their place among calls with slots. */
+static void
+test_light_calls (void)
+{
+  Light l = { test_loop_new (), g_string_new (NULL), NULL, FALSE };
+  WeftHandle *a, *b, *c, *h, *a2;
+  g_autoptr(GArray) ready = NULL;
+  WeftCallInfo *info;
+
+  a = weft_loop_call_soon (l.loop, light_a, &l, NULL);
+  h = weft_loop_call_soon (l.loop, light_heavy, &l, light_no_destroy);   /* a slot */
+  b = weft_loop_call_soon (l.loop, light_b, &l, NULL);
+  c = weft_loop_call_soon (l.loop, light_b, &l, NULL);
+  l.self = weft_loop_call_soon (l.loop, light_self, &l, NULL);
+  g_assert_true (a != b && b != c && (guintptr) a != 0);
+  g_assert_true (weft_handle_get_loop (a) == l.loop);
+
+  ready = weft_loop_list_ready (l.loop);
+  g_assert_cmpuint (ready->len, ==, 5);
+  info = &g_array_index (ready, WeftCallInfo, 0);
+  g_assert_cmpstr (info->name, ==, "light_a");
+  g_assert_nonnull (strstr (info->where, "test-loop.c:"));
+  g_assert_true (info->handle == a);
+  g_assert_cmpstr (g_array_index (ready, WeftCallInfo, 1).name, ==, "light_heavy");
+
+  g_assert_true (weft_handle_cancel (b));
+  g_assert_true (weft_handle_is_cancelled (b));
+  g_assert_false (weft_handle_cancel (b));
+  g_assert_true (isnan (weft_handle_when (b)));
+  weft_handle_ref (c);
+  g_assert_true (weft_handle_cancel (c));
+  g_clear_pointer (&ready, g_array_unref);
+  ready = weft_loop_list_ready (l.loop);
+  g_assert_cmpuint (ready->len, ==, 3);                 /* cancelled ones are not listed */
+
+  test_run_until_idle (l.loop);
+  g_assert_cmpstr (l.order->str, ==, "ahs");             /* FIFO across light and slot calls */
+  g_assert_true (l.was_running);
+  g_assert_false (_weft_handle_is_running (l.self));
+
+  /* Gone once run or dropped, unless pinned. */
+  g_assert_false (weft_handle_cancel (a));
+  g_assert_false (weft_handle_is_cancelled (a));
+  g_assert_null (weft_handle_get_loop (a));
+  g_assert_null (weft_handle_get_loop (b));
+  g_assert_false (weft_handle_is_cancelled (b));
+  g_assert_true (weft_handle_get_loop (c) == l.loop);
+  g_assert_true (weft_handle_is_cancelled (c));
+  g_assert_false (weft_handle_cancel (c));
+  weft_handle_unref (c);
+  g_assert_null (weft_handle_get_loop (c));
+  g_assert_true (weft_handle_get_loop (l.self) == l.loop);
+  g_assert_false (weft_handle_is_cancelled (l.self));
+  weft_handle_unref (l.self);
+  g_assert_null (weft_handle_get_loop (l.self));
+  weft_handle_unref (h);                                  /* not pinned: nothing */
+
+  /* A later call never gets an old call's token. */
+  a2 = weft_loop_call_soon (l.loop, light_a, &l, NULL);
+  g_assert_true (a2 != a && a2 != b && a2 != c);
+  g_assert_true (weft_handle_cancel (a2));
+  test_run_until_idle (l.loop);
+  g_assert_cmpstr (l.order->str, ==, "ahs");
+  g_string_free (l.order, TRUE);
+  test_loop_finish (l.loop);
+}
+
 /* A stale handle must not cancel the unrelated callback that reuses its slot. */
 static void
 test_stale_handle (void)
@@ -666,8 +776,14 @@ count_call (gpointer data)
   (*(int *) data)++;
 }
 
-/* A handle from 2^26 reuses of its slot ago does not cancel the slot's new
- * call: the slot retires when its generations run out. */
+static void
+no_destroy (gpointer data)
+{
+}
+
+/* A handle from 2^25 reuses of its slot ago does not cancel the slot's new
+ * call: the slot retires when its generations run out. (Calls with a destroy
+ * notify have slots; light calls have tokens that are never reused.) */
 static void
 test_stale_handle_wrap (void)
 {
@@ -676,7 +792,7 @@ test_stale_handle_wrap (void)
   int ran = 0;
   guint32 index;
 
-  stale = weft_loop_call_soon (loop, count_call, &ran, NULL);
+  stale = weft_loop_call_soon (loop, count_call, &ran, no_destroy);
   _weft_loop_run_iteration (loop);
   g_assert_cmpint (ran, ==, 1);
   /* Reuse the stale handle's slot until its generation came round. */
@@ -692,7 +808,7 @@ test_stale_handle_wrap (void)
         }
       _weft_slot_table_free (&loop->slots, again);
     }
-  fresh = weft_loop_call_soon (loop, count_call, &ran, NULL);
+  fresh = weft_loop_call_soon (loop, count_call, &ran, no_destroy);
   g_assert_true (fresh != stale);
   g_assert_false (weft_handle_cancel (stale));
   g_assert_false (weft_handle_is_cancelled (fresh));
@@ -841,6 +957,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Loop/interrupt-leaves-iteration", test_interrupt_leaves_iteration);
   g_test_add_func ("/Weft/Loop/cancelled-never-runs", test_cancelled_never_runs);
   g_test_add_func ("/Weft/Loop/stale-handle", test_stale_handle);
+  g_test_add_func ("/Weft/Loop/light-calls", test_light_calls);
   g_test_add_func ("/Weft/Loop/stale-handle-wrap", test_stale_handle_wrap);
   g_test_add_func ("/Weft/Loop/stale-handle-other-loop", test_stale_handle_other_loop);
   g_test_add_func ("/Weft/Loop/running-and-closed", test_running_and_closed);

@@ -1,0 +1,63 @@
+/* weft-call-site.c: call sites, interned
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A light call in the ready queue keeps its name and file:line as one
+ * pointer to a site: the pair, made once per distinct pair of static strings
+ * and never freed. A small per-thread cache in front of the process-wide
+ * table makes the lookup a compare of two pointers.
+ */
+#include "config.h"
+
+#include "weft-loop-private.h"
+
+static const WeftCallSite no_site = { NULL, NULL };
+static GMutex             sites_lock;
+static GHashTable        *sites;   /* WeftCallSite * -> itself */
+
+_Thread_local const WeftCallSite *_weft_call_site_cache[WEFT_CALL_SITE_CACHE] __attribute__ ((tls_model ("initial-exec")));
+
+static guint
+site_hash (gconstpointer key)
+{
+  const WeftCallSite *site = key;
+
+  return g_direct_hash (site->name) ^ (g_direct_hash (site->where) * 31);
+}
+
+static gboolean
+site_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const WeftCallSite *x = a, *y = b;
+
+  return x->name == y->name && x->where == y->where;
+}
+
+/* A miss in this thread's cache: the process-wide table, and the cache. */
+const WeftCallSite *
+_weft_call_site_intern (const char *name,
+                        const char *where)
+{
+  WeftCallSite key = { name, where };
+  WeftCallSite *site;
+
+  if (name == NULL && where == NULL)
+    {
+      _weft_call_site_cache[0] = &no_site;
+      return &no_site;
+    }
+  g_mutex_lock (&sites_lock);
+  if (sites == NULL)
+    sites = g_hash_table_new (site_hash, site_equal);
+  site = g_hash_table_lookup (sites, &key);
+  if (site == NULL)
+    {
+      site = g_new (WeftCallSite, 1);
+      *site = key;
+      g_hash_table_add (sites, site);
+    }
+  g_mutex_unlock (&sites_lock);
+  _weft_call_site_cache[(((guintptr) where >> 3) ^ ((guintptr) name >> 5)) & (WEFT_CALL_SITE_CACHE - 1)] = site;
+  return site;
+}
