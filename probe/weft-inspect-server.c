@@ -119,7 +119,9 @@ struct _WeftInspectServer
   guint64             soft_pending; /* atomic: SOFT_PENDING, HARD_PENDING (tests lower them while serving) */
   guint64             hard_pending;
   GSource            *watch;
-  guint64             seen_seq;     /* server thread: busy_seq at the last look */
+  guint64             seen_seq;     /* server thread: the loop's progress at the last look */
+  gboolean            reported;     /* server thread: this block was reported to the loop */
+  char               *blocked_name; /* server thread: the callback the loop is blocked in */
   gint64              seen_since;   /* server thread: when it was first seen (µs) */
 };
 
@@ -355,26 +357,36 @@ server_publish (WeftLoop *loop,
 static gint64
 blocked_for_us (WeftInspectServer *self)
 {
-  /* The loop thread counts callbacks in and out (loop->busy_seq, odd while
-   * one runs) without reading a clock; this thread notices it not moving and
-   * sets loop->blocked_seq, which the callback's end reports. */
+  /* The loop counts the callbacks it starts and marks the one running
+   * (_weft_loop_watch_*()) without reading a clock; this thread notices the
+   * count not moving while one runs, and leaves a report that the loop
+   * thread makes a warning when the callback returned. */
   WeftLoop *loop = self->loop;
-  guint64 seq = __atomic_load_n (&loop->busy_seq, __ATOMIC_ACQUIRE);
+  guint64 seq = _weft_loop_watch_progress (loop);
+  gboolean busy = _weft_loop_watch_busy (loop);
   gint64 now = g_get_monotonic_time ();
 
-  if (seq != self->seen_seq)
+  if (seq != self->seen_seq || !busy)
     {
       self->seen_seq = seq;
       self->seen_since = now;
+      self->reported = FALSE;
     }
-  if ((seq & 1) && (now - self->seen_since) * 1000 > BLOCKED_AFTER_NS
-      && __atomic_load_n (&loop->blocked_seq, __ATOMIC_RELAXED) != seq)
+  if (busy && (now - self->seen_since) * 1000 > BLOCKED_AFTER_NS)
     {
-      /* The loop thread reports it as a warning when the callback returns. */
-      __atomic_store_n (&loop->blocked_since, self->seen_since, __ATOMIC_RELAXED);
-      __atomic_store_n (&loop->blocked_seq, seq, __ATOMIC_RELEASE);
+      g_free (self->blocked_name);
+      self->blocked_name = g_strdup (_weft_loop_watch_name (loop));
+      if (!self->reported)
+        {
+          /* The loop thread tells how long, once the callback returned. */
+          self->reported = TRUE;
+          __atomic_store_n (&loop->blocked_since, self->seen_since, __ATOMIC_RELAXED);
+          g_free (__atomic_exchange_n (&loop->blocked_report, g_strdup (self->blocked_name ? self->blocked_name : "a callback"),
+                                       __ATOMIC_ACQ_REL));
+        }
+      return now - self->seen_since;
     }
-  return (seq & 1) ? now - self->seen_since : 0;
+  return 0;
 }
 
 /* Server thread, every 100 ms: keeps watching the sequence, so a callback
@@ -384,7 +396,7 @@ static gboolean
 watch_busy (gpointer data)
 {
   WeftInspectServer *self = data;
-  guint64 seq = __atomic_load_n (&self->loop->busy_seq, __ATOMIC_ACQUIRE);
+  gboolean busy = _weft_loop_watch_busy (self->loop);
   gint64 blocked_us = blocked_for_us (self);
 
   /* Blocked: the peers hear of it now (they fetch on signals, they do not poll). */
@@ -397,14 +409,14 @@ watch_busy (gpointer data)
   /* Idle (no callback running) for a few ticks: stop until the loop
    * dispatches again (on_dispatch_begin wakes us), so an idle loop with a
    * peer attached costs no periodic wake-up. */
-  if (seq % 2 == 0 && ++self->idle_ticks >= 3)
+  if (!busy && ++self->idle_ticks >= 3)
     {
       self->idle_ticks = 0;
       g_clear_pointer (&self->watch, g_source_unref);
       __atomic_store_n (&self->watch_idle, 1, __ATOMIC_RELEASE);
       return G_SOURCE_REMOVE;
     }
-  if (seq % 2 == 1)
+  if (busy)
     self->idle_ticks = 0;
   return G_SOURCE_CONTINUE;
 }
@@ -564,9 +576,8 @@ answer_snapshot (WeftInspectServer     *self,
 
   if (blocked_us * 1000 > BLOCKED_AFTER_NS)
     {
-      const char *name = __atomic_load_n (&self->loop->busy_name, __ATOMIC_RELAXED);
-
-      blocked = g_strdup_printf ("loop blocked in %s for %.1f s", name ? name : "(unnamed)", blocked_us / 1e6);
+      blocked = g_strdup_printf ("loop blocked in %s for %.1f s", self->blocked_name ? self->blocked_name : "(unnamed)",
+                                 blocked_us / 1e6);
     }
   g_variant_get (snapshot, "(tb&s@a(tssststtd)@a(ss)@a(ssd)@as@a(tdduuds))", &iteration, &paused, &old_blocked, &tasks,
                  &ready, &timers, &warnings, &records);
@@ -1057,6 +1068,7 @@ server_stop (WeftLoop *loop)
   g_array_unref (self->commands);
   pthread_mutex_destroy (&self->lock);
   g_free (self->path);
+  g_free (self->blocked_name);
   g_free (self);
 }
 

@@ -101,9 +101,8 @@ report_slow_callback (const char *name,
              name ? name : "(unnamed)", where ? where : "(unknown)", (double) elapsed / 1e9);
 }
 
-/* Runs a callback counted for a watchdog (busy_seq), with the hooks of the
- * observers that want them around it and, in debug mode, timed (the
- * slow-callback report). */
+/* Runs a callback with the hooks of the observers that want them around it
+ * and, in debug mode, timed (the slow-callback report). */
 static __attribute__ ((noinline)) void
 run_checked (WeftLoop     *loop,
              WeftCallback  callback,
@@ -114,19 +113,11 @@ run_checked (WeftLoop     *loop,
   gboolean timed = loop->debug;
   gint64 start = timed ? _weft_loop_now (loop) : 0;
 
-  /* Plain stores (x86: release is a plain store), no clock. */
-  __atomic_store_n (&loop->busy_name, name ? name : "(unnamed)", __ATOMIC_RELAXED);
-  __atomic_store_n (&loop->busy_seq, loop->busy_seq + 1, __ATOMIC_RELEASE);
   if (G_UNLIKELY (loop->callback_hooks != 0))
     WEFT_OBSERVE (loop, callback_begin, name);
   callback (data);
   if (G_UNLIKELY (loop->callback_hooks != 0))
     WEFT_OBSERVE (loop, callback_end, name);
-  /* Seen blocked by a watchdog: a warning, debug mode or not. */
-  if (G_UNLIKELY (__atomic_load_n (&loop->blocked_seq, __ATOMIC_ACQUIRE) == loop->busy_seq) && loop->observed != 0)
-    _weft_observers_warning (loop, "the loop was blocked in %s for %.1f s", name ? name : "a callback",
-                             (g_get_monotonic_time () - __atomic_load_n (&loop->blocked_since, __ATOMIC_RELAXED)) / 1e6);
-  __atomic_store_n (&loop->busy_seq, loop->busy_seq + 1, __ATOMIC_RELEASE);
   if (timed)
     {
       gint64 elapsed = _weft_loop_now (loop) - start;
@@ -160,15 +151,15 @@ run_slot (WeftLoop *loop,
     }
 
   slot->flags = (slot->flags & ~WEFT_SLOT_QUEUED) | WEFT_SLOT_RUNNING;
-  loop->current = index;
-  loop->current_seq = 0;
+  __atomic_store_n (&loop->current, index, __ATOMIC_RELAXED);
+  __atomic_store_n (&loop->current_seq, 0, __ATOMIC_RELAXED);
   /* One test when nobody observes and debug mode is off. */
   if (G_UNLIKELY (loop->callback_checks))
     run_checked (loop, slot->callback, slot->data, slot->name, slot->where);
   else
     slot->callback (slot->data);
-  loop->current = previous;
-  loop->current_seq = previous_seq;
+  __atomic_store_n (&loop->current, previous, __ATOMIC_RELAXED);
+  __atomic_store_n (&loop->current_seq, previous_seq, __ATOMIC_RELAXED);
 
   destroy = slot->destroy;
   data = slot->data;
@@ -202,16 +193,50 @@ run_ready_head (WeftLoop *loop)
   previous_seq = loop->current_seq;
   previous = loop->current;
   previous_site = loop->current_site;
-  loop->current_seq = seq + 1;
-  loop->current = WEFT_SLOT_NONE;
-  loop->current_site = _weft_entry_site (&entry);
+  /* Stores a watchdog thread may read (relaxed: plain stores), as few as
+   * can be: current_site means nothing while current_seq is 0. */
+  __atomic_store_n (&loop->current_site, _weft_entry_site (&entry), __ATOMIC_RELAXED);
+  __atomic_store_n (&loop->current_seq, seq + 1, __ATOMIC_RELAXED);
+  if (G_UNLIKELY (previous != WEFT_SLOT_NONE))
+    __atomic_store_n (&loop->current, WEFT_SLOT_NONE, __ATOMIC_RELAXED);
   if (G_UNLIKELY (loop->callback_checks))
     run_checked (loop, entry.callback, entry.data, loop->current_site->name, loop->current_site->where);
   else
     entry.callback (entry.data);
-  loop->current_seq = previous_seq;
-  loop->current = previous;
-  loop->current_site = previous_site;
+  __atomic_store_n (&loop->current_seq, previous_seq, __ATOMIC_RELAXED);
+  if (G_UNLIKELY (previous != WEFT_SLOT_NONE))
+    __atomic_store_n (&loop->current, previous, __ATOMIC_RELAXED);
+  if (G_UNLIKELY (previous_seq != 0))
+    __atomic_store_n (&loop->current_site, previous_site, __ATOMIC_RELAXED);
+}
+
+const char *
+_weft_loop_watch_name (WeftLoop *loop)
+{
+  guint32 current = __atomic_load_n (&loop->current, __ATOMIC_RELAXED);
+  const WeftCallSite *site = __atomic_load_n (&loop->current_site, __ATOMIC_RELAXED);
+
+  if (__atomic_load_n (&loop->current_seq, __ATOMIC_RELAXED) != 0)
+    return site != NULL && site->name != NULL ? site->name : "(unnamed)";
+  if (current != WEFT_SLOT_NONE)
+    {
+      const char *name = _weft_slot_table_get (&loop->slots, current)->name;
+
+      return name != NULL ? name : "(unnamed)";
+    }
+  return NULL;
+}
+
+/* A watchdog saw a callback block the loop: now that it returned, its report
+ * becomes a warning (debug mode or not). */
+void
+_weft_loop_report_blocked (WeftLoop *loop)
+{
+  g_autofree char *report = __atomic_exchange_n (&loop->blocked_report, NULL, __ATOMIC_ACQ_REL);
+
+  if (report != NULL && loop->observed != 0)
+    _weft_observers_warning (loop, "the loop was blocked in %s for %.1f s", report,
+                             (g_get_monotonic_time () - __atomic_load_n (&loop->blocked_since, __ATOMIC_RELAXED)) / 1e6);
 }
 
 /* A half-run iteration counts too: its callbacks are still in the ready
@@ -227,6 +252,8 @@ _weft_loop_has_work (WeftLoop *loop)
 static void
 end_iteration (WeftLoop *loop)
 {
+  if (G_UNLIKELY (loop->observed != 0) && __atomic_load_n (&loop->blocked_report, __ATOMIC_RELAXED) != NULL)
+    _weft_loop_report_blocked (loop);
   if (G_UNLIKELY (loop->iteration_hooks != 0))
     _weft_observers_iteration_end (loop);
   if (loop->stopping && loop->mainloop != NULL)
@@ -283,6 +310,8 @@ dispatch_leave (WeftLoop *loop,
 {
   if (--loop->dispatch_depth == 0)
     loop->interrupted = FALSE;   /* interrupt() left every nested dispatch */
+  if (G_UNLIKELY (loop->observed != 0) && __atomic_load_n (&loop->blocked_report, __ATOMIC_RELAXED) != NULL)
+    _weft_loop_report_blocked (loop);
   WEFT_OBSERVE (loop, dispatch_end);
   _weft_set_running_loop (d->previous_running);
   if (d->pushed)

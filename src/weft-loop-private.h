@@ -84,19 +84,17 @@ struct _WeftLoop
   guint                 iteration_hooks; /* the observers called for the current iteration */
   guint64               sample_iteration;/* the next sampled iteration ... */
   gint64                sample_time;     /* ... or the first after this time (loop clock) */
-  /* For a watchdog on another thread (the inspector server's blocked-loop
-   * watch), kept while observed: busy_seq is odd while a callback runs. The
-   * watchdog sets blocked_seq/blocked_since when it saw one run too long;
-   * the callback's end then reports it as a warning. */
-  guint64               busy_seq;        /* atomic */
-  const char           *busy_name;       /* atomic: the callback running */
-  guint64               blocked_seq;     /* atomic */
-  gint64                blocked_since;   /* atomic: µs, monotonic */
+  /* A watchdog on another thread (the inspector server's blocked-loop watch)
+   * reads ready.head_seq, current and current_seq (see _weft_loop_watch_*());
+   * when it saw one callback run too long it leaves its report here, which
+   * the loop thread turns into a warning once the callback returned. */
+  char                 *blocked_report;  /* atomic: the name of the callback */
+  gint64                blocked_since;   /* atomic: when it began (µs, monotonic) */
   gpointer              observer_data[8];/* WEFT_MAX_OBSERVERS */
   guint64               next_task_id;
   guint                 dispatch_depth;
   guint8                schedule_checks; /* closed or debug: scheduling takes its slow path */
-  guint8                callback_checks; /* observed or debug: callbacks run through run_checked() */
+  guint8                callback_checks; /* callback hooks or debug: callbacks run through run_checked() */
   GThread              *owner;           /* the thread running or dispatching it (debug checks) */
   guint                 stopping : 1;
   guint                 closing : 1;       /* close() is unwinding tasks */
@@ -221,6 +219,29 @@ _weft_ticks (void)
 }
 #endif
 double     _weft_ns_per_tick          (void);
+
+/* For a watchdog thread: how many callbacks started so far, and whether
+ * one runs now (atomic loads of what the dispatch stores anyway, so watching
+ * costs the loop nothing). */
+static inline guint64
+_weft_loop_watch_progress (WeftLoop *loop)
+{
+  return __atomic_load_n (&loop->ready.head_seq, __ATOMIC_ACQUIRE);
+}
+
+static inline gboolean
+_weft_loop_watch_busy (WeftLoop *loop)
+{
+  return __atomic_load_n (&loop->current_seq, __ATOMIC_RELAXED) != 0
+      || __atomic_load_n (&loop->current, __ATOMIC_RELAXED) != WEFT_SLOT_NONE;
+}
+
+/* The name of the callback running now; only while the watchdog sees the
+ * loop stuck in it (nothing changes it then). */
+const char *_weft_loop_watch_name   (WeftLoop      *loop);
+/* The watchdog's report (the callback's name, a string it allocated, and
+ * blocked_since), made a warning on the loop thread. */
+void       _weft_loop_report_blocked (WeftLoop     *loop);
 
 /* The loop's parts, file by file (weft-loop*.c, weft-timers.c, weft-slot-table.c). */
 guint      _weft_registry_add          (WeftLoop      *loop);

@@ -64,7 +64,7 @@ _weft_registry_add (WeftLoop *loop)
 
   loop->slots.gen_base = gen_base;
   loop->slots.gen_max = gen_base;
-  loop->ready.head_seq = seq_base;
+  __atomic_store_n (&loop->ready.head_seq, seq_base, __ATOMIC_RELEASE);
   return id;
 }
 

@@ -146,6 +146,7 @@ weft_loop_finalize (GObject *object)
   _weft_slot_table_clear (&loop->slots);
   _weft_ready_queue_clear (&loop->ready);
   g_clear_pointer (&loop->ring_pins, g_hash_table_unref);
+  g_free (loop->blocked_report);
   _weft_timer_heap_clear (&loop->timers);
   _weft_loop_close_threadsafe (loop);
   g_array_unref (loop->ts_queue);
@@ -363,7 +364,7 @@ drop_pending (WeftLoop *loop)
     }
 
   /* Light calls have nothing to free; their tokens are gone with them. */
-  loop->ready.head_seq += loop->ready.length;
+  __atomic_store_n (&loop->ready.head_seq, loop->ready.head_seq + loop->ready.length, __ATOMIC_RELEASE);
   loop->ready.head = 0;
   loop->ready.length = 0;
   loop->timers.length = 0;
@@ -831,7 +832,7 @@ weft_loop_set_debug (WeftLoop *loop,
     return;
   loop->debug = !!debug;
   loop->schedule_checks = loop->closed || loop->debug;
-  loop->callback_checks = loop->observed != 0 || loop->debug;
+  loop->callback_checks = loop->callback_hooks != 0 || loop->debug;
   _weft_loop_notify (loop, WEFT_LOOP_PROP_DEBUG);
 }
 

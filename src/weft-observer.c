@@ -45,7 +45,7 @@ _weft_loop_observe (WeftLoop *loop,
   else
     loop->iteration_observers &= ~(1u << observer_id);
   loop->iteration_hooks &= loop->observed;
-  loop->callback_checks = loop->observed != 0 || loop->debug;
+  loop->callback_checks = loop->callback_hooks != 0 || loop->debug;
 }
 
 void
@@ -74,6 +74,7 @@ _weft_loop_want_callback_hooks (WeftLoop *loop,
     loop->callback_hooks |= 1u << observer_id;
   else
     loop->callback_hooks &= ~(1u << observer_id);
+  loop->callback_checks = loop->callback_hooks != 0 || loop->debug;
 }
 
 gpointer

@@ -86,7 +86,9 @@ _weft_ready_queue_pop (WeftReadyQueue *queue)
 
   queue->head = (queue->head + 1) & queue->mask;
   queue->length--;
-  queue->head_seq++;
+  /* Read by a watchdog thread (_weft_loop_watch_progress()): on x86 and
+   * ARM64 a release store is a plain store. */
+  __atomic_store_n (&queue->head_seq, queue->head_seq + 1, __ATOMIC_RELEASE);
   return entry;
 }
 

@@ -23,7 +23,8 @@ void
 _weft_ready_queue_clear (WeftReadyQueue *queue)
 {
   g_clear_pointer (&queue->items, g_free);
-  queue->head_seq += queue->length;   /* the dropped calls' tokens stay unique */
+  /* The dropped calls' tokens stay unique. */
+  __atomic_store_n (&queue->head_seq, queue->head_seq + queue->length, __ATOMIC_RELEASE);
   queue->mask = 0;
   queue->head = 0;
   queue->length = 0;
