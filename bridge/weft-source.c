@@ -6,8 +6,9 @@
  * threadsafe post or a stop is pending, or the earliest timer is due. Otherwise
  * it arms a timerfd (CLOCK_MONOTONIC, absolute, nanoseconds) to the earliest
  * deadline and lets poll() sleep without a timeout: GLib's own poll timeout is
- * whole milliseconds, the timerfd is not. The timerfd is re-armed only when the
- * earliest deadline changes, so a busy loop makes no extra system calls and an
+ * whole milliseconds, the timerfd is not. An expired timerfd is not read:
+ * re-arming (or disarming) it clears it, one system call per wake-up less.
+ * The timerfd is re-armed only when the earliest deadline changes, so a busy loop makes no extra system calls and an
  * idle one makes none at all. Without timerfd, the poll timeout is rounded up to
  * the next millisecond (never early).
  *
@@ -85,6 +86,9 @@ timerfd_renew (WeftSource *self)
   timerfd_open (self);
 }
 
+/* The timerfd expired: armed to nothing we know, readable until re-armed. */
+#define TIMERFD_FIRED G_MININT64
+
 #ifdef HAVE_TIMERFD
 static void
 arm_timerfd (WeftSource *self,
@@ -115,6 +119,12 @@ weft_source_prepare (GSource *source,
   *timeout = -1;
   if (G_UNLIKELY (self->fork_gen != fork_generation))
     timerfd_renew (self);
+#ifdef HAVE_TIMERFD
+  /* Expired and not about to be re-armed below (paused, a test's clock):
+   * disarmed, or poll() would return at once for as long as that lasts. */
+  if (G_UNLIKELY (self->armed == TIMERFD_FIRED) && (loop->paused || loop->clock_func != NULL || loop->observed != 0))
+    arm_timerfd (self, WEFT_TIME_NEVER);
+#endif
   if (G_UNLIKELY (loop->observed != 0))
     {
       /* An observer's work (the inspector's commands) runs even while paused. */
@@ -178,13 +188,7 @@ weft_source_check (GSource *source)
 
 #ifdef HAVE_TIMERFD
   if (self->timerfd_tag != NULL && (g_source_query_unix_fd (source, self->timerfd_tag) & G_IO_IN))
-    {
-      guint64 expirations;
-
-      if (read (self->timerfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
-        g_warning ("Weft: reading the timerfd failed: %s", g_strerror (errno));
-      self->armed = WEFT_TIME_NEVER;
-    }
+    self->armed = TIMERFD_FIRED;   /* the next arm_timerfd() clears it */
 #endif
   /* The watched fds are looked at in dispatch (GLib skips check() when
    * prepare() said ready; GLib itself reports a ready fd of ours). */
