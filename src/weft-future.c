@@ -238,15 +238,26 @@ release_done_record (gpointer data)
   weft_future_unref (future);
 }
 
+/* A scheduled done callback: a light call (weft-ready-queue-private.h)
+ * whose destroy notify releases the record after the call, or when it is
+ * cancelled or dropped. */
+const WeftCallSite _weft_done_record_site = { "future done callback", NULL, release_done_record };
+
 static void
 schedule_record (WeftFuture     *future,
                  WeftDoneRecord *record)
 {
+  WeftLoop *loop = future->loop;
+
   record->next = NULL;
   record->future = weft_future_ref (future);
-  record->handle = _weft_loop_handle_for (future->loop,
-                                          _weft_loop_schedule (future->loop, 0, run_done_record, record, release_done_record,
-                                                               "future done callback", future->created_at));
+#if WEFT_LIGHT_CALLS
+  record->handle = _weft_handle_encode_ring (loop->id, _weft_ready_queue_push_internal (&loop->ready, run_done_record, record,
+                                                                                        &_weft_done_record_site));
+#else
+  record->handle = _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, run_done_record, record, release_done_record,
+                                                                     "future done callback", future->created_at));
+#endif
 }
 
 static void

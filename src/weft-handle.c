@@ -98,10 +98,11 @@ weft_handle_cancel (WeftHandle *handle)
     return FALSE;
   if (r.slot == NULL)
     {
-      /* A light call: cancelled in place, dropped when it reaches the head. */
+      /* A light call: cancelled in place (its destroy notify runs now),
+       * skipped when it reaches the head. */
       if (r.entry == NULL || (r.entry->meta & WEFT_ENTRY_CANCELLED))
         return FALSE;
-      r.entry->meta |= WEFT_ENTRY_CANCELLED;
+      _weft_entry_drop (r.entry);
       if (r.pin != NULL)
         r.pin->cancelled = TRUE;
       return TRUE;

@@ -36,6 +36,37 @@ weft_loop_list_ready (WeftLoop *loop)
   return _weft_loop_list_ready_upto (loop, G_MAXUINT);
 }
 
+/* A task's queued step shows the task, listed where it resumes (the await it
+ * is suspended at, or where it was created); a done callback shows where its
+ * future was created. */
+void
+_weft_entry_describe (const WeftReadyEntry *entry,
+                      const char          **name,
+                      const char          **where)
+{
+  const WeftCallSite *site = _weft_entry_site (entry);
+
+  if (site == &_weft_task_step_site)
+    {
+      WeftTask *task = entry->data;
+
+      *name = task->name ? task->name : "task step";
+      *where = task->await_at ? task->await_at : task->created_at;
+    }
+  else if (site == &_weft_done_record_site)
+    {
+      WeftDoneRecord *record = entry->data;
+
+      *name = site->name;
+      *where = record->future != NULL ? record->future->created_at : NULL;
+    }
+  else
+    {
+      *name = site->name;
+      *where = site->where;
+    }
+}
+
 GArray *
 _weft_loop_list_ready_upto (WeftLoop *loop,
                  guint     max)
@@ -51,12 +82,10 @@ _weft_loop_list_ready_upto (WeftLoop *loop,
 
       if (!_weft_entry_is_slot (entry))
         {
-          const WeftCallSite *site = _weft_entry_site (entry);
-
           if (entry->meta & WEFT_ENTRY_CANCELLED)
             continue;
-          info = (WeftCallInfo) { site->name, site->where, 0,
-                                  _weft_handle_encode_ring (loop->id, loop->ready.head_seq + i) };
+          info = (WeftCallInfo) { NULL, NULL, 0, _weft_handle_encode_ring (loop->id, loop->ready.head_seq + i) };
+          _weft_entry_describe (entry, &info.name, &info.where);
           g_array_append_val (calls, info);
           continue;
         }

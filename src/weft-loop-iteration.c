@@ -170,6 +170,91 @@ run_slot (WeftLoop *loop,
   _weft_slot_table_release (&loop->slots, index);
 }
 
+/* run_checked() for a light call, named as _weft_entry_describe() says. */
+static __attribute__ ((noinline)) void
+run_described (WeftLoop           *loop,
+               WeftCallback        callback,
+               gpointer            data,
+               const WeftCallSite *site)
+{
+  WeftReadyEntry entry = { callback, data, (guintptr) site };
+  const char *name, *where;
+
+  _weft_entry_describe (&entry, &name, &where);
+  run_checked (loop, callback, data, name, where);
+}
+
+/* Runs a light call popped as @seq, marked as the running call for the
+ * exception handler and a watchdog (relaxed atomic stores: plain stores). */
+static inline __attribute__ ((always_inline)) void
+run_light_marked (WeftLoop             *loop,
+                  guint64               seq,
+                  const WeftReadyEntry *entry,
+                  gboolean              internal)
+{
+  WeftCallback callback = entry->callback;
+  gpointer data = entry->data;
+  const WeftCallSite *site = _weft_entry_site (entry);
+
+  __atomic_store_n (&loop->current_site, site, __ATOMIC_RELAXED);
+  if (internal)
+    __atomic_store_n (&loop->current_data, data, __ATOMIC_RELAXED);
+  __atomic_store_n (&loop->current_seq, seq + 1, __ATOMIC_RELAXED);
+  if (G_UNLIKELY (loop->callback_checks))
+    run_described (loop, callback, data, site);
+  else
+    callback (data);
+  if (internal)
+    site->destroy (data);
+}
+
+/* The same inside another callback (a nested main loop): what was running
+ * is running again afterwards. */
+static __attribute__ ((noinline)) void
+run_light_nested (WeftLoop             *loop,
+                  guint64               seq,
+                  const WeftReadyEntry *entry,
+                  gboolean              internal)
+{
+  guint64 previous_seq = loop->current_seq;
+  guint32 previous = loop->current;
+  const WeftCallSite *previous_site = loop->current_site;
+  gpointer previous_data = loop->current_data;
+
+  __atomic_store_n (&loop->current, WEFT_SLOT_NONE, __ATOMIC_RELAXED);
+  run_light_marked (loop, seq, entry, internal);
+  __atomic_store_n (&loop->current_site, previous_site, __ATOMIC_RELAXED);
+  __atomic_store_n (&loop->current_data, previous_data, __ATOMIC_RELAXED);
+  __atomic_store_n (&loop->current_seq, previous_seq, __ATOMIC_RELAXED);
+  __atomic_store_n (&loop->current, previous, __ATOMIC_RELAXED);
+}
+
+static inline __attribute__ ((always_inline)) void
+run_light (WeftLoop             *loop,
+           guint64               seq,
+           const WeftReadyEntry *entry,
+           gboolean              internal)
+{
+  if (G_UNLIKELY (loop->current_seq != 0 || loop->current != WEFT_SLOT_NONE))
+    {
+      run_light_nested (loop, seq, entry, internal);
+      return;
+    }
+  /* As few stores as can be: current_site means nothing while current_seq is 0. */
+  run_light_marked (loop, seq, entry, internal);
+  __atomic_store_n (&loop->current_seq, 0, __ATOMIC_RELAXED);
+}
+
+/* An internal light call: a task step, a done callback (their destroy
+ * notify after the call). */
+static __attribute__ ((noinline)) void
+run_internal (WeftLoop             *loop,
+              guint64               seq,
+              const WeftReadyEntry *entry)
+{
+  run_light (loop, seq, entry, TRUE);
+}
+
 /* Pops the head of the ready queue and runs it. The caller has already counted
  * it off loop->ntodo, so a nested main loop inside the callback that dispatches
  * the loop again goes on with the next callback, never this one. A light call
@@ -179,35 +264,13 @@ run_ready_head (WeftLoop *loop)
 {
   guint64 seq = loop->ready.head_seq;
   WeftReadyEntry entry = _weft_ready_queue_pop (&loop->ready);
-  guint64 previous_seq;
-  guint32 previous;
-  const WeftCallSite *previous_site;
 
-  if (_weft_entry_is_slot (&entry))
-    {
-      run_slot (loop, _weft_entry_slot (&entry));
-      return;
-    }
-  if (entry.meta & WEFT_ENTRY_CANCELLED)
-    return;
-  previous_seq = loop->current_seq;
-  previous = loop->current;
-  previous_site = loop->current_site;
-  /* Stores a watchdog thread may read (relaxed: plain stores), as few as
-   * can be: current_site means nothing while current_seq is 0. */
-  __atomic_store_n (&loop->current_site, _weft_entry_site (&entry), __ATOMIC_RELAXED);
-  __atomic_store_n (&loop->current_seq, seq + 1, __ATOMIC_RELAXED);
-  if (G_UNLIKELY (previous != WEFT_SLOT_NONE))
-    __atomic_store_n (&loop->current, WEFT_SLOT_NONE, __ATOMIC_RELAXED);
-  if (G_UNLIKELY (loop->callback_checks))
-    run_checked (loop, entry.callback, entry.data, loop->current_site->name, loop->current_site->where);
-  else
-    entry.callback (entry.data);
-  __atomic_store_n (&loop->current_seq, previous_seq, __ATOMIC_RELAXED);
-  if (G_UNLIKELY (previous != WEFT_SLOT_NONE))
-    __atomic_store_n (&loop->current, previous, __ATOMIC_RELAXED);
-  if (G_UNLIKELY (previous_seq != 0))
-    __atomic_store_n (&loop->current_site, previous_site, __ATOMIC_RELAXED);
+  if (G_LIKELY (!(entry.meta & (WEFT_ENTRY_SLOT | WEFT_ENTRY_CANCELLED | WEFT_ENTRY_DESTROY))))
+    run_light (loop, seq, &entry, FALSE);
+  else if (_weft_entry_is_slot (&entry))
+    run_slot (loop, _weft_entry_slot (&entry));
+  else if (!(entry.meta & WEFT_ENTRY_CANCELLED))
+    run_internal (loop, seq, &entry);
 }
 
 const char *
@@ -216,8 +279,15 @@ _weft_loop_watch_name (WeftLoop *loop)
   guint32 current = __atomic_load_n (&loop->current, __ATOMIC_RELAXED);
   const WeftCallSite *site = __atomic_load_n (&loop->current_site, __ATOMIC_RELAXED);
 
-  if (__atomic_load_n (&loop->current_seq, __ATOMIC_RELAXED) != 0)
-    return site != NULL && site->name != NULL ? site->name : "(unnamed)";
+  if (__atomic_load_n (&loop->current_seq, __ATOMIC_RELAXED) != 0 && site != NULL)
+    {
+      /* (An internal call's data is alive while it runs.) */
+      WeftReadyEntry entry = { NULL, __atomic_load_n (&loop->current_data, __ATOMIC_RELAXED), (guintptr) site };
+      const char *name, *where;
+
+      _weft_entry_describe (&entry, &name, &where);
+      return name != NULL ? name : "(unnamed)";
+    }
   if (current != WEFT_SLOT_NONE)
     {
       const char *name = _weft_slot_table_get (&loop->slots, current)->name;

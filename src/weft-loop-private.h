@@ -107,6 +107,7 @@ struct _WeftLoop
   gint64                last_now;        /* the latest clock reading the loop made */
   gint64                time_offset;     /* virtual time, running: the clock is monotonic + this */
   gint64                frozen_ns;       /* virtual time, paused: the clock reads this */
+  gpointer              current_data;    /* the running light call's data, if an internal call */
 };
 
 static inline gint64
@@ -219,6 +220,20 @@ _weft_ticks (void)
 }
 #endif
 double     _weft_ns_per_tick          (void);
+
+/* What a light call shows as its name and file:line: its site's, or for an
+ * internal call (a task step, a done callback) what it stands for. */
+void       _weft_entry_describe        (const WeftReadyEntry *entry,
+                                        const char          **name,
+                                        const char          **where);
+/* Drops a light call that will not run: its destroy notify, if any. */
+static inline void
+_weft_entry_drop (WeftReadyEntry *entry)
+{
+  if ((entry->meta & (WEFT_ENTRY_DESTROY | WEFT_ENTRY_CANCELLED | WEFT_ENTRY_SLOT)) == WEFT_ENTRY_DESTROY)
+    _weft_entry_site (entry)->destroy (entry->data);
+  entry->meta |= WEFT_ENTRY_CANCELLED;
+}
 
 /* For a watchdog thread: how many callbacks started so far, and whether
  * one runs now (atomic loads of what the dispatch stores anyway, so watching

@@ -363,7 +363,10 @@ drop_pending (WeftLoop *loop)
       _weft_slot_table_release (&loop->slots, i);
     }
 
-  /* Light calls have nothing to free; their tokens are gone with them. */
+  /* Light calls: internal ones have a destroy notify; their tokens are gone
+   * with them. */
+  for (guint32 i = 0; i < loop->ready.length; i++)
+    _weft_entry_drop (_weft_ready_queue_peek (&loop->ready, i));
   __atomic_store_n (&loop->ready.head_seq, loop->ready.head_seq + loop->ready.length, __ATOMIC_RELEASE);
   loop->ready.head = 0;
   loop->ready.length = 0;
@@ -784,10 +787,14 @@ weft_loop_call_exception_handler (WeftLoop                   *loop,
     {
       if (filled.handle == NULL)
         filled.handle = _weft_handle_encode_ring (loop->id, loop->current_seq - 1);
+      WeftReadyEntry entry = { NULL, loop->current_data, (guintptr) loop->current_site };
+      const char *name, *where;
+
+      _weft_entry_describe (&entry, &name, &where);
       if (filled.callback_name == NULL)
-        filled.callback_name = loop->current_site->name;
+        filled.callback_name = name;
       if (filled.scheduled_at == NULL && loop->debug)
-        filled.scheduled_at = loop->current_site->where;
+        filled.scheduled_at = where;
     }
   else if (loop->current != WEFT_SLOT_NONE)
     {

@@ -26,12 +26,15 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  const char *name;    /* the callback's name as written at the call site */
-  const char *where;   /* G_STRLOC of the scheduling call */
+  const char     *name;    /* the callback's name as written at the call site */
+  const char     *where;   /* G_STRLOC of the scheduling call */
+  GDestroyNotify  destroy; /* internal sites only (task steps, done callbacks): runs
+                            * after the call, or when it is cancelled or dropped */
 } WeftCallSite;
 
 #define WEFT_ENTRY_SLOT      ((guintptr) 1)  /* meta is (slot index << 3) | this */
 #define WEFT_ENTRY_CANCELLED ((guintptr) 2)  /* a light call, cancelled */
+#define WEFT_ENTRY_DESTROY   ((guintptr) 4)  /* a light call whose site has a destroy notify */
 #define WEFT_ENTRY_FLAGS     ((guintptr) 7)
 
 typedef struct
@@ -127,6 +130,21 @@ _weft_entry_site (const WeftReadyEntry *entry)
 {
   return (const WeftCallSite *) (entry->meta & ~WEFT_ENTRY_FLAGS);
 }
+
+/* Pushes an internal light call of a static @site that has a destroy
+ * notify; returns its sequence number. */
+static inline guint64
+_weft_ready_queue_push_internal (WeftReadyQueue     *queue,
+                                 WeftCallback        callback,
+                                 gpointer            data,
+                                 const WeftCallSite *site)
+{
+  return _weft_ready_queue_push (queue, callback, data, (guintptr) site | WEFT_ENTRY_DESTROY);
+}
+
+/* The internal sites (weft-task.c, weft-future.c). */
+extern const WeftCallSite _weft_task_step_site;
+extern const WeftCallSite _weft_done_record_site;
 
 /* The interned site of (@name, @where): static strings, so a site is never
  * freed (weft-call-site.c). A per-thread cache answers with a compare. */

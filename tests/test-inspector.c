@@ -262,19 +262,23 @@ test_timeline_hover (Countdowns    *f,
   g_assert_true (g_str_has_prefix (tip, "Iteration "));
   g_assert_nonnull (strstr (tip, " s — "));
   g_assert_cmpuint (strlen (strstr (tip, "— ")), >, strlen ("— "));
-  /* Lanes for what ran: the tasks' first steps (count_down: they are named
-   * after creation) and B, the only one that woke again in 0.7 s. */
+  /* Lanes for what ran: each task's steps under its name, its first step
+   * too (the demo names its tasks after creating them: a step is named when
+   * it runs, not when it was queued). */
   {
     guint n_lanes = 0;
     const char * const *lanes = inspector_timeline_get_lanes (INSPECTOR_TIMELINE (timeline), &n_lanes);
-    gboolean first = FALSE, b = FALSE;
+    gboolean a = FALSE, b = FALSE, c = FALSE, creation_name = FALSE;
 
     for (guint i = 0; i < n_lanes; i++)
       {
-        first |= g_str_equal (lanes[i], "count_down");
+        a |= g_str_equal (lanes[i], "A");
         b |= g_str_equal (lanes[i], "B");
+        c |= g_str_equal (lanes[i], "C");
+        creation_name |= g_str_equal (lanes[i], "count_down");
       }
-    g_assert_true (first && b);
+    g_assert_true (a && b && c);
+    g_assert_false (creation_name);
   }
   /* Zoomed in to 1 ms around the newest iteration, the oldest is off screen. */
   inspector_timeline_set_span (INSPECTOR_TIMELINE (timeline), 0.001);
