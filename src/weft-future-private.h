@@ -50,9 +50,11 @@ struct _WeftDoneRecord
 struct _WeftFuture
 {
   guint            ref_count;
+  /* Whole bytes, not bit-fields: a bit-field store followed by a load of the
+   * word around it stalls store forwarding at every await. */
   guint8           state;
-  guint            error_retrieved : 1;
-  guint            finalizing : 1;
+  guint8           error_retrieved;
+  guint8           finalizing;
   WeftLoop        *loop;
   const WeftFutureClass *klass;
   gpointer         result;

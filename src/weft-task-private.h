@@ -52,11 +52,14 @@ struct _WeftTask
   GCancellable     *cancellable;
   char             *cancel_message;
   guint             cancel_requests;
+  /* Whole bytes, not bit-fields: the task writes one on its stack and the
+   * step reads the next right after the switch back; a bit-field load of the
+   * word around a byte store stalls store forwarding at every step. */
   guint8            phase;
-  guint             must_cancel : 1;
-  guint             fiber_done : 1;
-  guint             step_queued : 1;
-  guint             in_cancel : 1;     /* weft_task_cancel() is on the stack */
+  guint8            must_cancel;
+  guint8            fiber_done;
+  guint8            step_queued;
+  guint8            in_cancel;         /* weft_task_cancel() is on the stack */
   gpointer          ret;
   GError           *ret_error;
 
