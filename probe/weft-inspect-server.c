@@ -177,8 +177,9 @@ peer_over_limit (WeftInspectServer     *self,
 
 guint _weft_inspect_server_observer_id;
 
-static void server_publish (WeftLoop *loop,
-                            gboolean  force);
+typedef enum { PUBLISH_IF_DUE, PUBLISH_IDLE, PUBLISH_NOW } PublishWhen;
+static void server_publish (WeftLoop    *loop,
+                            PublishWhen  when);
 static void server_stop    (WeftLoop *loop);
 
 static WeftInspectServer *
@@ -319,20 +320,25 @@ publish_changes (WeftInspectServer *self)
 static gboolean answer_waiting (gpointer data);
 
 static void
-server_publish (WeftLoop *loop,
-                              gboolean  force)
+server_publish (WeftLoop    *loop,
+                PublishWhen  when)
 {
   WeftInspectServer *self = server_of (loop);
   gint64 now = g_get_monotonic_time () * 1000;
+  gboolean wanted = g_atomic_int_get (&self->want_publish);
   GVariant *snapshot, *old;
 
-  /* Publishing may take at most a tenth of the loop's time: after a snapshot
-   * that took T to build, the next one waits at least 10 T; unless a peer
-   * waits for it (GetSnapshot of a state the last snapshot does not show). */
+  /* A busy loop publishes at most every PUBLISH_INTERVAL_NS, and spends at
+   * most a twentieth of its time on it: after a snapshot that took T to
+   * build, the next one waits at least 20 T, even when a peer waits for it (a
+   * peer that asks again at every Changed signal would otherwise have the
+   * loop publish all the time). A loop about to sleep publishes at once for
+   * a peer that waits (GetSnapshot of a state the last snapshot does not
+   * show): it has nothing else to do. */
   __atomic_store_n (&self->loop_iteration, loop->iteration, __ATOMIC_RELAXED);
-  if (!force && now - self->published < 10 * self->build_ns && !g_atomic_int_get (&self->want_publish))
+  if (when == PUBLISH_IF_DUE && now - self->published < 20 * self->build_ns)
     return;
-  if (!force && now - self->published < PUBLISH_INTERVAL_NS && !g_atomic_int_get (&self->want_publish))
+  if (when != PUBLISH_NOW && now - self->published < PUBLISH_INTERVAL_NS && !wanted)
     return;
   __atomic_store_n (&self->published_iteration, loop->iteration, __ATOMIC_RELAXED);
   g_atomic_int_set (&self->want_publish, 0);
@@ -512,7 +518,7 @@ server_run_commands (WeftLoop *loop)
           g_assert_not_reached ();
         }
     }
-  server_publish (loop, TRUE);
+  server_publish (loop, PUBLISH_NOW);
 }
 
 /* ----------------------------------------------------- server thread side */
@@ -989,7 +995,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   _weft_loop_observe (loop, _weft_inspect_server_observer_id, self);
   self->was_recording = weft_loop_get_recording (loop);
   weft_loop_set_recording (loop, TRUE);
-  server_publish (loop, TRUE);
+  server_publish (loop, PUBLISH_NOW);
   self->thread = g_thread_new ("weft-inspect", server_thread, self);
   return TRUE;
 }
@@ -1109,10 +1115,18 @@ on_wants_dispatch (WeftLoop *loop,
 }
 
 static void
-on_publish (WeftLoop *loop,
-            gpointer  data)
+on_before_sleep (WeftLoop *loop,
+                 gpointer  data)
 {
-  server_publish (loop, FALSE);
+  /* (Called before every poll: idle only if the loop has nothing to run.) */
+  server_publish (loop, _weft_loop_has_work (loop) ? PUBLISH_IF_DUE : PUBLISH_IDLE);
+}
+
+static void
+on_dispatch_end (WeftLoop *loop,
+                 gpointer  data)
+{
+  server_publish (loop, PUBLISH_IF_DUE);
 }
 
 static void
@@ -1133,7 +1147,7 @@ const WeftObserver _weft_inspect_server_observer = {
   .loop_created = on_loop_created,
   .loop_closing = on_loop_closing,
   .wants_dispatch = on_wants_dispatch,
-  .before_sleep = on_publish,
+  .before_sleep = on_before_sleep,
   .dispatch_begin = on_dispatch_begin,
-  .dispatch_end = on_publish,
+  .dispatch_end = on_dispatch_end,
 };
