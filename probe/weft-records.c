@@ -26,6 +26,9 @@
 
 #define RECORDS_KEPT 512
 #define SNAPSHOT_RECORDS 64   /* the newest, in every snapshot */
+/* A record at least every this many iterations (and every 1 ms): the
+ * recorded iterations cost a clock read and the callbacks' names. */
+#define RECORD_EVERY     1024
 #define MAX_SNAPSHOT_TASKS 1000
 #define MAX_SNAPSHOT_CALLS 200    /* ready callbacks and timers, each: a view shows a few dozen */
 #define WARNINGS_KEPT        64
@@ -95,9 +98,9 @@ static void _weft_inspect_record_iteration (WeftRecords *rec,
                                             gint64       max_lateness);
 
 /* Recording keeps a record of an iteration when timers fired in it, or when
- * 64 iterations or 1 ms (by the clock reads the loop makes anyway) went by
+ * RECORD_EVERY iterations or 1 ms (by the clock reads the loop makes anyway) went by
  * since the last record: a quiet app's loop gets every iteration recorded, a
- * loop spinning through a million short iterations one in 64, and recording
+ * loop spinning through a million short iterations one in RECORD_EVERY, and recording
  * costs no clock read per callback. */
 static void
 _weft_inspect_iteration_begin (WeftRecords *rec,
@@ -108,7 +111,7 @@ _weft_inspect_iteration_begin (WeftRecords *rec,
 {
   rec->record_this = n_timers > 0
                    || loop->paused   /* stepped: every iteration */
-                   || loop->iteration - rec->last_recorded_iteration >= 64
+                   || loop->iteration - rec->last_recorded_iteration >= RECORD_EVERY
                    || loop->last_now - rec->last_recorded_time >= 1000000;
   /* The callback hooks (the names of the callbacks that ran) only in the
    * iterations recorded: per callback they are what recording costs. */
@@ -122,7 +125,7 @@ _weft_inspect_iteration_begin (WeftRecords *rec,
   rec->last_recorded_iteration = loop->iteration;
   rec->last_recorded_time = now;
   /* No hooks until the next iteration this rule records. */
-  _weft_loop_sample_iterations (loop, records_observer_id, loop->iteration + 64, now + 1000000);
+  _weft_loop_sample_iterations (loop, records_observer_id, loop->iteration + RECORD_EVERY, now + 1000000);
   _weft_inspect_record_iteration (rec, loop, now, n_timers, max_lateness);
 }
 
