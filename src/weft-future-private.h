@@ -47,6 +47,8 @@ struct _WeftDoneRecord
   guint               owned : 1;
 };
 
+/* weft_loop_create_future() sets every field one by one: a new field
+ * needs its line there. */
 struct _WeftFuture
 {
   guint            ref_count;
