@@ -18,7 +18,7 @@
 #include "weft-loop-private.h"
 #include "weft-observer-private.h"
 
-#define BUDGET_CHECK_EVERY       32
+#define BUDGET_CHECK_EVERY       64   /* at most; fewer while callbacks are slow */
 
 /* ------------------------------------------------------------ cheap clock */
 
@@ -354,6 +354,7 @@ typedef struct
   gboolean  pushed;
   gint64    deadline;     /* the time budget ends */
   guint     until_check;  /* callbacks until the next clock read */
+  guint     check_every;  /* callbacks between two clock reads */
 } Dispatch;
 
 /* Phase 0: the loop is this thread's running loop, its context the thread
@@ -364,7 +365,7 @@ dispatch_enter (WeftLoop *loop,
 {
   d->previous_running = weft_get_running_loop ();
   d->deadline = (loop->last_now = _weft_loop_now (loop)) + loop->budget_ns;
-  d->until_check = BUDGET_CHECK_EVERY;
+  d->until_check = d->check_every = BUDGET_CHECK_EVERY;
   weft_loop_ref (loop);
   d->pushed = _weft_loop_push_context (loop);
   _weft_set_running_loop (loop);
@@ -389,16 +390,26 @@ dispatch_leave (WeftLoop *loop,
   weft_loop_unref (loop);
 }
 
-/* Whether the time budget is spent (the clock is read every
- * BUDGET_CHECK_EVERY calls). */
+/* Whether the time budget is spent. */
 static inline __attribute__ ((always_inline)) gboolean
 budget_spent (WeftLoop *loop,
               Dispatch *d)
 {
+  gint64 before;
+
   if (--d->until_check != 0)
     return FALSE;
-  d->until_check = BUDGET_CHECK_EVERY;
-  return (loop->last_now = _weft_loop_now (loop)) >= d->deadline;
+  before = loop->last_now;
+  loop->last_now = _weft_loop_now (loop);
+  /* The clock is read every check_every callbacks: 64 while callbacks are
+   * short (a clock read costs a few callbacks' time), down to every one
+   * when they are slow, so the budget is never overrun by much. */
+  if (loop->last_now - before > loop->budget_ns / 8)
+    d->check_every = MAX (d->check_every / 4, 1);
+  else if (d->check_every < BUDGET_CHECK_EVERY)
+    d->check_every *= 2;
+  d->until_check = d->check_every;
+  return loop->last_now >= d->deadline;
 }
 
 /* Phase 2: the iteration's callbacks, while the budget lasts. Returns FALSE
