@@ -12,7 +12,8 @@
 #                           (../shared/bench/anchors/run.sh with WEFT_BENCH; RUNS, ONLY
 #                           as there), writing bench/results-anchors.md; and the Python
 #                           rows (bench/weft_py_bench.py: Weft vs asyncio vs uvloop) into
-#                           bench/results-python.md
+#                           bench/results-python.md; and the GTK frame and inspector-cost
+#                           rows (bench/compare.sh) into bench/results-weft.md
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -179,6 +180,12 @@ case $cmd in
     (cd "$anchors" && WEFT_BENCH="$OLDPWD/build-release/bench/weft_bench" ./run.sh)
     cp "$anchors/results.md" bench/results-anchors.md
     echo "weft.sh bench: bench/results-anchors.md"
+    # The rows the anchors do not have: a GTK frame while a million callbacks
+    # drain (Xvfb), and what an inspector attached over the socket costs; with
+    # WEFT_BENCH_BEFORE=path/to/an/older/weft_bench, before and after.
+    RUNS=${RUNS:-3} bench/compare.sh "${WEFT_BENCH_BEFORE:--}" build-release/bench/weft_bench \
+      build-release/bench/weft_frame_bench "${WEFT_FRAME_BENCH_BEFORE:-}" > bench/results-weft.md
+    cat bench/results-weft.md
     ;;
   *)
     echo "usage: $0 demo [NAME] | test | bench" >&2

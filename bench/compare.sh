@@ -3,6 +3,8 @@
 #
 #   bench/compare.sh BEFORE_WEFT_BENCH AFTER_WEFT_BENCH [AFTER_FRAME_BENCH [BEFORE_FRAME_BENCH]]
 #
+# BEFORE_WEFT_BENCH may be - (no before column: this build's rows only).
+#
 # Runs every row RUNS times (default 3), alternating the two builds so both
 # see the same machine, and prints a Markdown table of medians. The anchors'
 # figures come from ../shared/bench/anchors/run.sh (./weft.sh bench), run in
@@ -17,8 +19,10 @@ after=${2:?usage: bench/compare.sh BEFORE_WEFT_BENCH AFTER_WEFT_BENCH [AFTER_FRA
 frame_after=${3:-}
 frame_before=${4:-}
 runs=${RUNS:-3}
-for b in "$before" "$after"; do
-  [[ -x $b ]] || { echo "bench/compare.sh: $b is not an executable weft_bench" >&2; exit 2; }
+sides="before after"
+[[ $before == - ]] && sides=after
+for b in $([[ $before == - ]] || echo "$before") "$after"; do
+  [[ -x $b ]] || { echo "bench/compare.sh: $b is not an executable weft_bench (build one with ./weft.sh bench)" >&2; exit 2; }
 done
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
 raw=$(mktemp)
@@ -37,7 +41,7 @@ run() {
 
 for r in $(seq 1 "$runs"); do
   echo "=== run $r/$runs $(date +%T)" >&2
-  for side in before after; do
+  for side in $sides; do
     bin=$before; [[ $side == after ]] && bin=$after
     run "$side soon" X=1 -- "$bin" soon 1000000
     run "$side chain" X=1 -- "$bin" chain 1000000
