@@ -880,9 +880,9 @@ on_iteration_end (WeftLoop *loop,
 }
 
 static void
-on_task_step_end (WeftLoop *loop,
-                  gpointer  data,
-                  WeftTask *task)
+on_task_timed (WeftLoop *loop,
+               gpointer  data,
+               WeftTask *task)
 {
   _weft_inspect_task_stepped (data, task);
 }
@@ -916,7 +916,7 @@ static const WeftObserver records_observer = {
   .iteration_begin = on_iteration_begin,
   .iteration_end = on_iteration_end,
   .callback_begin = on_callback_begin,
-  .task_step_end = on_task_step_end,
+  .task_timed = on_task_timed,
   .task_finished = on_task_finished,
   .warning = on_warning,
 };

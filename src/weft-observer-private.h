@@ -38,6 +38,8 @@ struct _WeftObserver
   void     (*callback_end)    (WeftLoop *loop, gpointer data, const char *name);
   void     (*task_step_begin) (WeftLoop *loop, gpointer data, WeftTask *task);
   void     (*task_step_end)   (WeftLoop *loop, gpointer data, WeftTask *task);
+  /* A step that was timed (while recording: a task's first 8, then one in 8). */
+  void     (*task_timed)      (WeftLoop *loop, gpointer data, WeftTask *task);
   void     (*task_finished)   (WeftLoop *loop, gpointer data, WeftTask *task);
   /* Something looks wrong: a slow callback (debug mode), an error. */
   void     (*warning)         (WeftLoop *loop, gpointer data, const char *text);
@@ -101,6 +103,8 @@ void      _weft_observers_task_step_begin (WeftLoop *loop,
                                            WeftTask *task);
 void      _weft_observers_task_step_end (WeftLoop *loop,
                                          WeftTask *task);
+void      _weft_observers_task_timed (WeftLoop *loop,
+                                      WeftTask *task);
 void      _weft_observers_task_finished (WeftLoop *loop,
                                          WeftTask *task);
 void      _weft_observers_warning (WeftLoop   *loop,

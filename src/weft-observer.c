@@ -44,6 +44,10 @@ _weft_loop_observe (WeftLoop *loop,
     loop->iteration_observers |= 1u << observer_id;
   else
     loop->iteration_observers &= ~(1u << observer_id);
+  if (data != NULL && (observers[observer_id]->task_step_begin != NULL || observers[observer_id]->task_step_end != NULL))
+    loop->step_observers |= 1u << observer_id;
+  else
+    loop->step_observers &= ~(1u << observer_id);
   loop->iteration_hooks &= loop->observed;
   loop->callback_checks = loop->callback_hooks != 0 || loop->debug;
 }
@@ -182,14 +186,21 @@ void
 _weft_observers_task_step_begin (WeftLoop *loop,
                                  WeftTask *task)
 {
-  EACH_OBSERVER (loop, task_step_begin, task);
+  EACH_OBSERVER_IN (loop->step_observers, loop, task_step_begin, task);
 }
 
 void
 _weft_observers_task_step_end (WeftLoop *loop,
                                WeftTask *task)
 {
-  EACH_OBSERVER (loop, task_step_end, task);
+  EACH_OBSERVER_IN (loop->step_observers, loop, task_step_end, task);
+}
+
+void
+_weft_observers_task_timed (WeftLoop *loop,
+                            WeftTask *task)
+{
+  EACH_OBSERVER (loop, task_timed, task);
 }
 
 void

@@ -140,10 +140,11 @@ release_stack (WeftTask *task)
   task->stack = NULL;
 }
 
-/* A step while someone observes the loop: the observers' hooks around it,
- * and, while an inspector records, its busy time (every step of a task's
- * first 8 runs, then one in 8, counted 8 times: two cycle-counter reads per
- * timed step) and the list of changed tasks. */
+/* A step while someone observes the loop: the hooks of the observers that
+ * watch every step (Sysprof's marks) around it, and, while an inspector
+ * records, its busy time (every step of a task's first 8 runs, then one in
+ * 8, counted 8 times: two cycle-counter reads per timed step, and the
+ * task_timed hook) and the list of changed tasks. */
 static void
 step_observed (WeftLoop *loop,
                WeftTask *task)
@@ -151,7 +152,8 @@ step_observed (WeftLoop *loop,
   gboolean timed = loop->recording && (task->runs <= 8 || (task->runs & 7) == 0);
   guint64 started = timed ? _weft_ticks () : 0;
 
-  _weft_observers_task_step_begin (loop, task);
+  if (G_UNLIKELY (loop->step_observers != 0))
+    _weft_observers_task_step_begin (loop, task);
   switch_into (task);
   if (timed)
     {
@@ -162,8 +164,10 @@ step_observed (WeftLoop *loop,
       task->busy_ns += ran * weight;
       task->max_run_ns = MAX (task->max_run_ns, ran);
       task->run_hist[MIN (g_bit_storage (ran / 1000), WEFT_RUN_HISTOGRAM_BUCKETS - 1)] += weight;
+      _weft_observers_task_timed (loop, task);   /* (the records warn of slow steps) */
     }
-  _weft_observers_task_step_end (loop, task);   /* (after the timing: the records warn of slow steps) */
+  if (G_UNLIKELY (loop->step_observers != 0))
+    _weft_observers_task_step_end (loop, task);
   if (loop->recording)
     {
       task->last_run_iteration = loop->iteration;
