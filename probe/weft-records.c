@@ -47,8 +47,6 @@ typedef struct
   gboolean   record_this;      /* this iteration gets a record */
   gboolean   names_full;       /* its callbacks' names fill the record: no more hooks */
   guint      n_todo;           /* the callbacks of the recorded iteration */
-  guint64    last_recorded_iteration;
-  gint64     last_recorded_time;
   WeftTaskRowsFunc tasks_func;  /* tasks of another runtime (asyncio's) */
   GVariant        *foreign_rows;/* their rows in the last snapshot */
   gpointer         tasks_data;
@@ -97,11 +95,13 @@ static void _weft_inspect_record_iteration (WeftRecords *rec,
                                             guint        n_timers,
                                             gint64       max_lateness);
 
-/* Recording keeps a record of an iteration when timers fired in it, or when
- * RECORD_EVERY iterations or 1 ms (by the clock reads the loop makes anyway) went by
- * since the last record: a quiet app's loop gets every iteration recorded, a
- * loop spinning through a million short iterations one in RECORD_EVERY, and recording
- * costs no clock read per callback. */
+/* Recording keeps a record of the iterations the loop samples for it
+ * (_weft_loop_sample_iterations()): those where timers fired, every one
+ * while paused (stepped), and the first after RECORD_EVERY iterations or 1 ms
+ * (by the clock reads the loop makes anyway) since the last record. A quiet
+ * app's loop gets every iteration recorded, a loop spinning through a million
+ * short iterations one in RECORD_EVERY, and the iterations in between cost
+ * recording nothing. */
 static void
 _weft_inspect_iteration_begin (WeftRecords *rec,
                                WeftLoop    *loop,
@@ -109,22 +109,14 @@ _weft_inspect_iteration_begin (WeftRecords *rec,
                                guint        n_timers,
                                gint64       max_lateness)
 {
-  rec->record_this = n_timers > 0
-                   || loop->paused   /* stepped: every iteration */
-                   || loop->iteration - rec->last_recorded_iteration >= RECORD_EVERY
-                   || loop->last_now - rec->last_recorded_time >= 1000000;
-  /* The callback hooks (the names of the callbacks that ran) only in the
-   * iterations recorded: per callback they are what recording costs. */
-  if (!rec->record_this)
-    return;
+  rec->record_this = TRUE;
   rec->names_full = FALSE;
   rec->n_todo = loop->ntodo;
+  /* The callback hooks (the names of the callbacks that ran) only in the
+   * iterations recorded: per callback they are what recording costs. */
   _weft_loop_want_callback_hooks (loop, records_observer_id, TRUE);
   if (now == 0)
     now = loop->last_now = _weft_loop_now (loop);
-  rec->last_recorded_iteration = loop->iteration;
-  rec->last_recorded_time = now;
-  /* No hooks until the next iteration this rule records. */
   _weft_loop_sample_iterations (loop, records_observer_id, loop->iteration + RECORD_EVERY, now + 1000000);
   _weft_inspect_record_iteration (rec, loop, now, n_timers, max_lateness);
 }
@@ -163,6 +155,8 @@ weft_loop_set_recording (WeftLoop *loop,
   if (recording && rec->records == NULL)
     rec->records = g_array_sized_new (FALSE, TRUE, sizeof (WeftIterationRecord), RECORDS_KEPT);
   _weft_loop_observe (loop, records_observer_id, recording ? rec : NULL);
+  if (recording)
+    _weft_loop_sample_iterations (loop, records_observer_id, 0, G_MININT64);   /* the next iteration */
 }
 
 /**

@@ -47,8 +47,8 @@ struct _WeftDoneRecord
   guint               owned : 1;
 };
 
-/* weft_loop_create_future() sets every field one by one: a new field
- * needs its line there. */
+/* _weft_future_init() sets every field one by one (a recycled future is not
+ * zeroed first): a new field needs its line there. */
 struct _WeftFuture
 {
   guint            ref_count;

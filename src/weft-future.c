@@ -43,12 +43,24 @@ _weft_future_init (WeftFuture            *future,
                    WeftLoop              *loop,
                    const WeftFutureClass *klass)
 {
+  /* Field by field, every one of them (see WeftFuture): zeroing the whole
+   * struct compiles to a rep stos, slow to start, and a recycled future is
+   * filled here at every await of a fresh one. */
   future->ref_count = 1;
-  future->klass = klass;
   future->state = WEFT_FUTURE_PENDING;
+  future->error_retrieved = FALSE;
+  future->finalizing = FALSE;
   future->loop = loop;
-  _weft_loop_hold (loop);
+  future->klass = klass;
+  future->result = NULL;
+  future->result_destroy = NULL;
+  future->error = NULL;
+  future->callbacks = NULL;
   future->callbacks_tail = &future->callbacks;
+  future->created_at = NULL;
+  future->name = NULL;
+  future->creator = NULL;
+  _weft_loop_hold (loop);
 }
 
 /**
@@ -75,23 +87,8 @@ weft_loop_create_future (WeftLoop *loop)
     }
   else
     future = g_new (WeftFuture, 1);
-  /* Field by field: zeroing the whole struct compiles to a rep stos, slow
-   * to start, at every await of a fresh future. */
-  future->ref_count = 1;
-  future->state = WEFT_FUTURE_PENDING;
-  future->error_retrieved = FALSE;
-  future->finalizing = FALSE;
-  future->loop = loop;
-  future->klass = &_weft_plain_future_class;
-  future->result = NULL;
-  future->result_destroy = NULL;
-  future->error = NULL;
-  future->callbacks = NULL;
-  future->created_at = NULL;
-  future->name = NULL;
+  _weft_future_init (future, loop, &_weft_plain_future_class);
   future->creator = _weft_current_task;
-  future->callbacks_tail = &future->callbacks;
-  _weft_loop_hold (loop);
   return future;
 }
 
@@ -261,17 +258,10 @@ static void
 schedule_record (WeftFuture     *future,
                  WeftDoneRecord *record)
 {
-  WeftLoop *loop = future->loop;
-
   record->next = NULL;
   record->future = weft_future_ref (future);
-#if WEFT_LIGHT_CALLS
-  record->handle = _weft_handle_encode_ring (loop->id, _weft_ready_queue_push_internal (&loop->ready, run_done_record, record,
-                                                                                        &_weft_done_record_site));
-#else
-  record->handle = _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, run_done_record, record, release_done_record,
-                                                                     "future done callback", future->created_at));
-#endif
+  record->handle = _weft_loop_schedule_internal (future->loop, run_done_record, record, &_weft_done_record_site,
+                                                 "future done callback", future->created_at);
 }
 
 static void

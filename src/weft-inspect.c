@@ -40,22 +40,21 @@ weft_loop_list_ready (WeftLoop *loop)
  * is suspended at, or where it was created); a done callback shows where its
  * future was created. */
 void
-_weft_entry_describe (const WeftReadyEntry *entry,
-                      const char          **name,
-                      const char          **where)
+_weft_call_describe (const WeftCallSite  *site,
+                     gpointer             data,
+                     const char         **name,
+                     const char         **where)
 {
-  const WeftCallSite *site = _weft_entry_site (entry);
-
   if (site == &_weft_task_step_site)
     {
-      WeftTask *task = entry->data;
+      WeftTask *task = data;
 
       *name = task->name ? task->name : "task step";
       *where = task->await_at ? task->await_at : task->created_at;
     }
   else if (site == &_weft_done_record_site)
     {
-      WeftDoneRecord *record = entry->data;
+      WeftDoneRecord *record = data;
 
       *name = site->name;
       *where = record->future != NULL ? record->future->created_at : NULL;
@@ -85,7 +84,7 @@ _weft_loop_list_ready_upto (WeftLoop *loop,
           if (entry->meta & WEFT_ENTRY_CANCELLED)
             continue;
           info = (WeftCallInfo) { NULL, NULL, 0, _weft_handle_encode_ring (loop->id, loop->ready.head_seq + i) };
-          _weft_entry_describe (entry, &info.name, &info.where);
+          _weft_call_describe (_weft_entry_site (entry), entry->data, &info.name, &info.where);
           g_array_append_val (calls, info);
           continue;
         }

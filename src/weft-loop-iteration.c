@@ -170,17 +170,16 @@ run_slot (WeftLoop *loop,
   _weft_slot_table_release (&loop->slots, index);
 }
 
-/* run_checked() for a light call, named as _weft_entry_describe() says. */
+/* run_checked() for a light call, named as _weft_call_describe() says. */
 static __attribute__ ((noinline)) void
 run_described (WeftLoop           *loop,
                WeftCallback        callback,
                gpointer            data,
                const WeftCallSite *site)
 {
-  WeftReadyEntry entry = { callback, data, (guintptr) site };
   const char *name, *where;
 
-  _weft_entry_describe (&entry, &name, &where);
+  _weft_call_describe (site, data, &name, &where);
   run_checked (loop, callback, data, name, where);
 }
 
@@ -282,10 +281,9 @@ _weft_loop_watch_name (WeftLoop *loop)
   if (__atomic_load_n (&loop->current_seq, __ATOMIC_RELAXED) != 0 && site != NULL)
     {
       /* (An internal call's data is alive while it runs.) */
-      WeftReadyEntry entry = { NULL, __atomic_load_n (&loop->current_data, __ATOMIC_RELAXED), (guintptr) site };
       const char *name, *where;
 
-      _weft_entry_describe (&entry, &name, &where);
+      _weft_call_describe (site, __atomic_load_n (&loop->current_data, __ATOMIC_RELAXED), &name, &where);
       return name != NULL ? name : "(unnamed)";
     }
   if (current != WEFT_SLOT_NONE)
@@ -322,8 +320,7 @@ _weft_loop_has_work (WeftLoop *loop)
 static void
 end_iteration (WeftLoop *loop)
 {
-  if (G_UNLIKELY (loop->observed != 0) && __atomic_load_n (&loop->blocked_report, __ATOMIC_RELAXED) != NULL)
-    _weft_loop_report_blocked (loop);
+  _weft_loop_check_blocked (loop);
   if (G_UNLIKELY (loop->iteration_hooks != 0))
     _weft_observers_iteration_end (loop);
   if (loop->stopping && loop->mainloop != NULL)
@@ -381,8 +378,7 @@ dispatch_leave (WeftLoop *loop,
 {
   if (--loop->dispatch_depth == 0)
     loop->interrupted = FALSE;   /* interrupt() left every nested dispatch */
-  if (G_UNLIKELY (loop->observed != 0) && __atomic_load_n (&loop->blocked_report, __ATOMIC_RELAXED) != NULL)
-    _weft_loop_report_blocked (loop);
+  _weft_loop_check_blocked (loop);
   WEFT_OBSERVE (loop, dispatch_end);
   _weft_set_running_loop (d->previous_running);
   if (d->pushed)

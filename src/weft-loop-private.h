@@ -222,11 +222,13 @@ _weft_ticks (void)
 #endif
 double     _weft_ns_per_tick          (void);
 
-/* What a light call shows as its name and file:line: its site's, or for an
- * internal call (a task step, a done callback) what it stands for. */
-void       _weft_entry_describe        (const WeftReadyEntry *entry,
-                                        const char          **name,
-                                        const char          **where);
+/* What a light call of @site with @data shows as its name and file:line:
+ * its site's, or for an internal call (a task step, a done callback) what it
+ * stands for. */
+void       _weft_call_describe         (const WeftCallSite  *site,
+                                        gpointer             data,
+                                        const char         **name,
+                                        const char         **where);
 /* Drops a light call that will not run: its destroy notify, if any. */
 static inline void
 _weft_entry_drop (WeftReadyEntry *entry)
@@ -256,8 +258,15 @@ _weft_loop_watch_busy (WeftLoop *loop)
  * loop stuck in it (nothing changes it then). */
 const char *_weft_loop_watch_name   (WeftLoop      *loop);
 /* The watchdog's report (the callback's name, a string it allocated, and
- * blocked_since), made a warning on the loop thread. */
+ * blocked_since), made a warning on the loop thread, if there is one. */
 void       _weft_loop_report_blocked (WeftLoop     *loop);
+
+static inline void
+_weft_loop_check_blocked (WeftLoop *loop)
+{
+  if (G_UNLIKELY (loop->observed != 0) && __atomic_load_n (&loop->blocked_report, __ATOMIC_RELAXED) != NULL)
+    _weft_loop_report_blocked (loop);
+}
 
 /* The loop's parts, file by file (weft-loop*.c, weft-timers.c, weft-slot-table.c). */
 guint      _weft_registry_add          (WeftLoop      *loop);
@@ -286,6 +295,16 @@ guint32    _weft_loop_schedule        (WeftLoop      *loop,
                                        GDestroyNotify destroy,
                                        const char    *name,
                                        const char    *where);
+/* An internal call (a task step, a done callback): a light call of the
+ * static @site, whose destroy notify runs after the call or when it is
+ * cancelled or dropped; where there are no light calls, a slot named @name
+ * and @where. Returns its handle. */
+WeftHandle *_weft_loop_schedule_internal (WeftLoop           *loop,
+                                          WeftCallback        callback,
+                                          gpointer            data,
+                                          const WeftCallSite *site,
+                                          const char         *name,
+                                          const char         *where);
 static inline WeftHandle *
 _weft_loop_handle_for (WeftLoop *loop,
                        guint32   index)

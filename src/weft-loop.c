@@ -785,12 +785,11 @@ weft_loop_call_exception_handler (WeftLoop                   *loop,
   filled = *context;
   if (loop->current_seq != 0)
     {
-      if (filled.handle == NULL)
-        filled.handle = _weft_handle_encode_ring (loop->id, loop->current_seq - 1);
-      WeftReadyEntry entry = { NULL, loop->current_data, (guintptr) loop->current_site };
       const char *name, *where;
 
-      _weft_entry_describe (&entry, &name, &where);
+      if (filled.handle == NULL)
+        filled.handle = _weft_handle_encode_ring (loop->id, loop->current_seq - 1);
+      _weft_call_describe (loop->current_site, loop->current_data, &name, &where);
       if (filled.callback_name == NULL)
         filled.callback_name = name;
       if (filled.scheduled_at == NULL && loop->debug)

@@ -26,28 +26,35 @@ _weft_observer_register (const WeftObserver *observer)
   return id;
 }
 
+static inline void
+set_bit (guint    *mask,
+         guint     bit,
+         gboolean  on)
+{
+  if (on)
+    *mask |= 1u << bit;
+  else
+    *mask &= ~(1u << bit);
+}
+
 void
 _weft_loop_observe (WeftLoop *loop,
                     guint     observer_id,
                     gpointer  data)
 {
+  const WeftObserver *observer;
+
   g_return_if_fail (observer_id < WEFT_MAX_OBSERVERS);
 
+  observer = observers[observer_id];
   loop->observer_data[observer_id] = data;
-  if (data != NULL)
-    loop->observed |= 1u << observer_id;
-  else
-    loop->observed &= ~(1u << observer_id);
-  loop->callback_hooks &= ~(1u << observer_id);
-  loop->sampled_hooks &= ~(1u << observer_id);
-  if (data != NULL && (observers[observer_id]->iteration_begin != NULL || observers[observer_id]->iteration_end != NULL))
-    loop->iteration_observers |= 1u << observer_id;
-  else
-    loop->iteration_observers &= ~(1u << observer_id);
-  if (data != NULL && (observers[observer_id]->task_step_begin != NULL || observers[observer_id]->task_step_end != NULL))
-    loop->step_observers |= 1u << observer_id;
-  else
-    loop->step_observers &= ~(1u << observer_id);
+  set_bit (&loop->observed, observer_id, data != NULL);
+  set_bit (&loop->callback_hooks, observer_id, FALSE);
+  set_bit (&loop->sampled_hooks, observer_id, FALSE);
+  set_bit (&loop->iteration_observers, observer_id,
+           data != NULL && (observer->iteration_begin != NULL || observer->iteration_end != NULL));
+  set_bit (&loop->step_observers, observer_id,
+           data != NULL && (observer->task_step_begin != NULL || observer->task_step_end != NULL));
   loop->iteration_hooks &= loop->observed;
   loop->callback_checks = loop->callback_hooks != 0 || loop->debug;
 }
@@ -74,10 +81,7 @@ _weft_loop_want_callback_hooks (WeftLoop *loop,
 {
   g_return_if_fail (observer_id < WEFT_MAX_OBSERVERS);
 
-  if (want && (loop->observed & (1u << observer_id)))
-    loop->callback_hooks |= 1u << observer_id;
-  else
-    loop->callback_hooks &= ~(1u << observer_id);
+  set_bit (&loop->callback_hooks, observer_id, want && (loop->observed & (1u << observer_id)));
   loop->callback_checks = loop->callback_hooks != 0 || loop->debug;
 }
 

@@ -244,7 +244,7 @@ _weft_task_step (gpointer data)
 }
 
 /* A queued step: a light call (weft-ready-queue-private.h) that holds the
- * task until it ran or was dropped; _weft_entry_describe() names it. */
+ * task until it ran or was dropped; _weft_call_describe() names it. */
 const WeftCallSite _weft_task_step_site = { "task step", NULL, (GDestroyNotify) weft_task_unref };
 
 void
@@ -254,14 +254,10 @@ _weft_task_schedule_step (WeftTask *task)
     return;
   task->step_queued = TRUE;
   /* The queued step holds the task (and so its name, which the ready queue
-   * shows) until the loop is done with the slot. It is listed where the task
+   * shows) until the loop is done with it. It is listed where the task
    * resumes: the await it is suspended at, or where it was created. */
-#if WEFT_LIGHT_CALLS
-  _weft_ready_queue_push_internal (&task->parent.loop->ready, _weft_task_step, weft_task_ref (task), &_weft_task_step_site);
-#else
-  _weft_loop_schedule (task->parent.loop, 0, _weft_task_step, weft_task_ref (task), (GDestroyNotify) weft_task_unref,
-                       task->name ? task->name : "task step", task->await_at ? task->await_at : task->created_at);
-#endif
+  _weft_loop_schedule_internal (task->parent.loop, _weft_task_step, weft_task_ref (task), &_weft_task_step_site,
+                                task->name ? task->name : "task step", task->await_at ? task->await_at : task->created_at);
 }
 
 /* The done callback of the future a task awaits (asyncio's __wakeup). */
