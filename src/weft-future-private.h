@@ -45,6 +45,7 @@ struct _WeftDoneRecord
   WeftFuture         *future;   /* set (with a reference) once scheduled */
   WeftHandle         *handle;   /* the scheduled call, while future is set */
   guint               owned : 1;
+  guint               wakes_task : 1;   /* a task's wake-up: data is the task */
 };
 
 /* _weft_future_init() sets every field one by one (a recycled future is not

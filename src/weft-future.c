@@ -125,24 +125,12 @@ _weft_future_report (WeftFuture *future,
   weft_loop_call_exception_handler (future->loop, &context);
 }
 
-/**
- * weft_future_unref:
- * @future: (transfer full): a #WeftFuture
- *
- * Drops a reference. A future that failed and whose error nobody retrieved is
- * reported to the loop's exception handler when it is freed ("future error was
- * never retrieved").
- */
-void
-weft_future_unref (WeftFuture *future)
+/* The last reference went: out of line, so that weft_future_unref() stays a
+ * decrement and a test (no stack frame for the report's message). */
+G_GNUC_NO_INLINE static void
+future_free (WeftFuture *future)
 {
   WeftLoop *loop;
-
-  g_return_if_fail (future != NULL);
-  g_return_if_fail (future->ref_count > 0);
-
-  if (--future->ref_count > 0)
-    return;
 
   /* The report may look at the future (and take and drop references). */
   future->ref_count = 1;
@@ -160,7 +148,8 @@ weft_future_unref (WeftFuture *future)
   free_records (future->callbacks);
   if (future->result_destroy)
     future->result_destroy (future->result);
-  g_clear_error (&future->error);
+  if (future->error != NULL)
+    g_clear_error (&future->error);
   loop = future->loop;
   if (future->klass->recycled && loop->n_spare_futures < MAX_SPARE_FUTURES)
     {
@@ -171,6 +160,24 @@ weft_future_unref (WeftFuture *future)
   else
     g_free (future);
   _weft_loop_release (loop);
+}
+
+/**
+ * weft_future_unref:
+ * @future: (transfer full): a #WeftFuture
+ *
+ * Drops a reference. A future that failed and whose error nobody retrieved is
+ * reported to the loop's exception handler when it is freed ("future error was
+ * never retrieved").
+ */
+void
+weft_future_unref (WeftFuture *future)
+{
+  g_return_if_fail (future != NULL);
+  g_return_if_fail (future->ref_count > 0);
+
+  if (--future->ref_count == 0)
+    future_free (future);
 }
 
 /**
@@ -259,6 +266,14 @@ schedule_record (WeftFuture     *future,
                  WeftDoneRecord *record)
 {
   record->next = NULL;
+  if (record->wakes_task)
+    {
+      /* A task awaiting @future: its next step is queued in the record's
+       * place (asyncio's __wakeup, without a call of its own); the step
+       * drops the task's reference on @future once it ran. */
+      _weft_task_schedule_step (record->data);
+      return;
+    }
   record->future = weft_future_ref (future);
   record->handle = _weft_loop_schedule_internal (future->loop, run_done_record, record, &_weft_done_record_site,
                                                  "future done callback", future->created_at);

@@ -215,12 +215,20 @@ _weft_task_step (gpointer data)
   WeftTask *task = data;
   WeftLoop *loop = task->parent.loop;
   WeftTask *previous = _weft_current_task;
+  WeftFuture *awaited = NULL;
 
   task->step_queued = FALSE;
   if (task->phase == WEFT_TASK_DONE)
     return;
   if (task->phase == WEFT_TASK_CREATED && !task_start (task))
     return;
+
+  /* Woken by the future it awaits (schedule_record() in weft-future.c): it
+   * waits no more, and its reference on the future lasts until this step
+   * ends, so the result weft_await() returns stays valid until the task
+   * suspends again (as asyncio's callback holds the future). */
+  if (task->waiter != NULL && task->waiter->state != WEFT_FUTURE_PENDING)
+    awaited = g_steal_pointer (&task->waiter);
 
   weft_task_ref (task);
   task->phase = WEFT_TASK_RUNNING;
@@ -232,6 +240,8 @@ _weft_task_step (gpointer data)
   else
     switch_into (task);
   _weft_current_task = previous;
+  if (awaited != NULL)
+    weft_future_unref (awaited);
 
   if (task->fiber_done)
     {
@@ -258,21 +268,6 @@ _weft_task_schedule_step (WeftTask *task)
    * resumes: the await it is suspended at, or where it was created. */
   _weft_loop_schedule_internal (task->parent.loop, _weft_task_step, weft_task_ref (task), &_weft_task_step_site,
                                 task->name ? task->name : "task step", task->await_at ? task->await_at : task->created_at);
-}
-
-/* The done callback of the future a task awaits (asyncio's __wakeup). */
-static void
-task_wakeup (WeftFuture *future,
-             gpointer    user_data)
-{
-  WeftTask *task = user_data;
-
-  if (task->waiter == future)
-    {
-      task->waiter = NULL;
-      weft_future_unref (future);
-    }
-  _weft_task_step (task);
 }
 
 static gboolean
@@ -341,7 +336,7 @@ weft_loop_create_task_full (WeftLoop       *loop,
   task->created_at = where;
   task->parent.created_at = where;
   task->parent_task = _weft_current_task;
-  task->wake.callback = task_wakeup;
+  task->wake.wakes_task = TRUE;
   task->wake.data = task;
   task->link.data = task;
   task->phase = WEFT_TASK_CREATED;
