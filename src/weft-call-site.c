@@ -4,8 +4,8 @@
  *
  * A light call in the ready queue keeps its name and file:line as one
  * pointer to a site: the pair, made once per distinct pair of static strings
- * and never freed. A small per-thread cache in front of the process-wide
- * table makes the lookup a compare of two pointers.
+ * and never freed. Each loop's ready queue caches the sites it met lately
+ * in front of this process-wide table (weft-ready-queue-private.h).
  */
 #include "config.h"
 
@@ -14,8 +14,6 @@
 static const WeftCallSite no_site = { NULL, NULL };
 static GMutex             sites_lock;
 static GHashTable        *sites;   /* WeftCallSite * -> itself */
-
-_Thread_local const WeftCallSite *_weft_call_site_cache[WEFT_CALL_SITE_CACHE] __attribute__ ((tls_model ("initial-exec")));
 
 static guint
 site_hash (gconstpointer key)
@@ -34,7 +32,7 @@ site_equal (gconstpointer a,
   return x->name == y->name && x->where == y->where;
 }
 
-/* A miss in this thread's cache: the process-wide table, and the cache. */
+/* A miss in a loop's cache: the process-wide table. */
 const WeftCallSite *
 _weft_call_site_intern (const char *name,
                         const char *where)
@@ -43,10 +41,7 @@ _weft_call_site_intern (const char *name,
   WeftCallSite *site;
 
   if (name == NULL && where == NULL)
-    {
-      _weft_call_site_cache[0] = &no_site;
-      return &no_site;
-    }
+    return &no_site;
   g_mutex_lock (&sites_lock);
   if (sites == NULL)
     sites = g_hash_table_new (site_hash, site_equal);
@@ -58,6 +53,5 @@ _weft_call_site_intern (const char *name,
       g_hash_table_add (sites, site);
     }
   g_mutex_unlock (&sites_lock);
-  _weft_call_site_cache[(((guintptr) where >> 3) ^ ((guintptr) name >> 5)) & (WEFT_CALL_SITE_CACHE - 1)] = site;
   return site;
 }

@@ -96,7 +96,7 @@ schedule_soon (WeftLoop       *loop,
 {
   if (WEFT_LIGHT_CALLS && destroy == NULL)
     {
-      guint64 seq = _weft_ready_queue_push (&loop->ready, callback, user_data, (guintptr) _weft_call_site (name, where));
+      guint64 seq = _weft_ready_queue_push (&loop->ready, callback, user_data, (guintptr) _weft_call_site (&loop->ready, name, where));
 
       return _weft_handle_encode_ring (loop->id, seq);
     }

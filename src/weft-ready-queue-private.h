@@ -44,6 +44,16 @@ typedef struct
   guintptr     meta;      /* light: (const WeftCallSite *) | flags; heavy: slot */
 } WeftReadyEntry;
 
+/* One line of the queue's call-site cache: the pair as written and its site. */
+typedef struct
+{
+  const char         *name;
+  const char         *where;
+  const WeftCallSite *site;
+} WeftCallSiteCacheLine;
+
+#define WEFT_CALL_SITE_CACHE 64
+
 typedef struct
 {
   WeftReadyEntry *items;
@@ -51,6 +61,10 @@ typedef struct
   guint32         head;      /* index of the first entry */
   guint32         length;
   guint64         head_seq;  /* the sequence number of the first entry */
+  /* The sites this loop's calls came from lately (a loop schedules from its
+   * own thread only): a hit is two compares in the line, no thread-local
+   * lookup and no load of the site itself. */
+  WeftCallSiteCacheLine sites[WEFT_CALL_SITE_CACHE];
 } WeftReadyQueue;
 
 void _weft_ready_queue_init  (WeftReadyQueue *queue);
@@ -147,23 +161,24 @@ extern const WeftCallSite _weft_task_step_site;
 extern const WeftCallSite _weft_done_record_site;
 
 /* The interned site of (@name, @where): static strings, so a site is never
- * freed (weft-call-site.c). A per-thread cache answers with a compare. */
-#define WEFT_CALL_SITE_CACHE 64
-extern _Thread_local const WeftCallSite *_weft_call_site_cache[WEFT_CALL_SITE_CACHE]
-  __attribute__ ((tls_model ("initial-exec")));
+ * freed (weft-call-site.c). The queue's cache answers with two compares. */
 const WeftCallSite *_weft_call_site_intern (const char *name,
                                             const char *where);
 
 static inline const WeftCallSite *
-_weft_call_site (const char *name,
-                 const char *where)
+_weft_call_site (WeftReadyQueue *queue,
+                 const char     *name,
+                 const char     *where)
 {
-  guint slot = (guint) ((((guintptr) where >> 3) ^ ((guintptr) name >> 5)) & (WEFT_CALL_SITE_CACHE - 1));
-  const WeftCallSite *site = _weft_call_site_cache[slot];
+  WeftCallSiteCacheLine *line = &queue->sites[(((guintptr) where >> 3) ^ ((guintptr) name >> 5)) & (WEFT_CALL_SITE_CACHE - 1)];
 
-  if (G_LIKELY (site != NULL && site->name == name && site->where == where))
-    return site;
-  return _weft_call_site_intern (name, where);
+  if (G_UNLIKELY (line->site == NULL || line->name != name || line->where != where))
+    {
+      line->name = name;
+      line->where = where;
+      line->site = _weft_call_site_intern (name, where);
+    }
+  return line->site;
 }
 
 G_END_DECLS

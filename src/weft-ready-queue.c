@@ -17,6 +17,7 @@ _weft_ready_queue_init (WeftReadyQueue *queue)
   queue->mask = INITIAL_CAPACITY - 1;
   queue->head = 0;
   queue->length = 0;
+  memset (queue->sites, 0, sizeof queue->sites);
 }
 
 void
