@@ -295,8 +295,8 @@ _weft_inspect_task_finished (WeftRecords *rec,
     .runs = task->runs,
     .created_at = task->created_at,
     .error_message = task->parent.error ? g_strdup (task->parent.error->message) : NULL,
-    .busy_ns = task->busy_ns,
-    .max_run_ns = task->max_run_ns,
+    .busy_ns = _weft_task_peek_stats (task)->busy_ns,
+    .max_run_ns = _weft_task_peek_stats (task)->max_run_ns,
     .created = task->created_ns / 1e9,
   };
 
@@ -452,22 +452,24 @@ GVariant *
 weft_task_describe (WeftTask *task)
 {
   GVariantDict dict;
+  const WeftTaskStats *stats;
 
   g_return_val_if_fail (task != NULL, NULL);
 
+  stats = _weft_task_peek_stats (task);
   describe_common (&dict, task->id, task->name, weft_task_get_state (task), task->created_at, task->runs,
-                   task->busy_ns, task->max_run_ns);
+                   stats->busy_ns, stats->max_run_ns);
   g_variant_dict_insert (&dict, "parent", "t", task->parent_task ? task->parent_task->id : (guint64) 0);
-  if (task->last_run_iteration != 0)
-    g_variant_dict_insert (&dict, "last-run-iteration", "t", task->last_run_iteration);
+  if (stats->last_run_iteration != 0)
+    g_variant_dict_insert (&dict, "last-run-iteration", "t", stats->last_run_iteration);
   if (weft_task_get_await_location (task) != NULL)
     g_variant_dict_insert (&dict, "await-at", "s", task->await_at);
   if (task->phase != WEFT_TASK_DONE)
     g_variant_dict_insert_value (&dict, "await-chain", _weft_task_await_chain (task));
-  G_STATIC_ASSERT (G_N_ELEMENTS (task->run_hist) == WEFT_RUN_HISTOGRAM_BUCKETS);
-  if (task->runs > 0 && task->busy_ns > 0)
+  G_STATIC_ASSERT (G_N_ELEMENTS (stats->run_hist) == WEFT_RUN_HISTOGRAM_BUCKETS);
+  if (task->runs > 0 && stats->busy_ns > 0)
     g_variant_dict_insert_value (&dict, "run-histogram",
-                                 g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, task->run_hist,
+                                 g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, stats->run_hist,
                                                             WEFT_RUN_HISTOGRAM_BUCKETS, sizeof (guint32)));
   return g_variant_dict_end (&dict);
 }
@@ -524,8 +526,8 @@ _weft_inspect_add_task (GVariantBuilder *builder,
     .awaits = awaits,
     .runs = task->runs,
     .created_at = task->created_at,
-    .busy_ns = task->busy_ns,
-    .max_run_ns = task->max_run_ns,
+    .busy_ns = _weft_task_peek_stats (task)->busy_ns,
+    .max_run_ns = _weft_task_peek_stats (task)->max_run_ns,
     .age = weft_task_get_age (task),
   };
 
@@ -747,19 +749,21 @@ static void
 _weft_inspect_task_stepped (WeftRecords *rec,
                             WeftTask    *task)
 {
+  WeftTaskStats *stats = _weft_task_stats (task);
+
   /* Debug mode or not: a step that kept the loop from everything else for
    * longer than the slow-callback duration (steps are timed while
    * recording: all of a task's first 8, then one in 8). */
-  if (!task->warned_slow && task->max_run_ns >= (guint64) task->parent.loop->slow_callback_ns)
+  if (!stats->warned_slow && stats->max_run_ns >= (guint64) task->parent.loop->slow_callback_ns)
     {
-      task->warned_slow = TRUE;
+      stats->warned_slow = TRUE;
       add_warning (rec, g_strdup_printf ("task %s ran %.1f ms in one step without yielding to the loop (it waits at %s)",
-                                         task->name ? task->name : "(unnamed)", task->max_run_ns / 1e6,
+                                         task->name ? task->name : "(unnamed)", stats->max_run_ns / 1e6,
                                          task->await_at ? task->await_at : task->created_at ? task->created_at : "?"));
     }
-  if (!task->warned_busy && task->runs >= BUSY_POLL_MIN_RUNS && task->self_wakes * 10 >= task->runs * 9)
+  if (!stats->warned_busy && task->runs >= BUSY_POLL_MIN_RUNS && task->self_wakes * 10 >= task->runs * 9)
     {
-      task->warned_busy = TRUE;
+      stats->warned_busy = TRUE;
       add_warning (rec, g_strdup_printf ("task %s mostly wakes itself (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                                          " runs after sleep(0)): busy polling?",
                                          task->name, task->self_wakes, task->runs));

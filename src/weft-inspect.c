@@ -582,8 +582,8 @@ weft_task_get_busy_time (WeftTask *task,
   g_return_val_if_fail (task != NULL, 0);
 
   if (max_run != NULL)
-    *max_run = task->max_run_ns / 1e9;
-  return task->busy_ns / 1e9;
+    *max_run = _weft_task_peek_stats (task)->max_run_ns / 1e9;
+  return _weft_task_peek_stats (task)->busy_ns / 1e9;
 }
 
 /**
@@ -673,7 +673,7 @@ weft_loop_list_changed_tasks (WeftLoop *loop,
   if (since == 0 || since < loop->changes_since || !loop->recording)
     return NULL;
   changed = g_ptr_array_new_with_free_func ((GDestroyNotify) weft_task_unref);
-  for (GList *l = loop->changed_tasks.tail; l != NULL && ((WeftTask *) l->data)->change_gen > since; l = l->prev)
+  for (GList *l = loop->changed_tasks.tail; l != NULL && ((WeftTask *) l->data)->stats->change_gen > since; l = l->prev)
     g_ptr_array_add (changed, weft_task_ref (l->data));
   /* Collected newest first; listed oldest first. */
   for (guint i = 0, j = changed->len; i + 1 < j; i++, j--)

@@ -105,10 +105,10 @@ task_finish (WeftTask *task)
   task->must_cancel = FALSE;
   _weft_future_finish_task (&task->parent, ret, task->result_destroy, error);
   g_queue_unlink (&loop->tasks, &task->link);
-  if (task->change_link.data != NULL)
+  if (task->stats != NULL && task->stats->change_link.data != NULL)
     {
-      g_queue_unlink (&loop->changed_tasks, &task->change_link);
-      task->change_link.data = NULL;
+      g_queue_unlink (&loop->changed_tasks, &task->stats->change_link);
+      task->stats->change_link.data = NULL;
     }
   loop->tasks_finished++;
   WEFT_OBSERVE (loop, task_finished, task);
@@ -160,17 +160,18 @@ step_observed (WeftLoop *loop,
       guint64 ticks = _weft_ticks ();
       guint64 ran = ticks > started ? (guint64) ((ticks - started) * _weft_ns_per_tick ()) : 0;
       guint weight = task->runs <= 8 ? 1 : 8;
+      WeftTaskStats *stats = _weft_task_stats (task);
 
-      task->busy_ns += ran * weight;
-      task->max_run_ns = MAX (task->max_run_ns, ran);
-      task->run_hist[MIN (g_bit_storage (ran / 1000), WEFT_RUN_HISTOGRAM_BUCKETS - 1)] += weight;
+      stats->busy_ns += ran * weight;
+      stats->max_run_ns = MAX (stats->max_run_ns, ran);
+      stats->run_hist[MIN (g_bit_storage (ran / 1000), WEFT_RUN_HISTOGRAM_BUCKETS - 1)] += weight;
       _weft_observers_task_timed (loop, task);   /* (the records warn of slow steps) */
     }
   if (G_UNLIKELY (loop->step_observers != 0))
     _weft_observers_task_step_end (loop, task);
   if (loop->recording)
     {
-      task->last_run_iteration = loop->iteration;
+      _weft_task_stats (task)->last_run_iteration = loop->iteration;
       if (!task->fiber_done)
         _weft_task_touch (loop, task);
     }
@@ -255,6 +256,8 @@ _weft_task_step (gpointer data)
 
 /* A queued step: a light call (weft-ready-queue-private.h) that holds the
  * task until it ran or was dropped; _weft_call_describe() names it. */
+const WeftTaskStats _weft_task_no_stats;
+
 const WeftCallSite _weft_task_step_site = { "task step", NULL, (GDestroyNotify) weft_task_unref };
 
 void
@@ -426,6 +429,7 @@ _weft_task_finalize (WeftTask *task)
     task->data_destroy (task->data);
   g_clear_object (&task->cancellable);
   g_free (task->cancel_message);
+  g_free (task->stats);
   g_free (task->name);
   g_slist_free_full (g_steal_pointer (&task->old_names), g_free);
 }
