@@ -53,6 +53,8 @@ typedef struct
  * @busy_ns: the time it spent running, in nanoseconds (measured while recording)
  * @max_run_ns: its longest step, in nanoseconds (measured while recording)
  * @created: when it was created, on the loop's clock (weft_loop_time())
+ * @run_hist: how many of its steps took each power of two of microseconds
+ *   (as the `run-histogram` of weft_task_describe(); measured while recording)
  *
  * A task that finished while recording was on, kept in the loop's bounded
  * history (weft_loop_set_task_history()).
@@ -68,6 +70,7 @@ typedef struct _WeftTaskRecord
   guint64        busy_ns;
   guint64        max_run_ns;
   double         created;
+  guint32        run_hist[WEFT_RUN_HISTOGRAM_BUCKETS];
 } WeftTaskRecord;
 
 #define WEFT_SNAPSHOT_TYPE ((const GVariantType *) "(tbsa(tssststtd)a(ss)a(ssd)asa(tdduuds))")

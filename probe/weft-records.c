@@ -300,6 +300,7 @@ _weft_inspect_task_finished (WeftRecords *rec,
     .created = task->created_ns / 1e9,
   };
 
+  memcpy (record.run_hist, _weft_task_peek_stats (task)->run_hist, sizeof record.run_hist);
   if (rec->history_length == 0)
     {
       task_record_clear (&record);
@@ -396,6 +397,19 @@ describe_common (GVariantDict  *dict,
   g_variant_dict_insert (dict, "max-run-ns", "t", max_run_ns);
 }
 
+/* `run-histogram`, if the steps were measured. */
+static void
+insert_histogram (GVariantDict  *dict,
+                  guint64        runs,
+                  guint64        busy_ns,
+                  const guint32 *run_hist)
+{
+  if (runs > 0 && busy_ns > 0)
+    g_variant_dict_insert_value (dict, "run-histogram",
+                                 g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, run_hist,
+                                                            WEFT_RUN_HISTOGRAM_BUCKETS, sizeof (guint32)));
+}
+
 /**
  * weft_loop_describe_task:
  * @loop: a #WeftLoop
@@ -432,6 +446,7 @@ weft_loop_describe_task (WeftLoop *loop,
       describe_common (&dict, task_id, r->name, r->state, r->created_at, r->runs, r->busy_ns, r->max_run_ns);
       if (r->error_message != NULL)
         g_variant_dict_insert (&dict, "error", "s", r->error_message);
+      insert_histogram (&dict, r->runs, r->busy_ns, r->run_hist);
       return g_variant_dict_end (&dict);
     }
   for (GList *l = loop->tasks.head; l != NULL; l = l->next)
@@ -466,11 +481,7 @@ weft_task_describe (WeftTask *task)
     g_variant_dict_insert (&dict, "await-at", "s", task->await_at);
   if (task->phase != WEFT_TASK_DONE)
     g_variant_dict_insert_value (&dict, "await-chain", _weft_task_await_chain (task));
-  G_STATIC_ASSERT (G_N_ELEMENTS (stats->run_hist) == WEFT_RUN_HISTOGRAM_BUCKETS);
-  if (task->runs > 0 && stats->busy_ns > 0)
-    g_variant_dict_insert_value (&dict, "run-histogram",
-                                 g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, stats->run_hist,
-                                                            WEFT_RUN_HISTOGRAM_BUCKETS, sizeof (guint32)));
+  insert_histogram (&dict, task->runs, stats->busy_ns, stats->run_hist);
   return g_variant_dict_end (&dict);
 }
 

@@ -645,6 +645,11 @@ test_describe_task (void)
   g_assert_true (g_variant_lookup (done, "state", "&s", &state));
   g_assert_cmpstr (state, ==, "done");
   g_assert_false (g_variant_lookup (done, "await-chain", "^a&s", NULL));
+  /* Its histogram stays with its record: the detail pane shows it beside
+   * the runs and busy time it counts. */
+  g_assert_true (g_variant_lookup (done, "runs", "t", &runs));
+  g_assert_cmpuint (runs, ==, 2);
+  g_assert_cmpuint (histogram_total (done), ==, runs);
   g_assert_null (weft_task_get_await_location (parent));
 
   g_assert_null (weft_loop_describe_task (loop, 987654321));
