@@ -17,6 +17,7 @@ static const struct
   guint           key;
   GdkModifierType mods;
   const char     *action;
+  const char     *target;   /* the action's parameter (a page), or NULL */
 } keys[] = {
   { GDK_KEY_space, 0, "inspector.step-callback" },
   { GDK_KEY_F11, 0, "inspector.step-callback" },
@@ -27,6 +28,13 @@ static const struct
   { GDK_KEY_Return, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "inspector.step-timer" },
   { GDK_KEY_F5, 0, "inspector.paused" },
   { GDK_KEY_p, GDK_CONTROL_MASK, "inspector.paused" },
+  /* The views, as tabs go in GNOME apps; and the task filter. */
+  { GDK_KEY_1, GDK_ALT_MASK, "inspector.show-page", "tasks" },
+  { GDK_KEY_2, GDK_ALT_MASK, "inspector.show-page", "ready" },
+  { GDK_KEY_3, GDK_ALT_MASK, "inspector.show-page", "timers" },
+  { GDK_KEY_4, GDK_ALT_MASK, "inspector.show-page", "warnings" },
+  { GDK_KEY_5, GDK_ALT_MASK, "inspector.show-page", "timeline" },
+  { GDK_KEY_f, GDK_CONTROL_MASK, "inspector.find" },
 };
 
 /* Runs the action unless a text field has the focus and the key types. */
@@ -35,17 +43,18 @@ activate (GtkWidget *widget,
           GVariant  *args,
           gpointer   data)
 {
-  const char *action = g_variant_get_string (args, NULL);
+  const char *action, *target;
   GtkRoot *root = gtk_widget_get_root (widget);
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   guint key = GPOINTER_TO_UINT (data);
 
+  g_variant_get (args, "(&s&s)", &action, &target);
   if (key == GDK_KEY_space && focus != NULL
       && (GTK_IS_EDITABLE (focus) || (GTK_IS_TEXT_VIEW (focus) && gtk_text_view_get_editable (GTK_TEXT_VIEW (focus)))))
     return FALSE;   /* a space, typed */
   if (!gtk_widget_is_sensitive (widget))
     return FALSE;
-  return gtk_widget_activate_action_variant (widget, action, NULL);
+  return gtk_widget_activate_action_variant (widget, action, *target != '\0' ? g_variant_new_string (target) : NULL);
 }
 
 void
@@ -62,7 +71,8 @@ inspector_shortcuts_install (GtkWidget *widget)
                                                                gtk_callback_action_new (activate,
                                                                                         GUINT_TO_POINTER (keys[i].key),
                                                                                         NULL),
-                                                               "s", keys[i].action);
+                                                               "(ss)", keys[i].action,
+                                                               keys[i].target ? keys[i].target : "");
 
       gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
     }

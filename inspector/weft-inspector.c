@@ -43,6 +43,27 @@ step (GtkWidget  *widget,
   weft_inspector_refresh (self);
 }
 
+/* inspector.show-page (s): Alt+1 to Alt+5. */
+static void
+show_page (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  weft_inspector_show_page (WEFT_INSPECTOR (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* inspector.find: Ctrl+F, the task filter. */
+static void
+find (GtkWidget  *widget,
+      const char *action_name,
+      GVariant   *parameter)
+{
+  WeftInspector *self = WEFT_INSPECTOR (widget);
+
+  weft_inspector_show_page (self, "tasks");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 static void
 cancel_task (GtkWidget  *widget,
              const char *action_name,
@@ -301,8 +322,10 @@ weft_inspector_class_init (WeftInspectorClass *klass)
   gtk_widget_class_install_action (widget_class, "inspector.step-iteration", NULL, step);
   gtk_widget_class_install_action (widget_class, "inspector.step-timer", NULL, step);
   gtk_widget_class_install_action (widget_class, "inspector.cancel-task", NULL, cancel_task);
-  /* The keys (Space, Ctrl+Return, F8, F5...) are in inspector-shortcuts.c:
-   * they work wherever the window's focus is. */
+  gtk_widget_class_install_action (widget_class, "inspector.show-page", "s", show_page);
+  gtk_widget_class_install_action (widget_class, "inspector.find", NULL, find);
+  /* The keys (Space, Ctrl+Return, F8, F5, Alt+1, Ctrl+F...) are in
+   * inspector-shortcuts.c: they work wherever the window's focus is. */
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "weftinspector");

@@ -807,6 +807,23 @@ test_tutorial_walk (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, " ");
   g_assert_cmpuint (weft_loop_get_iteration (demo_loop), ==, iteration);
 
+  /* Alt+3 shows the timers from wherever the focus is; Ctrl+F brings the
+   * tasks back, the focus in their filter. */
+  {
+    AdwViewStack *stack = weft_inspector_get_view_stack (inspector_window_get_inspector (window));
+    GtkWidget *focus;
+
+    gtk_widget_grab_focus (source_view);
+    press_keys (GTK_WINDOW (window), "alt+3");
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "timers");
+    press_keys (GTK_WINDOW (window), "alt+5");
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "timeline");
+    press_keys (GTK_WINDOW (window), "ctrl+f");
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "tasks");
+    focus = gtk_root_get_focus (GTK_ROOT (window));
+    g_assert_true (focus == search || gtk_widget_is_ancestor (focus, search));
+  }
+
   /* F5 resumes; the clock runs on from 3 s. */
   gtk_widget_grab_focus (source_view);
   press_keys (GTK_WINDOW (window), "F5");
