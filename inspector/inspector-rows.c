@@ -255,7 +255,7 @@ struct _InspectorCallRow
   char    *where;
   char    *time_left;
   double   seconds_left; /* NAN: a ready call; < 0: never */
-  double   fraction;   /* of a 10 s window, for the countdown bar */
+  double   fraction;   /* of the countdown bar's scale */
 };
 
 G_DEFINE_FINAL_TYPE (InspectorCallRow, inspector_call_row, G_TYPE_OBJECT)
@@ -313,7 +313,28 @@ inspector_call_row_init (InspectorCallRow *self)
 {
 }
 
-/* @time_left: seconds left for a timer (< 0: never fires), NAN for a ready call.
+/* What a full countdown bar stands for, when the latest timer listed fires
+ * in @longest_left seconds: 1, 2 or 5 times a power of ten, so that a
+ * tutorial's half-second sleeps fill half a bar, not a twentieth of ten
+ * seconds, and the scale holds still while the timers count down. */
+double
+inspector_countdown_scale (double longest_left)
+{
+  double scale = 1.0;
+
+  while (scale < longest_left && scale < 1e9)
+    {
+      if (scale * 2 >= longest_left)
+        return scale * 2;
+      if (scale * 5 >= longest_left)
+        return scale * 5;
+      scale *= 10;
+    }
+  return scale;
+}
+
+/* @time_left: seconds left for a timer (< 0: never fires), NAN for a ready call;
+ * @scale: the seconds a full countdown bar stands for.
  * Updates the row in place, notifying only what changed (a timer's row changes
  * its time left every refresh; its name and place rarely). */
 void
@@ -321,7 +342,8 @@ inspector_call_row_update (InspectorCallRow *self,
                            guint             position,
                            const char       *name,
                            const char       *where,
-                           double            time_left)
+                           double            time_left,
+                           double            scale)
 {
   g_autofree char *shown_left = NULL;
   g_autofree char *shown_where = inspector_tidy_locations (where);
@@ -335,7 +357,7 @@ inspector_call_row_update (InspectorCallRow *self,
   else
     {
       shown_left = g_strdup_printf (_("%.3f s"), time_left);
-      fraction = CLAMP (time_left / 10.0, 0.0, 1.0);
+      fraction = CLAMP (time_left / scale, 0.0, 1.0);
     }
 
   self->seconds_left = time_left;
@@ -375,11 +397,12 @@ InspectorCallRow *
 inspector_call_row_new (guint       position,
                         const char *name,
                         const char *where,
-                        double      time_left)
+                        double      time_left,
+                        double      scale)
 {
   InspectorCallRow *self = g_object_new (INSPECTOR_TYPE_CALL_ROW, NULL);
 
-  inspector_call_row_update (self, position, name, where, time_left);
+  inspector_call_row_update (self, position, name, where, time_left, scale);
   return self;
 }
 

@@ -37,12 +37,15 @@ void              inspector_task_row_update (InspectorTaskRow *self,
 InspectorCallRow *inspector_call_row_new (guint       position,
                                           const char *name,
                                           const char *where,
-                                          double      time_left);
+                                          double      time_left,
+                                          double      scale);
 void              inspector_call_row_update (InspectorCallRow *self,
                                              guint             position,
                                              const char       *name,
                                              const char       *where,
-                                             double            time_left);
+                                             double            time_left,
+                                             double            scale);
+double            inspector_countdown_scale (double           longest_left);
 char             *inspector_format_ns       (guint64           ns);
 char             *inspector_tidy_locations  (const char       *text);
 

@@ -14,16 +14,17 @@ update_call_row (GListStore *store,
                  const char *name,
                  const char *where,
                  double      left,
+                 double      scale,
                  GPtrArray  *added)
 {
   if (i < g_list_model_get_n_items (G_LIST_MODEL (store)))
     {
       g_autoptr(InspectorCallRow) row = g_list_model_get_item (G_LIST_MODEL (store), i);
 
-      inspector_call_row_update (row, i + 1, name, where, left);
+      inspector_call_row_update (row, i + 1, name, where, left, scale);
     }
   else
-    g_ptr_array_add (added, inspector_call_row_new (i + 1, name, where, left));
+    g_ptr_array_add (added, inspector_call_row_new (i + 1, name, where, left, scale));
 }
 
 /* Drops the rows past @n, appends @added. */
@@ -166,7 +167,7 @@ inspector_apply_snapshot (WeftInspector *self,
   guint64 iteration;
   WeftTaskRow row;
   gboolean paused;
-  double left;
+  double left, scale;
   guint live = 0, n_ready, n_timers;
 
   if (self->recording != NULL)
@@ -184,11 +185,20 @@ inspector_apply_snapshot (WeftInspector *self,
   n_ready = 0;
   while (g_variant_iter_next (ready, "(&s&s)", &name, &where))
     {
-      update_call_row (self->ready, n_ready++, name, where, NAN, ready_rows);
+      update_call_row (self->ready, n_ready++, name, where, NAN, 1.0, ready_rows);
     }
+  {
+    /* The countdown bars' scale: the latest timer that fires. */
+    g_autoptr(GVariantIter) copy = g_variant_iter_copy (timers);
+    double longest = 0;
+
+    while (g_variant_iter_next (copy, "(&s&sd)", &name, &where, &left))
+      longest = MAX (longest, left);
+    scale = inspector_countdown_scale (longest);
+  }
   n_timers = 0;
   while (g_variant_iter_next (timers, "(&s&sd)", &name, &where, &left))
-    update_call_row (self->timers, n_timers++, name, where, left, timer_rows);
+    update_call_row (self->timers, n_timers++, name, where, left, scale, timer_rows);
   if (with_tasks)
     inspector_replace_all (self->tasks, task_rows);
   else

@@ -49,7 +49,15 @@ show_page (GtkWidget  *widget,
            const char *action_name,
            GVariant   *parameter)
 {
-  weft_inspector_show_page (WEFT_INSPECTOR (widget), g_variant_get_string (parameter, NULL));
+  WeftInspector *self = WEFT_INSPECTOR (widget);
+  GtkWidget *page;
+
+  weft_inspector_show_page (self, g_variant_get_string (parameter, NULL));
+  /* The focus goes with the view (else it stays on a hidden table, or lands
+   * on the view switcher). */
+  page = adw_view_stack_get_visible_child (self->stack);
+  if (page != NULL)
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
 }
 
 /* inspector.find: Ctrl+F, the task filter. */

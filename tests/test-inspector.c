@@ -88,6 +88,16 @@ test_views_follow_steps (void)
   g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_ready_model (inspector)), ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (weft_inspector_get_timer_model (inspector)), ==, 1);
   g_assert_true (g_str_has_prefix (weft_inspector_get_next (inspector), "count runs, scheduled at test-inspector.c:"));
+  /* The countdown bar is on the timers' own scale: the 1 s sleep, the latest
+   * timer, nearly fills it (on a fixed 10 s scale it was a tenth). */
+  {
+    g_autoptr(GObject) timer = g_list_model_get_item (weft_inspector_get_timer_model (inspector), 0);
+    double fraction = 0;
+
+    g_object_get (timer, "fraction", &fraction, NULL);
+    g_assert_cmpfloat (fraction, >, 0.5);
+    g_assert_cmpfloat (fraction, <=, 1.0);
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.step-callback", NULL));
   g_assert_cmpint (counted, ==, 1);
