@@ -87,6 +87,16 @@ connect_remote (GError **error)
   return remote != NULL;
 }
 
+static gboolean
+wants_help (int    argc,
+            char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "-h") || g_str_has_prefix (argv[i], "--help"))
+      return TRUE;
+  return FALSE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -148,6 +158,17 @@ main (int argc, char **argv)
         return 1;
       }
   }
+
+  /* A window needs a display: say so, and what to do, rather than GTK's
+   * bare warning (--help needs none). */
+  if (!wants_help (argc, argv) && !gtk_init_check ())
+    {
+      g_printerr (_("weft-inspector: cannot open a display (neither DISPLAY nor WAYLAND_DISPLAY works).\n"
+                    "On a machine without one, run it under xvfb-run or with GDK_BACKEND=broadway; in a terminal,\n"
+                    "weft-inspector ps PID lists a served loop’s tasks and weft-demo runs the demos.\n"));
+      free_options ();
+      return 1;
+    }
 
   /* The loop runs attached to GTK's own main context: no thread, no run_forever(). */
   loop = weft_loop_new ();
