@@ -102,7 +102,7 @@ weft_await_at (WeftFuture  *future,
   if (future->state == WEFT_FUTURE_PENDING)
     {
       task->await_at = where;
-      task->waiter = weft_future_ref (future);
+      task->waiter = _weft_future_ref (future);
       _weft_future_add_record (future, &task->wake);
       if (task->must_cancel && weft_future_cancel (future, task->cancel_message))
         task->must_cancel = FALSE;
@@ -120,6 +120,8 @@ weft_await_at (WeftFuture  *future,
 
   if (take_cancellation (task, error))
     return NULL;
+  if (G_LIKELY (future->state == WEFT_FUTURE_RESULT))
+    return future->result;
   return weft_future_get_result (future, error);
 }
 

@@ -98,6 +98,14 @@ void      _weft_future_report          (WeftFuture     *future,
 GError   *_weft_cancelled_error_new    (const char     *message);
 void      _weft_future_pool_clear      (WeftLoop       *loop);
 
+/* weft_future_ref() without the checks, for libweft's own hot paths. */
+static inline gpointer
+_weft_future_ref (gpointer future)
+{
+  ((WeftFuture *) future)->ref_count++;
+  return future;
+}
+
 static inline gboolean
 _weft_future_is_task (WeftFuture *future)
 {

@@ -69,21 +69,6 @@ _weft_loop_schedule (WeftLoop       *loop,
   return index;
 }
 
-WeftHandle *
-_weft_loop_schedule_internal (WeftLoop           *loop,
-                              WeftCallback        callback,
-                              gpointer            data,
-                              const WeftCallSite *site,
-                              const char         *name,
-                              const char         *where)
-{
-#if WEFT_LIGHT_CALLS
-  return _weft_handle_encode_ring (loop->id, _weft_ready_queue_push_internal (&loop->ready, callback, data, site));
-#else
-  return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, data, site->destroy, name, where));
-#endif
-}
-
 /* call_soon for a caller that keeps no slot index: a light call (the entry
  * only, see weft-ready-queue-private.h) when there is no destroy notify. */
 static inline WeftHandle *

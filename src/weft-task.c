@@ -231,7 +231,8 @@ _weft_task_step (gpointer data)
   if (task->waiter != NULL && task->waiter->state != WEFT_FUTURE_PENDING)
     awaited = g_steal_pointer (&task->waiter);
 
-  weft_task_ref (task);
+  /* The caller holds a reference for the step: the queued step's, the
+   * sleep's timer's, or close()'s list of tasks. */
   task->phase = WEFT_TASK_RUNNING;
   task->runs++;
   _weft_current_task = task;
@@ -251,14 +252,13 @@ _weft_task_step (gpointer data)
     }
   else if (G_UNLIKELY (!_weft_stack_check_canary (task->stack, loop->debug)))
     release_stack (task); /* reports the overflow */
-  weft_task_unref (task);
 }
 
 /* A queued step: a light call (weft-ready-queue-private.h) that holds the
  * task until it ran or was dropped; _weft_call_describe() names it. */
 const WeftTaskStats _weft_task_no_stats;
 
-const WeftCallSite _weft_task_step_site = { "task step", NULL, (GDestroyNotify) weft_task_unref };
+const WeftCallSite _weft_task_step_site = { "task step", NULL, (GDestroyNotify) weft_future_unref };
 
 void
 _weft_task_schedule_step (WeftTask *task)
@@ -269,7 +269,7 @@ _weft_task_schedule_step (WeftTask *task)
   /* The queued step holds the task (and so its name, which the ready queue
    * shows) until the loop is done with it. It is listed where the task
    * resumes: the await it is suspended at, or where it was created. */
-  _weft_loop_schedule_internal (task->parent.loop, _weft_task_step, weft_task_ref (task), &_weft_task_step_site,
+  _weft_loop_schedule_internal (task->parent.loop, _weft_task_step, _weft_future_ref (task), &_weft_task_step_site,
                                 task->name ? task->name : "task step", task->await_at ? task->await_at : task->created_at);
 }
 
