@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <fenv.h>
+
 #ifdef HAVE_VALGRIND_H
 # include <valgrind/valgrind.h>
 #else
@@ -46,6 +48,45 @@ test_locals_survive (void)
   g_assert_cmpstr (test_run (loop, WEFT_FUTURE (b)), ==, "10/8");
   weft_task_unref (a);
   weft_task_unref (b);
+  test_loop_finish (loop);
+}
+
+/* Each task keeps its own floating-point rounding mode (the x87 control
+ * word and MXCSR are callee-saved: the switch keeps them per fiber). */
+static float rounded[2];
+
+static gpointer
+rounds (gpointer data, GError **error)
+{
+  int mode = GPOINTER_TO_INT (data);
+  volatile double third = 1.0 / 3.0;
+
+  g_assert_cmpint (fegetround (), ==, FE_TONEAREST);   /* a new task: the default */
+  fesetround (mode);
+  for (int i = 0; i < 3; i++)
+    {
+      if (!weft_sleep (0, error))
+        return NULL;
+      g_assert_cmpint (fegetround (), ==, mode);
+    }
+  /* Not only the reading: the arithmetic rounds that way too. */
+  rounded[mode == FE_UPWARD] = (float) third;
+  return data;
+}
+
+static void
+test_rounding_mode_per_task (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  WeftTask *down = weft_loop_create_task (loop, rounds, GINT_TO_POINTER (FE_DOWNWARD), NULL);
+  WeftTask *up = weft_loop_create_task (loop, rounds, GINT_TO_POINTER (FE_UPWARD), NULL);
+
+  test_run (loop, WEFT_FUTURE (down));
+  test_run (loop, WEFT_FUTURE (up));
+  g_assert_cmpint (fegetround (), ==, FE_TONEAREST);   /* the loop's thread kept its own */
+  g_assert_cmpfloat (rounded[0], <, rounded[1]);
+  weft_task_unref (down);
+  weft_task_unref (up);
   test_loop_finish (loop);
 }
 
@@ -625,6 +666,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Weft/Task/locals-survive", test_locals_survive);
+  g_test_add_func ("/Weft/Task/rounding-mode-per-task", test_rounding_mode_per_task);
   g_test_add_func ("/Weft/Task/sleep-zero", test_sleep_zero);
   g_test_add_func ("/Weft/Task/await-task", test_await_task);
   g_test_add_func ("/Weft/Task/loop-keeps-task", test_loop_keeps_task);
