@@ -77,6 +77,7 @@ quit (void)
  * the remote inspector does: on every Changed signal it asks for a snapshot
  * (one call in flight, one more asked if signals came meanwhile). The rows
  * start once its first snapshot arrived. =served: served, nobody attached.
+ * =recording: recording on (weft_loop_set_recording()), no server.
  * =detached: served, then served no more (the server stopped), as after an
  * inspector went away. */
 typedef struct
@@ -165,9 +166,15 @@ inspect_setup (const char *how)
 
   if (how == NULL || strcmp (how, "none") == 0)
     return NULL;
+  if (strcmp (how, "recording") == 0)
+    {
+      /* What recording alone costs: no server, no socket. */
+      weft_loop_set_recording (loop, TRUE);
+      return NULL;
+    }
   if (strcmp (how, "served") != 0 && strcmp (how, "attached") != 0 && strcmp (how, "detached") != 0)
     {
-      fprintf (stderr, "weft_bench: WEFT_BENCH_INSPECT is none, served, attached or detached, not %s\n", how);
+      fprintf (stderr, "weft_bench: WEFT_BENCH_INSPECT is none, recording, served, attached or detached, not %s\n", how);
       exit (2);
     }
   if (!weft_loop_serve_inspector (loop, &error))

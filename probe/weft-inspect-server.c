@@ -337,6 +337,10 @@ server_publish (WeftLoop    *loop,
    * show): it has nothing else to do; otherwise it keeps to the budget too
    * (under valgrind a snapshot of 1,000 tasks takes longer than the interval). */
   __atomic_store_n (&self->loop_iteration, loop->iteration, __ATOMIC_RELAXED);
+  /* Nobody connected, nobody asked: nobody would read it (a peer that
+   * connects asks, and gets a fresh one). */
+  if (when != PUBLISH_NOW && !wanted && g_atomic_int_get (&self->n_peers) == 0)
+    return;
   if (when != PUBLISH_NOW && now - self->published < 20 * self->build_ns && !(when == PUBLISH_IDLE && wanted))
     return;
   if (when != PUBLISH_NOW && now - self->published < PUBLISH_INTERVAL_NS && !wanted)

@@ -87,7 +87,7 @@ begin_iteration (WeftLoop *loop)
 
   loop->ntodo = loop->ready.length;
   loop->iteration++;
-  if (G_UNLIKELY (loop->observed != 0)
+  if (G_UNLIKELY (loop->observed != 0) && _weft_loop_iteration_may_hook (loop, n_timers)
       && (loop->iteration_hooks = _weft_loop_iteration_observers (loop, n_timers)) != 0)
     _weft_observers_iteration_begin (loop, now, n_timers, max_lateness);
 }
@@ -320,9 +320,12 @@ _weft_loop_has_work (WeftLoop *loop)
 static void
 end_iteration (WeftLoop *loop)
 {
-  _weft_loop_check_blocked (loop);
+  /* (A blocked-loop report waits for the end of the dispatch, or of the step.) */
   if (G_UNLIKELY (loop->iteration_hooks != 0))
-    _weft_observers_iteration_end (loop);
+    {
+      _weft_observers_iteration_end (loop);
+      loop->iteration_hooks = 0;
+    }
   if (loop->stopping && loop->mainloop != NULL)
     {
       loop->stopping = FALSE;
@@ -483,6 +486,7 @@ _weft_loop_run_one (WeftLoop *loop)
     }
   if (loop->ntodo == 0)
     end_iteration (loop);
+  _weft_loop_check_blocked (loop);
   if (--loop->dispatch_depth == 0)
     loop->interrupted = FALSE;
   _weft_set_running_loop (previous_running);

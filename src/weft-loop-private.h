@@ -85,6 +85,8 @@ struct _WeftLoop
   guint                 iteration_hooks; /* the observers called for the current iteration */
   guint64               sample_iteration;/* the next sampled iteration ... */
   gint64                sample_time;     /* ... or the first after this time (loop clock) */
+  guint64               hook_iteration;  /* no iteration before it has hooks, unless timers
+                                          * fired, the loop is paused or sample_time passed */
   /* A watchdog on another thread (the inspector server's blocked-loop watch)
    * reads ready.head_seq, current and current_seq (see _weft_loop_watch_*());
    * when it saw one callback run too long it leaves its report here, which

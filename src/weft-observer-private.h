@@ -63,6 +63,16 @@ void      _weft_loop_sample_iterations (WeftLoop *loop,
                                         guint     observer_id,
                                         guint64   next_iteration,
                                         gint64    next_time);
+/* Whether the current iteration may have hooks at all: a few compares in
+ * the iterations between two samples (begin_iteration). */
+static inline gboolean
+_weft_loop_iteration_may_hook (WeftLoop *loop,
+                               guint     n_timers)
+{
+  return loop->iteration >= loop->hook_iteration || n_timers > 0 || loop->paused
+      || loop->last_now >= loop->sample_time;
+}
+
 /* Which observers the current iteration's hooks go to (begin_iteration). */
 static inline guint
 _weft_loop_iteration_observers (WeftLoop *loop,

@@ -37,6 +37,21 @@ set_bit (guint    *mask,
     *mask &= ~(1u << bit);
 }
 
+/* hook_iteration and sample_time, after the masks or the sample changed. */
+static void
+update_hook_iteration (WeftLoop *loop)
+{
+  if ((loop->iteration_observers & ~loop->sampled_hooks) != 0)
+    loop->hook_iteration = 0;                        /* every iteration */
+  else if ((loop->sampled_hooks & loop->observed) != 0)
+    loop->hook_iteration = loop->sample_iteration;   /* the next sample */
+  else
+    {
+      loop->hook_iteration = G_MAXUINT64;            /* none */
+      loop->sample_time = G_MAXINT64;
+    }
+}
+
 void
 _weft_loop_observe (WeftLoop *loop,
                     guint     observer_id,
@@ -57,6 +72,7 @@ _weft_loop_observe (WeftLoop *loop,
            data != NULL && (observer->task_step_begin != NULL || observer->task_step_end != NULL));
   loop->iteration_hooks &= loop->observed;
   loop->callback_checks = loop->callback_hooks != 0 || loop->debug;
+  update_hook_iteration (loop);
 }
 
 void
@@ -72,6 +88,7 @@ _weft_loop_sample_iterations (WeftLoop *loop,
   loop->sampled_hooks |= 1u << observer_id;
   loop->sample_iteration = next_iteration;
   loop->sample_time = next_time;
+  update_hook_iteration (loop);
 }
 
 void
