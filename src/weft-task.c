@@ -250,7 +250,7 @@ _weft_task_step (gpointer data)
       release_stack (task);
       task_finish (task);
     }
-  else if (G_UNLIKELY (!_weft_stack_check_canary (task->stack, loop->debug)))
+  else if (G_UNLIKELY (!task->stack->guarded && !_weft_stack_check_canary (task->stack, loop->debug)))
     release_stack (task); /* reports the overflow */
 }
 
