@@ -9,9 +9,10 @@
 # see the same machine, and prints a Markdown table of medians. The anchors'
 # figures come from ../shared/bench/anchors/run.sh (./weft.sh bench), run in
 # the same session. Row 9 compares a loop served to an inspector with a peer
-# attached over the socket (WEFT_BENCH_INSPECT=attached; the before build
-# only knows WEFT_INSPECT=1: served, no peer) and one that was served and no
-# longer is (detached) with the plain loop. Row 8 needs a display (xvfb-run).
+# attached over the socket (WEFT_BENCH_INSPECT=attached; a before build that
+# does not know it gets WEFT_INSPECT=1: served, no peer), one that records
+# with no server (recording), and one that was served and no longer is
+# (detached) with the plain loop. Row 8 needs a display (xvfb-run).
 set -euo pipefail
 
 before=${1:?usage: bench/compare.sh BEFORE_WEFT_BENCH AFTER_WEFT_BENCH [AFTER_FRAME_BENCH [BEFORE_FRAME_BENCH]]}
@@ -27,6 +28,12 @@ done
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
 raw=$(mktemp)
 trap 'rm -f "$raw"' EXIT
+# Does the before build know WEFT_BENCH_INSPECT (it refuses an unknown mode)?
+before_knows_attached=0
+if [[ $before != - ]]; then
+  WEFT_BENCH_INSPECT=unknown "$before" soon 1 >/dev/null 2>&1 && status=0 || status=$?
+  [[ $status == 2 ]] && before_knows_attached=1
+fi
 
 # run LABEL ENV... -- BIN ARGS: one line "LABEL key=value ..." per run.
 run() {
@@ -52,7 +59,10 @@ for r in $(seq 1 "$runs"); do
       set -- $row
       if [[ $side == after ]]; then
         run "$side attached-$1" WEFT_BENCH_INSPECT=attached -- "$bin" $row
+        run "$side recording-$1" WEFT_BENCH_INSPECT=recording -- "$bin" $row
         run "$side detached-$1" WEFT_BENCH_INSPECT=detached -- "$bin" $row
+      elif [[ $before_knows_attached == 1 ]]; then
+        run "$side attached-$1" WEFT_BENCH_INSPECT=attached -- "$bin" $row
       else
         run "$side attached-$1" WEFT_INSPECT=1 -- "$bin" $row
       fi
@@ -64,7 +74,7 @@ for r in $(seq 1 "$runs"); do
   fi
 done
 
-python3 - "$raw" "$runs" <<'EOF'
+python3 - "$raw" "$runs" "$([[ $before_knows_attached == 1 ]] && echo 'a peer attached over the socket' || echo 'WEFT_INSPECT=1, served with no peer')" <<'EOF'
 import re, statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
@@ -106,12 +116,13 @@ print(f"| 5b page faults in the warm wave | {fmt(med('before','manytasks','warm_
 print(f"| 8 GTK frame, 1M callbacks of 0.5 µs queued: longest gap between paints, ms | {fmt(None if med('before','frame') is None else med('before','frame')/1000)} | {fmt(None if med('after','frame') is None else med('after','frame')/1000)} |")
 print(f"| 8 same: p50 gap, ms | {fmt(None if med('before','frame','p50_us') is None else med('before','frame','p50_us')/1000)} | {fmt(None if med('after','frame','p50_us') is None else med('after','frame','p50_us')/1000)} |")
 print()
-print("Row 9: what an inspector costs (before: WEFT_INSPECT=1, served with no peer; after: a peer attached over the socket, and detached = served, then no more).\n")
-print("| row | plain before | served before | cost before | plain after | attached after | cost attached | detached after | cost detached |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+print(f"Row 9: what an inspector costs (before: {sys.argv[3]}; after: a peer attached over the socket, recording alone with no server, and detached = served, then no more).\n")
+print("| row | plain before | inspected before | cost before | plain after | attached after | cost attached | recording after | cost recording | detached after | cost detached |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for row, field, label in (("soon", "value", "1 call_soon ns"), ("chain", "value", "2 chain ns"),
                           ("pingpong", "value", "4 ping-pong ns"), ("manytasks", "wall_ms", "5 100k tasks ms")):
     pb, sb = med('before', row, field), med('before', f'attached-{row}', field)
     pa, aa, da = med('after', row, field), med('after', f'attached-{row}', field), med('after', f'detached-{row}', field)
-    print(f"| {label} | {fmt(pb)} | {fmt(sb)} | {pct(sb, pb)} | {fmt(pa)} | {fmt(aa)} | {pct(aa, pa)} | {fmt(da)} | {pct(da, pa)} |")
+    ra = med('after', f'recording-{row}', field)
+    print(f"| {label} | {fmt(pb)} | {fmt(sb)} | {pct(sb, pb)} | {fmt(pa)} | {fmt(aa)} | {pct(aa, pa)} | {fmt(ra)} | {pct(ra, pa)} | {fmt(da)} | {pct(da, pa)} |")
 EOF
