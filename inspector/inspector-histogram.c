@@ -12,8 +12,9 @@
 
 struct _InspectorHistogram
 {
-  GtkWidget  parent_instance;
-  GArray    *counts;   /* guint32 */
+  GtkWidget   parent_instance;
+  GArray     *counts;       /* guint32 */
+  gboolean    total_only;   /* the task ran, but only its total time is known */
 };
 
 G_DEFINE_FINAL_TYPE (InspectorHistogram, inspector_histogram, GTK_TYPE_WIDGET)
@@ -51,7 +52,8 @@ inspector_histogram_snapshot (GtkWidget   *widget,
     total += g_array_index (self->counts, guint32, i);
   if (total == 0)
     {
-      PangoLayout *layout = gtk_widget_create_pango_layout (widget, _("No steps measured"));
+      PangoLayout *layout = gtk_widget_create_pango_layout (widget, self->total_only ? _("Only the total time was measured")
+                                                                                     : _("No steps measured"));
       int w, h;
 
       pango_layout_get_pixel_size (layout, &w, &h);
@@ -114,11 +116,15 @@ inspector_histogram_init (InspectorHistogram *self)
                                  "to 16 ms and more (measured while the inspector is attached)"));
 }
 
+/* @counts: the buckets, or NULL: none. @total_only: the task ran, but its
+ * steps were not timed one by one (another runtime's task, a replayed row). */
 void
 inspector_histogram_set_counts (InspectorHistogram *self,
                                 const guint32      *counts,
-                                guint               n_counts)
+                                guint               n_counts,
+                                gboolean            total_only)
 {
+  self->total_only = total_only;
   g_array_set_size (self->counts, 0);
   if (counts != NULL)
     g_array_append_vals (self->counts, counts, n_counts);

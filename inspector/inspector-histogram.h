@@ -13,7 +13,8 @@ G_DECLARE_FINAL_TYPE (InspectorHistogram, inspector_histogram, INSPECTOR, HISTOG
 
 void          inspector_histogram_set_counts (InspectorHistogram *self,
                                               const guint32      *counts,
-                                              guint               n_counts);
+                                              guint               n_counts,
+                                              gboolean            total_only);
 const guint32 *inspector_histogram_get_counts (InspectorHistogram *self,
                                               guint              *n_counts);
 

@@ -28,7 +28,7 @@ struct _InspectorTaskRow
 G_DEFINE_FINAL_TYPE (InspectorTaskRow, inspector_task_row, G_TYPE_OBJECT)
 
 enum { TASK_PROP_0, TASK_PROP_ID, TASK_PROP_NAME, TASK_PROP_STATE, TASK_PROP_AWAITS, TASK_PROP_RUNS, TASK_PROP_CREATED_AT,
-       TASK_PROP_BUSY_NS, TASK_PROP_BUSY, TASK_PROP_BIRTH, N_TASK_PROPS };
+       TASK_PROP_BUSY_NS, TASK_PROP_MAX_RUN_NS, TASK_PROP_BUSY, TASK_PROP_BIRTH, N_TASK_PROPS };
 
 /* file:line as people read it: G_STRLOC gives paths relative to the build
  * directory ("../inspector/demos/demo-countdown.c:13"); the "../" steps go. */
@@ -99,6 +99,7 @@ inspector_task_row_get_property (GObject    *object,
     case TASK_PROP_RUNS: g_value_set_uint64 (value, self->runs); break;
     case TASK_PROP_CREATED_AT: g_value_set_string (value, self->created_at); break;
     case TASK_PROP_BUSY_NS: g_value_set_uint64 (value, self->busy_ns); break;
+    case TASK_PROP_MAX_RUN_NS: g_value_set_uint64 (value, self->max_run_ns); break;
     case TASK_PROP_BUSY: g_value_take_string (value, format_busy (self->busy_ns, self->max_run_ns)); break;
     case TASK_PROP_BIRTH: g_value_set_double (value, self->birth); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -119,6 +120,7 @@ inspector_task_row_class_init (InspectorTaskRowClass *klass)
   task_props[TASK_PROP_RUNS] = g_param_spec_uint64 ("runs", NULL, NULL, 0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   task_props[TASK_PROP_CREATED_AT] = g_param_spec_string ("created-at", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   task_props[TASK_PROP_BUSY_NS] = g_param_spec_uint64 ("busy-ns", NULL, NULL, 0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  task_props[TASK_PROP_MAX_RUN_NS] = g_param_spec_uint64 ("max-run-ns", NULL, NULL, 0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   task_props[TASK_PROP_BUSY] = g_param_spec_string ("busy", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   task_props[TASK_PROP_BIRTH] = g_param_spec_double ("birth", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);

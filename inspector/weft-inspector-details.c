@@ -89,7 +89,41 @@ show_details (WeftInspector *self,
   histogram = g_variant_lookup_value (details, "run-histogram", G_VARIANT_TYPE ("au"));
   if (histogram != NULL)
     counts = g_variant_get_fixed_array (histogram, &n_counts, sizeof (guint32));
-  inspector_histogram_set_counts (self->histogram, counts, n_counts);
+  inspector_histogram_set_counts (self->histogram, counts, n_counts, histogram == NULL && runs > 0 && busy > 0);
+}
+
+/* What the row knows: a replay, a task gone from the history, or another
+ * runtime's task (asyncio's on weft for Python: the loop tracks its rows,
+ * not its tasks, and describes none). */
+static void
+show_row_details (WeftInspector    *self,
+                  guint64           id,
+                  InspectorTaskRow *row)
+{
+  g_autofree char *name = NULL, *state = NULL, *created_at = NULL, *awaits = NULL;
+  guint64 runs = 0, busy = 0, max_run = 0;
+  GVariantDict dict;
+
+  g_object_get (row, "name", &name, "state", &state, "created-at", &created_at, "awaits", &awaits,
+                "runs", &runs, "busy-ns", &busy, "max-run-ns", &max_run, NULL);
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "name", "s", name ? name : "");
+  g_variant_dict_insert (&dict, "state", "s", state ? state : "");
+  g_variant_dict_insert (&dict, "created-at", "s", created_at ? created_at : "");
+  g_variant_dict_insert (&dict, "runs", "t", runs);
+  g_variant_dict_insert (&dict, "busy-ns", "t", busy);
+  g_variant_dict_insert (&dict, "max-run-ns", "t", max_run);
+  if (awaits != NULL && *awaits != '\0')
+    {
+      const char *one[] = { awaits, NULL };
+
+      g_variant_dict_insert (&dict, "await-chain", "^as", one);
+    }
+  {
+    g_autoptr(GVariant) details = g_variant_ref_sink (g_variant_dict_end (&dict));
+
+    show_details (self, id, details);
+  }
 }
 
 static void
@@ -104,9 +138,15 @@ on_task_described (GObject      *source,
 
   self->describing = FALSE;
   row = gtk_single_selection_get_selected_item (self->task_selection);
-  if (reply == NULL || row == NULL)
+  if (row == NULL)
     return;
   g_object_get (row, "id", &id, NULL);
+  if (reply == NULL)
+    {
+      /* The loop describes no such task (another runtime's): the row. */
+      show_row_details (self, id, row);
+      return;
+    }
   {
     g_autoptr(GVariant) details = g_variant_get_child_value (reply, 0);
     guint64 described = 0;
@@ -128,7 +168,7 @@ inspector_update_details (WeftInspector *self)
 
   if (row == NULL)
     {
-      inspector_histogram_set_counts (self->histogram, NULL, 0);
+      inspector_histogram_set_counts (self->histogram, NULL, 0, FALSE);
       return;
     }
   g_object_get (row, "id", &id, NULL);
@@ -156,30 +196,5 @@ inspector_update_details (WeftInspector *self)
           return;
         }
     }
-  /* A replay, or a task gone from the history: what the row knows. */
-  {
-    g_autofree char *name = NULL, *state = NULL, *created_at = NULL, *awaits = NULL;
-    guint64 runs = 0, busy = 0;
-    GVariantDict dict;
-
-    g_object_get (row, "name", &name, "state", &state, "created-at", &created_at, "awaits", &awaits,
-                  "runs", &runs, "busy-ns", &busy, NULL);
-    g_variant_dict_init (&dict, NULL);
-    g_variant_dict_insert (&dict, "name", "s", name ? name : "");
-    g_variant_dict_insert (&dict, "state", "s", state ? state : "");
-    g_variant_dict_insert (&dict, "created-at", "s", created_at ? created_at : "");
-    g_variant_dict_insert (&dict, "runs", "t", runs);
-    g_variant_dict_insert (&dict, "busy-ns", "t", busy);
-    if (awaits != NULL && *awaits != '\0')
-      {
-        const char *one[] = { awaits, NULL };
-
-        g_variant_dict_insert (&dict, "await-chain", "^as", one);
-      }
-    {
-      g_autoptr(GVariant) details = g_variant_ref_sink (g_variant_dict_end (&dict));
-
-      show_details (self, id, details);
-    }
-  }
+  show_row_details (self, id, row);
 }

@@ -1042,6 +1042,23 @@ test_python_demo (void)
   g_assert_true (py_highlighted (&d));
   g_assert_true (py_step_until_printed (&d, "Countdown: 2\n"));
 
+  /* The asyncio task, selected: the loop does not describe another runtime's
+   * tasks, so the detail pane shows what its row knows (it said "Select a
+   * task" with the task selected), and says its steps were only timed in total. */
+  {
+    WeftInspector *inspector = inspector_window_get_inspector (window);
+    GtkLabel *detail = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (inspector), WEFT_TYPE_INSPECTOR,
+                                                                  "detail_label"));
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    weft_inspector_select_task (inspector, 0);
+    while (strstr (gtk_label_get_text (detail), "Task-1") == NULL && g_get_monotonic_time () < deadline)
+      spin (50);
+    g_test_message ("detail pane: %s", gtk_label_get_text (detail));
+    g_assert_nonnull (strstr (gtk_label_get_text (detail), "“Task-1”"));
+    g_assert_nonnull (strstr (gtk_label_get_text (detail), "countdown.py:5"));
+  }
+
   /* Resumed, it runs to its end. */
   g_object_set (inspector_window_get_inspector (window), "paused", FALSE, NULL);
   d.text = "(the program exited with status 0)";
