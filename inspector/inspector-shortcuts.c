@@ -35,6 +35,10 @@ static const struct
   { GDK_KEY_4, GDK_ALT_MASK, "inspector.show-page", "warnings" },
   { GDK_KEY_5, GDK_ALT_MASK, "inspector.show-page", "timeline" },
   { GDK_KEY_f, GDK_CONTROL_MASK, "inspector.find" },
+  /* The app window's (an embedding window has no such action: the key goes
+   * on). Here, not a binding of the window: the task table, which has the
+   * focus, takes Ctrl+Shift+A for "unselect all" first. */
+  { GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "window.attach" },
 };
 
 /* Runs the action unless a text field has the focus and the key types. */

@@ -276,5 +276,5 @@ inspector_window_class_add_actions (InspectorWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "window.about", NULL, about);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "window.toggle-source", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "window.open-recording", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "window.attach", NULL);
+  /* Ctrl+Shift+A: inspector-shortcuts.c (before the task table's own). */
 }

@@ -834,6 +834,26 @@ test_tutorial_walk (void)
     g_assert_true (focus == search || gtk_widget_is_ancestor (focus, search));
   }
 
+  /* Ctrl+Shift+A attaches, also from the task table (whose own Ctrl+Shift+A,
+   * "unselect all", used to take it first: nothing opened). */
+  {
+    GtkWidget *table = find_widget_of_type (GTK_WIDGET (inspector_window_get_inspector (window)), GTK_TYPE_COLUMN_VIEW);
+    GtkWindow *dialog = NULL;
+    GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+    gtk_widget_grab_focus (table);
+    press_keys (GTK_WINDOW (window), "ctrl+shift+a");
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) one = g_list_model_get_item (toplevels, i);
+
+        if (g_strcmp0 (gtk_window_get_title (one), "Attach to Process") == 0)
+          dialog = one;
+      }
+    g_assert_nonnull (dialog);
+    gtk_window_destroy (dialog);
+  }
+
   /* F5 resumes; the clock runs on from 3 s. */
   gtk_widget_grab_focus (source_view);
   press_keys (GTK_WINDOW (window), "F5");
