@@ -10,6 +10,9 @@ register/modify/unregister onto Weft fd watches and is never asked to select().
 
 import asyncio
 import collections
+import heapq
+import itertools
+import math
 import selectors
 import signal
 import sys
@@ -103,6 +106,14 @@ class EventLoop(_weft.Loop, asyncio.SelectorEventLoop):
         if main:
             from . import glib
             glib._install_if_imported()
+
+    def create_task(self, coro, *, name=None, context=None):
+        task = super().create_task(coro, name=name, context=context)
+        try:
+            task._weft_order = next(_task_order)   # the inspector lists tasks oldest first
+        except AttributeError:
+            pass   # a task factory's task that takes no attribute: listed last
+        return task
 
     def __repr__(self):
         return (f"<{self.__class__.__name__} running={self.is_running()} "
@@ -198,11 +209,11 @@ class EventLoop(_weft.Loop, asyncio.SelectorEventLoop):
         current = tasks.current_task(self) if self.is_running() else None
         finished = self.__dict__.get("_weft_finished", ())
         kept = {row[0] for row in finished}
-        for task in list(tasks._all_tasks):
-            if len(rows) >= max_rows:
-                return rows
-            if task.get_loop() is self and id(task) not in kept:
-                rows.append(_task_row(task, task is current, now))
+        live = [task for task in list(tasks._all_tasks) if task.get_loop() is self and id(task) not in kept]
+        # Oldest first, as the loop lists its own tasks (asyncio's set of
+        # tasks has no order: the rows came in a different one every time).
+        live = heapq.nsmallest(max_rows, live, key=_created_order)
+        rows = [_task_row(task, task is current, now) for task in live]
         rows.extend(list(finished)[-(max_rows - len(rows)):] if len(rows) < max_rows else ())
         return rows
 
@@ -260,6 +271,13 @@ def _describe_awaited(future):
         more = f" and {len(children) - 3} more" if len(children) > 3 else ""
         return f"gather of {', '.join(names)}{more}"
     return "a future"
+
+
+_task_order = itertools.count()
+
+
+def _created_order(task):
+    return getattr(task, "_weft_order", math.inf)
 
 
 def _task_row(task, running, now):

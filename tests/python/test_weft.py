@@ -260,6 +260,25 @@ class WeftLoopTests(LoopTests, unittest.TestCase):
         self.assertEqual(rows["gatherer"][3], f"gather of task sleeper, task waiter at {__file__}:{line_g}")
         self.assertEqual([r[2] for r in rows.values() if r[1] not in ("sleeper", "waiter", "gatherer")], ["running"])
 
+    def test_inspector_lists_python_tasks_oldest_first(self):
+        # asyncio keeps its tasks in a weak set, which has no order: the
+        # inspector's rows came in a different order at every snapshot.
+        async def sleeper():
+            await asyncio.sleep(10)
+
+        async def main():
+            made = [asyncio.create_task(sleeper(), name=f"t{i:02}") for i in range(40)]
+            await asyncio.sleep(0.01)
+            names = [row[1] for row in self.loop._weft_snapshot_tasks()]
+            for task in made:
+                task.cancel()
+            await asyncio.gather(*made, return_exceptions=True)
+            return names
+
+        names = self.loop.run_until_complete(main())
+        self.assertEqual([name for name in names if name.startswith("t")], [f"t{i:02}" for i in range(40)])
+        self.assertLess(names.index(next(n for n in names if not n.startswith("t"))), names.index("t00"))
+
     def test_inspector_counts_steps_and_keeps_finished_tasks(self):
         # While recording (an inspector is attached), each step of a task is
         # counted and timed, and a finished task keeps its row, told apart
