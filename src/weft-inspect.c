@@ -303,9 +303,10 @@ weft_loop_step_iteration (WeftLoop *loop)
  * weft_loop_step_to_next_timer:
  * @loop: a paused #WeftLoop with virtual time (weft_loop_set_virtual_time())
  *
- * Finishes the current iteration if it is half-run, moves the clock to the
- * next timer's deadline, and runs that iteration: the timer's callback and
- * whatever else was ready.
+ * Finishes the current iteration if it is half-run (or, while no timer is
+ * pending, runs the callbacks that are ready: a program's start), moves the
+ * clock to the next timer's deadline, and runs that iteration: the timer's
+ * callback and whatever else was ready.
  *
  * Returns: the number of callbacks that ran; 0 if no timer is pending
  */
@@ -320,7 +321,9 @@ weft_loop_step_to_next_timer (WeftLoop *loop)
   g_return_val_if_fail (loop->dispatch_depth == 0, 0);
   g_return_val_if_fail (loop->virtual_time && loop->paused, 0);
 
-  if (loop->ntodo > 0)
+  /* A half-run iteration first; and callbacks that are ready while no timer
+   * is pending (a program's start) run, so that their timers exist. */
+  if (loop->ntodo > 0 || (loop->ready.length > 0 && _weft_loop_next_deadline (loop) == WEFT_TIME_NEVER))
     ran += _weft_loop_run_iteration (loop);
   if ((deadline = _weft_loop_next_deadline (loop)) == WEFT_TIME_NEVER)
     return ran;

@@ -86,6 +86,33 @@ note_time (gpointer data)
   g_array_append_val ((GArray *) data, (double) { weft_loop_time (weft_get_running_loop ()) });
 }
 
+static void
+schedule_later (gpointer data)
+{
+  weft_loop_call_later (weft_get_running_loop (), 1.0, note_time, data, NULL);
+}
+
+/* F8 at a program's start, before any timer exists: what is ready runs (and
+ * makes its timers), then the clock moves to the first timer, which runs.
+ * (It did nothing: no timer was pending.) */
+static void
+test_step_to_next_timer_from_start (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  double t0;
+
+  weft_loop_set_virtual_time (loop, TRUE);
+  weft_loop_set_paused (loop, TRUE);
+  t0 = weft_loop_time (loop);
+  weft_loop_call_soon (loop, schedule_later, times, NULL);
+  g_assert_cmpuint (weft_loop_step_to_next_timer (loop), ==, 2);   /* the call_soon, then the timer */
+  g_assert_cmpuint (times->len, ==, 1);
+  g_assert_cmpfloat_with_epsilon (g_array_index (times, double, 0) - t0, 1.0, 1e-6);
+  g_assert_cmpuint (weft_loop_step_to_next_timer (loop), ==, 0);   /* nothing left */
+  test_loop_finish (loop);
+}
+
 /* Virtual time: paused, the clock stands still however long the learner
  * takes; a step with nothing ready moves it to the next deadline; resumed,
  * it runs on from there; turned off, pending timers keep their delays. */
@@ -701,6 +728,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/Weft/Inspect/pause-and-step", test_pause_and_step);
   g_test_add_func ("/Weft/Inspect/virtual-time", test_virtual_time);
+  g_test_add_func ("/Weft/Inspect/step-to-next-timer-from-start", test_step_to_next_timer_from_start);
   g_test_add_func ("/Weft/Inspect/busy-time", test_busy_time);
   g_test_add_func ("/Weft/Inspect/describe-task", test_describe_task);
   g_test_add_func ("/Weft/Inspect/list-timers", test_list_timers);
