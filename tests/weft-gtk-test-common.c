@@ -161,3 +161,23 @@ press_keys (GtkWindow  *window,
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   spin (300);
 }
+
+guint
+count_live (WeftLoop *loop)
+{
+  g_autoptr(GPtrArray) tasks = weft_all_tasks (loop);
+
+  return tasks->len;
+}
+
+guint
+count_tasks_in (WeftLoop      *loop,
+                WeftTaskState  state)
+{
+  g_autoptr(GPtrArray) tasks = weft_all_tasks (loop);
+  guint n = 0;
+
+  for (guint i = 0; i < tasks->len; i++)
+    n += weft_task_get_state (g_ptr_array_index (tasks, i)) == state;
+  return n;
+}

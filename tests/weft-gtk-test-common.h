@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <weft.h>
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,9 @@ void  press_keys              (GtkWindow   *window,
                                const char  *keys);
 void  weft_gtk_test_init      (int         *argc,
                                char      ***argv);
+/* How many of @loop's tasks are not done; how many are in @state. */
+guint count_live              (WeftLoop     *loop);
+guint count_tasks_in          (WeftLoop     *loop,
+                               WeftTaskState state);
 
 G_END_DECLS
