@@ -37,41 +37,16 @@
 #include "weft-inspect-auth-private.h"
 #include "weft-inspect-filter-private.h"
 #include "weft-inspect-peer-private.h"
-#include "weft-inspect-server-private.h"
+#include "weft-inspect-server-state-private.h"
 #include "weft-inspector-dbus.h"
 #include "weft-loop-private.h"
 #include "weft-probe.h"
 #include "weft-records-private.h"
 #include "weft-task-private.h"
 
-#define PUBLISH_INTERVAL_NS (30 * G_GINT64_CONSTANT (1000000))
-#define BLOCKED_AFTER_NS    (500 * G_GINT64_CONSTANT (1000000))
-#define MAX_COMMANDS        1024   /* queued for a loop that does not run them */
-#define MAX_CHANGED         2000   /* tasks in one Changed signal */
-#define MAX_AUTHENTICATING  16     /* peers in the handshake at once */
-#define MAX_PEERS           64     /* connected peers */
-#define SOFT_PENDING        (1024 * 1024)        /* bytes: no more Changed signals */
-#define HARD_PENDING        (16 * 1024 * 1024)   /* bytes: the peer is dropped */
-
-typedef enum
-{
-  COMMAND_PAUSE,
-  COMMAND_RESUME,
-  COMMAND_STEP_CALLBACK,
-  COMMAND_STEP_ITERATION,
-  COMMAND_CANCEL_TASK,
-  COMMAND_DESCRIBE_TASK,
-} CommandKind;
-
-typedef struct
-{
-  CommandKind            kind;
-  guint64                task_id;
-  GDBusMethodInvocation *invocation;   /* owned; answered by the loop thread */
-} Command;
-
-static void
-command_clear (gpointer data)
+/* A queued command's clear function. */
+void
+_weft_inspect_command_clear (gpointer data)
 {
   Command *command = data;
 
@@ -80,50 +55,6 @@ command_clear (gpointer data)
     g_dbus_method_invocation_return_error_literal (g_steal_pointer (&command->invocation), G_DBUS_ERROR,
                                                    G_DBUS_ERROR_NO_SERVER, "The loop stopped serving");
 }
-
-struct _WeftInspectServer
-{
-  WeftLoop           *loop;         /* not a reference; the loop stops us before it goes */
-  GThread            *thread;
-  GMainContext       *context;
-  GMainLoop          *mainloop;
-  GSocketService     *service;
-  char               *guid;
-  GPtrArray          *peers;        /* WeftInspectPeer, server thread only */
-  guint               n_authenticating; /* server thread only */
-  char               *path;
-  gboolean            was_recording; /* the loop recorded before we served it */
-
-  pthread_mutex_t     lock;         /* guards what follows (POSIX: TSan sees it) */
-  GVariant           *snapshot;
-  GArray             *commands;     /* Command */
-  gint64              published;    /* loop thread only */
-  guint64             published_iteration; /* atomic: the iteration the snapshot shows */
-  guint64             loop_iteration;  /* atomic: the loop's, at its last dispatch */
-  GPtrArray          *waiting;      /* server thread: GetSnapshot calls waiting for a fresh snapshot */
-  gint                n_waiting;    /* atomic: their number */
-  GSource            *waiting_timeout;
-  gint64              build_ns;     /* how long the last snapshot took (loop thread) */
-
-  gint                want_publish; /* atomic: a peer asked while the loop was quiet */
-  guint64             cursor;       /* weft_loop_list_changed_tasks(), loop thread */
-  guint64             finished_seen;/* weft_loop_get_finished_count(), loop thread */
-  guint64             serial;       /* Changed signals built (loop thread) */
-  guint               foreign_digest; /* the foreign rows last streamed (loop thread) */
-  guint64             signalled_iteration; /* the iteration of the last Changed (loop thread) */
-  gint                watch_idle;   /* atomic: the blocked-loop watch stopped while the loop idles */
-  guint               idle_ticks;   /* server thread: watch ticks that saw the loop idle */
-  GPtrArray          *pending_changes; /* GVariant, under lock: Changed signals to send */
-  gint                n_peers;      /* atomic: connected peers */
-  gint                max_pending;  /* atomic: the most bytes any peer had pending */
-  guint64             soft_pending; /* atomic: SOFT_PENDING, HARD_PENDING (tests lower them while serving) */
-  guint64             hard_pending;
-  GSource            *watch;
-  guint64             seen_seq;     /* server thread: the loop's progress at the last look */
-  gboolean            reported;     /* server thread: this block was reported to the loop */
-  char               *blocked_name; /* server thread: the callback the loop is blocked in */
-  gint64              seen_since;   /* server thread: when it was first seen (µs) */
-};
 
 /* -------------------------------------------------- per-peer flow control */
 
@@ -177,24 +108,16 @@ peer_over_limit (WeftInspectServer     *self,
 
 guint _weft_inspect_server_observer_id;
 
-typedef enum { PUBLISH_IF_DUE, PUBLISH_IDLE, PUBLISH_NOW } PublishWhen;
-static void server_publish (WeftLoop    *loop,
-                            PublishWhen  when);
 static void server_stop    (WeftLoop *loop);
 
-static WeftInspectServer *
-server_of (WeftLoop *loop)
-{
-  return _weft_loop_get_observer_data (loop, _weft_inspect_server_observer_id);
-}
-
-/* ------------------------------------------------------- loop thread side */
+/* --------------------- the Changed stream and the blocked-loop watch (server
+ * thread; the loop thread publishes in weft-inspect-publish.c) */
 
 /* Server thread: sends the queued Changed signals to every peer. The queue is
  * under our POSIX lock (ThreadSanitizer sees the hand-over; it cannot see
  * GLib's own locks). */
-static gboolean
-emit_changed (gpointer data)
+gboolean
+_weft_inspect_server_emit_changed (gpointer data)
 {
   WeftInspectServer *self = data;
   g_autoptr(GPtrArray) pending = NULL;
@@ -235,132 +158,6 @@ emit_changed (gpointer data)
         }
     }
   return G_SOURCE_REMOVE;
-}
-
-/* What a foreign row shows, hashed (its age, which always moves, left out). */
-static guint
-foreign_digest (GVariant *rows)
-{
-  GVariantIter iter;
-  WeftTaskRow row;
-  guint hash = 5381;
-
-  g_variant_iter_init (&iter, rows);
-  while (weft_task_row_decode (&iter, &row))
-    {
-      hash = hash * 33 + (guint) row.id;
-      hash = hash * 33 + g_str_hash (row.name);
-      hash = hash * 33 + g_str_hash (row.state);
-      hash = hash * 33 + g_str_hash (row.awaits);
-      hash = hash * 33 + (guint) row.runs;
-      hash = hash * 33 + (guint) row.busy_ns;
-    }
-  return hash ? hash : 1;
-}
-
-/* Loop thread, at each publication: the tasks that changed since the last
- * one (and those that finished), streamed to the peers as a Changed signal. */
-static void
-publish_changes (WeftInspectServer *self)
-{
-  WeftLoop *loop = self->loop;
-  g_autoptr(GPtrArray) changed = weft_loop_list_changed_tasks (loop, &self->cursor);
-  g_autoptr(GArray) finished = weft_loop_list_finished_tasks (loop);
-  guint64 finished_count = weft_loop_get_finished_count (loop);
-  guint64 new_finished = finished_count - self->finished_seen;
-  /* Past a few thousand changes a signal would cost more than the snapshot
-   * the peers fetch on a reset. */
-  gboolean reset = changed == NULL || new_finished > finished->len || changed->len + new_finished > MAX_CHANGED;
-  GVariantBuilder tasks;
-  GVariant *changes;
-  gboolean first;
-
-  GVariant *foreign = _weft_records_foreign_rows (loop);
-  guint digest = foreign != NULL ? foreign_digest (foreign) : 0;
-  gboolean foreign_moved = digest != self->foreign_digest;
-
-  self->finished_seen = finished_count;
-  self->foreign_digest = digest;
-  g_variant_builder_init (&tasks, G_VARIANT_TYPE ("a(tssststtd)"));
-  if (!reset)
-    {
-      double now = weft_loop_time (loop);
-
-      for (guint i = finished->len - (guint) new_finished; i < finished->len; i++)
-        _weft_inspect_add_record (&tasks, &g_array_index (finished, WeftTaskRecord, i), now);
-      for (guint i = 0; i < changed->len; i++)
-        _weft_inspect_add_task (&tasks, g_ptr_array_index (changed, i));
-      /* Another runtime's tasks (asyncio's) are not tracked one by one:
-       * all of them go again when any moved. */
-      for (gsize i = 0; foreign_moved && i < g_variant_n_children (foreign); i++)
-        g_variant_builder_add_value (&tasks, g_variant_get_child_value (foreign, i));
-    }
-  /* On reset the signal carries no task: the peers fetch the whole state
-   * with GetSnapshot. */
-  /* A loop that ran (even without a task moving: callbacks, timers) gets a
-   * signal too, so peers fetch the rest of its state then, and only then: an
-   * idle loop sends nothing and its peers need not poll. */
-  if (!reset && new_finished == 0 && changed->len == 0 && !foreign_moved && loop->iteration == self->signalled_iteration)
-    {
-      g_variant_builder_clear (&tasks);
-      return;   /* nothing moved: no signal */
-    }
-  self->signalled_iteration = loop->iteration;
-  changes = g_variant_ref_sink (g_variant_new ("(tba(tssststtd))", ++self->serial, reset, &tasks));
-  pthread_mutex_lock (&self->lock);
-  first = self->pending_changes == NULL;
-  if (first)
-    self->pending_changes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  g_ptr_array_add (self->pending_changes, changes);
-  pthread_mutex_unlock (&self->lock);
-  if (first)
-    g_main_context_invoke (self->context, emit_changed, self);
-}
-
-static gboolean answer_waiting (gpointer data);
-
-static void
-server_publish (WeftLoop    *loop,
-                PublishWhen  when)
-{
-  WeftInspectServer *self = server_of (loop);
-  gint64 now = g_get_monotonic_time () * 1000;
-  gboolean wanted = g_atomic_int_get (&self->want_publish);
-  GVariant *snapshot, *old;
-
-  /* A busy loop publishes at most every PUBLISH_INTERVAL_NS, and spends at
-   * most a twentieth of its time on it: after a snapshot that took T to
-   * build, the next one waits at least 20 T, even when a peer waits for it (a
-   * peer that asks again at every Changed signal would otherwise have the
-   * loop publish all the time). A loop about to sleep publishes at once for
-   * a peer that waits (GetSnapshot of a state the last snapshot does not
-   * show): it has nothing else to do; otherwise it keeps to the budget too
-   * (under valgrind a snapshot of 1,000 tasks takes longer than the interval). */
-  __atomic_store_n (&self->loop_iteration, loop->iteration, __ATOMIC_RELAXED);
-  /* Nobody connected, nobody asked: nobody would read it (a peer that
-   * connects asks, and gets a fresh one). */
-  if (when != PUBLISH_NOW && !wanted && g_atomic_int_get (&self->n_peers) == 0)
-    return;
-  if (when != PUBLISH_NOW && now - self->published < 20 * self->build_ns && !(when == PUBLISH_IDLE && wanted))
-    return;
-  if (when != PUBLISH_NOW && now - self->published < PUBLISH_INTERVAL_NS && !wanted)
-    return;
-  __atomic_store_n (&self->published_iteration, loop->iteration, __ATOMIC_RELAXED);
-  g_atomic_int_set (&self->want_publish, 0);
-  snapshot = g_variant_ref_sink (weft_loop_snapshot (loop));
-  pthread_mutex_lock (&self->lock);
-  old = g_steal_pointer (&self->snapshot);
-  self->snapshot = snapshot;
-  pthread_mutex_unlock (&self->lock);
-  publish_changes (self);
-  if (g_atomic_int_get (&self->n_waiting) > 0)
-    g_main_context_invoke (self->context, answer_waiting, self);
-  /* Both count in the tenth of the loop's time publishing may take. */
-  self->published = g_get_monotonic_time () * 1000;
-  self->build_ns = self->published - now;
-  /* Freeing a snapshot of a thousand tasks takes a while: not under the lock
-   * the server thread needs to answer. */
-  g_clear_pointer (&old, g_variant_unref);
 }
 
 /* Server thread: how long the loop has been in the callback it is in now
@@ -451,82 +248,7 @@ restart_watch (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-server_has_commands (WeftLoop *loop)
-{
-  WeftInspectServer *self = server_of (loop);
-  gboolean any;
-
-  pthread_mutex_lock (&self->lock);
-  any = self->commands->len > 0;
-  pthread_mutex_unlock (&self->lock);
-  return any;
-}
-
-static void
-server_run_commands (WeftLoop *loop)
-{
-  WeftInspectServer *self = server_of (loop);
-  g_autoptr(GArray) commands = NULL;
-
-  pthread_mutex_lock (&self->lock);
-  if (self->commands->len == 0)
-    {
-      pthread_mutex_unlock (&self->lock);
-      return;
-    }
-  commands = self->commands;
-  self->commands = g_array_new (FALSE, FALSE, sizeof (Command));
-  g_array_set_clear_func (self->commands, command_clear);
-  pthread_mutex_unlock (&self->lock);
-
-  for (guint i = 0; i < commands->len; i++)
-    {
-      Command *command = &g_array_index (commands, Command, i);
-
-      switch (command->kind)
-        {
-        case COMMAND_PAUSE:
-          weft_loop_set_paused (loop, TRUE);
-          break;
-        case COMMAND_RESUME:
-          weft_loop_set_paused (loop, FALSE);
-          break;
-        case COMMAND_STEP_CALLBACK:
-          _weft_loop_run_one (loop);
-          break;
-        case COMMAND_STEP_ITERATION:
-          _weft_loop_run_iteration (loop);
-          break;
-        case COMMAND_CANCEL_TASK:
-          for (GList *l = loop->tasks.head; l != NULL; l = l->next)
-            if (((WeftTask *) l->data)->id == command->task_id)
-              {
-                weft_task_cancel (l->data, "Cancelled from the inspector");
-                break;
-              }
-          break;
-        case COMMAND_DESCRIBE_TASK:
-          {
-            GVariant *details = weft_loop_describe_task (loop, command->task_id);
-            GDBusMethodInvocation *invocation = g_steal_pointer (&command->invocation);
-
-            /* Returning a method call is thread-safe in GDBus. */
-            if (details != NULL)
-              g_dbus_method_invocation_return_value (invocation, g_variant_new ("(@a{sv})", details));
-            else
-              g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                                     "No task %" G_GUINT64_FORMAT, command->task_id);
-          }
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-    }
-  server_publish (loop, PUBLISH_NOW);
-}
-
-/* ----------------------------------------------------- server thread side */
+/* -------------------------------------- the methods peers call (server thread) */
 
 /* Queues a command for the loop thread; a loop that is stuck keeps at most
  * MAX_COMMANDS, and a peer that sends more gets an error, not our memory. */
@@ -607,8 +329,8 @@ answer_snapshot (WeftInspectServer     *self,
 
 /* Server thread: the loop published (or took too long to): the calls that
  * waited for a fresh snapshot get the latest. */
-static gboolean
-answer_waiting (gpointer data)
+gboolean
+_weft_inspect_server_answer_waiting (gpointer data)
 {
   WeftInspectServer *self = data;
   g_autoptr(GPtrArray) waiting = g_steal_pointer (&self->waiting);
@@ -647,13 +369,13 @@ on_get_snapshot (WeftDBusInspector1    *skeleton,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   if (self->waiting == NULL)
-    self->waiting = g_ptr_array_new ();   /* answered (which frees them) by answer_waiting() */
+    self->waiting = g_ptr_array_new ();   /* answered (which frees them) by _weft_inspect_server_answer_waiting() */
   g_ptr_array_add (self->waiting, invocation);
   g_atomic_int_inc (&self->n_waiting);
   if (self->waiting_timeout == NULL)
     {
       self->waiting_timeout = g_timeout_source_new (WAIT_FOR_PUBLISH_MS);
-      g_source_set_callback (self->waiting_timeout, answer_waiting, self, NULL);
+      g_source_set_callback (self->waiting_timeout, _weft_inspect_server_answer_waiting, self, NULL);
       g_source_attach (self->waiting_timeout, self->context);
     }
   return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -746,7 +468,7 @@ on_peer_closed (GDBusConnection *connection,
 guint
 _weft_inspect_server_count_peers (WeftLoop *loop)
 {
-  return server_of (loop) ? (guint) g_atomic_int_get (&server_of (loop)->n_peers) : 0;
+  return _weft_inspect_server_of (loop) ? (guint) g_atomic_int_get (&_weft_inspect_server_of (loop)->n_peers) : 0;
 }
 
 guint
@@ -760,14 +482,14 @@ _weft_inspect_server_set_peer_limits (WeftLoop *loop,
                                       guint64   soft,
                                       guint64   hard)
 {
-  __atomic_store_n (&server_of (loop)->soft_pending, soft, __ATOMIC_RELAXED);
-  __atomic_store_n (&server_of (loop)->hard_pending, hard, __ATOMIC_RELAXED);
+  __atomic_store_n (&_weft_inspect_server_of (loop)->soft_pending, soft, __ATOMIC_RELAXED);
+  __atomic_store_n (&_weft_inspect_server_of (loop)->hard_pending, hard, __ATOMIC_RELAXED);
 }
 
 guint64
 _weft_inspect_server_get_max_pending (WeftLoop *loop)
 {
-  return server_of (loop) ? (guint64) g_atomic_int_get (&server_of (loop)->max_pending) : 0;
+  return _weft_inspect_server_of (loop) ? (guint64) g_atomic_int_get (&_weft_inspect_server_of (loop)->max_pending) : 0;
 }
 
 
@@ -900,7 +622,7 @@ server_thread (gpointer data)
 
   g_main_context_push_thread_default (self->context);
   g_main_loop_run (self->mainloop);
-  answer_waiting (self);   /* the calls still waiting get the last state */
+  _weft_inspect_server_answer_waiting (self);   /* the calls still waiting get the last state */
   g_socket_service_stop (self->service);
   g_socket_listener_close (G_SOCKET_LISTENER (self->service));
   for (guint i = 0; i < self->peers->len; i++)
@@ -945,7 +667,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   g_return_val_if_fail (loop != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (server_of (loop) != NULL)
+  if (_weft_inspect_server_of (loop) != NULL)
     return TRUE;
   if (loop->closed)
     {
@@ -970,7 +692,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   self->hard_pending = HARD_PENDING;
   self->guid = g_dbus_generate_guid ();
   self->commands = g_array_new (FALSE, FALSE, sizeof (Command));
-  g_array_set_clear_func (self->commands, command_clear);
+  g_array_set_clear_func (self->commands, _weft_inspect_command_clear);
   pthread_mutex_init (&self->lock, NULL);
 
   /* The server's sources belong to the server thread's context. */
@@ -1000,7 +722,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   _weft_loop_observe (loop, _weft_inspect_server_observer_id, self);
   self->was_recording = weft_loop_get_recording (loop);
   weft_loop_set_recording (loop, TRUE);
-  server_publish (loop, PUBLISH_NOW);
+  _weft_inspect_server_publish (loop, PUBLISH_NOW);
   self->thread = g_thread_new ("weft-inspect", server_thread, self);
   return TRUE;
 }
@@ -1018,7 +740,7 @@ weft_loop_get_inspector_address (WeftLoop *loop)
 {
   g_return_val_if_fail (loop != NULL, NULL);
 
-  return server_of (loop) ? server_of (loop)->path : NULL;
+  return _weft_inspect_server_of (loop) ? _weft_inspect_server_of (loop)->path : NULL;
 }
 
 /**
@@ -1038,7 +760,7 @@ weft_loop_stop_serving_inspector (WeftLoop *loop)
 
   g_return_if_fail (loop != NULL);
 
-  if ((self = server_of (loop)) == NULL)
+  if ((self = _weft_inspect_server_of (loop)) == NULL)
     return;
   was_recording = self->was_recording;
   server_stop (loop);
@@ -1056,7 +778,7 @@ quit_server (gpointer data)
 static void
 server_stop (WeftLoop *loop)
 {
-  WeftInspectServer *self = server_of (loop);
+  WeftInspectServer *self = _weft_inspect_server_of (loop);
 
   if (self == NULL)
     return;
@@ -1116,7 +838,7 @@ static gboolean
 on_wants_dispatch (WeftLoop *loop,
                    gpointer  data)
 {
-  return server_has_commands (loop);
+  return _weft_inspect_server_has_commands (loop);
 }
 
 static void
@@ -1124,14 +846,14 @@ on_before_sleep (WeftLoop *loop,
                  gpointer  data)
 {
   /* (Called before every poll: idle only if the loop has nothing to run.) */
-  server_publish (loop, _weft_loop_has_work (loop) ? PUBLISH_IF_DUE : PUBLISH_IDLE);
+  _weft_inspect_server_publish (loop, _weft_loop_has_work (loop) ? PUBLISH_IF_DUE : PUBLISH_IDLE);
 }
 
 static void
 on_dispatch_end (WeftLoop *loop,
                  gpointer  data)
 {
-  server_publish (loop, PUBLISH_IF_DUE);
+  _weft_inspect_server_publish (loop, PUBLISH_IF_DUE);
 }
 
 static void
@@ -1144,7 +866,7 @@ on_dispatch_begin (WeftLoop *loop,
   if (G_UNLIKELY (__atomic_load_n (&self->watch_idle, __ATOMIC_ACQUIRE))
       && __atomic_exchange_n (&self->watch_idle, 0, __ATOMIC_ACQ_REL))
     g_main_context_invoke (self->context, restart_watch, self);
-  server_run_commands (loop);
+  _weft_inspect_server_run_commands (loop);
 }
 
 const WeftObserver _weft_inspect_server_observer = {

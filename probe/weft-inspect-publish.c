@@ -1,0 +1,219 @@
+/* weft-inspect-publish.c: the loop thread's side of serving the inspector
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The server thread never touches the loop (weft-inspect-server.c). The loop
+ * thread hands it what it shows: a snapshot (weft_loop_snapshot()) after its
+ * dispatches, within a publishing budget, with the tasks that changed since
+ * the last one as a Changed signal; and it runs the commands (pause, step,
+ * cancel, describe) the peers queued, at the start of its next dispatch.
+ */
+#include "config.h"
+
+#include <pthread.h>
+
+#include "weft-inspect-server-state-private.h"
+#include "weft-inspector-dbus.h"
+#include "weft-loop-private.h"
+#include "weft-probe.h"
+#include "weft-records-private.h"
+#include "weft-task-private.h"
+
+/* What a foreign row shows, hashed (its age, which always moves, left out). */
+static guint
+foreign_digest (GVariant *rows)
+{
+  GVariantIter iter;
+  WeftTaskRow row;
+  guint hash = 5381;
+
+  g_variant_iter_init (&iter, rows);
+  while (weft_task_row_decode (&iter, &row))
+    {
+      hash = hash * 33 + (guint) row.id;
+      hash = hash * 33 + g_str_hash (row.name);
+      hash = hash * 33 + g_str_hash (row.state);
+      hash = hash * 33 + g_str_hash (row.awaits);
+      hash = hash * 33 + (guint) row.runs;
+      hash = hash * 33 + (guint) row.busy_ns;
+    }
+  return hash ? hash : 1;
+}
+
+/* Loop thread, at each publication: the tasks that changed since the last
+ * one (and those that finished), streamed to the peers as a Changed signal. */
+static void
+publish_changes (WeftInspectServer *self)
+{
+  WeftLoop *loop = self->loop;
+  g_autoptr(GPtrArray) changed = weft_loop_list_changed_tasks (loop, &self->cursor);
+  g_autoptr(GArray) finished = weft_loop_list_finished_tasks (loop);
+  guint64 finished_count = weft_loop_get_finished_count (loop);
+  guint64 new_finished = finished_count - self->finished_seen;
+  /* Past a few thousand changes a signal would cost more than the snapshot
+   * the peers fetch on a reset. */
+  gboolean reset = changed == NULL || new_finished > finished->len || changed->len + new_finished > MAX_CHANGED;
+  GVariantBuilder tasks;
+  GVariant *changes;
+  gboolean first;
+
+  GVariant *foreign = _weft_records_foreign_rows (loop);
+  guint digest = foreign != NULL ? foreign_digest (foreign) : 0;
+  gboolean foreign_moved = digest != self->foreign_digest;
+
+  self->finished_seen = finished_count;
+  self->foreign_digest = digest;
+  g_variant_builder_init (&tasks, G_VARIANT_TYPE ("a(tssststtd)"));
+  if (!reset)
+    {
+      double now = weft_loop_time (loop);
+
+      for (guint i = finished->len - (guint) new_finished; i < finished->len; i++)
+        _weft_inspect_add_record (&tasks, &g_array_index (finished, WeftTaskRecord, i), now);
+      for (guint i = 0; i < changed->len; i++)
+        _weft_inspect_add_task (&tasks, g_ptr_array_index (changed, i));
+      /* Another runtime's tasks (asyncio's) are not tracked one by one:
+       * all of them go again when any moved. */
+      for (gsize i = 0; foreign_moved && i < g_variant_n_children (foreign); i++)
+        g_variant_builder_add_value (&tasks, g_variant_get_child_value (foreign, i));
+    }
+  /* On reset the signal carries no task: the peers fetch the whole state
+   * with GetSnapshot. */
+  /* A loop that ran (even without a task moving: callbacks, timers) gets a
+   * signal too, so peers fetch the rest of its state then, and only then: an
+   * idle loop sends nothing and its peers need not poll. */
+  if (!reset && new_finished == 0 && changed->len == 0 && !foreign_moved && loop->iteration == self->signalled_iteration)
+    {
+      g_variant_builder_clear (&tasks);
+      return;   /* nothing moved: no signal */
+    }
+  self->signalled_iteration = loop->iteration;
+  changes = g_variant_ref_sink (g_variant_new ("(tba(tssststtd))", ++self->serial, reset, &tasks));
+  pthread_mutex_lock (&self->lock);
+  first = self->pending_changes == NULL;
+  if (first)
+    self->pending_changes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  g_ptr_array_add (self->pending_changes, changes);
+  pthread_mutex_unlock (&self->lock);
+  if (first)
+    g_main_context_invoke (self->context, _weft_inspect_server_emit_changed, self);
+}
+
+void
+_weft_inspect_server_publish (WeftLoop    *loop,
+                             PublishWhen  when)
+{
+  WeftInspectServer *self = _weft_inspect_server_of (loop);
+  gint64 now = g_get_monotonic_time () * 1000;
+  gboolean wanted = g_atomic_int_get (&self->want_publish);
+  GVariant *snapshot, *old;
+
+  /* A busy loop publishes at most every PUBLISH_INTERVAL_NS, and spends at
+   * most a twentieth of its time on it: after a snapshot that took T to
+   * build, the next one waits at least 20 T, even when a peer waits for it (a
+   * peer that asks again at every Changed signal would otherwise have the
+   * loop publish all the time). A loop about to sleep publishes at once for
+   * a peer that waits (GetSnapshot of a state the last snapshot does not
+   * show): it has nothing else to do; otherwise it keeps to the budget too
+   * (under valgrind a snapshot of 1,000 tasks takes longer than the interval). */
+  __atomic_store_n (&self->loop_iteration, loop->iteration, __ATOMIC_RELAXED);
+  /* Nobody connected, nobody asked: nobody would read it (a peer that
+   * connects asks, and gets a fresh one). */
+  if (when != PUBLISH_NOW && !wanted && g_atomic_int_get (&self->n_peers) == 0)
+    return;
+  if (when != PUBLISH_NOW && now - self->published < 20 * self->build_ns && !(when == PUBLISH_IDLE && wanted))
+    return;
+  if (when != PUBLISH_NOW && now - self->published < PUBLISH_INTERVAL_NS && !wanted)
+    return;
+  __atomic_store_n (&self->published_iteration, loop->iteration, __ATOMIC_RELAXED);
+  g_atomic_int_set (&self->want_publish, 0);
+  snapshot = g_variant_ref_sink (weft_loop_snapshot (loop));
+  pthread_mutex_lock (&self->lock);
+  old = g_steal_pointer (&self->snapshot);
+  self->snapshot = snapshot;
+  pthread_mutex_unlock (&self->lock);
+  publish_changes (self);
+  if (g_atomic_int_get (&self->n_waiting) > 0)
+    g_main_context_invoke (self->context, _weft_inspect_server_answer_waiting, self);
+  /* Both count in the tenth of the loop's time publishing may take. */
+  self->published = g_get_monotonic_time () * 1000;
+  self->build_ns = self->published - now;
+  /* Freeing a snapshot of a thousand tasks takes a while: not under the lock
+   * the server thread needs to answer. */
+  g_clear_pointer (&old, g_variant_unref);
+}
+
+gboolean
+_weft_inspect_server_has_commands (WeftLoop *loop)
+{
+  WeftInspectServer *self = _weft_inspect_server_of (loop);
+  gboolean any;
+
+  pthread_mutex_lock (&self->lock);
+  any = self->commands->len > 0;
+  pthread_mutex_unlock (&self->lock);
+  return any;
+}
+
+void
+_weft_inspect_server_run_commands (WeftLoop *loop)
+{
+  WeftInspectServer *self = _weft_inspect_server_of (loop);
+  g_autoptr(GArray) commands = NULL;
+
+  pthread_mutex_lock (&self->lock);
+  if (self->commands->len == 0)
+    {
+      pthread_mutex_unlock (&self->lock);
+      return;
+    }
+  commands = self->commands;
+  self->commands = g_array_new (FALSE, FALSE, sizeof (Command));
+  g_array_set_clear_func (self->commands, _weft_inspect_command_clear);
+  pthread_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < commands->len; i++)
+    {
+      Command *command = &g_array_index (commands, Command, i);
+
+      switch (command->kind)
+        {
+        case COMMAND_PAUSE:
+          weft_loop_set_paused (loop, TRUE);
+          break;
+        case COMMAND_RESUME:
+          weft_loop_set_paused (loop, FALSE);
+          break;
+        case COMMAND_STEP_CALLBACK:
+          _weft_loop_run_one (loop);
+          break;
+        case COMMAND_STEP_ITERATION:
+          _weft_loop_run_iteration (loop);
+          break;
+        case COMMAND_CANCEL_TASK:
+          for (GList *l = loop->tasks.head; l != NULL; l = l->next)
+            if (((WeftTask *) l->data)->id == command->task_id)
+              {
+                weft_task_cancel (l->data, "Cancelled from the inspector");
+                break;
+              }
+          break;
+        case COMMAND_DESCRIBE_TASK:
+          {
+            GVariant *details = weft_loop_describe_task (loop, command->task_id);
+            GDBusMethodInvocation *invocation = g_steal_pointer (&command->invocation);
+
+            /* Returning a method call is thread-safe in GDBus. */
+            if (details != NULL)
+              g_dbus_method_invocation_return_value (invocation, g_variant_new ("(@a{sv})", details));
+            else
+              g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                                     "No task %" G_GUINT64_FORMAT, command->task_id);
+          }
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  _weft_inspect_server_publish (loop, PUBLISH_NOW);
+}
