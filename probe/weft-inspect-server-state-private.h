@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 #define PUBLISH_INTERVAL_NS (30 * G_GINT64_CONSTANT (1000000))
 #define BLOCKED_AFTER_NS    (500 * G_GINT64_CONSTANT (1000000))
+#define WATCH_INTERVAL_MS   100    /* the blocked-loop watch looks this often */
 #define MAX_COMMANDS        1024   /* queued for a loop that does not run them */
 #define MAX_CHANGED         2000   /* tasks in one Changed signal */
 #define MAX_AUTHENTICATING  16     /* peers in the handshake at once */
@@ -81,7 +82,8 @@ struct _WeftInspectServer
   guint64             seen_seq;     /* server thread: the loop's progress at the last look */
   gboolean            reported;     /* server thread: this block was reported to the loop */
   char               *blocked_name; /* server thread: the callback the loop is blocked in */
-  gint64              seen_since;   /* server thread: when it was first seen (µs) */
+  gint64              seen_since;   /* server thread: when it began, as far as we know (µs) */
+  gint64              last_look;    /* server thread: the watch's previous look (µs) */
 };
 
 typedef enum { PUBLISH_IF_DUE, PUBLISH_IDLE, PUBLISH_NOW } PublishWhen;

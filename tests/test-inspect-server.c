@@ -241,7 +241,20 @@ test_reports_blocked_loop (void)
     gboolean found = FALSE;
 
     for (guint i = 0; i < warnings->len; i++)
-      found |= strstr (g_ptr_array_index (warnings, i), "the loop was blocked in slow_callback for ") != NULL;
+      {
+        const char *text = strstr (g_ptr_array_index (warnings, i), "the loop was blocked in slow_callback for ");
+
+        if (text != NULL)
+          {
+            /* How long: the 1.5 s it was, as the watch (looking every 100 ms) can tell. */
+            double seconds = g_ascii_strtod (text + strlen ("the loop was blocked in slow_callback for "), NULL);
+
+            g_test_message ("%s", text);
+            g_assert_cmpfloat (seconds, >=, 1.3);
+            g_assert_cmpfloat (seconds, <=, 1.7);
+            found = TRUE;
+          }
+      }
     g_assert_true (found);
   }
   test_loop_finish (b.loop);
