@@ -744,13 +744,44 @@ _weft_records_foreign_rows (WeftLoop *loop)
 #define WARNINGS_KEPT        64
 #define BUSY_POLL_MIN_RUNS   100
 
-/* Keeps @text (taken) among the last WARNINGS_KEPT warnings. */
+/* The same warning as the last one, maybe with its " (×N)": how many, or 0. */
+static guint
+repeats_of (const char *last,
+            const char *text)
+{
+  gsize n = strlen (text);
+  guint64 times;
+  char *end;
+
+  if (strncmp (last, text, n) != 0)
+    return 0;
+  if (last[n] == '\0')
+    return 1;
+  if (!g_str_has_prefix (last + n, " (×"))
+    return 0;
+  times = g_ascii_strtoull (last + n + strlen (" (×"), &end, 10);
+  return end[0] == ')' && end[1] == '\0' && times >= 2 && times < G_MAXUINT ? (guint) times : 0;
+}
+
+/* Keeps @text (taken) among the last WARNINGS_KEPT warnings; the same one
+ * again counts on the last ("… (×3)"): a program that blocks every second
+ * would fill the list with one line. */
 static void
 add_warning (WeftRecords *rec,
              char        *text)
 {
+  guint times;
+
   if (rec->warnings == NULL)
     rec->warnings = g_ptr_array_new_with_free_func (g_free);
+  if (rec->warnings->len > 0
+      && (times = repeats_of (g_ptr_array_index (rec->warnings, rec->warnings->len - 1), text)) > 0)
+    {
+      g_free (rec->warnings->pdata[rec->warnings->len - 1]);
+      rec->warnings->pdata[rec->warnings->len - 1] = g_strdup_printf ("%s (×%u)", text, times + 1);
+      g_free (text);
+      return;
+    }
   if (rec->warnings->len >= WARNINGS_KEPT)
     g_ptr_array_remove_index (rec->warnings, 0);
   g_ptr_array_add (rec->warnings, text);

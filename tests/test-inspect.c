@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "weft-test-common.h"
+#include "weft-observer-private.h"
 
 static void
 append (gpointer data)
@@ -442,9 +443,50 @@ test_slow_step_warning (void)
   test_run_until_idle (loop);
   warnings = weft_loop_lint (loop);
   for (guint i = 0; i < warnings->len; i++)
-    found += g_pattern_match_simple ("task hog ran * ms in one step without yielding to the loop (it waits at *)",
-                                     g_ptr_array_index (warnings, i));
+    {
+      const char *text = g_ptr_array_index (warnings, i);
+
+      if (g_pattern_match_simple ("task hog ran * ms in one step without yielding to the loop (it waits at *) (×2)", text))
+        found += 2;   /* the same text twice: counted on one line */
+      else if (g_pattern_match_simple ("task hog ran * ms in one step without yielding to the loop (it waits at *)", text))
+        found++;
+    }
   g_assert_cmpuint (found, ==, 2);   /* each task once */
+  test_loop_finish (loop);
+}
+
+/* The same warning again counts on the last line instead of taking a new
+ * one: a program that blocks every second filled the Warnings view with one
+ * line. */
+static void
+test_repeated_warning (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GPtrArray) warnings = NULL;
+  guint blocked = 0, other = 0;
+
+  weft_loop_set_recording (loop, TRUE);
+  for (int i = 0; i < 3; i++)
+    _weft_observers_warning (loop, "the loop was blocked in %s for %.1f s", "tick", 0.7);
+  _weft_observers_warning (loop, "something else");
+  _weft_observers_warning (loop, "the loop was blocked in %s for %.1f s", "tick", 0.7);
+  warnings = weft_loop_lint (loop);
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const char *text = g_ptr_array_index (warnings, i);
+
+      g_test_message ("%s", text);
+      if (g_str_has_prefix (text, "the loop was blocked"))
+        {
+          /* First the three, counted on one line; then the one after the other warning. */
+          g_assert_cmpstr (text, ==, blocked == 0 ? "the loop was blocked in tick for 0.7 s (×3)"
+                                                  : "the loop was blocked in tick for 0.7 s");
+          blocked++;
+        }
+      other += g_str_equal (text, "something else");
+    }
+  g_assert_cmpuint (blocked, ==, 2);
+  g_assert_cmpuint (other, ==, 1);
   test_loop_finish (loop);
 }
 
@@ -728,6 +770,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/Weft/Inspect/pause-and-step", test_pause_and_step);
   g_test_add_func ("/Weft/Inspect/virtual-time", test_virtual_time);
+  g_test_add_func ("/Weft/Inspect/repeated-warning", test_repeated_warning);
   g_test_add_func ("/Weft/Inspect/step-to-next-timer-from-start", test_step_to_next_timer_from_start);
   g_test_add_func ("/Weft/Inspect/busy-time", test_busy_time);
   g_test_add_func ("/Weft/Inspect/describe-task", test_describe_task);
