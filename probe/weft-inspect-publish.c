@@ -117,9 +117,12 @@ _weft_inspect_server_publish (WeftLoop    *loop,
    * show): it has nothing else to do; otherwise it keeps to the budget too
    * (under valgrind a snapshot of 1,000 tasks takes longer than the interval). */
   __atomic_store_n (&self->loop_iteration, loop->iteration, __ATOMIC_RELAXED);
-  /* Nobody connected, nobody asked: nobody would read it (a peer that
-   * connects asks, and gets a fresh one). */
-  if (when != PUBLISH_NOW && !wanted && g_atomic_int_get (&self->n_peers) == 0)
+  /* Nobody connected: once a second, not at every interval. Not never: a
+   * peer that attaches to a loop stuck in a callback gets the last snapshot
+   * (the loop cannot publish a fresh one), which must show the state from
+   * just before it stuck, not from when serving began. */
+  if (when != PUBLISH_NOW && !wanted && g_atomic_int_get (&self->n_peers) == 0
+      && now - self->published < PUBLISH_UNWATCHED_NS)
     return;
   if (when != PUBLISH_NOW && now - self->published < 20 * self->build_ns && !(when == PUBLISH_IDLE && wanted))
     return;

@@ -14,6 +14,7 @@
 G_BEGIN_DECLS
 
 #define PUBLISH_INTERVAL_NS (30 * G_GINT64_CONSTANT (1000000))
+#define PUBLISH_UNWATCHED_NS (1000 * G_GINT64_CONSTANT (1000000))   /* no peer connected */
 #define BLOCKED_AFTER_NS    (500 * G_GINT64_CONSTANT (1000000))
 #define WATCH_INTERVAL_MS   100    /* the blocked-loop watch looks this often */
 #define MAX_COMMANDS        1024   /* queued for a loop that does not run them */

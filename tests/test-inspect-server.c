@@ -260,6 +260,59 @@ test_reports_blocked_loop (void)
   test_loop_finish (b.loop);
 }
 
+static gpointer
+ticks (gpointer data, GError **error)
+{
+  while (weft_sleep (0.05, error))
+    ;
+  return NULL;
+}
+
+static gpointer
+asks_late (gpointer data)
+{
+  Blocked *b = data;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GVariant) snapshot = NULL, tasks = NULL;
+  GVariantIter iter;
+  const char *name;
+
+  g_usleep (2000 * 1000);   /* the loop is stuck in slow_callback since 1.2 s */
+  connection = connect_to (b->loop);
+  snapshot = get_snapshot (connection);
+  tasks = g_variant_get_child_value (snapshot, 3);
+  g_variant_iter_init (&iter, tasks);
+  while (g_variant_iter_next (&iter, "(t&s&s&st&sttd)", NULL, &name, NULL, NULL, NULL, NULL, NULL, NULL, NULL))
+    if (g_str_equal (name, "ticks"))
+      b->blocked = g_strdup (name);
+  return NULL;
+}
+
+/* A peer that attaches to a loop already stuck in a callback (a hang being
+ * debugged) gets the last snapshot the loop made, which must show the state
+ * from before it stuck: a loop nobody watched published nothing after it
+ * began serving, and its "ticks" task was missing. */
+static void
+test_stuck_loop_shows_recent_state (void)
+{
+  Blocked b = { test_loop_new (), NULL };
+  g_autoptr(WeftTask) ticker = NULL;
+  GThread *thread;
+
+  g_assert_true (weft_loop_serve_inspector (b.loop, NULL));
+  ticker = weft_loop_create_task (b.loop, ticks, NULL, NULL);
+  weft_loop_call_later (b.loop, 1.2, slow_callback, NULL, NULL);
+  weft_loop_call_later (b.loop, 3.0, (WeftCallback) weft_loop_stop, b.loop, NULL);
+  thread = g_thread_new ("client", asks_late, &b);
+  g_assert_true (weft_loop_run_forever (b.loop, NULL));
+  g_thread_join (thread);
+  g_assert_cmpstr (b.blocked, ==, "ticks");
+  g_free (b.blocked);
+  weft_task_cancel (ticker, NULL);
+  g_assert_false (weft_loop_run_until_complete (b.loop, WEFT_FUTURE (ticker), NULL));
+  test_loop_finish (b.loop);
+}
+
 static void
 test_refuses_bad_directory (void)
 {
@@ -1129,6 +1182,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/InspectServer/serve-and-control", test_serve_and_control);
   g_test_add_func ("/Weft/InspectServer/stop-serving", test_stop_serving);
   g_test_add_func ("/Weft/InspectServer/reports-blocked-loop", test_reports_blocked_loop);
+  g_test_add_func ("/Weft/InspectServer/stuck-loop-shows-recent-state", test_stuck_loop_shows_recent_state);
   g_test_add_func ("/Weft/InspectServer/refuses-bad-directory", test_refuses_bad_directory);
   g_test_add_func ("/Weft/InspectServer/peer-uid-check", test_peer_uid_check);
   g_test_add_func ("/Weft/InspectServer/hostile-peers", test_hostile_peers);
