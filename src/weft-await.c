@@ -103,10 +103,7 @@ weft_await_at (WeftFuture  *future,
     {
       task->await_at = where;
       task->waiter = _weft_future_ref (future);
-      /* (_weft_future_add_record() for a pending future, inline.) */
-      task->wake.next = NULL;
-      *future->callbacks_tail = &task->wake;
-      future->callbacks_tail = &task->wake.next;
+      _weft_future_append_record (future, &task->wake);
       if (task->must_cancel && weft_future_cancel (future, task->cancel_message))
         task->must_cancel = FALSE;
       _weft_task_suspend (task);

@@ -106,6 +106,17 @@ _weft_future_ref (gpointer future)
   return future;
 }
 
+/* Adds @record to the done callbacks of @future, which is pending
+ * (inline: a task's await does it at every suspension). */
+static inline void
+_weft_future_append_record (WeftFuture     *future,
+                            WeftDoneRecord *record)
+{
+  record->next = NULL;
+  *future->callbacks_tail = record;
+  future->callbacks_tail = &record->next;
+}
+
 static inline gboolean
 _weft_future_is_task (WeftFuture *future)
 {

@@ -275,8 +275,7 @@ schedule_record (WeftFuture     *future,
       return;
     }
   record->future = weft_future_ref (future);
-  record->handle = _weft_loop_schedule_internal (future->loop, run_done_record, record, &_weft_done_record_site,
-                                                 "future done callback", future->created_at);
+  record->handle = _weft_loop_schedule_internal (future->loop, run_done_record, record, &_weft_done_record_site);
 }
 
 static void
@@ -600,14 +599,10 @@ void
 _weft_future_add_record (WeftFuture     *future,
                          WeftDoneRecord *record)
 {
-  record->next = NULL;
   if (future->state != WEFT_FUTURE_PENDING)
-    {
-      schedule_record (future, record);
-      return;
-    }
-  *future->callbacks_tail = record;
-  future->callbacks_tail = &record->next;
+    schedule_record (future, record);
+  else
+    _weft_future_append_record (future, record);
 }
 
 /* Takes @record back from @future: out of its list if it is still waiting

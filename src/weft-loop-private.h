@@ -297,10 +297,6 @@ guint32    _weft_loop_schedule        (WeftLoop      *loop,
                                        GDestroyNotify destroy,
                                        const char    *name,
                                        const char    *where);
-/* An internal call (a task step, a done callback): a light call of the
- * static @site, whose destroy notify runs after the call or when it is
- * cancelled or dropped; where there are no light calls, a slot named @name
- * and @where. Returns its handle. */
 static inline WeftHandle *
 _weft_loop_handle_for (WeftLoop *loop,
                        guint32   index)
@@ -308,19 +304,23 @@ _weft_loop_handle_for (WeftLoop *loop,
   return _weft_handle_encode (loop->id, index, _weft_slot_table_get (&loop->slots, index)->gen);
 }
 
-/* (Inline: a task's step is queued at every wake-up, and the name and place
- * it is given are only computed where there are no light calls.) */
+/* An internal call (a task step, a done callback): a light call of the
+ * static @site, whose destroy notify runs after the call or when it is
+ * cancelled or dropped; where there are no light calls, a slot named as
+ * _weft_call_describe() says. Returns its handle. (Inline: a task's step is
+ * queued at every wake-up.) */
 static inline WeftHandle *
 _weft_loop_schedule_internal (WeftLoop           *loop,
                               WeftCallback        callback,
                               gpointer            data,
-                              const WeftCallSite *site,
-                              const char         *name,
-                              const char         *where)
+                              const WeftCallSite *site)
 {
 #if WEFT_LIGHT_CALLS
   return _weft_handle_encode_ring (loop->id, _weft_ready_queue_push_internal (&loop->ready, callback, data, site));
 #else
+  const char *name, *where;
+
+  _weft_call_describe (site, data, &name, &where);
   return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, data, site->destroy, name, where));
 #endif
 }

@@ -254,10 +254,10 @@ _weft_task_step (gpointer data)
     release_stack (task); /* reports the overflow */
 }
 
-/* A queued step: a light call (weft-ready-queue-private.h) that holds the
- * task until it ran or was dropped; _weft_call_describe() names it. */
 const WeftTaskStats _weft_task_no_stats;
 
+/* A queued step: a light call (weft-ready-queue-private.h) that holds the
+ * task until it ran or was dropped; _weft_call_describe() names it. */
 const WeftCallSite _weft_task_step_site = { "task step", NULL, (GDestroyNotify) weft_future_unref };
 
 void
@@ -267,10 +267,8 @@ _weft_task_schedule_step (WeftTask *task)
     return;
   task->step_queued = TRUE;
   /* The queued step holds the task (and so its name, which the ready queue
-   * shows) until the loop is done with it. It is listed where the task
-   * resumes: the await it is suspended at, or where it was created. */
-  _weft_loop_schedule_internal (task->parent.loop, _weft_task_step, _weft_future_ref (task), &_weft_task_step_site,
-                                task->name ? task->name : "task step", task->await_at ? task->await_at : task->created_at);
+   * shows) until the loop is done with it. */
+  _weft_loop_schedule_internal (task->parent.loop, _weft_task_step, _weft_future_ref (task), &_weft_task_step_site);
 }
 
 static gboolean
