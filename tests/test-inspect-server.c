@@ -197,7 +197,8 @@ test_serve_and_control (void)
 typedef struct
 {
   WeftLoop *loop;
-  char     *blocked;
+  char     *blocked;     /* what the snapshot says the loop is blocked in */
+  char     *found_task;  /* the task the snapshot showed, if it did */
 } Blocked;
 
 static gpointer
@@ -223,7 +224,7 @@ slow_callback (gpointer data)
 static void
 test_reports_blocked_loop (void)
 {
-  Blocked b = { test_loop_new (), NULL };
+  Blocked b = { test_loop_new (), NULL, NULL };
   GThread *thread;
 
   g_assert_true (weft_loop_serve_inspector (b.loop, NULL));
@@ -284,7 +285,7 @@ asks_late (gpointer data)
   g_variant_iter_init (&iter, tasks);
   while (g_variant_iter_next (&iter, "(t&s&s&st&sttd)", NULL, &name, NULL, NULL, NULL, NULL, NULL, NULL, NULL))
     if (g_str_equal (name, "ticks"))
-      b->blocked = g_strdup (name);
+      b->found_task = g_strdup (name);
   return NULL;
 }
 
@@ -295,7 +296,7 @@ asks_late (gpointer data)
 static void
 test_stuck_loop_shows_recent_state (void)
 {
-  Blocked b = { test_loop_new (), NULL };
+  Blocked b = { test_loop_new (), NULL, NULL };
   g_autoptr(WeftTask) ticker = NULL;
   GThread *thread;
 
@@ -306,8 +307,8 @@ test_stuck_loop_shows_recent_state (void)
   thread = g_thread_new ("client", asks_late, &b);
   g_assert_true (weft_loop_run_forever (b.loop, NULL));
   g_thread_join (thread);
-  g_assert_cmpstr (b.blocked, ==, "ticks");
-  g_free (b.blocked);
+  g_assert_cmpstr (b.found_task, ==, "ticks");
+  g_free (b.found_task);
   weft_task_cancel (ticker, NULL);
   g_assert_false (weft_loop_run_until_complete (b.loop, WEFT_FUTURE (ticker), NULL));
   test_loop_finish (b.loop);
