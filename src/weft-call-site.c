@@ -3,9 +3,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A light call in the ready queue keeps its name and file:line as one
- * pointer to a site: the pair, made once per distinct pair of static strings
- * and never freed. Each loop's ready queue caches the sites it met lately
- * in front of this process-wide table (weft-ready-queue-private.h).
+ * pointer to a site. The weft_loop_call_soon() macro brings a static one of
+ * its own (weft_loop_call_soon_at_site()); a caller that passes the two
+ * strings (weft_loop_call_soon_full(), bindings) gets the pair made here, once
+ * per distinct pair of static strings and never freed. Each loop's ready
+ * queue caches the sites it met lately in front of this process-wide table
+ * (weft-ready-queue-private.h).
  */
 #include "config.h"
 

@@ -259,7 +259,7 @@ release_done_record (gpointer data)
 /* A scheduled done callback: a light call (weft-ready-queue-private.h)
  * whose destroy notify releases the record after the call, or when it is
  * cancelled or dropped. */
-const WeftCallSite _weft_done_record_site = { "future done callback", NULL, release_done_record };
+const WeftInternalSite _weft_done_record_site = { { "future done callback", NULL }, release_done_record };
 
 static void
 schedule_record (WeftFuture     *future,

@@ -45,14 +45,14 @@ _weft_call_describe (const WeftCallSite  *site,
                      const char         **name,
                      const char         **where)
 {
-  if (site == &_weft_task_step_site)
+  if (site == &_weft_task_step_site.site)
     {
       WeftTask *task = data;
 
       *name = task->name ? task->name : "task step";
       *where = task->await_at ? task->await_at : task->created_at;
     }
-  else if (site == &_weft_done_record_site)
+  else if (site == &_weft_done_record_site.site)
     {
       WeftDoneRecord *record = data;
 

@@ -204,7 +204,7 @@ run_light_marked (WeftLoop             *loop,
   else
     callback (data);
   if (internal)
-    site->destroy (data);
+    _weft_site_destroy (site) (data);
 }
 
 /* The same inside another callback (a nested main loop): what was running

@@ -236,7 +236,7 @@ static inline void
 _weft_entry_drop (WeftReadyEntry *entry)
 {
   if ((entry->meta & (WEFT_ENTRY_DESTROY | WEFT_ENTRY_CANCELLED | WEFT_ENTRY_SLOT)) == WEFT_ENTRY_DESTROY)
-    _weft_entry_site (entry)->destroy (entry->data);
+    _weft_site_destroy (_weft_entry_site (entry)) (entry->data);
   entry->meta |= WEFT_ENTRY_CANCELLED;
 }
 
@@ -310,17 +310,17 @@ _weft_loop_handle_for (WeftLoop *loop,
  * _weft_call_describe() says. Returns its handle. (Inline: a task's step is
  * queued at every wake-up.) */
 static inline WeftHandle *
-_weft_loop_schedule_internal (WeftLoop           *loop,
-                              WeftCallback        callback,
-                              gpointer            data,
-                              const WeftCallSite *site)
+_weft_loop_schedule_internal (WeftLoop               *loop,
+                              WeftCallback            callback,
+                              gpointer                data,
+                              const WeftInternalSite *site)
 {
 #if WEFT_LIGHT_CALLS
   return _weft_handle_encode_ring (loop->id, _weft_ready_queue_push_internal (&loop->ready, callback, data, site));
 #else
   const char *name, *where;
 
-  _weft_call_describe (site, data, &name, &where);
+  _weft_call_describe (&site->site, data, &name, &where);
   return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, data, site->destroy, name, where));
 #endif
 }

@@ -126,6 +126,39 @@ weft_loop_call_soon_full (WeftLoop       *loop,
 }
 
 /**
+ * weft_loop_call_soon_at_site: (skip)
+ * @loop: a #WeftLoop
+ * @site: where the call is made from: a static #WeftCallSite, aligned to 8 bytes
+ * @callback: (scope notified) (closure user_data) (destroy destroy): the callback
+ * @user_data: data for @callback
+ * @destroy: (nullable): frees @user_data once the callback ran or was cancelled
+ *
+ * weft_loop_call_soon_full() with the name and file:line in one static
+ * record: what the weft_loop_call_soon() macro calls in C, so that a call
+ * costs no lookup of its call site.
+ *
+ * Returns: (transfer none): a handle to cancel the call; it needs no unref
+ */
+WeftHandle *
+weft_loop_call_soon_at_site (WeftLoop           *loop,
+                             const WeftCallSite *site,
+                             WeftCallback        callback,
+                             gpointer            user_data,
+                             GDestroyNotify      destroy)
+{
+  g_return_val_if_fail (loop != NULL, NULL);
+  g_return_val_if_fail (site != NULL && ((guintptr) site & WEFT_ENTRY_FLAGS) == 0, NULL);
+  g_return_val_if_fail (callback != NULL, NULL);
+  if (G_UNLIKELY (loop->schedule_checks) && !may_schedule (loop, site->name, "weft_loop_call_soon"))
+    return NULL;
+  if (G_UNLIKELY (g_atomic_int_get (&loop->ts_pending)))
+    _weft_loop_drain_threadsafe (loop);
+  if (WEFT_LIGHT_CALLS && destroy == NULL)
+    return _weft_handle_encode_ring (loop->id, _weft_ready_queue_push (&loop->ready, callback, user_data, (guintptr) site));
+  return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, user_data, destroy, site->name, site->where));
+}
+
+/**
  * weft_loop_call_soon:
  * @loop: a #WeftLoop
  * @callback: (scope notified) (closure user_data) (destroy destroy): the callback

@@ -129,6 +129,12 @@ WeftHandle   *weft_loop_call_soon_full             (WeftLoop              *loop,
                                                     const char            *name,
                                                     const char            *where);
 WEFT_AVAILABLE_IN_0_1
+WeftHandle   *weft_loop_call_soon_at_site          (WeftLoop              *loop,
+                                                    const WeftCallSite    *site,
+                                                    WeftCallback           callback,
+                                                    gpointer               user_data,
+                                                    GDestroyNotify         destroy);
+WEFT_AVAILABLE_IN_0_1
 WeftHandle   *weft_loop_call_at_full               (WeftLoop              *loop,
                                                     double                 when,
                                                     WeftCallback           callback,
@@ -190,8 +196,17 @@ double        weft_loop_get_timer_slack            (WeftLoop              *loop)
  * made from, for debug mode and the inspector. Call the function itself (in
  * parentheses, or through a pointer) to skip that.
  */
-#define weft_loop_call_soon(loop, callback, user_data, destroy) \
+#if defined(__GNUC__) && !defined(__cplusplus)
+/* One static record per call site: the call carries a single pointer. */
+# define weft_loop_call_soon(loop, callback, user_data, destroy) \
+  (__extension__ ({ \
+    static const WeftCallSite _weft_site_ __attribute__ ((aligned (8))) = { #callback, G_STRLOC }; \
+    weft_loop_call_soon_at_site (loop, &_weft_site_, callback, user_data, destroy); \
+  }))
+#else
+# define weft_loop_call_soon(loop, callback, user_data, destroy) \
   weft_loop_call_soon_full (loop, callback, user_data, destroy, #callback, G_STRLOC)
+#endif
 #define weft_loop_call_later(loop, delay, callback, user_data, destroy) \
   weft_loop_call_later_full (loop, delay, callback, user_data, destroy, #callback, G_STRLOC)
 #define weft_loop_call_at(loop, when, callback, user_data, destroy) \

@@ -24,13 +24,13 @@
 
 G_BEGIN_DECLS
 
+/* An internal call's site (task steps, done callbacks): its destroy notify
+ * runs after the call, or when it is cancelled or dropped. */
 typedef struct
 {
-  const char     *name;    /* the callback's name as written at the call site */
-  const char     *where;   /* G_STRLOC of the scheduling call */
-  GDestroyNotify  destroy; /* internal sites only (task steps, done callbacks): runs
-                            * after the call, or when it is cancelled or dropped */
-} WeftCallSite;
+  WeftCallSite    site;
+  GDestroyNotify  destroy;
+} WeftInternalSite;
 
 #define WEFT_ENTRY_SLOT      ((guintptr) 1)  /* meta is (slot index << 3) | this */
 #define WEFT_ENTRY_CANCELLED ((guintptr) 2)  /* a light call, cancelled */
@@ -145,20 +145,28 @@ _weft_entry_site (const WeftReadyEntry *entry)
   return (const WeftCallSite *) (entry->meta & ~WEFT_ENTRY_FLAGS);
 }
 
-/* Pushes an internal light call of a static @site that has a destroy
- * notify; returns its sequence number. */
-static inline guint64
-_weft_ready_queue_push_internal (WeftReadyQueue     *queue,
-                                 WeftCallback        callback,
-                                 gpointer            data,
-                                 const WeftCallSite *site)
+/* The destroy notify of an entry marked WEFT_ENTRY_DESTROY: its site is
+ * an internal one. */
+static inline GDestroyNotify
+_weft_site_destroy (const WeftCallSite *site)
 {
-  return _weft_ready_queue_push (queue, callback, data, (guintptr) site | WEFT_ENTRY_DESTROY);
+  return ((const WeftInternalSite *) site)->destroy;
+}
+
+/* Pushes an internal light call of a static @site; returns its sequence
+ * number. */
+static inline guint64
+_weft_ready_queue_push_internal (WeftReadyQueue         *queue,
+                                 WeftCallback            callback,
+                                 gpointer                data,
+                                 const WeftInternalSite *site)
+{
+  return _weft_ready_queue_push (queue, callback, data, (guintptr) &site->site | WEFT_ENTRY_DESTROY);
 }
 
 /* The internal sites (weft-task.c, weft-future.c). */
-extern const WeftCallSite _weft_task_step_site;
-extern const WeftCallSite _weft_done_record_site;
+extern const WeftInternalSite _weft_task_step_site;
+extern const WeftInternalSite _weft_done_record_site;
 
 /* The interned site of (@name, @where): static strings, so a site is never
  * freed (weft-call-site.c). The queue's cache answers with two compares. */

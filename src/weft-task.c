@@ -258,7 +258,7 @@ const WeftTaskStats _weft_task_no_stats;
 
 /* A queued step: a light call (weft-ready-queue-private.h) that holds the
  * task until it ran or was dropped; _weft_call_describe() names it. */
-const WeftCallSite _weft_task_step_site = { "task step", NULL, (GDestroyNotify) weft_future_unref };
+const WeftInternalSite _weft_task_step_site = { { "task step", NULL }, (GDestroyNotify) weft_future_unref };
 
 void
 _weft_task_schedule_step (WeftTask *task)

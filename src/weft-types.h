@@ -26,4 +26,23 @@ typedef struct _WeftTaskGroup WeftTaskGroup;
  */
 typedef void (*WeftCallback) (gpointer user_data);
 
+/**
+ * WeftCallSite:
+ * @name: the callback's name as written at the call site, or %NULL
+ * @where: the file:line of the scheduling call (`G_STRLOC`), or %NULL
+ *
+ * Where a call was scheduled from, for debug mode and the inspector. The
+ * weft_loop_call_soon() macro makes one static record per call site and
+ * passes a pointer to it (weft_loop_call_soon_at_site()), so a pending call
+ * carries both strings in one pointer and nothing is looked up at run time.
+ * A record must outlive every call scheduled with it (a static one does) and
+ * be aligned to 8 bytes.
+ */
+typedef struct _WeftCallSite WeftCallSite;
+struct _WeftCallSite
+{
+  const char *name;
+  const char *where;
+};
+
 G_END_DECLS

@@ -77,6 +77,49 @@ test_pause_and_step (void)
 }
 
 static void
+append_d (gpointer data)
+{
+  g_string_append ((GString *) data, "d");
+}
+
+/* A call's name and file:line travel in one static record, from the
+ * macro (a light call) as from weft_loop_call_soon_at_site() with a destroy
+ * notify (a slot); a record that cannot carry the queue's flag bits is
+ * refused. */
+static const WeftCallSite explicit_site __attribute__ ((aligned (8))) = { "explicit", "here.c:7" };
+
+static void
+test_call_site_record (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  g_autoptr(GArray) ready = NULL;
+  char buffer[sizeof (WeftCallSite) * 2 + 8] __attribute__ ((aligned (8)));
+  int line = __LINE__ + 2;
+  g_autofree char *where = NULL;
+  WeftHandle *handle = weft_loop_call_soon (loop, append, log, NULL);
+
+  g_assert_nonnull (handle);
+  g_assert_nonnull (weft_loop_call_soon_at_site (loop, &explicit_site, append, log, append_d));
+  ready = weft_loop_list_ready (loop);
+  g_assert_cmpuint (ready->len, ==, 2);
+  where = g_strdup_printf ("test-inspect.c:%d", line);
+  g_assert_cmpstr (g_array_index (ready, WeftCallInfo, 0).name, ==, "append");
+  g_assert_true (g_str_has_suffix (g_array_index (ready, WeftCallInfo, 0).where, where));
+  g_assert_cmpstr (g_array_index (ready, WeftCallInfo, 1).name, ==, "explicit");
+  g_assert_cmpstr (g_array_index (ready, WeftCallInfo, 1).where, ==, "here.c:7");
+
+  /* One byte off an aligned address: refused, nothing queued. */
+  memcpy (buffer + 1, &explicit_site, sizeof explicit_site);
+  g_test_expect_message ("Weft", G_LOG_LEVEL_CRITICAL, "*site*");
+  g_assert_null (weft_loop_call_soon_at_site (loop, (const WeftCallSite *) (buffer + 1), append, log, NULL));
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (weft_loop_step_iteration (loop), ==, 2);
+  g_assert_cmpstr (log->str, ==, "xxd");
+  test_loop_finish (loop);
+}
+
+static void
 nothing (gpointer data)
 {
 }
@@ -769,6 +812,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Weft/Inspect/pause-and-step", test_pause_and_step);
+  g_test_add_func ("/Weft/Inspect/call-site-record", test_call_site_record);
   g_test_add_func ("/Weft/Inspect/virtual-time", test_virtual_time);
   g_test_add_func ("/Weft/Inspect/repeated-warning", test_repeated_warning);
   g_test_add_func ("/Weft/Inspect/step-to-next-timer-from-start", test_step_to_next_timer_from_start);
