@@ -54,6 +54,7 @@ for r in $(seq 1 "$runs"); do
     run "$side chain" X=1 -- "$bin" chain 1000000
     for k in 1000 10000 100000 300000; do run "$side timers$k" X=1 -- "$bin" timers $k; done
     run "$side pingpong" X=1 -- "$bin" pingpong 200000
+    [[ $side == after ]] && run "after wakeups" X=1 -- "$bin" wakeups 200
     run "$side manytasks" X=1 -- "$bin" manytasks 100000
     for row in "soon 1000000" "chain 1000000" "pingpong 200000" "manytasks 100000"; do
       set -- $row
@@ -108,6 +109,11 @@ print(f"| 1 call_soon: bytes per pending call (peak RSS growth / 1M) | {fmt(rss(
 print(f"| 2 chained call_soon x1M, ns/iteration | {fmt(med('before','chain'))} | {fmt(med('after','chain'))} |")
 for k in (1000, 10000, 100000, 300000):
     print(f"| 3 timers K={k:,}: CPU ns/timer | {fmt(med('before',f'timers{k}'))} | {fmt(med('after',f'timers{k}'))} |")
+wake = med('after', 'wakeups')
+for k in (1000, 10000):
+    n = med('after', f'timers{k}', 'nvcsw')
+    floor = None if wake is None or n is None else n * wake / k
+    print(f"| 3 timers K={k:,}: wake-ups (voluntary switches) x a bare timerfd+poll wake-up ({fmt(wake, 0)} CPU ns) / K = the wake-ups' floor, CPU ns/timer | | {fmt(n, 0)} x {fmt(wake, 0)} / {k:,} = {fmt(floor, 0)} |")
 print(f"| 4 ping-pong x200k, ns/hand-off | {fmt(med('before','pingpong'))} | {fmt(med('after','pingpong'))} |")
 print(f"| 5 100k tasks x 2 sleep(0), cold: wall ms | {fmt(med('before','manytasks','wall_ms'))} | {fmt(med('after','manytasks','wall_ms'))} |")
 print(f"| 5 bytes/task | {fmt(med('before','manytasks','bytes_per_task'), 0)} | {fmt(med('after','manytasks','bytes_per_task'), 0)} |")

@@ -7,7 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/resource.h>
+#ifdef __linux__
+# include <sys/timerfd.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -429,6 +433,37 @@ bench_idle (long seconds)
   printf ("idle weft 1 %lld nvcsw=%ld\n", (long long) (wall_ns () - t0), nvcsw () - cs0);
 }
 
+/* The floor under row 3 at small K: what one wake-up from a timer costs
+ * this process when nothing else runs (a timerfd armed 1 ms ahead, then
+ * poll() until it fires), in CPU time, kernel included. Row 3's timers need
+ * one wake-up per group of deadlines within the slack (nvcsw there). */
+static void
+bench_wakeups (long n)
+{
+#ifdef __linux__
+  int fd = timerfd_create (CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+  gint64 c0 = cpu_ns ();
+
+  for (long i = 0; i < n; i++)
+    {
+      gint64 at = wall_ns () + 1000000;
+      struct itimerspec spec = { .it_value = { at / 1000000000, at % 1000000000 } };
+      struct pollfd pfd = { fd, POLLIN, 0 };
+      guint64 expirations;
+
+      timerfd_settime (fd, TFD_TIMER_ABSTIME, &spec, NULL);
+      while (poll (&pfd, 1, -1) < 0)
+        ;
+      if (read (fd, &expirations, sizeof expirations) < 0)
+        break;
+    }
+  printf ("wakeups floor %ld %.1f\n", n, (double) (cpu_ns () - c0) / n);
+  close (fd);
+#else
+  printf ("wakeups floor %ld -\n", n);
+#endif
+}
+
 /* ---------------------------------------------------------------- 7 */
 
 static gint64 *deadlines, *lateness_us;
@@ -484,7 +519,7 @@ main (int argc, char **argv)
 
   if (argc != 3)
     {
-      fprintf (stderr, "usage: weft_bench {soon|chain|timers|pingpong|manytasks|idle|lateness} N\n");
+      fprintf (stderr, "usage: weft_bench {soon|chain|timers|pingpong|manytasks|idle|lateness|wakeups} N\n");
       return 2;
     }
   what = argv[1];
@@ -510,6 +545,8 @@ main (int argc, char **argv)
     bench_idle (n);
   else if (strcmp (what, "lateness") == 0)
     bench_lateness (n);
+  else if (strcmp (what, "wakeups") == 0)
+    bench_wakeups (n);
   else
     {
       fprintf (stderr, "weft_bench: unknown benchmark %s\n", what);
