@@ -126,7 +126,7 @@ frontier_less (WeftLoop *loop,
   return _weft_timer_entry_less (&loop->timers.entries[a], &loop->timers.entries[b]);
 }
 
-/* The first @max timers in firing order. The timer heap is a binary heap, so
+/* The first @max timers in firing order. The timer heap is a heap, so
  * the k smallest come out of a small heap of candidates (the root, then the
  * children of each one taken): O(k log k), not a sort of 100,000 timers for a
  * view that shows the first thousand. */
@@ -169,7 +169,8 @@ _weft_loop_list_timers_upto (WeftLoop *loop,
           f[i] = last;
         }
       /* Push its children in the timer heap. */
-      for (guint c = 2 * top + 1; c <= 2 * top + 2 && c < length; c++)
+      for (guint c = _weft_timer_heap_first_child (top);
+           c < _weft_timer_heap_first_child (top) + WEFT_TIMER_HEAP_ARITY && c < length; c++)
         {
           guint j = frontier->len;
 

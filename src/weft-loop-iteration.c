@@ -74,6 +74,10 @@ begin_iteration (WeftLoop *loop)
           WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
 
           _weft_timer_heap_pop (&loop->timers);
+          /* The next timer's slot is a cache miss of its own (slots are in
+           * scheduling order, deadlines are not): start it now. */
+          if (loop->timers.length > 0)
+            __builtin_prefetch (_weft_slot_table_get (&loop->slots, loop->timers.entries[0].slot));
           if (slot->flags & WEFT_SLOT_CANCELLED)
             {
               _weft_loop_drop_cancelled_timer (loop, index);

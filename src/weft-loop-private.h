@@ -43,7 +43,7 @@ struct _WeftLoop
   WeftReadyQueue        ready;
   WeftTimerHeap         timers;
   guint                 n_cancelled_timers;
-  guint64               timer_seq;
+  guint32               timer_seq;       /* wraps: see weft-timer-heap-private.h */
   guint32               ntodo;           /* callbacks left in the current iteration */
   guint32               current;         /* slot running now, or WEFT_SLOT_NONE */
   guint64               current_seq;     /* light call running now: its sequence number + 1, or 0 */

@@ -180,6 +180,23 @@ WeftHandle *
   return weft_loop_call_soon_full (loop, callback, user_data, destroy, NULL, NULL);
 }
 
+/* call_at and call_later, their arguments checked: a timer at @when_ns. */
+static WeftHandle *
+schedule_timer (WeftLoop       *loop,
+                gint64          when_ns,
+                WeftCallback    callback,
+                gpointer        user_data,
+                GDestroyNotify  destroy,
+                const char     *name,
+                const char     *where,
+                const char     *what)
+{
+  if (G_UNLIKELY (loop->schedule_checks) && !may_schedule (loop, name, what))
+    return NULL;
+  /* 0 means "not a timer" in a slot, so no timer is due at 0 ns exactly. */
+  return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, MAX (when_ns, 1), callback, user_data, destroy, name, where));
+}
+
 /**
  * weft_loop_call_at_full: (rename-to weft_loop_call_at)
  * @loop: a #WeftLoop
@@ -205,17 +222,11 @@ weft_loop_call_at_full (WeftLoop       *loop,
                         const char     *name,
                         const char     *where)
 {
-  gint64 when_ns;
-
   g_return_val_if_fail (loop != NULL, NULL);
   g_return_val_if_fail (callback != NULL, NULL);
   g_return_val_if_fail (!isnan (when), NULL);
-  if (G_UNLIKELY (loop->schedule_checks) && !may_schedule (loop, name, "weft_loop_call_at"))
-    return NULL;
 
-  /* 0 means "not a timer" in a slot, so no timer is due at 0 ns exactly. */
-  when_ns = MAX (_weft_seconds_to_ns (when), 1);
-  return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, when_ns, callback, user_data, destroy, name, where));
+  return schedule_timer (loop, _weft_seconds_to_ns (when), callback, user_data, destroy, name, where, "weft_loop_call_at");
 }
 
 /**
@@ -268,13 +279,13 @@ weft_loop_call_later_full (WeftLoop       *loop,
   gint64 now, delay_ns;
 
   g_return_val_if_fail (loop != NULL, NULL);
+  g_return_val_if_fail (callback != NULL, NULL);
   g_return_val_if_fail (!isnan (delay), NULL);
 
   now = _weft_loop_now (loop);
   delay_ns = _weft_seconds_to_ns (MAX (delay, 0.0));
-  if (delay_ns >= WEFT_TIME_NEVER - now)
-    return weft_loop_call_at_full (loop, INFINITY, callback, user_data, destroy, name, where);
-  return weft_loop_call_at_full (loop, (double) (now + delay_ns) / 1e9, callback, user_data, destroy, name, where);
+  return schedule_timer (loop, delay_ns >= WEFT_TIME_NEVER - now ? WEFT_TIME_NEVER : now + delay_ns,
+                         callback, user_data, destroy, name, where, "weft_loop_call_later");
 }
 
 /**

@@ -1,25 +1,44 @@
-/* weft-timer-heap.c
+/* weft-timer-heap.c: the timers' 4-ary heap (weft-timer-heap-private.h)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "weft-timer-heap-private.h"
+
+#define LINE 64
+/* Entries before entries[1] in its cache line: entries[0] and padding. */
+#define LEAD (LINE / sizeof (WeftTimerEntry) - 1)
+
+G_STATIC_ASSERT (sizeof (WeftTimerEntry) * WEFT_TIMER_HEAP_ARITY == LINE);
 
 void
 _weft_timer_heap_init (WeftTimerHeap *heap)
 {
-  heap->entries = NULL;
-  heap->length = 0;
-  heap->capacity = 0;
+  *heap = (WeftTimerHeap) { NULL, 0, 0, NULL };
 }
 
 void
 _weft_timer_heap_clear (WeftTimerHeap *heap)
 {
-  g_clear_pointer (&heap->entries, g_free);
-  heap->length = 0;
-  heap->capacity = 0;
+  g_aligned_free (heap->block);
+  _weft_timer_heap_init (heap);
+}
+
+static void
+grow (WeftTimerHeap *heap)
+{
+  guint capacity = MAX (64, heap->capacity * 2);
+  WeftTimerEntry *block = g_aligned_alloc (capacity + LEAD, sizeof (WeftTimerEntry), LINE);
+
+  if (heap->length > 0)
+    memcpy (block + LEAD - 1, heap->entries, heap->length * sizeof (WeftTimerEntry));
+  g_aligned_free (heap->block);
+  heap->block = block;
+  heap->entries = block + LEAD - 1;
+  heap->capacity = capacity;
 }
 
 static void
@@ -31,12 +50,14 @@ sift_down (WeftTimerEntry *e,
 
   for (;;)
     {
-      guint child = 2 * i + 1;
+      guint first = _weft_timer_heap_first_child (i), last = MIN (first + WEFT_TIMER_HEAP_ARITY, length);
+      guint child = first;
 
-      if (child >= length)
+      if (first >= length)
         break;
-      if (child + 1 < length && _weft_timer_entry_less (&e[child + 1], &e[child]))
-        child++;
+      for (guint c = first + 1; c < last; c++)
+        if (_weft_timer_entry_less (&e[c], &e[child]))
+          child = c;
       if (!_weft_timer_entry_less (&e[child], &item))
         break;
       e[i] = e[child];
@@ -48,7 +69,7 @@ sift_down (WeftTimerEntry *e,
 void
 _weft_timer_heap_push (WeftTimerHeap *heap,
                        gint64         when,
-                       guint64        seq,
+                       guint32        seq,
                        guint32        slot)
 {
   WeftTimerEntry item = { when, seq, slot };
@@ -56,16 +77,13 @@ _weft_timer_heap_push (WeftTimerHeap *heap,
   guint i;
 
   if (G_UNLIKELY (heap->length == heap->capacity))
-    {
-      heap->capacity = MAX (64, heap->capacity * 2);
-      heap->entries = g_renew (WeftTimerEntry, heap->entries, heap->capacity);
-    }
+    grow (heap);
 
   e = heap->entries;
   i = heap->length++;
   while (i > 0)
     {
-      guint parent = (i - 1) / 2;
+      guint parent = (i - 1) / WEFT_TIMER_HEAP_ARITY;
 
       if (!_weft_timer_entry_less (&item, &e[parent]))
         break;
@@ -93,6 +111,8 @@ _weft_timer_heap_pop (WeftTimerHeap *heap)
 void
 _weft_timer_heap_heapify (WeftTimerHeap *heap)
 {
-  for (guint i = heap->length / 2; i-- > 0;)
+  if (heap->length < 2)
+    return;
+  for (guint i = (heap->length - 2) / WEFT_TIMER_HEAP_ARITY + 1; i-- > 0;)
     sift_down (heap->entries, heap->length, i);
 }

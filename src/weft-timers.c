@@ -96,11 +96,9 @@ _weft_loop_wake_deadline (WeftLoop *loop)
       if (i >= heap->length || heap->entries[i].when > limit)
         continue;
       latest = MAX (latest, heap->entries[i].when);
-      if (depth + 2 <= G_N_ELEMENTS (stack))
-        {
-          stack[depth++] = 2 * i + 1;
-          stack[depth++] = 2 * i + 2;
-        }
+      if (depth + WEFT_TIMER_HEAP_ARITY <= G_N_ELEMENTS (stack))
+        for (guint c = 0; c < WEFT_TIMER_HEAP_ARITY; c++)
+          stack[depth++] = _weft_timer_heap_first_child (i) + c;
     }
   return latest;
 }

@@ -35,11 +35,13 @@ fire (gpointer data)
 }
 
 static void
-test_equal_deadlines (void)
+equal_deadlines_from (guint32 first_seq)
 {
   Timers t = { test_loop_new (), g_array_new (FALSE, FALSE, sizeof (int)), 200 };
   double when = weft_loop_time (t.loop) + 0.005;
   Timer timers[200];
+
+  t.loop->timer_seq = first_seq;
 
   for (int i = 0; i < 200; i++)
     {
@@ -57,6 +59,20 @@ test_equal_deadlines (void)
     }
   g_array_unref (t.fired);
   test_loop_finish (t.loop);
+}
+
+static void
+test_equal_deadlines (void)
+{
+  equal_deadlines_from (0);
+}
+
+/* The heap's sequence numbers are 32 bits: equal deadlines keep their order
+ * when the numbering wraps around between them. */
+static void
+test_equal_deadlines_across_wrap (void)
+{
+  equal_deadlines_from (G_MAXUINT32 - 77);
 }
 
 static void
@@ -209,6 +225,73 @@ virtual_now (gpointer data)
 }
 
 static void
+record_when (gpointer data)
+{
+  Timer *timer = data;
+
+  g_array_append_val (timer->t->fired, timer->id);
+  g_assert_cmpfloat (weft_loop_time (timer->t->loop), >=, timer->when);
+}
+
+/* The heap under load: 5,000 timers at random deadlines (many equal), most
+ * of them cancelled so that the heap compacts, more scheduled while they
+ * fire. On a virtual clock stepped through every deadline they run in
+ * (deadline, scheduling) order, and the cancelled ones never. */
+static void
+test_heap_order (void)
+{
+  Timers t = { test_loop_new (), g_array_new (FALSE, FALSE, sizeof (int)), 0 };
+  gint64 now = 1000 * G_GINT64_CONSTANT (1000000000);
+  GRand *rand = g_rand_new_with_seed (7);
+  enum { N = 5000 };
+  Timer *timers = g_new0 (Timer, N);
+  WeftHandle **handles = g_new0 (WeftHandle *, N);
+  gboolean *cancelled = g_new0 (gboolean, N);
+  int expected = 0, last = -1;
+
+  _weft_loop_set_clock (t.loop, virtual_now, &now);
+  for (int i = 0; i < N; i++)
+    {
+      /* Deadlines on a 1 ms grid over 2 s: ~2.5 timers per deadline. */
+      timers[i] = (Timer) { &t, i, 1000.0 + g_rand_int_range (rand, 1, 2000) / 1000.0, 0 };
+      handles[i] = weft_loop_call_at (t.loop, timers[i].when, record_when, &timers[i], NULL);
+      if (i % 5 == 4)   /* a few cancelled as they come */
+        cancelled[i] = weft_handle_cancel (handles[i]);
+    }
+  for (int i = 0; i < N; i++)   /* then most of the rest: the heap compacts */
+    if (!cancelled[i] && g_rand_int_range (rand, 0, 10) < 6)
+      cancelled[i] = weft_handle_cancel (handles[i]);
+  for (int i = 0; i < N; i++)
+    expected += !cancelled[i];
+  weft_loop_step_iteration (t.loop);                /* nothing due yet */
+  g_assert_cmpuint (t.fired->len, ==, 0);
+  g_assert_cmpuint (t.loop->timers.length, ==, expected);   /* compacted */
+  for (int ms = 0; ms <= 2000; ms++)
+    {
+      now = 1000 * G_GINT64_CONSTANT (1000000000) + ms * G_GINT64_CONSTANT (1000000);
+      weft_loop_step_iteration (t.loop);
+      while (weft_loop_step_iteration (t.loop) > 0)
+        ;
+    }
+  g_assert_cmpuint (t.fired->len, ==, expected);
+  for (guint k = 0; k < t.fired->len; k++)
+    {
+      int id = g_array_index (t.fired, int, k);
+
+      g_assert_false (cancelled[id]);
+      if (last >= 0)
+        g_assert_true (timers[last].when < timers[id].when || (timers[last].when == timers[id].when && last < id));
+      last = id;
+    }
+  g_free (cancelled);
+  g_free (handles);
+  g_free (timers);
+  g_rand_free (rand);
+  g_array_unref (t.fired);
+  test_loop_finish (t.loop);
+}
+
+static void
 record_id (gpointer data)
 {
   Timer *timer = data;
@@ -255,6 +338,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Weft/Timers/equal-deadlines", test_equal_deadlines);
+  g_test_add_func ("/Weft/Timers/equal-deadlines-across-wrap", test_equal_deadlines_across_wrap);
+  g_test_add_func ("/Weft/Timers/heap-order", test_heap_order);
   g_test_add_func ("/Weft/Timers/never-early", test_never_early);
   g_test_add_func ("/Weft/Timers/cancel-compacts", test_cancel_compacts);
   g_test_add_func ("/Weft/Timers/sub-millisecond", test_sub_millisecond);
