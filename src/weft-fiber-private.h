@@ -33,13 +33,14 @@ typedef void (*WeftFiberEntry) (void *arg);
 typedef struct _WeftStack WeftStack;
 struct _WeftStack
 {
-  WeftStack *next;     /* free list */
   guint8    *base;     /* lowest usable address */
   gsize      size;     /* usable bytes, from base up */
   gsize      gap;      /* unguarded: unused bytes between base and the canary */
-  guint      guarded : 1;  /* a PROT_NONE guard region lies below base */
-  guint      mapped : 1;   /* a mapping of its own (else carved from an arena) */
-  guint      pooled : 1;   /* default size: goes back to the pool */
+  /* Whole bytes: a bit-field store reads its word first, and a read of a
+   * fresh page maps the zero page, so the write after it faults again. */
+  guint8     guarded;  /* a PROT_NONE guard region lies below base */
+  guint8     mapped;   /* a mapping of its own (else carved from an arena) */
+  guint8     pooled;   /* default size: goes back to the pool */
 };
 
 typedef struct _WeftStackPool WeftStackPool;
