@@ -64,6 +64,8 @@ void        _weft_stack_pool_set_guard_limit (WeftStackPool *pool,
 guint       _weft_stack_pool_n_guarded   (WeftStackPool *pool);
 gboolean    _weft_stack_check_canary     (WeftStack     *stack,
                                           gboolean       thorough);
+void        _weft_stack_pool_prefetch    (WeftStackPool *pool,
+                                          guint          nth);
 
 #define WEFT_DEFAULT_STACK_SIZE (256 * 1024)
 #define WEFT_MIN_STACK_SIZE     (128 * 1024)
@@ -74,5 +76,13 @@ gboolean    _weft_stack_check_canary     (WeftStack     *stack,
 # define WEFT_STACK_GUARD_SIZE  (64 * 1024)
 #endif
 #define WEFT_ARENA_GAP          (64 * 1024)
+#define WEFT_STACK_CANARY_SIZE  16
+
+/* Where an unguarded stack's canary is (weft-fiber.c). */
+static inline const void *
+_weft_stack_canary_address (const WeftStack *stack)
+{
+  return stack->base - stack->gap - WEFT_STACK_CANARY_SIZE;
+}
 
 G_END_DECLS

@@ -50,7 +50,7 @@
 #define DEFAULT_MAX_GUARDED 8192
 #define ARENA_STACKS        64
 #define CANARY              G_GUINT64_CONSTANT (0x5745465453544b21) /* "WEFTSTK!" */
-#define CANARY_SIZE         16
+#define CANARY_SIZE         WEFT_STACK_CANARY_SIZE
 /* An arena stack's region: the gap below it, then the stack. */
 #define ARENA_REGION        (WEFT_ARENA_GAP + WEFT_DEFAULT_STACK_SIZE)
 
@@ -374,6 +374,21 @@ _weft_stack_pool_release (WeftStackPool *pool,
   pool->free[pool->n_free++] = stack;
 }
 
+/* The stack that the @nth acquire from now will take, if the pool has it:
+ * its header and its first frame are about to be written. */
+void
+_weft_stack_pool_prefetch (WeftStackPool *pool,
+                           guint          nth)
+{
+  if (pool != NULL && nth < pool->n_free)
+    {
+      const guint8 *header = (const guint8 *) pool->free[pool->n_free - 1 - nth];
+
+      __builtin_prefetch (header, 1);
+      __builtin_prefetch (header - 64, 1);
+    }
+}
+
 /* Guarded stacks need no canary: their guard faults first. With @thorough
  * (debug mode), an arena stack's gap must also be untouched: a frame that
  * jumped over the canary wrote there. */
@@ -383,7 +398,7 @@ _weft_stack_check_canary (WeftStack *stack,
 {
   if (stack->guarded)
     return TRUE;
-  if (*(guint64 *) (stack->base - stack->gap - CANARY_SIZE) != CANARY)
+  if (*(const guint64 *) _weft_stack_canary_address (stack) != CANARY)
     return FALSE;
   if (G_UNLIKELY (thorough))
     {

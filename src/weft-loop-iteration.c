@@ -17,8 +17,10 @@
 #include "weft-inspect.h"
 #include "weft-loop-private.h"
 #include "weft-observer-private.h"
+#include "weft-task-private.h"
 
 #define BUDGET_CHECK_EVERY       64   /* at most; fewer while callbacks are slow */
+#define PREFETCH_QUEUE_MIN       64   /* a ready queue this long is not all in cache */
 
 /* ------------------------------------------------------------ cheap clock */
 
@@ -415,6 +417,23 @@ budget_spent (WeftLoop *loop,
   return loop->last_now >= d->deadline;
 }
 
+/* A long ready queue: the task steps a few entries ahead start loading
+ * their task and stack (_weft_task_prefetch()). */
+static inline __attribute__ ((always_inline)) void
+prefetch_ahead (WeftLoop *loop)
+{
+  static const guint stages[] = { WEFT_TASK_PREFETCH_STRUCT, WEFT_TASK_PREFETCH_STACK, WEFT_TASK_PREFETCH_CANARY };
+  const guintptr task_step = (guintptr) &_weft_task_step_site.site | WEFT_ENTRY_DESTROY;
+
+  for (guint i = 0; i < G_N_ELEMENTS (stages); i++)
+    {
+      const WeftReadyEntry *entry = _weft_ready_queue_peek (&loop->ready, stages[i]);
+
+      if (entry->meta == task_step)   /* (not cancelled, not a slot) */
+        _weft_task_prefetch (entry->data, stages[i]);
+    }
+}
+
 /* Phase 2: the iteration's callbacks, while the budget lasts. Returns FALSE
  * if the iteration is left half-run (paused, or out of budget). */
 static inline __attribute__ ((always_inline)) gboolean
@@ -424,6 +443,8 @@ run_callbacks (WeftLoop *loop,
   while (loop->ntodo > 0 && !loop->paused && !loop->interrupted)
     {
       loop->ntodo--;
+      if (G_UNLIKELY (loop->ready.length > PREFETCH_QUEUE_MIN))
+        prefetch_ahead (loop);
       run_ready_head (loop);
       if (budget_spent (loop, d))
         return FALSE;
