@@ -74,6 +74,7 @@ struct _WeftTask
   guint8            fiber_done;
   guint8            step_queued;
   guint8            in_cancel;         /* weft_task_cancel() is on the stack */
+  guint8            name_owned;        /* name is ours to free (else static) */
   gpointer          ret;
   GError           *ret_error;
 

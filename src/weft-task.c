@@ -291,6 +291,14 @@ static const WeftFutureClass task_class = {
   .is_task = TRUE,
 };
 
+static WeftTask *create_task (WeftLoop       *loop,
+                               WeftTaskFunc    func,
+                               gpointer        data,
+                               GDestroyNotify  data_destroy,
+                               const char     *name,
+                               gboolean        name_static,
+                               const char     *where);
+
 /**
  * weft_loop_create_task_full: (rename-to weft_loop_create_task)
  * @loop: a #WeftLoop
@@ -315,10 +323,52 @@ weft_loop_create_task_full (WeftLoop       *loop,
                             const char     *name,
                             const char     *where)
 {
-  WeftTask *task;
-
   g_return_val_if_fail (loop != NULL, NULL);
   g_return_val_if_fail (func != NULL, NULL);
+  return create_task (loop, func, data, data_destroy, name, FALSE, where);
+}
+
+/**
+ * weft_loop_create_task_static: (skip)
+ * @loop: a #WeftLoop
+ * @func: (scope notified) (closure data) (destroy data_destroy): the task's body
+ * @data: data for @func
+ * @data_destroy: (nullable): frees @data once the task is done
+ * @static_name: the task's name: a string that lives as long as the process
+ *   (a literal), which the task keeps instead of a copy
+ * @where: (nullable): a static string, file:line of the call
+ *
+ * weft_loop_create_task_full() without copying the name: what the
+ * weft_loop_create_task() macro calls in C.
+ *
+ * Returns: (transfer full): the new task
+ */
+WeftTask *
+weft_loop_create_task_static (WeftLoop       *loop,
+                              WeftTaskFunc    func,
+                              gpointer        data,
+                              GDestroyNotify  data_destroy,
+                              const char     *static_name,
+                              const char     *where)
+{
+  g_return_val_if_fail (loop != NULL, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+  g_return_val_if_fail (static_name != NULL, NULL);
+  return create_task (loop, func, data, data_destroy, static_name, TRUE, where);
+}
+
+/* @name is copied unless @name_static says it lives as long as the process. */
+static WeftTask *
+create_task (WeftLoop       *loop,
+             WeftTaskFunc    func,
+             gpointer        data,
+             GDestroyNotify  data_destroy,
+             const char     *name,
+             gboolean        name_static,
+             const char     *where)
+{
+  WeftTask *task;
+
   if (loop->closed || loop->closing)
     {
       g_critical ("Weft: cannot create task %s: the event loop is closed", name ? name : "");
@@ -333,7 +383,11 @@ weft_loop_create_task_full (WeftLoop       *loop,
   task->data = data;
   task->data_destroy = data_destroy;
   task->id = ++loop->next_task_id;
-  task->name = name ? g_strdup (name) : g_strdup_printf ("Task-%" G_GUINT64_FORMAT, task->id);
+  if (name_static)
+    task->name = (char *) name;
+  else
+    task->name = name ? g_strdup (name) : g_strdup_printf ("Task-%" G_GUINT64_FORMAT, task->id);
+  task->name_owned = !name_static;
   task->created_at = where;
   task->parent.created_at = where;
   task->parent_task = _weft_current_task;
@@ -428,7 +482,8 @@ _weft_task_finalize (WeftTask *task)
   g_clear_object (&task->cancellable);
   g_free (task->cancel_message);
   g_free (task->stats);
-  g_free (task->name);
+  if (task->name_owned)
+    g_free (task->name);
   g_slist_free_full (g_steal_pointer (&task->old_names), g_free);
 }
 
@@ -448,9 +503,10 @@ weft_task_set_name (WeftTask   *task,
 
   /* A queued step or timer may still show the old name: keep it until the
    * task goes (renames are rare). */
-  if (task->name != NULL)
+  if (task->name_owned)
     task->old_names = g_slist_prepend (task->old_names, task->name);
   task->name = g_strdup (name);
+  task->name_owned = TRUE;
 }
 
 /**

@@ -57,6 +57,13 @@ WeftTask     *weft_loop_create_task_full  (WeftLoop       *loop,
                                            const char     *name,
                                            const char     *where) G_GNUC_WARN_UNUSED_RESULT;
 WEFT_AVAILABLE_IN_0_1
+WeftTask     *weft_loop_create_task_static (WeftLoop      *loop,
+                                           WeftTaskFunc    func,
+                                           gpointer        data,
+                                           GDestroyNotify  data_destroy,
+                                           const char     *static_name,
+                                           const char     *where) G_GNUC_WARN_UNUSED_RESULT;
+WEFT_AVAILABLE_IN_0_1
 WeftTask     *weft_create_task            (WeftTaskFunc    func,
                                            gpointer        data,
                                            GDestroyNotify  data_destroy) G_GNUC_WARN_UNUSED_RESULT;
@@ -167,10 +174,11 @@ void          weft_task_group_unref       (WeftTaskGroup  *group);
 WEFT_AVAILABLE_IN_0_1
 void          weft_task_group_free        (WeftTaskGroup  *group);
 
+/* The name is the function's, a literal: the task keeps it, no copy. */
 #define weft_loop_create_task(loop, func, data, data_destroy) \
-  weft_loop_create_task_full (loop, func, data, data_destroy, #func, G_STRLOC)
+  weft_loop_create_task_static (loop, func, data, data_destroy, #func, G_STRLOC)
 #define weft_create_task(func, data, data_destroy) \
-  weft_loop_create_task_full (weft_get_event_loop (), func, data, data_destroy, #func, G_STRLOC)
+  weft_loop_create_task_static (weft_get_event_loop (), func, data, data_destroy, #func, G_STRLOC)
 #define weft_task_group_create_task(group, func, data, data_destroy) \
   weft_task_group_create_task_full (group, func, data, data_destroy, #func, G_STRLOC)
 

@@ -156,6 +156,41 @@ test_await_task (void)
   test_loop_finish (loop);
 }
 
+/* The macro names a task after its function without copying the name (one
+ * literal for every task from a call site); weft_task_set_name() and the
+ * function form copy theirs, and a rename leaves the old name readable. */
+static void
+test_task_names (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  WeftTask *tasks[2];
+  g_autoptr(WeftTask) named = NULL, numbered = NULL;
+  char name[] = "mutable";
+
+  for (int i = 0; i < 2; i++)
+    tasks[i] = weft_loop_create_task (loop, child, NULL, NULL);
+  g_assert_cmpstr (weft_task_get_name (tasks[0]), ==, "child");
+  g_assert_true (weft_task_get_name (tasks[0]) == weft_task_get_name (tasks[1]));
+
+  named = weft_loop_create_task_full (loop, child, NULL, NULL, name, NULL);
+  name[0] = 'M';
+  g_assert_cmpstr (weft_task_get_name (named), ==, "mutable");
+  numbered = (weft_loop_create_task) (loop, child, NULL, NULL);
+  g_assert_true (g_str_has_prefix (weft_task_get_name (numbered), "Task-"));
+
+  weft_task_set_name (tasks[0], name);
+  name[0] = 'x';
+  g_assert_cmpstr (weft_task_get_name (tasks[0]), ==, "Mutable");
+  g_assert_cmpstr (weft_task_get_name (tasks[1]), ==, "child");
+  weft_task_set_name (tasks[0], "again");
+  g_assert_cmpstr (weft_task_get_name (tasks[0]), ==, "again");
+
+  test_run_until_idle (loop);
+  for (int i = 0; i < 2; i++)
+    weft_task_unref (tasks[i]);
+  test_loop_finish (loop);
+}
+
 static int fire_and_forget_done;
 
 static gpointer
@@ -669,6 +704,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Task/rounding-mode-per-task", test_rounding_mode_per_task);
   g_test_add_func ("/Weft/Task/sleep-zero", test_sleep_zero);
   g_test_add_func ("/Weft/Task/await-task", test_await_task);
+  g_test_add_func ("/Weft/Task/names", test_task_names);
   g_test_add_func ("/Weft/Task/loop-keeps-task", test_loop_keeps_task);
   g_test_add_func ("/Weft/Task/await-errors", test_await_errors);
   g_test_add_func ("/Weft/Task/diagnostics", test_diagnostics);
