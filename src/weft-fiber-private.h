@@ -77,6 +77,17 @@ void        _weft_stack_pool_prefetch    (WeftStackPool *pool,
 #endif
 #define WEFT_ARENA_GAP          (64 * 1024)
 #define WEFT_STACK_CANARY_SIZE  16
+/* A pooled (default-size) stack's home: room above its frames, in the page
+ * they start on, for its owner's bookkeeping (weft-task.c puts the task's
+ * struct there, so a small task touches one page). */
+#define WEFT_STACK_HOME_SIZE    448
+
+/* The home of a pooled stack. */
+static inline void *
+_weft_stack_home (const WeftStack *stack)
+{
+  return stack->base + stack->size;
+}
 
 /* Where an unguarded stack's canary is (weft-fiber.c). */
 static inline const void *

@@ -42,7 +42,11 @@
 #include <unistd.h>
 
 #ifdef HAVE_VALGRIND_H
+# include <valgrind/memcheck.h>
 # include <valgrind/valgrind.h>
+#endif
+#ifdef HAVE_SANITIZER_ASAN
+# include <sanitizer/asan_interface.h>
 #endif
 
 #include "weft-fiber-private.h"
@@ -183,8 +187,10 @@ arena_size (void)
   return ARENA_REGION * ARENA_STACKS + 2 * page_size ();
 }
 
-/* The WeftStack header sits at the very top of the stack's own memory. An
- * unguarded stack's canary sits @gap bytes below its base. */
+/* The WeftStack header sits at the very top of the stack's own memory; a
+ * pooled stack has its home (WEFT_STACK_HOME_SIZE bytes, a cache line
+ * aligned) right below it, above the frames. An unguarded stack's canary
+ * sits @gap bytes below its base. */
 static WeftStack *
 stack_init (guint8   *base,
             guint8   *end,
@@ -194,11 +200,12 @@ stack_init (guint8   *base,
             gboolean  pooled)
 {
   WeftStack *stack = (WeftStack *) (((guintptr) end - sizeof (WeftStack)) & ~(guintptr) 15);
+  guint8 *top = pooled ? (guint8 *) (((guintptr) stack - WEFT_STACK_HOME_SIZE) & ~(guintptr) 63) : (guint8 *) stack;
 
   /* Stores only (see the flags in weft-fiber-private.h). */
   *stack = (WeftStack) {
     .base = base,
-    .size = (gsize) ((guint8 *) stack - base),
+    .size = (gsize) (top - base),
     .gap = gap,
     .guarded = guarded,
     .mapped = mapped,
@@ -286,6 +293,32 @@ stack_new_from_arena (WeftStackPool  *pool,
   return stack_init (region + WEFT_ARENA_GAP, region + ARENA_REGION - CANARY_SIZE, WEFT_ARENA_GAP, FALSE, FALSE, TRUE);
 }
 
+/* A pooled stack's home is lent with the stack and taken back with it: in
+ * between it is the owner's (a task's struct, weft-task.c); in the pool,
+ * AddressSanitizer and Valgrind see it as freed memory, so a task used after
+ * its last reference is reported as a heap block would be. */
+static void
+home_lend (WeftStack *stack)
+{
+#ifdef HAVE_SANITIZER_ASAN
+  ASAN_UNPOISON_MEMORY_REGION (_weft_stack_home (stack), WEFT_STACK_HOME_SIZE);
+#endif
+#ifdef HAVE_VALGRIND_H
+  VALGRIND_MAKE_MEM_UNDEFINED (_weft_stack_home (stack), WEFT_STACK_HOME_SIZE);
+#endif
+}
+
+static void
+home_take_back (WeftStack *stack)
+{
+#ifdef HAVE_SANITIZER_ASAN
+  ASAN_POISON_MEMORY_REGION (_weft_stack_home (stack), WEFT_STACK_HOME_SIZE);
+#endif
+#ifdef HAVE_VALGRIND_H
+  VALGRIND_MAKE_MEM_NOACCESS (_weft_stack_home (stack), WEFT_STACK_HOME_SIZE);
+#endif
+}
+
 static void
 stack_unmap (WeftStackPool *pool,
              WeftStack     *stack)
@@ -317,8 +350,11 @@ _weft_stack_pool_free (WeftStackPool *pool)
   if (pool == NULL)
     return;
   for (guint i = 0; i < pool->n_free; i++)
-    if (pool->free[i]->mapped)
-      stack_unmap (pool, pool->free[i]);
+    {
+      home_lend (pool->free[i]);   /* (the shadow outlives the mapping) */
+      if (pool->free[i]->mapped)
+        stack_unmap (pool, pool->free[i]);
+    }
   g_free (pool->free);
   for (guint i = 0; i < pool->arenas->len; i++)
     munmap (g_array_index (pool->arenas, guint8 *, i), arena_size ());
@@ -348,11 +384,17 @@ _weft_stack_pool_acquire (WeftStackPool  *pool,
 {
   if (size == 0 || size == WEFT_DEFAULT_STACK_SIZE)
     {
+      WeftStack *stack;
+
       if (pool->n_free > 0)
-        return pool->free[--pool->n_free];
-      if (pool->n_guarded >= pool->max_guarded)
-        return stack_new_from_arena (pool, error);
-      return stack_new_mapped (pool, WEFT_DEFAULT_STACK_SIZE, TRUE, error);
+        stack = pool->free[--pool->n_free];
+      else if (pool->n_guarded >= pool->max_guarded)
+        stack = stack_new_from_arena (pool, error);
+      else
+        stack = stack_new_mapped (pool, WEFT_DEFAULT_STACK_SIZE, TRUE, error);
+      if (stack != NULL)
+        home_lend (stack);
+      return stack;
     }
   return stack_new_mapped (pool, MAX (size, WEFT_MIN_STACK_SIZE), FALSE, error);
 }
@@ -366,6 +408,7 @@ _weft_stack_pool_release (WeftStackPool *pool,
       stack_unmap (pool, stack);
       return;
     }
+  home_take_back (stack);
   if (G_UNLIKELY (pool->n_free == pool->free_capacity))
     {
       pool->free_capacity = MAX (64, pool->free_capacity * 2);
@@ -375,17 +418,19 @@ _weft_stack_pool_release (WeftStackPool *pool,
 }
 
 /* The stack that the @nth acquire from now will take, if the pool has it:
- * its header and its first frame are about to be written. */
+ * its home and header are about to be written. */
 void
 _weft_stack_pool_prefetch (WeftStackPool *pool,
                            guint          nth)
 {
   if (pool != NULL && nth < pool->n_free)
     {
-      const guint8 *header = (const guint8 *) pool->free[pool->n_free - 1 - nth];
+      const WeftStack *stack = pool->free[pool->n_free - 1 - nth];
+      const guint8 *home = _weft_stack_home (stack);
 
-      __builtin_prefetch (header, 1);
-      __builtin_prefetch (header - 64, 1);
+      for (gsize offset = 0; offset < WEFT_STACK_HOME_SIZE; offset += 64)
+        __builtin_prefetch (home + offset, 1);
+      __builtin_prefetch (stack, 1);
     }
 }
 

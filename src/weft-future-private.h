@@ -29,6 +29,8 @@ struct _WeftFutureClass
                          const char *message);
   /* Frees its extra state (NULL: none). */
   void      (*finalize) (WeftFuture *future);
+  /* Frees its memory, last (NULL: g_free()). */
+  void      (*free)     (WeftFuture *future);
   guint       is_task : 1;   /* a WeftTask: it completes itself, set_result() is refused */
   guint       recycled : 1;  /* plain: freed ones are kept for reuse */
 };

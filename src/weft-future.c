@@ -157,6 +157,8 @@ future_free (WeftFuture *future)
       loop->spare_futures = future;
       loop->n_spare_futures++;
     }
+  else if (future->klass->free != NULL)
+    future->klass->free (future);
   else
     g_free (future);
   _weft_loop_release (loop);

@@ -56,7 +56,8 @@ struct _WeftTask
 
   WeftFiberContext  context;       /* the task's own, while switched out */
   WeftFiberContext  caller;        /* whoever resumed it */
-  WeftStack        *stack;
+  WeftStack        *stack;         /* while it runs or is suspended */
+  WeftStack        *home;          /* the stack whose home this struct is, or NULL */
   gsize             stack_size;    /* 0: the pool's default */
 
   WeftFuture       *waiter;        /* the future awaited (asyncio's _fut_waiter) */
@@ -108,11 +109,12 @@ void _weft_task_finalize       (WeftTask *task);
 /* A queued step @ahead entries from the head of a long ready queue: with
  * 100,000 tasks neither their structs nor their stacks stay in any cache, so
  * each step would wait for memory three or four times in a row. Loaded in
- * stages instead, each with a few steps' time to arrive: the struct first,
- * then (read from it) the stack's top frame and header, or the pool's next
- * stack for a first step, then (read from the header) the canary. Only
- * prefetches: nothing changes, nothing faults. */
-static inline void
+ * stages instead, each with a few steps' time to arrive: the struct (in its
+ * stack's top page, with the stack's header) first, then (read from it) the
+ * stack's top frame, then (read from the header) the canary. Only
+ * prefetches: nothing changes, nothing faults. (Always inlined: GCC finds a
+ * function of nothing but loads and prefetches pure, and drops its calls.) */
+static inline __attribute__ ((always_inline)) void
 _weft_task_prefetch (WeftTask *task,
                      guint     ahead)
 {
@@ -123,13 +125,11 @@ _weft_task_prefetch (WeftTask *task,
     }
   else if (ahead == WEFT_TASK_PREFETCH_STACK)
     {
-      if (task->stack == NULL)
-        _weft_stack_pool_prefetch (task->parent.loop->stack_pool, ahead);
-      else
+      if (task->stack != NULL)
         {
           __builtin_prefetch (task->context.sp);
           __builtin_prefetch ((const guint8 *) task->context.sp + 64);
-          __builtin_prefetch (task->stack);
+          __builtin_prefetch (task->stack);   /* the header: the canary's stage reads it */
         }
     }
   else if (ahead == WEFT_TASK_PREFETCH_CANARY)

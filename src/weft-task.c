@@ -136,7 +136,9 @@ release_stack (WeftTask *task)
     g_error ("Weft: task %s overflowed its %" G_GSIZE_FORMAT "-byte stack "
              "(use weft_task_set_stack_size() for deep call chains)",
              weft_task_get_name (task), task->stack->size);
-  _weft_stack_pool_release (pool, task->stack);
+  /* (Its home goes back with the task's struct: task_free_vfunc().) */
+  if (task->stack != task->home)
+    _weft_stack_pool_release (pool, task->stack);
   task->stack = NULL;
 }
 
@@ -192,10 +194,11 @@ task_start (WeftTask *task)
       task_finish (task);
       return FALSE;
     }
-  if (loop->stack_pool == NULL)
-    loop->stack_pool = _weft_stack_pool_new ();
   _weft_task_ensure_overflow_handler ();
-  task->stack = _weft_stack_pool_acquire (loop->stack_pool, task->stack_size, &task->ret_error);
+  if (task->home != NULL && (task->stack_size == 0 || task->stack_size == WEFT_DEFAULT_STACK_SIZE))
+    task->stack = task->home;
+  else
+    task->stack = _weft_stack_pool_acquire (loop->stack_pool, task->stack_size, &task->ret_error);
   if (G_UNLIKELY (task->stack == NULL))
     {
       /* Out of address space or mappings: the task fails, nothing aborts. */
@@ -284,12 +287,53 @@ task_finalize_vfunc (WeftFuture *future)
   _weft_task_finalize ((WeftTask *) future);
 }
 
+static void task_free_vfunc (WeftFuture *future);
+
 static const WeftFutureClass task_class = {
   .name = "Task",
   .cancel = task_cancel_vfunc,
   .finalize = task_finalize_vfunc,
+  .free = task_free_vfunc,
   .is_task = TRUE,
 };
+
+/* A task's struct lives in the home of the stack it will run on, in the page
+ * its first frames take (weft-fiber-private.h): a small task touches one
+ * page, and nothing is allocated for it. That stack stays the task's until
+ * its last reference goes (a finished task that is still referenced keeps
+ * the page). Without a stack to be had, the struct comes from the heap and
+ * the task fails when it first runs (task_start()). */
+static WeftTask *
+task_alloc (WeftLoop *loop)
+{
+  WeftStack *home;
+  WeftTask *task;
+
+  if (loop->stack_pool == NULL)
+    loop->stack_pool = _weft_stack_pool_new ();
+  /* (Creating many tasks in a row walks the pool: the next homes are cold.) */
+  _weft_stack_pool_prefetch (loop->stack_pool, 8);
+  home = _weft_stack_pool_acquire (loop->stack_pool, 0, NULL);
+  if (G_UNLIKELY (home == NULL))
+    return g_new0 (WeftTask, 1);
+  task = _weft_stack_home (home);
+  memset (task, 0, sizeof *task);
+  task->home = home;
+  return task;
+}
+
+static void
+task_free_vfunc (WeftFuture *future)
+{
+  WeftTask *task = (WeftTask *) future;
+
+  if (task->home != NULL)
+    _weft_stack_pool_release (future->loop->stack_pool, task->home);
+  else
+    g_free (task);
+}
+
+G_STATIC_ASSERT (sizeof (WeftTask) <= WEFT_STACK_HOME_SIZE);
 
 static WeftTask *create_task (WeftLoop       *loop,
                                WeftTaskFunc    func,
@@ -377,7 +421,7 @@ create_task (WeftLoop       *loop,
   if (!_weft_loop_check_thread (loop, "weft_loop_create_task"))
     return NULL;
 
-  task = g_new0 (WeftTask, 1);
+  task = task_alloc (loop);
   _weft_future_init (&task->parent, loop, &task_class);
   task->func = func;
   task->data = data;
