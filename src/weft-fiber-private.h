@@ -79,8 +79,9 @@ void        _weft_stack_pool_prefetch    (WeftStackPool *pool,
 #define WEFT_STACK_CANARY_SIZE  16
 /* A pooled (default-size) stack's home: room above its frames, in the page
  * they start on, for its owner's bookkeeping (weft-task.c puts the task's
- * struct there, so a small task touches one page). */
-#define WEFT_STACK_HOME_SIZE    448
+ * struct and its recording statistics there, so a small task touches one
+ * page). */
+#define WEFT_STACK_HOME_SIZE    576
 
 /* The home of a pooled stack. */
 static inline void *

@@ -11,6 +11,8 @@
 # include <sanitizer/tsan_interface.h>
 #endif
 
+#include <string.h>
+
 #include "weft-fiber-private.h"
 #include "weft-future-private.h"
 #include "weft-inspect.h"
@@ -179,12 +181,21 @@ GVariant *_weft_task_await_chain (WeftTask *task);
 
 extern const WeftTaskStats _weft_task_no_stats;
 
+/* Where a task whose struct lives in its stack's home keeps its statistics:
+ * in the home too, right after the struct (nothing to allocate per task). */
+static inline WeftTaskStats *
+_weft_task_home_stats (WeftTask *task)
+{
+  return (WeftTaskStats *) (void *) ((guint8 *) task + ((sizeof (WeftTask) + 7) & ~(gsize) 7));
+}
+
 /* @task's statistics, made now if recording had not seen it yet. */
 static inline WeftTaskStats *
 _weft_task_stats (WeftTask *task)
 {
   if (G_UNLIKELY (task->stats == NULL))
-    task->stats = g_new0 (WeftTaskStats, 1);
+    task->stats = task->home != NULL ? memset (_weft_task_home_stats (task), 0, sizeof (WeftTaskStats))
+                                     : g_new0 (WeftTaskStats, 1);
   return task->stats;
 }
 

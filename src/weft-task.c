@@ -333,7 +333,7 @@ task_free_vfunc (WeftFuture *future)
     g_free (task);
 }
 
-G_STATIC_ASSERT (sizeof (WeftTask) <= WEFT_STACK_HOME_SIZE);
+G_STATIC_ASSERT (((sizeof (WeftTask) + 7) & ~(gsize) 7) + sizeof (WeftTaskStats) <= WEFT_STACK_HOME_SIZE);
 
 static WeftTask *create_task (WeftLoop       *loop,
                                WeftTaskFunc    func,
@@ -525,7 +525,8 @@ _weft_task_finalize (WeftTask *task)
     task->data_destroy (task->data);
   g_clear_object (&task->cancellable);
   g_free (task->cancel_message);
-  g_free (task->stats);
+  if (task->stats != _weft_task_home_stats (task))
+    g_free (task->stats);
   if (task->name_owned)
     g_free (task->name);
   g_slist_free_full (g_steal_pointer (&task->old_names), g_free);
