@@ -46,7 +46,7 @@ static void
 publish_changes (WeftInspectServer *self)
 {
   WeftLoop *loop = self->loop;
-  g_autoptr(GPtrArray) changed = weft_loop_list_changed_tasks (loop, &self->cursor);
+  g_autoptr(GPtrArray) changed = _weft_loop_list_changed_upto (loop, &self->cursor, MAX_CHANGED);
   g_autoptr(GArray) finished = weft_loop_list_finished_tasks (loop);
   guint64 finished_count = weft_loop_get_finished_count (loop);
   guint64 new_finished = finished_count - self->finished_seen;

@@ -666,19 +666,36 @@ GPtrArray *
 weft_loop_list_changed_tasks (WeftLoop *loop,
                               guint64  *cursor)
 {
-  GPtrArray *changed;
-  guint64 since;
-
   g_return_val_if_fail (loop != NULL, NULL);
   g_return_val_if_fail (cursor != NULL, NULL);
 
-  since = *cursor;
+  return _weft_loop_list_changed_upto (loop, cursor, G_MAXUINT);
+}
+
+/* weft_loop_list_changed_tasks(), or %NULL as soon as more than @max tasks
+ * changed (a view that would rather fetch everything then: the inspector's
+ * server, whose Changed signal carries at most a few thousand). */
+GPtrArray *
+_weft_loop_list_changed_upto (WeftLoop *loop,
+                              guint64  *cursor,
+                              guint     max)
+{
+  GPtrArray *changed;
+  guint64 since = *cursor;
+
   *cursor = loop->changes_listed = loop->task_changes;
   if (since == 0 || since < loop->changes_since || !loop->recording)
     return NULL;
   changed = g_ptr_array_new_with_free_func ((GDestroyNotify) weft_task_unref);
   for (GList *l = loop->changed_tasks.tail; l != NULL && ((WeftTask *) l->data)->stats->change_gen > since; l = l->prev)
-    g_ptr_array_add (changed, weft_task_ref (l->data));
+    {
+      if (changed->len == max)
+        {
+          g_ptr_array_unref (changed);
+          return NULL;
+        }
+      g_ptr_array_add (changed, weft_task_ref (l->data));
+    }
   /* Collected newest first; listed oldest first. */
   for (guint i = 0, j = changed->len; i + 1 < j; i++, j--)
     {

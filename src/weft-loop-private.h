@@ -224,6 +224,10 @@ _weft_ticks (void)
 #endif
 double     _weft_ns_per_tick          (void);
 
+GPtrArray *_weft_loop_list_changed_upto (WeftLoop *loop,
+                                         guint64  *cursor,
+                                         guint     max);
+
 /* What a light call of @site with @data shows as its name and file:line:
  * its site's, or for an internal call (a task step, a done callback) what it
  * stands for. */

@@ -326,6 +326,8 @@ typedef struct
   guint64  watched;      /* a task id */
   guint64  watched_runs; /* the most runs seen for it in a signal */
   gboolean watched_done;
+  guint    rows;         /* in all signals */
+  guint    rows_in_resets;
 } Stream;
 
 static void
@@ -351,11 +353,14 @@ on_changed (GDBusConnection *connection,
   stream->signals++;
   stream->resets += reset;
   while (weft_task_row_decode (tasks, &row))
-    if (row.id == stream->watched)
-      {
-        stream->watched_runs = MAX (stream->watched_runs, row.runs);
-        stream->watched_done |= g_strcmp0 (row.state, "done") == 0;
-      }
+    {
+      stream->rows++;
+      stream->rows_in_resets += reset;
+      if (row.id != stream->watched)
+        continue;
+      stream->watched_runs = MAX (stream->watched_runs, row.runs);
+      stream->watched_done |= g_strcmp0 (row.state, "done") == 0;
+    }
 }
 
 static gpointer
@@ -399,6 +404,68 @@ test_changed_signal (void)
   g_assert_cmpuint (stream.signals, >=, 2);
   g_assert_cmpuint (stream.watched_runs, >=, 2);
   g_assert_true (stream.watched_done);
+  g_dbus_connection_signal_unsubscribe (connection, id);
+  g_main_context_pop_thread_default (weft_loop_get_context (loop));
+  test_loop_finish (loop);
+}
+
+static gboolean
+stream_signalled_twice (gpointer data)
+{
+  return ((Stream *) data)->signals >= 2;
+}
+
+static guint resets_before;
+
+static gboolean
+stream_reset_again (gpointer data)
+{
+  return ((Stream *) data)->resets > resets_before;
+}
+
+static gboolean
+no_tasks_left (gpointer loop)
+{
+  g_autoptr(GPtrArray) tasks = weft_all_tasks (loop);
+
+  return tasks->len == 0;
+}
+
+static gpointer
+naps (gpointer data, GError **error)
+{
+  weft_sleep (0.2, error);
+  return NULL;
+}
+
+/* More tasks changed at once than a Changed signal carries (2,500 created in
+ * a row): the signal is a reset, with no rows (the peers fetch the snapshot).
+ * (Small changes are rows: /Weft/InspectServer/changed-signal.) */
+static void
+test_changed_signal_reset (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(WeftTask) task = NULL;
+  Stream stream = { 0 };
+  guint id;
+
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  g_main_context_push_thread_default (weft_loop_get_context (loop));
+  connection = connect_to (loop);
+  id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed", "/org/weft/Loop",
+                                           NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_changed, &stream, NULL);
+  task = weft_loop_create_task (loop, naps, NULL, NULL);
+  iterate_until (loop, stream_signalled_twice, &stream);
+  resets_before = stream.resets;
+
+  for (int i = 0; i < 2500; i++)
+    weft_task_unref (weft_loop_create_task (loop, naps, NULL, NULL));
+  iterate_until (loop, stream_reset_again, &stream);
+  g_assert_cmpuint (stream.rows_in_resets, ==, 0);
+
+  iterate_until (loop, no_tasks_left, loop);
   g_dbus_connection_signal_unsubscribe (connection, id);
   g_main_context_pop_thread_default (weft_loop_get_context (loop));
   test_loop_finish (loop);
@@ -458,6 +525,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/InspectServer/stuck-loop-shows-recent-state", test_stuck_loop_shows_recent_state);
   g_test_add_func ("/Weft/InspectServer/describe-task", test_describe_task_remote);
   g_test_add_func ("/Weft/InspectServer/changed-signal", test_changed_signal);
+  g_test_add_func ("/Weft/InspectServer/changed-signal-reset", test_changed_signal_reset);
   g_test_add_func ("/Weft/InspectServer/quiet-without-peers", test_quiet_without_peers);
   return inspect_test_run ();
 }
