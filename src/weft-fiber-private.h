@@ -83,11 +83,12 @@ void        _weft_stack_pool_prefetch    (WeftStackPool *pool,
  * page). */
 #define WEFT_STACK_HOME_SIZE    576
 
-/* The home of a pooled stack. */
+/* The home of a pooled stack: below its header, a cache line aligned (where
+ * stack_init() ends the frames), found without reading the stack. */
 static inline void *
 _weft_stack_home (const WeftStack *stack)
 {
-  return stack->base + stack->size;
+  return (void *) (((guintptr) stack - WEFT_STACK_HOME_SIZE) & ~(guintptr) 63);
 }
 
 /* Where an unguarded stack's canary is (weft-fiber.c). */

@@ -200,7 +200,7 @@ stack_init (guint8   *base,
             gboolean  pooled)
 {
   WeftStack *stack = (WeftStack *) (((guintptr) end - sizeof (WeftStack)) & ~(guintptr) 15);
-  guint8 *top = pooled ? (guint8 *) (((guintptr) stack - WEFT_STACK_HOME_SIZE) & ~(guintptr) 63) : (guint8 *) stack;
+  guint8 *top = pooled ? (guint8 *) _weft_stack_home (stack) : (guint8 *) stack;
 
   /* Stores only (see the flags in weft-fiber-private.h). */
   *stack = (WeftStack) {
