@@ -236,6 +236,7 @@ weft_loop_set_paused (WeftLoop *loop,
         loop->time_offset = loop->frozen_ns - _weft_monotonic_ns ();
     }
   loop->paused = !!paused;
+  _weft_loop_update_hook_iteration (loop);   /* paused: every iteration is a sample */
   if (!paused && loop->backend != NULL)
     _weft_backend_wakeup (loop);
   _weft_loop_notify (loop, WEFT_LOOP_PROP_PAUSED);

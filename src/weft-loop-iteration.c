@@ -20,7 +20,7 @@
 #include "weft-task-private.h"
 
 #define BUDGET_CHECK_EVERY       64   /* at most; fewer while callbacks are slow */
-#define PREFETCH_QUEUE_MIN       64   /* a ready queue this long is not all in cache */
+#define PREFETCH_QUEUE_MIN       64   /* an iteration this long is not all in cache */
 
 /* ------------------------------------------------------------ cheap clock */
 
@@ -70,6 +70,7 @@ begin_iteration (WeftLoop *loop)
       const WeftTimerEntry *top;
 
       now = loop->last_now = _weft_loop_now (loop);
+      _weft_loop_clock_was_read (loop);
       while ((top = _weft_timer_heap_top (&loop->timers)) != NULL && top->when <= now)
         {
           guint32 index = top->slot;
@@ -371,6 +372,7 @@ dispatch_enter (WeftLoop *loop,
 {
   d->previous_running = weft_get_running_loop ();
   d->deadline = (loop->last_now = _weft_loop_now (loop)) + loop->budget_ns;
+  _weft_loop_clock_was_read (loop);
   d->until_check = d->check_every = BUDGET_CHECK_EVERY;
   weft_loop_ref (loop);
   d->pushed = _weft_loop_push_context (loop);
@@ -406,6 +408,7 @@ budget_spent (WeftLoop *loop,
     return FALSE;
   before = loop->last_now;
   loop->last_now = _weft_loop_now (loop);
+  _weft_loop_clock_was_read (loop);
   /* The clock is read every check_every callbacks: 64 while callbacks are
    * short (a clock read costs a few callbacks' time), down to every one
    * when they are slow, so the budget is never overrun by much. */
@@ -417,8 +420,8 @@ budget_spent (WeftLoop *loop,
   return loop->last_now >= d->deadline;
 }
 
-/* A long ready queue: the task steps a few entries ahead start loading
- * their task and stack (_weft_task_prefetch()). */
+/* A long iteration: the task steps a few entries ahead start loading their
+ * task and stack (_weft_task_prefetch()). */
 static inline __attribute__ ((always_inline)) void
 prefetch_ahead (WeftLoop *loop)
 {
@@ -443,7 +446,7 @@ run_callbacks (WeftLoop *loop,
   while (loop->ntodo > 0 && !loop->paused && !loop->interrupted)
     {
       loop->ntodo--;
-      if (G_UNLIKELY (loop->ready.length > PREFETCH_QUEUE_MIN))
+      if (G_UNLIKELY (loop->ntodo > PREFETCH_QUEUE_MIN))
         prefetch_ahead (loop);
       run_ready_head (loop);
       if (budget_spent (loop, d))
@@ -501,6 +504,7 @@ _weft_loop_run_one (WeftLoop *loop)
   loop->owner = g_thread_self ();
   loop->dispatch_depth++;
   loop->last_now = _weft_loop_now (loop);   /* stepping: every iteration is on the clock (and recorded) */
+  _weft_loop_clock_was_read (loop);
   if (loop->ntodo == 0)
     begin_iteration (loop);
   if (loop->ntodo > 0)

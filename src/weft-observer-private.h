@@ -63,14 +63,28 @@ void      _weft_loop_sample_iterations (WeftLoop *loop,
                                         guint     observer_id,
                                         guint64   next_iteration,
                                         gint64    next_time);
-/* Whether the current iteration may have hooks at all: a few compares in
- * the iterations between two samples (begin_iteration). */
+/* Whether the current iteration may have hooks at all: two compares in
+ * the iterations between two samples (begin_iteration). What else makes a
+ * sample moves hook_iteration to 0 where it happens: pausing
+ * (_weft_loop_update_hook_iteration()), the clock passing sample_time
+ * (_weft_loop_clock_was_read()). */
 static inline gboolean
 _weft_loop_iteration_may_hook (WeftLoop *loop,
                                guint     n_timers)
 {
-  return loop->iteration >= loop->hook_iteration || n_timers > 0 || loop->paused
-      || loop->last_now >= loop->sample_time;
+  return loop->iteration >= loop->hook_iteration || n_timers > 0;
+}
+
+void      _weft_loop_update_hook_iteration (WeftLoop *loop);
+
+/* The loop just read its clock into last_now (at a dispatch's start, at a
+ * budget check, when stepping): past sample_time, the next iteration is a
+ * sample. */
+static inline void
+_weft_loop_clock_was_read (WeftLoop *loop)
+{
+  if (G_UNLIKELY (loop->last_now >= loop->sample_time))
+    loop->hook_iteration = 0;
 }
 
 /* Which observers the current iteration's hooks go to (begin_iteration). */

@@ -37,14 +37,15 @@ set_bit (guint    *mask,
     *mask &= ~(1u << bit);
 }
 
-/* hook_iteration and sample_time, after the masks or the sample changed. */
-static void
-update_hook_iteration (WeftLoop *loop)
+/* hook_iteration and sample_time, after the masks, the sample or the
+ * pause changed. */
+void
+_weft_loop_update_hook_iteration (WeftLoop *loop)
 {
   if ((loop->iteration_observers & ~loop->sampled_hooks) != 0)
     loop->hook_iteration = 0;                        /* every iteration */
   else if ((loop->sampled_hooks & loop->observed) != 0)
-    loop->hook_iteration = loop->sample_iteration;   /* the next sample */
+    loop->hook_iteration = loop->paused ? 0 : loop->sample_iteration;   /* the next sample */
   else
     {
       loop->hook_iteration = G_MAXUINT64;            /* none */
@@ -72,7 +73,7 @@ _weft_loop_observe (WeftLoop *loop,
            data != NULL && (observer->task_step_begin != NULL || observer->task_step_end != NULL));
   loop->iteration_hooks &= loop->observed;
   loop->callback_checks = loop->callback_hooks != 0 || loop->debug;
-  update_hook_iteration (loop);
+  _weft_loop_update_hook_iteration (loop);
 }
 
 void
@@ -88,7 +89,7 @@ _weft_loop_sample_iterations (WeftLoop *loop,
   loop->sampled_hooks |= 1u << observer_id;
   loop->sample_iteration = next_iteration;
   loop->sample_time = next_time;
-  update_hook_iteration (loop);
+  _weft_loop_update_hook_iteration (loop);
 }
 
 void

@@ -330,6 +330,74 @@ test_recording (void)
   test_loop_finish (loop);
 }
 
+typedef struct
+{
+  WeftLoop *loop;
+  gint64    until;       /* monotonic µs */
+  guint     iterations;
+} Spinner;
+
+/* One callback per iteration, each 20 µs long, until @until. */
+static void
+spin (gpointer data)
+{
+  Spinner *s = data;
+  gint64 end = g_get_monotonic_time () + 20;
+
+  while (g_get_monotonic_time () < end)
+    ;
+  s->iterations++;
+  if (end < s->until)
+    weft_loop_call_soon (s->loop, spin, s, NULL);
+  else
+    weft_loop_stop (s->loop);
+}
+
+/* Recording samples iterations: a loop spinning through thousands of short
+ * ones gets one recorded per millisecond or so (by the clock reads it makes
+ * anyway), far more than one in RECORD_EVERY (1,024) and far fewer than all;
+ * paused, every stepped iteration is recorded. */
+static void
+test_recording_samples (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  Spinner spinner = { loop, 0, 0 };
+  g_autoptr(GArray) records = NULL;
+  guint recorded = 0;
+  guint64 first;
+
+  weft_loop_set_recording (loop, TRUE);
+  weft_loop_set_dispatch_budget (loop, 1.0);   /* one dispatch: no sample at its start */
+  spinner.until = g_get_monotonic_time () + 60 * 1000;
+  weft_loop_call_soon (loop, spin, &spinner, NULL);
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+  records = weft_loop_get_iterations (loop);
+  for (guint i = 0; i < records->len; i++)
+    recorded += g_array_index (records, WeftIterationRecord, i).n_callbacks > 0;
+  g_test_message ("%u iterations, %u recorded", spinner.iterations, recorded);
+  g_assert_cmpuint (spinner.iterations, >, 1000);
+  g_assert_cmpuint (recorded, >=, 15);                          /* ~60 by the clock */
+  g_assert_cmpuint (recorded, <, spinner.iterations / 4);
+
+  /* Paused: each step is an iteration, each recorded. */
+  weft_loop_set_paused (loop, TRUE);
+  spinner.until = G_MAXINT64;
+  weft_loop_call_soon (loop, spin, &spinner, NULL);
+  first = weft_loop_get_iteration (loop);
+  for (int i = 0; i < 10; i++)
+    g_assert_cmpuint (weft_loop_step_iteration (loop), ==, 1);
+  g_clear_pointer (&records, g_array_unref);
+  records = weft_loop_get_iterations (loop);
+  recorded = 0;
+  for (guint i = 0; i < records->len; i++)
+    recorded += g_array_index (records, WeftIterationRecord, i).index > first;
+  g_assert_cmpuint (recorded, ==, 10);
+  weft_loop_set_paused (loop, FALSE);
+  spinner.until = 0;
+  g_assert_true (weft_loop_run_forever (loop, NULL));
+  test_loop_finish (loop);
+}
+
 static gpointer
 fails (gpointer data, GError **error)
 {
@@ -812,6 +880,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Weft/Inspect/pause-and-step", test_pause_and_step);
+  g_test_add_func ("/Weft/Inspect/recording-samples", test_recording_samples);
   g_test_add_func ("/Weft/Inspect/call-site-record", test_call_site_record);
   g_test_add_func ("/Weft/Inspect/virtual-time", test_virtual_time);
   g_test_add_func ("/Weft/Inspect/repeated-warning", test_repeated_warning);
