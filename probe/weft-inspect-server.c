@@ -665,6 +665,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
 {
   g_autofree char *dir = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *unready = NULL;
   g_autoptr(GSocketAddress) address = NULL;
   WeftInspectServer *self;
   gboolean listening;
@@ -690,6 +691,11 @@ weft_loop_serve_inspector (WeftLoop  *loop,
   self->loop = loop;
   self->path = g_build_filename (dir, name, NULL);
   g_unlink (self->path);   /* a stale socket of a dead process with our pid */
+  /* Bound and listening under a name no peer looks for, then renamed: a
+   * peer that finds the socket can connect (between bind() and listen() it
+   * would be refused). */
+  unready = g_strdup_printf ("%s/.%s", dir, name);
+  g_unlink (unready);
   self->context = g_main_context_new ();
   self->mainloop = g_main_loop_new (self->context, FALSE);
   self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) _weft_inspect_peer_unref);
@@ -702,7 +708,7 @@ weft_loop_serve_inspector (WeftLoop  *loop,
 
   /* The server's sources belong to the server thread's context. */
   g_main_context_push_thread_default (self->context);
-  address = g_unix_socket_address_new (self->path);
+  address = g_unix_socket_address_new (unready);
   self->service = g_socket_service_new ();
   g_socket_service_stop (self->service);
   /* Connections that flood in are accepted (then refused, counted) rather
@@ -716,13 +722,21 @@ weft_loop_serve_inspector (WeftLoop  *loop,
       g_socket_service_start (self->service);
     }
   g_main_context_pop_thread_default (self->context);
+  if (listening && (g_chmod (unready, 0600) != 0 || g_rename (unready, self->path) != 0))
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Cannot make the inspector socket %s: %s",
+                   self->path, g_strerror (saved));
+      g_unlink (unready);
+      listening = FALSE;
+    }
   if (!listening)
     {
       _weft_loop_observe (loop, _weft_inspect_server_observer_id, self);
       server_stop (loop);
       return FALSE;
     }
-  g_chmod (self->path, 0600);
 
   _weft_loop_observe (loop, _weft_inspect_server_observer_id, self);
   self->was_recording = weft_loop_get_recording (loop);

@@ -84,12 +84,14 @@ _weft_inspect_remove_stale_sockets (const char *dir)
 
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
     {
+      /* "<pid>-<loop>", or ".<pid>-<loop>" before it listens */
+      const char *digits = name[0] == '.' ? name + 1 : name;
       char *end = NULL;
-      gint64 pid = g_ascii_strtoll (name, &end, 10);
+      gint64 pid = g_ascii_strtoll (digits, &end, 10);
       g_autofree char *path = NULL;
       struct stat st;
 
-      if (end == name || *end != '-' || pid <= 0 || pid > G_MAXINT)
+      if (end == digits || *end != '-' || pid <= 0 || pid > G_MAXINT)
         continue;
       if (kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
         continue;   /* alive (or not ours to ask about) */

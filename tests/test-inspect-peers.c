@@ -613,11 +613,14 @@ test_stale_sockets_removed (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_build_filename (runtime_dir, "weft", NULL);
   g_autofree char *stale = NULL;
+  g_autofree char *stale_unready = NULL;
   g_autofree char *alive = NULL;
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocket) socket2 = NULL;
+  g_autoptr(GSocket) socket3 = NULL;
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GSocketAddress) address2 = NULL;
+  g_autoptr(GSocketAddress) address3 = NULL;
   GPid dead;
 
   /* A pid that is surely gone: a child we reaped. */
@@ -639,9 +642,22 @@ test_stale_sockets_removed (void)
   address2 = g_unix_socket_address_new (alive);
   g_assert_true (g_socket_bind (socket2, address2, FALSE, NULL));
   g_assert_true (g_file_test (stale, G_FILE_TEST_EXISTS));
+  /* One that died between bind() and the rename that shows it. */
+  stale_unready = g_strdup_printf ("%s/.%d-2", dir, (int) dead);
+  socket3 = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, NULL);
+  address3 = g_unix_socket_address_new (stale_unready);
+  g_assert_true (g_socket_bind (socket3, address3, FALSE, NULL));
 
   g_assert_true (weft_loop_serve_inspector (loop, &error));
   g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (stale_unready, G_FILE_TEST_EXISTS));
+  /* Ours is there under its own name, listening, nothing left half-made. */
+  g_assert_true (g_file_test (weft_loop_get_inspector_address (loop), G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *unready = g_strdup_printf ("%s/.%d-%u", dir, (int) getpid (), loop->id);
+
+    g_assert_false (g_file_test (unready, G_FILE_TEST_EXISTS));
+  }
   g_assert_true (g_file_test (alive, G_FILE_TEST_EXISTS));   /* ours: alive */
   g_unlink (alive);
   test_loop_finish (loop);
