@@ -785,7 +785,16 @@ set_slow (WeftPyLoop *self, PyObject *value, void *closure)
   return 0;
 }
 
+/* Whether the loop records (an inspector is attached, or recording is on):
+ * create_task() stamps the order of tasks only then. */
+static PyObject *
+get_recording (WeftPyLoop *self, void *closure)
+{
+  return PyBool_FromLong (self->loop != NULL && weft_loop_get_recording (self->loop));
+}
+
 static PyGetSetDef loop_getset[] = {
+  { "_weft_recording", (getter) get_recording, NULL, NULL, NULL },
   { "_debug", (getter) get_flag, (setter) set_flag, NULL, (void *) offsetof (WeftPyLoop, debug) },
   { "_closed", (getter) get_flag, (setter) set_flag, NULL, (void *) offsetof (WeftPyLoop, closed) },
   { "slow_callback_duration", (getter) get_slow, (setter) set_slow, NULL, NULL },

@@ -263,21 +263,52 @@ class WeftLoopTests(LoopTests, unittest.TestCase):
     def test_inspector_lists_python_tasks_oldest_first(self):
         # asyncio keeps its tasks in a weak set, which has no order: the
         # inspector's rows came in a different order at every snapshot.
+        # While the loop records (an inspector looks), tasks are listed in
+        # the order they were created; those created before, after them in
+        # an order that does not change between snapshots.
         async def sleeper():
             await asyncio.sleep(10)
 
         async def main():
+            before = [asyncio.create_task(sleeper(), name=f"b{i:02}") for i in range(20)]
+            self.loop._weft_record(True)
             made = [asyncio.create_task(sleeper(), name=f"t{i:02}") for i in range(40)]
             await asyncio.sleep(0.01)
-            names = [row[1] for row in self.loop._weft_snapshot_tasks()]
-            for task in made:
+            snapshots = [[row[1] for row in self.loop._weft_snapshot_tasks()] for _ in range(3)]
+            self.loop._weft_record(False)
+            for task in before + made:
                 task.cancel()
-            await asyncio.gather(*made, return_exceptions=True)
-            return names
+            await asyncio.gather(*before, *made, return_exceptions=True)
+            return snapshots
 
-        names = self.loop.run_until_complete(main())
+        snapshots = self.loop.run_until_complete(main())
+        names = snapshots[0]
         self.assertEqual([name for name in names if name.startswith("t")], [f"t{i:02}" for i in range(40)])
-        self.assertLess(names.index(next(n for n in names if not n.startswith("t"))), names.index("t00"))
+        self.assertLess(names.index(next(n for n in names if n.startswith("t"))),
+                        names.index(next(n for n in names if n.startswith("b"))))
+        self.assertEqual(sorted(n for n in names if n.startswith("b")), [f"b{i:02}" for i in range(20)])
+        self.assertEqual(snapshots[1], names)
+        self.assertEqual(snapshots[2], names)
+        # (main() itself was created before recording: among the unstamped.)
+        self.assertIn(next(n for n in names if not n.startswith(("t", "b"))), names)
+
+    def test_no_stamp_unless_recording(self):
+        # Stamping a task gives it a __dict__ that the cyclic GC walks: only
+        # while the loop records.
+        async def quick():
+            return 1
+
+        async def main():
+            plain = asyncio.create_task(quick())
+            self.loop._weft_record(True)
+            seen = asyncio.create_task(quick())
+            self.loop._weft_record(False)
+            await asyncio.gather(plain, seen)
+            return plain, seen
+
+        plain, seen = self.loop.run_until_complete(main())
+        self.assertFalse(hasattr(plain, "_weft_order"))
+        self.assertTrue(hasattr(seen, "_weft_order"))
 
     def test_inspector_counts_steps_and_keeps_finished_tasks(self):
         # While recording (an inspector is attached), each step of a task is
