@@ -107,6 +107,22 @@ update_next (WeftInspector *self,
   g_object_notify_by_pspec (G_OBJECT (self), weft_inspector_properties[PROP_NEXT]);
 }
 
+/* The loop went away (its program ended, or the connection broke): the
+ * views keep its last state, and the Next panel says so instead of what
+ * that state had next (a timer "firing in 1.00 s" forever). */
+static void
+lose_loop (WeftInspector *self,
+           char          *status)
+{
+  g_free (self->status);
+  self->status = status;
+  gtk_label_set_text (self->status_label, self->status);
+  g_free (self->next_text);
+  self->next_text = g_strdup (_("Nothing runs any more: the loop is gone, and the views show its last state"));
+  gtk_label_set_text (self->next_label, self->next_text);
+  g_object_notify_by_pspec (G_OBJECT (self), weft_inspector_properties[PROP_NEXT]);
+}
+
 /* What the controls can do now. */
 static void
 update_actions (WeftInspector *self)
@@ -274,9 +290,7 @@ on_snapshot (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_free (self->status);
-          self->status = g_strdup_printf (_("Lost the loop: %s"), error->message);
-          gtk_label_set_text (self->status_label, self->status);
+          lose_loop (self, g_strdup_printf (_("Lost the loop: %s"), error->message));
           set_connected (self, FALSE);
         }
       return;
@@ -370,9 +384,7 @@ inspector_refresh_tick (gpointer data)
 void
 inspector_on_connection_closed (WeftInspector *self)
 {
-  g_free (self->status);
-  self->status = g_strdup (_("Lost the loop: the connection is closed"));
-  gtk_label_set_text (self->status_label, self->status);
+  lose_loop (self, g_strdup (_("Lost the loop: the connection is closed")));
   set_connected (self, FALSE);
 }
 

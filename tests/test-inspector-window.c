@@ -462,6 +462,20 @@ test_python_demo (void)
   g_assert_true (spin_until (py_printed, &d, 15));
   d.text = "Countdown: 1\nCountdown finished!\n";
   g_assert_true (py_printed (&d));
+  /* The loop is gone: the Next panel no longer tells of its last timer. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    g_autofree char *next = NULL;
+
+    do
+      {
+        g_clear_pointer (&next, g_free);
+        spin (50);
+        g_object_get (inspector_window_get_inspector (window), "next", &next, NULL);
+      }
+    while (strstr (next, "the loop is gone") == NULL && g_get_monotonic_time () < deadline);
+    g_assert_nonnull (strstr (next, "the loop is gone"));
+  }
 
   /* Run freely, py-greet is over before the window could attach: its output
    * and exit still show (the socket poll outlives the reaped child: it once
