@@ -92,10 +92,17 @@ _weft_stack_home (const WeftStack *stack)
 }
 
 /* Where an unguarded stack's canary is (weft-fiber.c). */
-static inline const void *
+static inline guint64 *
 _weft_stack_canary_address (const WeftStack *stack)
 {
-  return stack->base - stack->gap - WEFT_STACK_CANARY_SIZE;
+  return (guint64 *) (void *) (stack->base - stack->gap - WEFT_STACK_CANARY_SIZE);
+}
+
+/* Whether a stack of @size (0: the default) is a pooled, default-size one. */
+static inline gboolean
+_weft_stack_size_is_default (gsize size)
+{
+  return size == 0 || size == WEFT_DEFAULT_STACK_SIZE;
 }
 
 G_END_DECLS

@@ -212,7 +212,7 @@ stack_init (guint8   *base,
     .pooled = pooled,
   };
   if (!guarded)
-    *(guint64 *) (base - gap - CANARY_SIZE) = CANARY;
+    *_weft_stack_canary_address (stack) = CANARY;
 #ifdef HAVE_VALGRIND_H
   VALGRIND_STACK_REGISTER (base, base + stack->size);
 #endif
@@ -382,7 +382,7 @@ _weft_stack_pool_acquire (WeftStackPool  *pool,
                           gsize           size,
                           GError        **error)
 {
-  if (size == 0 || size == WEFT_DEFAULT_STACK_SIZE)
+  if (_weft_stack_size_is_default (size))
     {
       WeftStack *stack;
 
@@ -443,7 +443,7 @@ _weft_stack_check_canary (WeftStack *stack,
 {
   if (stack->guarded)
     return TRUE;
-  if (*(const guint64 *) _weft_stack_canary_address (stack) != CANARY)
+  if (*_weft_stack_canary_address (stack) != CANARY)
     return FALSE;
   if (G_UNLIKELY (thorough))
     {

@@ -69,8 +69,7 @@ begin_iteration (WeftLoop *loop)
     {
       const WeftTimerEntry *top;
 
-      now = loop->last_now = _weft_loop_now (loop);
-      _weft_loop_clock_was_read (loop);
+      now = _weft_loop_read_clock (loop);
       while ((top = _weft_timer_heap_top (&loop->timers)) != NULL && top->when <= now)
         {
           guint32 index = top->slot;
@@ -371,8 +370,7 @@ dispatch_enter (WeftLoop *loop,
                 Dispatch *d)
 {
   d->previous_running = weft_get_running_loop ();
-  d->deadline = (loop->last_now = _weft_loop_now (loop)) + loop->budget_ns;
-  _weft_loop_clock_was_read (loop);
+  d->deadline = _weft_loop_read_clock (loop) + loop->budget_ns;
   d->until_check = d->check_every = BUDGET_CHECK_EVERY;
   weft_loop_ref (loop);
   d->pushed = _weft_loop_push_context (loop);
@@ -407,8 +405,7 @@ budget_spent (WeftLoop *loop,
   if (--d->until_check != 0)
     return FALSE;
   before = loop->last_now;
-  loop->last_now = _weft_loop_now (loop);
-  _weft_loop_clock_was_read (loop);
+  _weft_loop_read_clock (loop);
   /* The clock is read every check_every callbacks: 64 while callbacks are
    * short (a clock read costs a few callbacks' time), down to every one
    * when they are slow, so the budget is never overrun by much. */
@@ -463,7 +460,7 @@ more_to_run (WeftLoop *loop)
   if (loop->mainloop != NULL && !g_main_loop_is_running (loop->mainloop))
     return FALSE;
   if (loop->ready.length == 0 && !g_atomic_int_get (&loop->ts_pending)
-      && (loop->timers.length == 0 || _weft_loop_next_deadline (loop) > (loop->last_now = _weft_loop_now (loop))))
+      && (loop->timers.length == 0 || _weft_loop_next_deadline (loop) > _weft_loop_read_clock (loop)))
     return FALSE;
   return TRUE;
 }
@@ -503,8 +500,7 @@ _weft_loop_run_one (WeftLoop *loop)
   _weft_set_running_loop (loop);
   loop->owner = g_thread_self ();
   loop->dispatch_depth++;
-  loop->last_now = _weft_loop_now (loop);   /* stepping: every iteration is on the clock (and recorded) */
-  _weft_loop_clock_was_read (loop);
+  _weft_loop_read_clock (loop);   /* stepping: every iteration is on the clock (and recorded) */
   if (loop->ntodo == 0)
     begin_iteration (loop);
   if (loop->ntodo > 0)

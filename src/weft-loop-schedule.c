@@ -69,21 +69,38 @@ _weft_loop_schedule (WeftLoop       *loop,
   return index;
 }
 
+/* What every call_soon checks first: whether it may schedule (one test on
+ * the hot path for both checks), and posts from other threads made before
+ * it, which run before it, as in asyncio, where both append to one ready
+ * queue. */
+static inline gboolean
+soon_allowed (WeftLoop   *loop,
+              const char *name)
+{
+  if (G_UNLIKELY (loop->schedule_checks) && !may_schedule (loop, name, "weft_loop_call_soon"))
+    return FALSE;
+  if (G_UNLIKELY (g_atomic_int_get (&loop->ts_pending)))
+    _weft_loop_drain_threadsafe (loop);
+  return TRUE;
+}
+
 /* call_soon for a caller that keeps no slot index: a light call (the entry
- * only, see weft-ready-queue-private.h) when there is no destroy notify. */
+ * only, see weft-ready-queue-private.h) when there is no destroy notify,
+ * of @site, or of the site interned for @name and @where when it is NULL. */
 static inline WeftHandle *
-schedule_soon (WeftLoop       *loop,
-               WeftCallback    callback,
-               gpointer        user_data,
-               GDestroyNotify  destroy,
-               const char     *name,
-               const char     *where)
+schedule_soon (WeftLoop           *loop,
+               WeftCallback        callback,
+               gpointer            user_data,
+               GDestroyNotify      destroy,
+               const char         *name,
+               const char         *where,
+               const WeftCallSite *site)
 {
   if (WEFT_LIGHT_CALLS && destroy == NULL)
     {
-      guint64 seq = _weft_ready_queue_push (&loop->ready, callback, user_data, (guintptr) _weft_call_site (&loop->ready, name, where));
-
-      return _weft_handle_encode_ring (loop->id, seq);
+      if (site == NULL)
+        site = _weft_call_site (&loop->ready, name, where);
+      return _weft_handle_encode_ring (loop->id, _weft_ready_queue_push (&loop->ready, callback, user_data, (guintptr) site));
     }
   return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, user_data, destroy, name, where));
 }
@@ -114,15 +131,10 @@ weft_loop_call_soon_full (WeftLoop       *loop,
 {
   g_return_val_if_fail (loop != NULL, NULL);
   g_return_val_if_fail (callback != NULL, NULL);
-  /* One test on the hot path for both. */
-  if (G_UNLIKELY (loop->schedule_checks) && !may_schedule (loop, name, "weft_loop_call_soon"))
-    return NULL;
-  /* Posts from other threads made before this call run before it, as in
-   * asyncio, where both append to one ready queue. */
-  if (G_UNLIKELY (g_atomic_int_get (&loop->ts_pending)))
-    _weft_loop_drain_threadsafe (loop);
 
-  return schedule_soon (loop, callback, user_data, destroy, name, where);
+  if (!soon_allowed (loop, name))
+    return NULL;
+  return schedule_soon (loop, callback, user_data, destroy, name, where, NULL);
 }
 
 /**
@@ -149,13 +161,10 @@ weft_loop_call_soon_at_site (WeftLoop           *loop,
   g_return_val_if_fail (loop != NULL, NULL);
   g_return_val_if_fail (site != NULL && ((guintptr) site & WEFT_ENTRY_FLAGS) == 0, NULL);
   g_return_val_if_fail (callback != NULL, NULL);
-  if (G_UNLIKELY (loop->schedule_checks) && !may_schedule (loop, site->name, "weft_loop_call_soon"))
+
+  if (!soon_allowed (loop, site->name))
     return NULL;
-  if (G_UNLIKELY (g_atomic_int_get (&loop->ts_pending)))
-    _weft_loop_drain_threadsafe (loop);
-  if (WEFT_LIGHT_CALLS && destroy == NULL)
-    return _weft_handle_encode_ring (loop->id, _weft_ready_queue_push (&loop->ready, callback, user_data, (guintptr) site));
-  return _weft_loop_handle_for (loop, _weft_loop_schedule (loop, 0, callback, user_data, destroy, site->name, site->where));
+  return schedule_soon (loop, callback, user_data, destroy, site->name, site->where, site);
 }
 
 /**
@@ -395,7 +404,7 @@ _weft_loop_drain_threadsafe (WeftLoop *loop)
     {
       WeftThreadsafeCall *call = &g_array_index (calls, WeftThreadsafeCall, i);
 
-      schedule_soon (loop, call->callback, call->data, call->destroy, call->name, call->where);
+      schedule_soon (loop, call->callback, call->data, call->destroy, call->name, call->where, NULL);
     }
   g_array_set_size (calls, 0);
   loop->ts_spare = calls;

@@ -67,7 +67,7 @@ void      _weft_loop_sample_iterations (WeftLoop *loop,
  * the iterations between two samples (begin_iteration). What else makes a
  * sample moves hook_iteration to 0 where it happens: pausing
  * (_weft_loop_update_hook_iteration()), the clock passing sample_time
- * (_weft_loop_clock_was_read()). */
+ * (_weft_loop_read_clock()). */
 static inline gboolean
 _weft_loop_iteration_may_hook (WeftLoop *loop,
                                guint     n_timers)
@@ -77,14 +77,16 @@ _weft_loop_iteration_may_hook (WeftLoop *loop,
 
 void      _weft_loop_update_hook_iteration (WeftLoop *loop);
 
-/* The loop just read its clock into last_now (at a dispatch's start, at a
- * budget check, when stepping): past sample_time, the next iteration is a
- * sample. */
-static inline void
-_weft_loop_clock_was_read (WeftLoop *loop)
+/* Reads the loop's clock into last_now (at a dispatch's start, a budget
+ * check, due timers, a step): past sample_time, the next iteration is a
+ * sample. Returns the time read. */
+static inline gint64
+_weft_loop_read_clock (WeftLoop *loop)
 {
+  loop->last_now = _weft_loop_now (loop);
   if (G_UNLIKELY (loop->last_now >= loop->sample_time))
     loop->hook_iteration = 0;
+  return loop->last_now;
 }
 
 /* Which observers the current iteration's hooks go to (begin_iteration). */

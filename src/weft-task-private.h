@@ -183,10 +183,12 @@ extern const WeftTaskStats _weft_task_no_stats;
 
 /* Where a task whose struct lives in its stack's home keeps its statistics:
  * in the home too, right after the struct (nothing to allocate per task). */
+#define WEFT_TASK_HOME_STATS_OFFSET ((sizeof (WeftTask) + 7) & ~(gsize) 7)
+
 static inline WeftTaskStats *
 _weft_task_home_stats (WeftTask *task)
 {
-  return (WeftTaskStats *) (void *) ((guint8 *) task + ((sizeof (WeftTask) + 7) & ~(gsize) 7));
+  return (WeftTaskStats *) (void *) ((guint8 *) task + WEFT_TASK_HOME_STATS_OFFSET);
 }
 
 /* @task's statistics, made now if recording had not seen it yet. */

@@ -195,7 +195,7 @@ task_start (WeftTask *task)
       return FALSE;
     }
   _weft_task_ensure_overflow_handler ();
-  if (task->home != NULL && (task->stack_size == 0 || task->stack_size == WEFT_DEFAULT_STACK_SIZE))
+  if (task->home != NULL && _weft_stack_size_is_default (task->stack_size))
     task->stack = task->home;
   else
     task->stack = _weft_stack_pool_acquire (loop->stack_pool, task->stack_size, &task->ret_error);
@@ -333,7 +333,7 @@ task_free_vfunc (WeftFuture *future)
     g_free (task);
 }
 
-G_STATIC_ASSERT (((sizeof (WeftTask) + 7) & ~(gsize) 7) + sizeof (WeftTaskStats) <= WEFT_STACK_HOME_SIZE);
+G_STATIC_ASSERT (WEFT_TASK_HOME_STATS_OFFSET + sizeof (WeftTaskStats) <= WEFT_STACK_HOME_SIZE);
 
 static WeftTask *create_task (WeftLoop       *loop,
                                WeftTaskFunc    func,
