@@ -43,7 +43,8 @@ foreign_digest (GVariant *rows)
 /* Loop thread, at each publication: the tasks that changed since the last
  * one (and those that finished), streamed to the peers as a Changed signal. */
 static void
-publish_changes (WeftInspectServer *self)
+publish_changes (WeftInspectServer *self,
+                 gboolean           last)
 {
   WeftLoop *loop = self->loop;
   g_autoptr(GPtrArray) changed = _weft_loop_list_changed_upto (loop, &self->cursor, MAX_CHANGED);
@@ -51,8 +52,9 @@ publish_changes (WeftInspectServer *self)
   guint64 finished_count = weft_loop_get_finished_count (loop);
   guint64 new_finished = finished_count - self->finished_seen;
   /* Past a few thousand changes a signal would cost more than the snapshot
-   * the peers fetch on a reset. */
-  gboolean reset = changed == NULL || new_finished > finished->len || changed->len + new_finished > MAX_CHANGED;
+   * the peers fetch on a reset. The last one, as the loop closes, is never
+   * a reset (nothing is left to fetch): it carries the finished tasks kept. */
+  gboolean reset = changed == NULL || (!last && (new_finished > finished->len || changed->len + new_finished > MAX_CHANGED));
   GVariantBuilder tasks;
   GVariant *changes;
   gboolean first;
@@ -68,13 +70,14 @@ publish_changes (WeftInspectServer *self)
     {
       double now = weft_loop_time (loop);
 
-      for (guint i = finished->len - (guint) new_finished; i < finished->len; i++)
+      for (guint i = finished->len - (guint) MIN (new_finished, finished->len); i < finished->len; i++)
         _weft_inspect_add_record (&tasks, &g_array_index (finished, WeftTaskRecord, i), now);
       for (guint i = 0; i < changed->len; i++)
         _weft_inspect_add_task (&tasks, g_ptr_array_index (changed, i));
       /* Another runtime's tasks (asyncio's) are not tracked one by one:
-       * all of them go again when any moved. */
-      for (gsize i = 0; foreign_moved && i < g_variant_n_children (foreign); i++)
+       * all of them go again when any moved (and none when they went away:
+       * its rows function was unset). */
+      for (gsize i = 0; foreign_moved && foreign != NULL && i < g_variant_n_children (foreign); i++)
         g_variant_builder_add_value (&tasks, g_variant_get_child_value (foreign, i));
     }
   /* On reset the signal carries no task: the peers fetch the whole state
@@ -106,6 +109,7 @@ _weft_inspect_server_publish (WeftLoop    *loop,
   WeftInspectServer *self = _weft_inspect_server_of (loop);
   gint64 now = g_get_monotonic_time () * 1000;
   gboolean wanted = g_atomic_int_get (&self->want_publish);
+  gboolean at_once = when == PUBLISH_NOW || when == PUBLISH_LAST;
   GVariant *snapshot, *old;
 
   /* A busy loop publishes at most every PUBLISH_INTERVAL_NS, and spends at
@@ -121,12 +125,12 @@ _weft_inspect_server_publish (WeftLoop    *loop,
    * peer that attaches to a loop stuck in a callback gets the last snapshot
    * (the loop cannot publish a fresh one), which must show the state from
    * just before it stuck, not from when serving began. */
-  if (when != PUBLISH_NOW && !wanted && g_atomic_int_get (&self->n_peers) == 0
+  if (!at_once && !wanted && g_atomic_int_get (&self->n_peers) == 0
       && now - self->published < PUBLISH_UNWATCHED_NS)
     return;
-  if (when != PUBLISH_NOW && now - self->published < 20 * self->build_ns && !(when == PUBLISH_IDLE && wanted))
+  if (!at_once && now - self->published < 20 * self->build_ns && !(when == PUBLISH_IDLE && wanted))
     return;
-  if (when != PUBLISH_NOW && now - self->published < PUBLISH_INTERVAL_NS && !wanted)
+  if (!at_once && now - self->published < PUBLISH_INTERVAL_NS && !wanted)
     return;
   __atomic_store_n (&self->published_iteration, loop->iteration, __ATOMIC_RELAXED);
   g_atomic_int_set (&self->want_publish, 0);
@@ -135,7 +139,7 @@ _weft_inspect_server_publish (WeftLoop    *loop,
   old = g_steal_pointer (&self->snapshot);
   self->snapshot = snapshot;
   pthread_mutex_unlock (&self->lock);
-  publish_changes (self);
+  publish_changes (self, when == PUBLISH_LAST);
   if (g_atomic_int_get (&self->n_waiting) > 0)
     g_main_context_invoke (self->context, _weft_inspect_server_answer_waiting, self);
   /* Both count in the tenth of the loop's time publishing may take. */

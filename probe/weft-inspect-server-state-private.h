@@ -87,7 +87,8 @@ struct _WeftInspectServer
   gint64              last_look;    /* server thread: the watch's previous look (µs) */
 };
 
-typedef enum { PUBLISH_IF_DUE, PUBLISH_IDLE, PUBLISH_NOW } PublishWhen;
+/* PUBLISH_LAST: now, as the loop closes (the peers cannot fetch after it). */
+typedef enum { PUBLISH_IF_DUE, PUBLISH_IDLE, PUBLISH_NOW, PUBLISH_LAST } PublishWhen;
 
 static inline WeftInspectServer *
 _weft_inspect_server_of (WeftLoop *loop)

@@ -620,6 +620,46 @@ on_incoming (GSocketService    *service,
   return TRUE;
 }
 
+static gboolean
+peers_flushed (WeftInspectServer *self)
+{
+  for (guint i = 0; i < self->peers->len; i++)
+    {
+      WeftInspectPeer *peer = g_ptr_array_index (self->peers, i);
+
+      if (_weft_inspect_peer_pending (peer) > 0 && !g_dbus_connection_is_closed (peer->connection))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Server thread, stopping: what was sent to the peers (the last Changed
+ * signal, answers) reaches them before their connections close (a close
+ * goes before the messages still queued), for at most FINAL_FLUSH_MS: a
+ * peer that does not read cannot hold the served process. (Each peer's
+ * flushes are under way already: weft-inspect-peer.c.) */
+#define FINAL_FLUSH_MS 250
+
+static void
+flush_peers (WeftInspectServer *self)
+{
+  gint64 deadline = g_get_monotonic_time () + FINAL_FLUSH_MS * 1000;
+  GSource *timeout = g_timeout_source_new (10);
+
+  g_source_set_callback (timeout, tick, NULL, NULL);
+  g_source_attach (timeout, self->context);
+  while (!peers_flushed (self) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (self->context, TRUE);
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+}
+
 static gpointer
 server_thread (gpointer data)
 {
@@ -628,8 +668,10 @@ server_thread (gpointer data)
   g_main_context_push_thread_default (self->context);
   g_main_loop_run (self->mainloop);
   _weft_inspect_server_answer_waiting (self);   /* the calls still waiting get the last state */
+  _weft_inspect_server_emit_changed (self);     /* and the last changes go out */
   g_socket_service_stop (self->service);
   g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  flush_peers (self);
   for (guint i = 0; i < self->peers->len; i++)
     {
       WeftInspectPeer *peer = g_ptr_array_index (self->peers, i);
@@ -850,6 +892,10 @@ static void
 on_loop_closing (WeftLoop *loop,
                  gpointer  data)
 {
+  /* The peers keep showing the loop once it is gone: its last state, with
+   * the tasks that finished since the last publication as finished (not as
+   * running for ever), goes out before the server stops. */
+  _weft_inspect_server_publish (loop, PUBLISH_LAST);
   server_stop (loop);
 }
 

@@ -248,8 +248,10 @@ loop_init (WeftPyLoop *self,
   return 0;
 }
 
+/* From close() (@alive) or from the object's dealloc. */
 static void
-loop_release (WeftPyLoop *self)
+loop_release (WeftPyLoop *self,
+              gboolean    alive)
 {
   WeftLoop *loop = self->loop;
 
@@ -259,9 +261,14 @@ loop_release (WeftPyLoop *self)
     return;  /* only from close(), which refuses a running loop */
   self->loop = NULL;
   g_object_set_qdata (G_OBJECT (loop), py_loop_quark, NULL);
-  weft_loop_set_task_rows_func (loop, NULL, NULL, NULL);
+  /* A served loop publishes its last state as it closes: from close() that
+   * still has the asyncio tasks (finished, as the inspector should show them
+   * once the program is gone); from dealloc this object cannot be called. */
+  if (!alive)
+    weft_loop_set_task_rows_func (loop, NULL, NULL, NULL);
   /* Drops every pending call: their destroy notifies release the handles. */
   weft_loop_close (loop);
+  weft_loop_set_task_rows_func (loop, NULL, NULL, NULL);
   weft_loop_unref (loop);
 }
 
@@ -285,7 +292,7 @@ static void
 loop_dealloc (WeftPyLoop *self)
 {
   PyObject_GC_UnTrack (self);
-  loop_release (self);
+  loop_release (self, FALSE);
   loop_clear (self);
   Py_TYPE (self)->tp_free ((PyObject *) self);
 }
@@ -726,7 +733,7 @@ loop_close_native (WeftPyLoop *self, PyObject *unused)
       return NULL;
     }
   self->closed = 1;
-  loop_release (self);
+  loop_release (self, TRUE);
   Py_RETURN_NONE;
 }
 

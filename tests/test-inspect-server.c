@@ -326,6 +326,7 @@ typedef struct
   guint64  watched;      /* a task id */
   guint64  watched_runs; /* the most runs seen for it in a signal */
   gboolean watched_done;
+  guint    done_rows;    /* rows saying done, in all signals */
   guint    rows;         /* in all signals */
   guint    rows_in_resets;
 } Stream;
@@ -356,6 +357,7 @@ on_changed (GDBusConnection *connection,
     {
       stream->rows++;
       stream->rows_in_resets += reset;
+      stream->done_rows += g_strcmp0 (row.state, "done") == 0;
       if (row.id != stream->watched)
         continue;
       stream->watched_runs = MAX (stream->watched_runs, row.runs);
@@ -471,6 +473,112 @@ test_changed_signal_reset (void)
   test_loop_finish (loop);
 }
 
+#define LAST_STATE_TASKS 200   /* fewer than the finished tasks kept (256) */
+
+static gpointer
+waits_for (gpointer future, GError **error)
+{
+  return weft_await (future, error) != NULL ? (gpointer) "done" : NULL;
+}
+
+static gboolean
+stream_saw_runs (gpointer data)
+{
+  return ((Stream *) data)->watched_runs >= 1;
+}
+
+static gboolean
+connection_closed (gpointer connection)
+{
+  return g_dbus_connection_is_closed (connection);
+}
+
+/* A loop that closes tells its peers its last state on the way out: tasks
+ * that finished right before the close (within the publishing interval, so
+ * no publication of the running loop showed it) reach the peer as done,
+ * before the connection closes; the peer would otherwise show them as
+ * suspended for ever. */
+static void
+test_last_state_at_close (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(WeftFuture) future = weft_loop_create_future (loop);
+  g_autoptr(WeftTask) task = NULL;
+  Stream stream = { 0 };
+  guint id;
+
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  g_main_context_push_thread_default (weft_loop_get_context (loop));
+  connection = connect_to (loop);
+  id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed", "/org/weft/Loop",
+                                           NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_changed, &stream, NULL);
+  task = weft_loop_create_task (loop, waits_for, future, NULL);
+  stream.watched = weft_task_get_id (task);
+  for (int i = 1; i < LAST_STATE_TASKS; i++)
+    weft_task_unref (weft_loop_create_task (loop, waits_for, future, NULL));
+  iterate_until (loop, stream_saw_runs, &stream);     /* the peer saw it suspended */
+  g_assert_false (stream.watched_done);
+  g_assert_cmpuint (stream.done_rows, ==, 0);
+
+  weft_future_set_result (future, NULL, NULL);
+  g_assert_true (weft_loop_run_until_complete (loop, WEFT_FUTURE (task), &error));
+  g_assert_no_error (error);
+  weft_loop_close (loop);
+  iterate_until (loop, connection_closed, connection);
+  while (g_main_context_iteration (weft_loop_get_context (loop), FALSE))
+    ;   /* the signals that came before the close */
+  g_test_message ("%u Changed signals; %u of %u tasks reached the peer as done", stream.signals,
+                  stream.done_rows, LAST_STATE_TASKS);
+  g_assert_true (stream.watched_done);
+  g_assert_cmpuint (stream.done_rows, ==, LAST_STATE_TASKS);
+  g_dbus_connection_signal_unsubscribe (connection, id);
+  g_main_context_pop_thread_default (weft_loop_get_context (loop));
+  test_loop_finish (loop);
+}
+
+/* More tasks finished right before the close than the loop keeps (256 of
+ * 1,500): the last signal carries those it kept, not a reset (a peer that
+ * refetches after a reset finds no loop any more). */
+static void
+test_last_state_at_close_many (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(WeftFuture) future = weft_loop_create_future (loop);
+  g_autoptr(WeftTask) task = NULL;
+  Stream stream = { 0 };
+  guint id, resets;
+
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  g_main_context_push_thread_default (weft_loop_get_context (loop));
+  connection = connect_to (loop);
+  id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed", "/org/weft/Loop",
+                                           NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_changed, &stream, NULL);
+  for (int i = 0; i < 1500; i++)
+    weft_task_unref (weft_loop_create_task (loop, waits_for, future, NULL));
+  task = weft_loop_create_task (loop, waits_for, future, NULL);
+  stream.watched = weft_task_get_id (task);
+  iterate_until (loop, stream_saw_runs, &stream);
+  resets = stream.resets;
+
+  weft_future_set_result (future, NULL, NULL);
+  g_assert_true (weft_loop_run_until_complete (loop, WEFT_FUTURE (task), &error));
+  weft_loop_close (loop);
+  iterate_until (loop, connection_closed, connection);
+  while (g_main_context_iteration (weft_loop_get_context (loop), FALSE))
+    ;
+  g_test_message ("%u rows as done, %u resets after the close", stream.done_rows, stream.resets - resets);
+  g_assert_cmpuint (stream.resets, ==, resets);
+  g_assert_cmpuint (stream.done_rows, ==, weft_loop_get_task_history (loop));
+  g_assert_true (stream.watched_done);   /* the last to finish */
+  g_dbus_connection_signal_unsubscribe (connection, id);
+  g_main_context_pop_thread_default (weft_loop_get_context (loop));
+  test_loop_finish (loop);
+}
+
 /* The voluntary context switches of this process's thread called @name. */
 static guint64
 thread_switches (const char *name)
@@ -526,6 +634,8 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/InspectServer/describe-task", test_describe_task_remote);
   g_test_add_func ("/Weft/InspectServer/changed-signal", test_changed_signal);
   g_test_add_func ("/Weft/InspectServer/changed-signal-reset", test_changed_signal_reset);
+  g_test_add_func ("/Weft/InspectServer/last-state-at-close", test_last_state_at_close);
+  g_test_add_func ("/Weft/InspectServer/last-state-at-close-many", test_last_state_at_close_many);
   g_test_add_func ("/Weft/InspectServer/quiet-without-peers", test_quiet_without_peers);
   return inspect_test_run ();
 }

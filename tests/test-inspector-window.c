@@ -476,6 +476,22 @@ test_python_demo (void)
     while (strstr (next, "the loop is gone") == NULL && g_get_monotonic_time () < deadline);
     g_assert_nonnull (strstr (next, "the loop is gone"));
   }
+  /* And its task reads as it ended (the loop's close published it), not as
+   * asleep in its last await. */
+  {
+    GListModel *tasks = weft_inspector_get_task_model (inspector_window_get_inspector (window));
+    g_autofree char *name = NULL, *state = NULL;
+
+    g_assert_cmpuint (g_list_model_get_n_items (tasks), >=, 1);
+    {
+      g_autoptr(GObject) row = g_list_model_get_item (tasks, 0);
+
+      g_object_get (row, "name", &name, "state", &state, NULL);
+    }
+    g_test_message ("after the exit: %s %s", name, state);
+    g_assert_cmpstr (name, ==, "Task-1");
+    g_assert_cmpstr (state, ==, "done");
+  }
 
   /* Run freely, py-greet is over before the window could attach: its output
    * and exit still show (the socket poll outlives the reaped child: it once

@@ -401,12 +401,12 @@ class RemoteInspectorTests(unittest.TestCase):
     WEFT_INSPECT=1: its asyncio tasks, across the socket, kept up to date by
     the Changed stream; and WEFT_INSPECT_PAUSED=1 holds it for stepping."""
 
-    def start(self, paused=False):
+    def start(self, paused=False, program_text=TICKER):
         from gi.repository import Gio, GLib
         runtime = self.enterContext(tempfile.TemporaryDirectory())
         program = os.path.join(runtime, "ticker.py")
         with open(program, "w") as f:
-            f.write(TICKER)
+            f.write(program_text)
         env = dict(os.environ, XDG_RUNTIME_DIR=runtime, WEFT_INSPECT="1")
         if paused:
             env["WEFT_INSPECT_PAUSED"] = "1"
@@ -446,6 +446,31 @@ class RemoteInspectorTests(unittest.TestCase):
         self.assertGreaterEqual(len(runs), 5, "no Changed signal carried the Python task")
         self.assertGreater(runs[-1], runs[0])            # its run count moves
         self.assertEqual(runs, sorted(runs))
+
+    def test_last_state_reaches_the_peer_when_the_program_ends(self):
+        # The loop's close publishes once more, with the asyncio tasks as
+        # they ended: an inspector left attached shows Task-1 done, not
+        # suspended in its last sleep for ever. (The ticker ends 1 ms after a
+        # publication, well within the next one's interval.)
+        child, connection, GLib = self.start(program_text=TICKER.replace(
+            "asyncio.sleep(0.05)\n", "asyncio.sleep(0.05)\n    await asyncio.sleep(0.001)\n"))
+        states = []
+
+        def on_changed(connection, sender, path, interface, signal, parameters):
+            serial, reset, tasks = parameters.unpack()
+            states.extend(row[2] for row in tasks if row[1] == "Task-1")
+
+        connection.signal_subscribe(None, "org.weft.Inspector1", "Changed", "/org/weft/Loop", None,
+                                    0, on_changed)
+        deadline = time.monotonic() + 30
+        while not connection.is_closed() and time.monotonic() < deadline:
+            GLib.MainContext.default().iteration(False)
+            time.sleep(0.005)
+        while GLib.MainContext.default().iteration(False):
+            pass
+        self.assertEqual(child.wait(30), 0)
+        self.assertIn("suspended", states)
+        self.assertEqual(states[-1], "done")
 
     def test_inspect_paused_holds_the_program_until_stepped(self):
         child, connection, GLib = self.start(paused=True)
