@@ -111,6 +111,11 @@ struct _WeftLoop
   gint64                time_offset;     /* virtual time, running: the clock is monotonic + this */
   gint64                frozen_ns;       /* virtual time, paused: the clock reads this */
   gpointer              current_data;    /* the running light call's data, if an internal call */
+  gpointer              handoff;         /* the innermost dispatch running callbacks (its
+                                          * budget), while a task step may hand off to the
+                                          * next one: _weft_loop_take_handoff() */
+  struct _WeftStepFrame *step_frame;     /* the innermost task step running (weft-task.c) */
+  guint64               handoffs;        /* task steps begun by a hand-off, ever (the tests) */
 };
 
 static inline gint64

@@ -167,11 +167,50 @@ _weft_task_switch_out (WeftTask *task,
 #endif
 }
 
+/* A task step under way, in _weft_task_step()'s frame on the loop's stack:
+ * the task running (a hand-off changes it), the future its step holds until
+ * it ends, and what ran around it. */
+typedef struct _WeftStepFrame WeftStepFrame;
+struct _WeftStepFrame
+{
+  WeftTask      *task;     /* the task running now */
+  gboolean       handed;   /* its step began with a hand-off: the queued step's
+                            * reference is ours to drop (else the loop's caller's) */
+  gboolean       observed; /* its step began observed: it ends so (step_observe_end()) */
+  gboolean       timed;    /* ... and timed, since started (cycle counter) */
+  guint64        started;
+  WeftFuture    *awaited;  /* dropped when that task's step ends */
+  WeftTask      *outer;    /* _weft_current_task around the step */
+  WeftStepFrame *up;       /* the step this one runs inside (a nested main loop) */
+};
+
+/* A suspending task switches straight to the next queued task step when the
+ * loop would run it next anyway (one switch instead of two: see
+ * _weft_task_handoff()). Not under the sanitizers: their fiber annotations
+ * follow each switch to and from the loop's stack. */
+#if defined(WEFT_FIBER_ASM) && !defined(HAVE_SANITIZER_ASAN) && !defined(HAVE_SANITIZER_TSAN)
+# define WEFT_TASK_HANDOFF 1
+WeftTask *_weft_task_handoff      (WeftTask *from);
+WeftTask *_weft_loop_take_handoff (WeftLoop *loop,
+                                   WeftTask *from);
+#endif
+
 /* Suspends the running task until something schedules its next step. */
 static inline void
 _weft_task_suspend (WeftTask *task)
 {
   task->phase = WEFT_TASK_SUSPENDED;
+#ifdef WEFT_TASK_HANDOFF
+  {
+    WeftTask *next = _weft_task_handoff (task);
+
+    if (next != NULL)
+      {
+        _weft_fiber_swap (&task->context, &next->context);
+        return;   /* resumed: the step that did it made it running */
+      }
+  }
+#endif
   _weft_task_switch_out (task, FALSE);
   task->phase = WEFT_TASK_RUNNING;
 }

@@ -8,6 +8,13 @@
  * Whoever resumes a task is recorded in task->caller, so a task resumed from a
  * nested main loop inside another task goes back to the right place.
  *
+ * When the next callback the loop would run is another task's step, the
+ * suspending task switches straight to it instead (a hand-off:
+ * _weft_task_handoff()), ending its own step and beginning the other's as the
+ * loop would; the step's frame on the loop's stack (WeftStepFrame) ends the
+ * step of whichever task finally switches back. Two tasks trading a future
+ * cost one switch per hand-off, not two.
+ *
  * The loop holds a reference on every task from creation until it finishes, so
  * a fire-and-forget task cannot vanish.
  */
@@ -148,19 +155,25 @@ release_stack (WeftTask *task)
  * 8, counted 8 times: two cycle-counter reads per timed step, and the
  * task_timed hook) and the list of changed tasks. */
 static void
-step_observed (WeftLoop *loop,
-               WeftTask *task)
+step_observe_begin (WeftLoop      *loop,
+                    WeftTask      *task,
+                    WeftStepFrame *frame)
 {
-  gboolean timed = loop->recording && (task->runs <= 8 || (task->runs & 7) == 0);
-  guint64 started = timed ? _weft_ticks () : 0;
-
+  frame->timed = loop->recording && (task->runs <= 8 || (task->runs & 7) == 0);
+  frame->started = frame->timed ? _weft_ticks () : 0;
   if (G_UNLIKELY (loop->step_observers != 0))
     _weft_observers_task_step_begin (loop, task);
-  switch_into (task);
-  if (timed)
+}
+
+static void
+step_observe_end (WeftLoop      *loop,
+                  WeftTask      *task,
+                  WeftStepFrame *frame)
+{
+  if (frame->timed)
     {
       guint64 ticks = _weft_ticks ();
-      guint64 ran = ticks > started ? (guint64) ((ticks - started) * _weft_ns_per_tick ()) : 0;
+      guint64 ran = ticks > frame->started ? (guint64) ((ticks - frame->started) * _weft_ns_per_tick ()) : 0;
       guint weight = task->runs <= 8 ? 1 : 8;
       WeftTaskStats *stats = _weft_task_stats (task);
 
@@ -212,14 +225,36 @@ task_start (WeftTask *task)
   return TRUE;
 }
 
+/* A step begins: @task runs from here, in @frame. */
+static inline void
+step_begin (WeftLoop      *loop,
+            WeftTask      *task,
+            WeftStepFrame *frame)
+{
+  /* Woken by the future it awaits (schedule_record() in weft-future.c): it
+   * waits no more, and its reference on the future lasts until this step
+   * ends, so the result weft_await() returns stays valid until the task
+   * suspends again (as asyncio's callback holds the future). */
+  frame->task = task;
+  frame->awaited = NULL;
+  if (task->waiter != NULL && task->waiter->state != WEFT_FUTURE_PENDING)
+    frame->awaited = g_steal_pointer (&task->waiter);
+  task->phase = WEFT_TASK_RUNNING;
+  task->runs++;
+  _weft_current_task = task;
+  /* One branch when nothing observes or records. */
+  frame->observed = loop->observed != 0;
+  if (G_UNLIKELY (frame->observed))
+    step_observe_begin (loop, task, frame);
+}
+
 /* asyncio's Task.__step: run the body until it suspends or returns. */
 void
 _weft_task_step (gpointer data)
 {
   WeftTask *task = data;
   WeftLoop *loop = task->parent.loop;
-  WeftTask *previous = _weft_current_task;
-  WeftFuture *awaited = NULL;
+  WeftStepFrame frame = { .outer = _weft_current_task, .up = loop->step_frame };
 
   task->step_queued = FALSE;
   if (task->phase == WEFT_TASK_DONE)
@@ -227,26 +262,19 @@ _weft_task_step (gpointer data)
   if (task->phase == WEFT_TASK_CREATED && !task_start (task))
     return;
 
-  /* Woken by the future it awaits (schedule_record() in weft-future.c): it
-   * waits no more, and its reference on the future lasts until this step
-   * ends, so the result weft_await() returns stays valid until the task
-   * suspends again (as asyncio's callback holds the future). */
-  if (task->waiter != NULL && task->waiter->state != WEFT_FUTURE_PENDING)
-    awaited = g_steal_pointer (&task->waiter);
-
   /* The caller holds a reference for the step: the queued step's, the
    * sleep's timer's, or close()'s list of tasks. */
-  task->phase = WEFT_TASK_RUNNING;
-  task->runs++;
-  _weft_current_task = task;
-  /* One branch when nothing observes or records. */
-  if (G_UNLIKELY (loop->observed != 0))
-    step_observed (loop, task);
-  else
-    switch_into (task);
-  _weft_current_task = previous;
-  if (awaited != NULL)
-    weft_future_unref (awaited);
+  step_begin (loop, task, &frame);
+  loop->step_frame = &frame;
+  switch_into (task);
+  loop->step_frame = frame.up;
+  /* The task that came back: after hand-offs, another one than we ran. */
+  task = frame.task;
+  if (G_UNLIKELY (frame.observed))
+    step_observe_end (loop, task, &frame);
+  _weft_current_task = frame.outer;
+  if (frame.awaited != NULL)
+    weft_future_unref (frame.awaited);
 
   if (task->fiber_done)
     {
@@ -255,7 +283,44 @@ _weft_task_step (gpointer data)
     }
   else if (G_UNLIKELY (!task->stack->guarded && !_weft_stack_check_canary (task->stack, loop->debug)))
     release_stack (task); /* reports the overflow */
+  if (frame.handed)
+    weft_future_unref (&task->parent);   /* its step's reference, taken with the hand-off */
 }
+
+#ifdef WEFT_TASK_HANDOFF
+/* @from suspends, on its own stack. If the loop would run another task's
+ * step next anyway (_weft_loop_take_handoff() says, and takes it), @from's
+ * step ends here as it would on the loop's stack, the next one begins, and
+ * the caller switches straight to it: one switch per hand-off between two
+ * tasks instead of two (to the loop's stack and back). The step frame on the
+ * loop's stack follows: it ends the step of whichever task comes back.
+ * Returns the task to switch to, or NULL to switch back to the loop. */
+WeftTask *
+_weft_task_handoff (WeftTask *from)
+{
+  WeftLoop *loop = from->parent.loop;
+  WeftStepFrame *frame = loop->step_frame;
+  WeftTask *next;
+
+  /* (An overflow of an unguarded stack is the loop's to report.) */
+  if (frame == NULL || frame->task != from
+      || (!from->stack->guarded && !_weft_stack_check_canary (from->stack, loop->debug))
+      || (next = _weft_loop_take_handoff (loop, from)) == NULL)
+    return NULL;
+  if (G_UNLIKELY (frame->observed))
+    step_observe_end (loop, from, frame);
+  _weft_current_task = frame->outer;
+  if (frame->awaited != NULL)
+    weft_future_unref (g_steal_pointer (&frame->awaited));
+  if (frame->handed)
+    weft_future_unref (&from->parent);   /* its step's reference (it stays the loop's) */
+  frame->handed = TRUE;
+  next->step_queued = FALSE;
+  step_begin (loop, next, frame);
+  next->caller = from->caller;
+  return next;
+}
+#endif
 
 const WeftTaskStats _weft_task_no_stats;
 

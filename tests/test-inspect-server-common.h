@@ -87,7 +87,7 @@ call (GDBusConnection *connection,
 static inline void
 iterate_until (WeftLoop *loop, gboolean (*done) (gpointer), gpointer data)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (RUNNING_ON_VALGRIND ? 30 : 5) * G_USEC_PER_SEC;
 
   while (!done (data) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (weft_loop_get_context (loop), FALSE);
