@@ -20,7 +20,6 @@
 #include "weft-task-private.h"
 
 #define BUDGET_CHECK_EVERY       64   /* at most; fewer while callbacks are slow */
-#define PREFETCH_QUEUE_MIN       64   /* an iteration this long is not all in cache */
 
 /* ------------------------------------------------------------ cheap clock */
 
@@ -447,7 +446,7 @@ run_callbacks (WeftLoop *loop,
   while (loop->ntodo > 0 && !loop->paused && !loop->interrupted)
     {
       loop->ntodo--;
-      if (G_UNLIKELY (loop->ntodo > PREFETCH_QUEUE_MIN))
+      if (G_UNLIKELY (loop->ntodo > WEFT_LONG_ITERATION))
         prefetch_ahead (loop);
       run_ready_head (loop);
       if (budget_spent (loop, d))
@@ -513,6 +512,8 @@ _weft_loop_take_handoff (WeftLoop *loop,
       if (loop->callback_checks || loop->paused)
         return NULL;   /* a recorded iteration: its callbacks go through run_checked() */
     }
+  if (loop->ntodo > WEFT_LONG_ITERATION)
+    return NULL;   /* (a new iteration, and a long one) */
   loop->ntodo--;
   loop->handoffs++;
   d->until_check--;

@@ -30,6 +30,11 @@ typedef struct
   const char     *where;
 } WeftThreadsafeCall;
 
+/* An iteration this long is not all in cache: the loop loads the task steps
+ * ahead while it runs it (prefetch_ahead() in weft-loop-iteration.c), and
+ * its tasks do not hand off to each other (weft-task-private.h). */
+#define WEFT_LONG_ITERATION 64
+
 struct _WeftLoop
 {
   GObject               parent_instance;

@@ -302,11 +302,10 @@ _weft_task_handoff (WeftTask *from)
   WeftStepFrame *frame = loop->step_frame;
   WeftTask *next;
 
-  /* (An overflow of an unguarded stack is the loop's to report.) */
-  if (frame == NULL || frame->task != from
-      || (!from->stack->guarded && !_weft_stack_check_canary (from->stack, loop->debug))
-      || (next = _weft_loop_take_handoff (loop, from)) == NULL)
+  if (frame == NULL || frame->task != from || (next = _weft_loop_take_handoff (loop, from)) == NULL)
     return NULL;
+  if (G_UNLIKELY (!from->stack->guarded && !_weft_stack_check_canary (from->stack, loop->debug)))
+    release_stack (from);   /* reports the overflow, and ends the process */
   if (G_UNLIKELY (frame->observed))
     step_observe_end (loop, from, frame);
   _weft_current_task = frame->outer;

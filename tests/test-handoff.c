@@ -50,6 +50,15 @@ timer_callback (gpointer data)
 }
 
 static gpointer
+crowd_body (gpointer data, GError **error)
+{
+  note ("crowd", GPOINTER_TO_INT (data));
+  weft_sleep (0, error);
+  note ("crowd again", GPOINTER_TO_INT (data));
+  return NULL;
+}
+
+static gpointer
 victim_body (gpointer data, GError **error)
 {
   if (weft_await (run->never, error) == NULL)
@@ -59,8 +68,9 @@ victim_body (gpointer data, GError **error)
 
 /* Two tasks hand a token back and forth through fresh futures (the bench's
  * ping-pong), and on the way: schedule plain callbacks, sleep(0), cancel a
- * third task, set a timer, run a nested iteration of the context, and one
- * of them finishes early while a third task awaits it. */
+ * third task, set a timer, run a nested iteration of the context, start a
+ * crowd of tasks (iterations too long for hand-offs), and one of them
+ * finishes early while a third task awaits it. */
 static gpointer
 pinger_body (gpointer data, GError **error)
 {
@@ -83,6 +93,9 @@ pinger_body (gpointer data, GError **error)
         }
       if (me == 0 && i == 11)
         weft_task_cancel (run->victim, NULL);
+      if (me == 0 && i == 20)   /* iterations longer than hand-offs go */
+        for (int k = 0; k < 3 * WEFT_LONG_ITERATION; k++)
+          weft_task_unref (weft_loop_create_task (run->loop, crowd_body, GINT_TO_POINTER (k), NULL));
       if (me == 0 && i == 17)
         weft_handle_unref (weft_loop_call_later (run->loop, 0, timer_callback, GINT_TO_POINTER (i), NULL));
       if (me == 1 && i == 13)
