@@ -199,14 +199,12 @@ WeftTask *_weft_loop_take_handoff (WeftLoop *loop,
 static inline void
 _weft_task_suspend (WeftTask *task)
 {
-  WeftLoop *loop = task->parent.loop;
-
   task->phase = WEFT_TASK_SUSPENDED;
 #ifdef WEFT_TASK_HANDOFF
   /* Not in a long iteration: there the loop's stack loads the steps ahead
    * (100,000 tasks ran 10 % slower handing off), and asking would write
    * frames on this stack, cold there. */
-  if (loop->handoff != NULL && loop->ntodo <= WEFT_LONG_ITERATION)
+  if (task->parent.loop->handoff != NULL && task->parent.loop->ntodo <= WEFT_LONG_ITERATION)
     {
       WeftTask *next = _weft_task_handoff (task);
 
