@@ -577,7 +577,7 @@ _weft_loop_take_handoff (WeftLoop *loop,
   if (head->meta != task_step)   /* (not a task step, or cancelled) */
     return NULL;
   next = head->data;
-  if (next == from || next->phase != WEFT_TASK_SUSPENDED)
+  if (next == from || !_weft_task_can_take_handoff (next))
     return NULL;
   if (loop->ntodo == 0)
     {

@@ -193,6 +193,17 @@ struct _WeftStepFrame
 WeftTask *_weft_task_handoff      (WeftTask *from);
 WeftTask *_weft_loop_take_handoff (WeftLoop *loop,
                                    WeftTask *from);
+
+/* Whether a hand-off can begin @task's next step: a suspended task, or one
+ * whose first step cannot fail (not cancelled before it ran, its stack the
+ * one its struct lives on: task_start() takes nothing from anywhere). */
+static inline gboolean
+_weft_task_can_take_handoff (const WeftTask *task)
+{
+  return task->phase == WEFT_TASK_SUSPENDED
+      || (task->phase == WEFT_TASK_CREATED && !task->must_cancel && task->home != NULL
+          && _weft_stack_size_is_default (task->stack_size));
+}
 #endif
 
 /* Suspends the running task until something schedules its next step. */

@@ -315,6 +315,8 @@ _weft_task_handoff (WeftTask *from)
     weft_future_unref (&from->parent);   /* its step's reference (it stays the loop's) */
   frame->handed = TRUE;
   next->step_queued = FALSE;
+  if (next->phase == WEFT_TASK_CREATED)
+    task_start (next);   /* (cannot fail: _weft_task_can_take_handoff()) */
   step_begin (loop, next, frame);
   next->caller = from->caller;
   return next;

@@ -50,6 +50,13 @@ timer_callback (gpointer data)
 }
 
 static gpointer
+child_body (gpointer data, GError **error)
+{
+  note ("child", GPOINTER_TO_INT (data));
+  return data;
+}
+
+static gpointer
 crowd_body (gpointer data, GError **error)
 {
   note ("crowd", GPOINTER_TO_INT (data));
@@ -69,8 +76,8 @@ victim_body (gpointer data, GError **error)
 /* Two tasks hand a token back and forth through fresh futures (the bench's
  * ping-pong), and on the way: schedule plain callbacks, sleep(0), cancel a
  * third task, set a timer, run a nested iteration of the context, start a
- * crowd of tasks (iterations too long for hand-offs), and one of them
- * finishes early while a third task awaits it. */
+ * child and await it, start a crowd of tasks (iterations too long for
+ * hand-offs), and one of them finishes early while a third task awaits it. */
 static gpointer
 pinger_body (gpointer data, GError **error)
 {
@@ -98,6 +105,21 @@ pinger_body (gpointer data, GError **error)
           weft_task_unref (weft_loop_create_task (run->loop, crowd_body, GINT_TO_POINTER (k), NULL));
       if (me == 0 && i == 17)
         weft_handle_unref (weft_loop_call_later (run->loop, 0, timer_callback, GINT_TO_POINTER (i), NULL));
+      if (me == 1 && i % 9 == 4)   /* a child, awaited at once: its first step is next */
+        {
+          g_autoptr(WeftTask) child = weft_loop_create_task (run->loop, child_body, GINT_TO_POINTER (i), NULL);
+
+          note (weft_await (WEFT_FUTURE (child), error) == GINT_TO_POINTER (i) ? "child awaited" : "child lost", i);
+        }
+      if (me == 1 && i == 8)   /* cancelled before its first step: its body never runs */
+        {
+          g_autoptr(WeftTask) child = weft_loop_create_task (run->loop, child_body, GINT_TO_POINTER (-i), NULL);
+          g_autoptr(GError) child_error = NULL;
+
+          weft_task_cancel (child, NULL);
+          weft_await (WEFT_FUTURE (child), &child_error);
+          note (g_error_matches (child_error, WEFT_ERROR, WEFT_ERROR_CANCELLED) ? "child cancelled" : "child ran", i);
+        }
       if (me == 1 && i == 13)
         {
           note ("nested begins", i);
@@ -244,6 +266,8 @@ test_same_order (void)
   g_assert_nonnull (strstr (plain, "timer 17"));
   g_assert_nonnull (strstr (plain, "nested ends 13"));
   g_assert_nonnull (strstr (plain, "pong awaited"));
+  g_assert_nonnull (strstr (plain, "child awaited 22"));
+  g_assert_nonnull (strstr (plain, "child cancelled 8"));
   g_assert_cmpstr (plain, ==, debug);
   g_assert_cmpstr (recording, ==, debug);
   g_assert_cmpstr (observed, ==, debug);
