@@ -329,6 +329,7 @@ typedef struct
   guint    done_rows;    /* rows saying done, in all signals */
   guint    rows;         /* in all signals */
   guint    rows_in_resets;
+  guint    resets_then;  /* resets counted at some point of the test */
 } Stream;
 
 static void
@@ -365,6 +366,33 @@ on_changed (GDBusConnection *connection,
     }
 }
 
+/* Serves @loop to a peer of ours that follows its Changed stream into
+ * @stream, dispatched in the loop's context (pushed until unwatch_changes()). */
+static GDBusConnection *
+watch_changes (WeftLoop *loop,
+               Stream   *stream,
+               guint    *id)
+{
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *connection;
+
+  g_assert_true (weft_loop_serve_inspector (loop, &error));
+  g_main_context_push_thread_default (weft_loop_get_context (loop));
+  connection = connect_to (loop);
+  *id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed", "/org/weft/Loop",
+                                            NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_changed, stream, NULL);
+  return connection;
+}
+
+static void
+unwatch_changes (WeftLoop        *loop,
+                 GDBusConnection *connection,
+                 guint            id)
+{
+  g_dbus_connection_signal_unsubscribe (connection, id);
+  g_main_context_pop_thread_default (weft_loop_get_context (loop));
+}
+
 static gpointer
 yields_five_times (gpointer data, GError **error)
 {
@@ -393,11 +421,7 @@ test_changed_signal (void)
   Stream stream = { 0 };
   guint id;
 
-  g_assert_true (weft_loop_serve_inspector (loop, &error));
-  g_main_context_push_thread_default (weft_loop_get_context (loop));
-  connection = connect_to (loop);
-  id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed", "/org/weft/Loop",
-                                           NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_changed, &stream, NULL);
+  connection = watch_changes (loop, &stream, &id);
   task = weft_loop_create_task (loop, yields_five_times, NULL, NULL);
   stream.watched = weft_task_get_id (task);
   iterate_until (loop, stream_saw_done, &stream);
@@ -406,8 +430,7 @@ test_changed_signal (void)
   g_assert_cmpuint (stream.signals, >=, 2);
   g_assert_cmpuint (stream.watched_runs, >=, 2);
   g_assert_true (stream.watched_done);
-  g_dbus_connection_signal_unsubscribe (connection, id);
-  g_main_context_pop_thread_default (weft_loop_get_context (loop));
+  unwatch_changes (loop, connection, id);
   test_loop_finish (loop);
 }
 
@@ -453,11 +476,7 @@ test_changed_signal_reset (void)
   Stream stream = { 0 };
   guint id;
 
-  g_assert_true (weft_loop_serve_inspector (loop, &error));
-  g_main_context_push_thread_default (weft_loop_get_context (loop));
-  connection = connect_to (loop);
-  id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed", "/org/weft/Loop",
-                                           NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_changed, &stream, NULL);
+  connection = watch_changes (loop, &stream, &id);
   task = weft_loop_create_task (loop, naps, NULL, NULL);
   iterate_until (loop, stream_signalled_twice, &stream);
   resets_before = stream.resets;
@@ -468,12 +487,9 @@ test_changed_signal_reset (void)
   g_assert_cmpuint (stream.rows_in_resets, ==, 0);
 
   iterate_until (loop, no_tasks_left, loop);
-  g_dbus_connection_signal_unsubscribe (connection, id);
-  g_main_context_pop_thread_default (weft_loop_get_context (loop));
+  unwatch_changes (loop, connection, id);
   test_loop_finish (loop);
 }
-
-#define LAST_STATE_TASKS 200   /* fewer than the finished tasks kept (256) */
 
 static gpointer
 waits_for (gpointer future, GError **error)
@@ -493,34 +509,31 @@ connection_closed (gpointer connection)
   return g_dbus_connection_is_closed (connection);
 }
 
-/* A loop that closes tells its peers its last state on the way out: tasks
- * that finished right before the close (within the publishing interval, so
- * no publication of the running loop showed it) reach the peer as done,
- * before the connection closes; the peer would otherwise show them as
- * suspended for ever. */
+/* @n tasks wait for a future; once the peer saw the last of them suspended,
+ * the future is set, the loop runs until that task is done and closes at
+ * once (well within the publishing interval: no publication of the running
+ * loop showed it done). Returns when the peer's connection is closed and the
+ * signals before the close are in @stream. */
 static void
-test_last_state_at_close (void)
+close_right_after (guint   n,
+                   Stream *stream)
 {
   WeftLoop *loop = test_loop_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) connection = NULL;
   g_autoptr(WeftFuture) future = weft_loop_create_future (loop);
   g_autoptr(WeftTask) task = NULL;
-  Stream stream = { 0 };
   guint id;
 
-  g_assert_true (weft_loop_serve_inspector (loop, &error));
-  g_main_context_push_thread_default (weft_loop_get_context (loop));
-  connection = connect_to (loop);
-  id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed", "/org/weft/Loop",
-                                           NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_changed, &stream, NULL);
-  task = weft_loop_create_task (loop, waits_for, future, NULL);
-  stream.watched = weft_task_get_id (task);
-  for (int i = 1; i < LAST_STATE_TASKS; i++)
+  connection = watch_changes (loop, stream, &id);
+  for (guint i = 1; i < n; i++)
     weft_task_unref (weft_loop_create_task (loop, waits_for, future, NULL));
-  iterate_until (loop, stream_saw_runs, &stream);     /* the peer saw it suspended */
-  g_assert_false (stream.watched_done);
-  g_assert_cmpuint (stream.done_rows, ==, 0);
+  task = weft_loop_create_task (loop, waits_for, future, NULL);
+  stream->watched = weft_task_get_id (task);
+  iterate_until (loop, stream_saw_runs, stream);
+  g_assert_false (stream->watched_done);
+  g_assert_cmpuint (stream->done_rows, ==, 0);
+  stream->resets_then = stream->resets;
 
   weft_future_set_result (future, NULL, NULL);
   g_assert_true (weft_loop_run_until_complete (loop, WEFT_FUTURE (task), &error));
@@ -529,13 +542,24 @@ test_last_state_at_close (void)
   iterate_until (loop, connection_closed, connection);
   while (g_main_context_iteration (weft_loop_get_context (loop), FALSE))
     ;   /* the signals that came before the close */
-  g_test_message ("%u Changed signals; %u of %u tasks reached the peer as done", stream.signals,
-                  stream.done_rows, LAST_STATE_TASKS);
-  g_assert_true (stream.watched_done);
-  g_assert_cmpuint (stream.done_rows, ==, LAST_STATE_TASKS);
-  g_dbus_connection_signal_unsubscribe (connection, id);
-  g_main_context_pop_thread_default (weft_loop_get_context (loop));
+  g_test_message ("%u Changed signals; %u of %u tasks reached the peer as done, %u resets after the close",
+                  stream->signals, stream->done_rows, n, stream->resets - stream->resets_then);
+  unwatch_changes (loop, connection, id);
   test_loop_finish (loop);
+}
+
+/* A loop that closes tells its peers its last state on the way out: tasks
+ * that finished right before the close reach the peer as done, before the
+ * connection closes; the peer would otherwise show them as suspended for
+ * ever. */
+static void
+test_last_state_at_close (void)
+{
+  Stream stream = { 0 };
+
+  close_right_after (200, &stream);   /* fewer than the finished tasks kept (256) */
+  g_assert_true (stream.watched_done);
+  g_assert_cmpuint (stream.done_rows, ==, 200);
 }
 
 /* More tasks finished right before the close than the loop keeps (256 of
@@ -544,39 +568,12 @@ test_last_state_at_close (void)
 static void
 test_last_state_at_close_many (void)
 {
-  WeftLoop *loop = test_loop_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusConnection) connection = NULL;
-  g_autoptr(WeftFuture) future = weft_loop_create_future (loop);
-  g_autoptr(WeftTask) task = NULL;
   Stream stream = { 0 };
-  guint id, resets;
 
-  g_assert_true (weft_loop_serve_inspector (loop, &error));
-  g_main_context_push_thread_default (weft_loop_get_context (loop));
-  connection = connect_to (loop);
-  id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed", "/org/weft/Loop",
-                                           NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_changed, &stream, NULL);
-  for (int i = 0; i < 600; i++)
-    weft_task_unref (weft_loop_create_task (loop, waits_for, future, NULL));
-  task = weft_loop_create_task (loop, waits_for, future, NULL);
-  stream.watched = weft_task_get_id (task);
-  iterate_until (loop, stream_saw_runs, &stream);
-  resets = stream.resets;
-
-  weft_future_set_result (future, NULL, NULL);
-  g_assert_true (weft_loop_run_until_complete (loop, WEFT_FUTURE (task), &error));
-  weft_loop_close (loop);
-  iterate_until (loop, connection_closed, connection);
-  while (g_main_context_iteration (weft_loop_get_context (loop), FALSE))
-    ;
-  g_test_message ("%u rows as done, %u resets after the close", stream.done_rows, stream.resets - resets);
-  g_assert_cmpuint (stream.resets, ==, resets);
-  g_assert_cmpuint (stream.done_rows, ==, weft_loop_get_task_history (loop));
-  g_assert_true (stream.watched_done);   /* the last to finish */
-  g_dbus_connection_signal_unsubscribe (connection, id);
-  g_main_context_pop_thread_default (weft_loop_get_context (loop));
-  test_loop_finish (loop);
+  close_right_after (600, &stream);
+  g_assert_cmpuint (stream.resets, ==, stream.resets_then);
+  g_assert_cmpuint (stream.done_rows, ==, 256);   /* weft_loop_get_task_history()'s default */
+  g_assert_true (stream.watched_done);            /* the last to finish */
 }
 
 /* The voluntary context switches of this process's thread called @name. */

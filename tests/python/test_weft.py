@@ -429,20 +429,28 @@ class RemoteInspectorTests(unittest.TestCase):
         return connection.call_sync(None, "/org/weft/Loop", "org.weft.Inspector1", method, args,
                                     None, Gio.DBusCallFlags.NONE, 5000, None).unpack()
 
-    def test_changed_streams_python_tasks(self):
-        child, connection, GLib = self.start()
-        runs = []
+    def follow_task_1(self, connection, GLib, column, until, seconds):
+        """Task-1's @column in every Changed signal, in order, until
+        @until(values) or @seconds pass."""
+        values = []
 
         def on_changed(connection, sender, path, interface, signal, parameters):
             serial, reset, tasks = parameters.unpack()
-            runs.extend(row[4] for row in tasks if row[1] == "Task-1")
+            values.extend(row[column] for row in tasks if row[1] == "Task-1")
 
         connection.signal_subscribe(None, "org.weft.Inspector1", "Changed", "/org/weft/Loop", None,
                                     0, on_changed)
-        deadline = time.monotonic() + 10
-        while len(runs) < 5 and time.monotonic() < deadline:
+        deadline = time.monotonic() + seconds
+        while not until(values) and time.monotonic() < deadline:
             GLib.MainContext.default().iteration(False)
             time.sleep(0.005)
+        while GLib.MainContext.default().iteration(False):
+            pass
+        return values
+
+    def test_changed_streams_python_tasks(self):
+        child, connection, GLib = self.start()
+        runs = self.follow_task_1(connection, GLib, 4, lambda runs: len(runs) >= 5, 10)
         self.assertGreaterEqual(len(runs), 5, "no Changed signal carried the Python task")
         self.assertGreater(runs[-1], runs[0])            # its run count moves
         self.assertEqual(runs, sorted(runs))
@@ -454,20 +462,7 @@ class RemoteInspectorTests(unittest.TestCase):
         # publication, well within the next one's interval.)
         child, connection, GLib = self.start(program_text=TICKER.replace(
             "asyncio.sleep(0.05)\n", "asyncio.sleep(0.05)\n    await asyncio.sleep(0.001)\n"))
-        states = []
-
-        def on_changed(connection, sender, path, interface, signal, parameters):
-            serial, reset, tasks = parameters.unpack()
-            states.extend(row[2] for row in tasks if row[1] == "Task-1")
-
-        connection.signal_subscribe(None, "org.weft.Inspector1", "Changed", "/org/weft/Loop", None,
-                                    0, on_changed)
-        deadline = time.monotonic() + 30
-        while not connection.is_closed() and time.monotonic() < deadline:
-            GLib.MainContext.default().iteration(False)
-            time.sleep(0.005)
-        while GLib.MainContext.default().iteration(False):
-            pass
+        states = self.follow_task_1(connection, GLib, 2, lambda states: connection.is_closed(), 30)
         self.assertEqual(child.wait(30), 0)
         self.assertIn("suspended", states)
         self.assertEqual(states[-1], "done")
