@@ -15,8 +15,7 @@
 
 #include "weft-backend-private.h"
 #include "weft-inspect.h"
-#include "weft-loop-private.h"
-#include "weft-observer-private.h"
+#include "weft-loop-iteration-private.h"
 #include "weft-task-private.h"
 
 #define BUDGET_CHECK_EVERY       64   /* at most; fewer while callbacks are slow */
@@ -54,48 +53,6 @@ _weft_ns_per_tick (void)
 }
 
 /* ---------------------------------------------------------------- iterations */
-
-static inline __attribute__ ((always_inline)) void
-begin_iteration (WeftLoop *loop)
-{
-  gint64 now = 0, max_lateness = 0;
-  guint n_timers = 0;
-
-  if (g_atomic_int_get (&loop->ts_pending))
-    _weft_loop_drain_threadsafe (loop);
-
-  if (loop->timers.length > 0 && _weft_loop_next_deadline (loop) != WEFT_TIME_NEVER)
-    {
-      const WeftTimerEntry *top;
-
-      now = _weft_loop_read_clock (loop);
-      while ((top = _weft_timer_heap_top (&loop->timers)) != NULL && top->when <= now)
-        {
-          guint32 index = top->slot;
-          WeftSlot *slot = _weft_slot_table_get (&loop->slots, index);
-
-          _weft_timer_heap_pop (&loop->timers);
-          /* The next timer's slot is a cache miss of its own (slots are in
-           * scheduling order, deadlines are not): start it now. */
-          if (loop->timers.length > 0)
-            __builtin_prefetch (_weft_slot_table_get (&loop->slots, loop->timers.entries[0].slot));
-          if (slot->flags & WEFT_SLOT_CANCELLED)
-            {
-              _weft_loop_drop_cancelled_timer (loop, index);
-              continue;
-            }
-          n_timers++;
-          max_lateness = MAX (max_lateness, now - slot->when);
-          _weft_ready_queue_push_slot (&loop->ready, index);
-        }
-    }
-
-  loop->ntodo = loop->ready.length;
-  loop->iteration++;
-  if (G_UNLIKELY (loop->observed != 0) && _weft_loop_iteration_may_hook (loop, n_timers)
-      && (loop->iteration_hooks = _weft_loop_iteration_observers (loop, n_timers)) != 0)
-    _weft_observers_iteration_begin (loop, now, n_timers, max_lateness);
-}
 
 static void
 report_slow_callback (const char *name,
@@ -322,22 +279,6 @@ _weft_loop_has_work (WeftLoop *loop)
       || (loop->stopping && loop->mainloop != NULL);
 }
 
-static void
-end_iteration (WeftLoop *loop)
-{
-  /* (A blocked-loop report waits for the end of the dispatch, or of the step.) */
-  if (G_UNLIKELY (loop->iteration_hooks != 0))
-    {
-      _weft_observers_iteration_end (loop);
-      loop->iteration_hooks = 0;
-    }
-  if (loop->stopping && loop->mainloop != NULL)
-    {
-      loop->stopping = FALSE;
-      g_main_loop_quit (loop->mainloop);
-    }
-}
-
 /* GIO delivers to the thread-default context of the caller: while the loop
  * runs its callbacks and tasks, that must be the loop's own context, also
  * when it is a private one. Pushes it if it is not the thread default yet;
@@ -352,16 +293,6 @@ _weft_loop_push_context (WeftLoop *loop)
   g_main_context_push_thread_default (loop->context);
   return TRUE;
 }
-
-typedef struct
-{
-  WeftLoop *previous_running;
-  gpointer  previous_handoff;
-  gboolean  pushed;
-  gint64    deadline;     /* the time budget ends */
-  guint     until_check;  /* callbacks until the next clock read */
-  guint     check_every;  /* callbacks between two clock reads */
-} Dispatch;
 
 /* Phase 0: the loop is this thread's running loop, its context the thread
  * default, the observers told. */
@@ -548,62 +479,3 @@ _weft_loop_set_clock (WeftLoop      *loop,
   loop->clock_data = clock_data;
   _weft_backend_wakeup (loop);
 }
-
-#ifdef WEFT_TASK_HANDOFF
-/* A task suspends in a dispatch (_weft_task_handoff()): the next queued
- * callback is another task's step that the loop would run next anyway? The
- * head of this iteration, or of the next one when this one is over (and the
- * loop is not stopping): then it is popped here, counted as run_callbacks()
- * counts it, and its task returned; else NULL, and the loop goes on as
- * usual. Not while callbacks are timed or named one by one (debug mode, a
- * recorded iteration: run_checked() does that on the loop's stack), and
- * never for the call that reads the budget's clock. Observers see what they
- * would see without hand-offs: the iterations' hooks are called here, the
- * steps' by _weft_task_handoff(). */
-WeftTask *
-_weft_loop_take_handoff (WeftLoop *loop,
-                         WeftTask *from)
-{
-  const guintptr task_step = (guintptr) &_weft_task_step_site.site | WEFT_ENTRY_DESTROY;
-  Dispatch *d = loop->handoff;
-  const WeftReadyEntry *head;
-  WeftTask *next;
-  guint64 seq;
-
-  if (d == NULL || d->until_check <= 1 || loop->callback_checks || loop->paused || loop->interrupted
-      || loop->closed || loop->ready.length == 0)
-    return NULL;
-  head = _weft_ready_queue_peek (&loop->ready, 0);
-  if (head->meta != task_step)   /* (not a task step, or cancelled) */
-    return NULL;
-  next = head->data;
-  if (next == from || !_weft_task_can_take_handoff (next))
-    return NULL;
-  if (loop->ntodo == 0)
-    {
-      /* What _weft_loop_dispatch() does between two iterations, unless it
-       * would stop there. (The due timers and threadsafe posts that
-       * begin_iteration() adds go after the head.) */
-      if (loop->stopping || (loop->mainloop != NULL && !g_main_loop_is_running (loop->mainloop)))
-        return NULL;
-      end_iteration (loop);
-      if (loop->paused || loop->interrupted)
-        return NULL;   /* (by an observer: the loop's frame goes on from here) */
-      begin_iteration (loop);
-      if (loop->callback_checks || loop->paused)
-        return NULL;   /* a recorded iteration: its callbacks go through run_checked() */
-    }
-  if (loop->ntodo > WEFT_LONG_ITERATION)
-    return NULL;   /* (a new iteration, and a long one) */
-  loop->ntodo--;
-  loop->handoffs++;
-  d->until_check--;
-  seq = loop->ready.head_seq;
-  _weft_ready_queue_pop (&loop->ready);
-  /* The running call is the new step (its reference is the task's now). */
-  __atomic_store_n (&loop->current_site, &_weft_task_step_site.site, __ATOMIC_RELAXED);
-  __atomic_store_n (&loop->current_data, next, __ATOMIC_RELAXED);
-  __atomic_store_n (&loop->current_seq, seq + 1, __ATOMIC_RELAXED);
-  return next;
-}
-#endif
