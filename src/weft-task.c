@@ -306,6 +306,10 @@ _weft_task_handoff (WeftTask *from)
     return NULL;
   if (G_UNLIKELY (!from->stack->guarded && !_weft_stack_check_canary (from->stack, loop->debug)))
     release_stack (from);   /* reports the overflow, and ends the process */
+  /* Before anything that may run other code (releasing the future can): it
+   * cannot fail now (_weft_task_can_take_handoff()). */
+  if (next->phase == WEFT_TASK_CREATED)
+    task_start (next);
   if (G_UNLIKELY (frame->observed))
     step_observe_end (loop, from, frame);
   _weft_current_task = frame->outer;
@@ -315,8 +319,6 @@ _weft_task_handoff (WeftTask *from)
     weft_future_unref (&from->parent);   /* its step's reference (it stays the loop's) */
   frame->handed = TRUE;
   next->step_queued = FALSE;
-  if (next->phase == WEFT_TASK_CREATED)
-    task_start (next);   /* (cannot fail: _weft_task_can_take_handoff()) */
   step_begin (loop, next, frame);
   next->caller = from->caller;
   return next;
