@@ -27,7 +27,6 @@ WeftTask *
 _weft_loop_take_handoff (WeftLoop *loop,
                          WeftTask *from)
 {
-  const guintptr task_step = (guintptr) &_weft_task_step_site.site | WEFT_ENTRY_DESTROY;
   Dispatch *d = loop->handoff;
   const WeftReadyEntry *head;
   WeftTask *next;
@@ -37,7 +36,7 @@ _weft_loop_take_handoff (WeftLoop *loop,
       || loop->closed || loop->ready.length == 0)
     return NULL;
   head = _weft_ready_queue_peek (&loop->ready, 0);
-  if (head->meta != task_step)   /* (not a task step, or cancelled) */
+  if (!_weft_entry_is_task_step (head))
     return NULL;
   next = head->data;
   if (next == from || !_weft_task_can_take_handoff (next))
@@ -53,11 +52,11 @@ _weft_loop_take_handoff (WeftLoop *loop,
       if (loop->paused || loop->interrupted)
         return NULL;   /* (by an observer: the loop's frame goes on from here) */
       begin_iteration (loop);
-      if (loop->callback_checks || loop->paused)
-        return NULL;   /* a recorded iteration: its callbacks go through run_checked() */
+      /* A recorded iteration (its callbacks go through run_checked()), or a
+       * long one (_weft_task_suspend() does not ask in those). */
+      if (loop->callback_checks || loop->paused || loop->ntodo > WEFT_LONG_ITERATION)
+        return NULL;
     }
-  if (loop->ntodo > WEFT_LONG_ITERATION)
-    return NULL;   /* (a new iteration, and a long one) */
   loop->ntodo--;
   loop->handoffs++;
   d->until_check--;

@@ -357,13 +357,12 @@ static inline __attribute__ ((always_inline)) void
 prefetch_ahead (WeftLoop *loop)
 {
   static const guint stages[] = { WEFT_TASK_PREFETCH_STRUCT, WEFT_TASK_PREFETCH_STACK, WEFT_TASK_PREFETCH_CANARY };
-  const guintptr task_step = (guintptr) &_weft_task_step_site.site | WEFT_ENTRY_DESTROY;
 
   for (guint i = 0; i < G_N_ELEMENTS (stages); i++)
     {
       const WeftReadyEntry *entry = _weft_ready_queue_peek (&loop->ready, stages[i]);
 
-      if (entry->meta == task_step)   /* (not cancelled, not a slot) */
+      if (_weft_entry_is_task_step (entry))
         _weft_task_prefetch (entry->data, stages[i]);
     }
 }

@@ -184,6 +184,21 @@ struct _WeftStepFrame
   WeftStepFrame *up;       /* the step this one runs inside (a nested main loop) */
 };
 
+/* Whether @task runs on the stack its struct lives on (a default size): its
+ * start takes nothing from the pool, and cannot fail for want of a stack. */
+static inline gboolean
+_weft_task_runs_on_home (const WeftTask *task)
+{
+  return task->home != NULL && _weft_stack_size_is_default (task->stack_size);
+}
+
+/* Whether the entry is a task's queued step (not cancelled). */
+static inline gboolean
+_weft_entry_is_task_step (const WeftReadyEntry *entry)
+{
+  return entry->meta == ((guintptr) &_weft_task_step_site.site | WEFT_ENTRY_DESTROY);
+}
+
 /* A suspending task switches straight to the next queued task step when the
  * loop would run it next anyway (one switch instead of two: see
  * _weft_task_handoff()). Not under the sanitizers: their fiber annotations
@@ -201,8 +216,7 @@ static inline gboolean
 _weft_task_can_take_handoff (const WeftTask *task)
 {
   return task->phase == WEFT_TASK_SUSPENDED
-      || (task->phase == WEFT_TASK_CREATED && !task->must_cancel && task->home != NULL
-          && _weft_stack_size_is_default (task->stack_size));
+      || (task->phase == WEFT_TASK_CREATED && !task->must_cancel && _weft_task_runs_on_home (task));
 }
 #endif
 

@@ -149,6 +149,16 @@ release_stack (WeftTask *task)
   task->stack = NULL;
 }
 
+/* At a switch out: an unguarded stack whose canary is gone overflowed
+ * (release_stack() reports it, and the process ends). */
+static inline void
+check_stack (WeftLoop *loop,
+             WeftTask *task)
+{
+  if (G_UNLIKELY (!task->stack->guarded && !_weft_stack_check_canary (task->stack, loop->debug)))
+    release_stack (task);
+}
+
 /* A step while someone observes the loop: the hooks of the observers that
  * watch every step (Sysprof's marks) around it, and, while an inspector
  * records, its busy time (every step of a task's first 8 runs, then one in
@@ -208,7 +218,7 @@ task_start (WeftTask *task)
       return FALSE;
     }
   _weft_task_ensure_overflow_handler ();
-  if (task->home != NULL && _weft_stack_size_is_default (task->stack_size))
+  if (_weft_task_runs_on_home (task))
     task->stack = task->home;
   else
     task->stack = _weft_stack_pool_acquire (loop->stack_pool, task->stack_size, &task->ret_error);
@@ -281,8 +291,8 @@ _weft_task_step (gpointer data)
       release_stack (task);
       task_finish (task);
     }
-  else if (G_UNLIKELY (!task->stack->guarded && !_weft_stack_check_canary (task->stack, loop->debug)))
-    release_stack (task); /* reports the overflow */
+  else
+    check_stack (loop, task);
   if (frame.handed)
     weft_future_unref (&task->parent);   /* its step's reference, taken with the hand-off */
 }
@@ -304,8 +314,7 @@ _weft_task_handoff (WeftTask *from)
 
   if (frame == NULL || frame->task != from || (next = _weft_loop_take_handoff (loop, from)) == NULL)
     return NULL;
-  if (G_UNLIKELY (!from->stack->guarded && !_weft_stack_check_canary (from->stack, loop->debug)))
-    release_stack (from);   /* reports the overflow, and ends the process */
+  check_stack (loop, from);
   /* Before anything that may run other code (releasing the future can): it
    * cannot fail now (_weft_task_can_take_handoff()). */
   if (next->phase == WEFT_TASK_CREATED)

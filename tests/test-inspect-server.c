@@ -415,7 +415,6 @@ static void
 test_changed_signal (void)
 {
   WeftLoop *loop = test_loop_new ();
-  g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) connection = NULL;
   g_autoptr(WeftTask) task = NULL;
   Stream stream = { 0 };
@@ -440,12 +439,10 @@ stream_signalled_twice (gpointer data)
   return ((Stream *) data)->signals >= 2;
 }
 
-static guint resets_before;
-
 static gboolean
 stream_reset_again (gpointer data)
 {
-  return ((Stream *) data)->resets > resets_before;
+  return ((Stream *) data)->resets > ((Stream *) data)->resets_then;
 }
 
 static gboolean
@@ -470,7 +467,6 @@ static void
 test_changed_signal_reset (void)
 {
   WeftLoop *loop = test_loop_new ();
-  g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) connection = NULL;
   g_autoptr(WeftTask) task = NULL;
   Stream stream = { 0 };
@@ -479,7 +475,7 @@ test_changed_signal_reset (void)
   connection = watch_changes (loop, &stream, &id);
   task = weft_loop_create_task (loop, naps, NULL, NULL);
   iterate_until (loop, stream_signalled_twice, &stream);
-  resets_before = stream.resets;
+  stream.resets_then = stream.resets;
 
   for (int i = 0; i < 2500; i++)
     weft_task_unref (weft_loop_create_task (loop, naps, NULL, NULL));
