@@ -108,6 +108,16 @@ _weft_future_ref (gpointer future)
   return future;
 }
 
+void _weft_future_free (WeftFuture *future);
+
+/* weft_future_unref() without the checks, for libweft's own hot paths. */
+static inline void
+_weft_future_unref (gpointer future)
+{
+  if (--((WeftFuture *) future)->ref_count == 0)
+    _weft_future_free (future);
+}
+
 /* Adds @record to the done callbacks of @future, which is pending
  * (inline: a task's await does it at every suspension). */
 static inline void

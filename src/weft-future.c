@@ -125,12 +125,33 @@ _weft_future_report (WeftFuture *future,
   weft_loop_call_exception_handler (future->loop, &context);
 }
 
-/* The last reference went: out of line, so that weft_future_unref() stays a
- * decrement and a test (no stack frame for the report's message). */
-G_GNUC_NO_INLINE static void
-future_free (WeftFuture *future)
+/* Back to the loop's spare futures (the caller checked there is room). */
+static inline void
+recycle (WeftLoop   *loop,
+         WeftFuture *future)
 {
-  WeftLoop *loop;
+  *(WeftFuture **) future = loop->spare_futures;
+  loop->spare_futures = future;
+  loop->n_spare_futures++;
+}
+
+/* The last reference went: out of line, so that an unref stays a decrement
+ * and a test (no stack frame for the report's message). */
+G_GNUC_NO_INLINE void
+_weft_future_free (WeftFuture *future)
+{
+  WeftLoop *loop = future->loop;
+
+  /* A plain future that holds nothing (a task's await of a fresh future
+   * every time): straight back to the spares. */
+  if (G_LIKELY (future->klass == &_weft_plain_future_class && future->callbacks == NULL
+                && future->result_destroy == NULL && future->error == NULL
+                && loop->n_spare_futures < MAX_SPARE_FUTURES))
+    {
+      recycle (loop, future);
+      _weft_loop_release (loop);
+      return;
+    }
 
   /* The report may look at the future (and take and drop references). */
   future->ref_count = 1;
@@ -150,13 +171,8 @@ future_free (WeftFuture *future)
     future->result_destroy (future->result);
   if (future->error != NULL)
     g_clear_error (&future->error);
-  loop = future->loop;
   if (future->klass->recycled && loop->n_spare_futures < MAX_SPARE_FUTURES)
-    {
-      *(WeftFuture **) future = loop->spare_futures;
-      loop->spare_futures = future;
-      loop->n_spare_futures++;
-    }
+    recycle (loop, future);
   else if (future->klass->free != NULL)
     future->klass->free (future);
   else
@@ -178,8 +194,7 @@ weft_future_unref (WeftFuture *future)
   g_return_if_fail (future != NULL);
   g_return_if_fail (future->ref_count > 0);
 
-  if (--future->ref_count == 0)
-    future_free (future);
+  _weft_future_unref (future);
 }
 
 /**

@@ -1,6 +1,7 @@
 /* weft-loop-iteration-private.h: an iteration's two ends and a dispatch's
  * state, for the dispatch (weft-loop-iteration.c) and for the task steps
- * that begin the next iteration themselves (weft-loop-handoff.c)
+ * that begin the next iteration themselves (weft-loop-handoff-private.h,
+ * inline in weft-task.c)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

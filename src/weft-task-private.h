@@ -143,7 +143,19 @@ _weft_task_prefetch (WeftTask *task,
 
 /* The task's parts, file by file (weft-task.c, weft-await.c, weft-task-overflow.c). */
 void _weft_task_step           (gpointer  data);
-void _weft_task_schedule_step  (WeftTask *task);
+
+/* Queues @task's next step, unless it is queued already (inline: every
+ * future a task awaits does it when it completes). */
+static inline void
+_weft_task_schedule_step (WeftTask *task)
+{
+  if (task->step_queued)
+    return;
+  task->step_queued = TRUE;
+  /* The queued step holds the task (and so its name, which the ready queue
+   * shows) until the loop is done with it. */
+  _weft_loop_schedule_internal (task->parent.loop, _weft_task_step, _weft_future_ref (task), &_weft_task_step_site);
+}
 
 /* The task running on this thread (weft_current_task()); initial-exec: a
  * plain %fs-relative load on every step and await. */
@@ -206,8 +218,6 @@ _weft_entry_is_task_step (const WeftReadyEntry *entry)
 #if defined(WEFT_FIBER_ASM) && !defined(HAVE_SANITIZER_ASAN) && !defined(HAVE_SANITIZER_TSAN)
 # define WEFT_TASK_HANDOFF 1
 WeftTask *_weft_task_handoff      (WeftTask *from);
-WeftTask *_weft_loop_take_handoff (WeftLoop *loop,
-                                   WeftTask *from);
 
 /* Whether a hand-off can begin @task's next step: a suspended task, or one
  * whose first step cannot fail (not cancelled before it ran, its stack the

@@ -35,6 +35,7 @@
 #include "weft-inspect.h"
 #include "weft-observer-private.h"
 #include "weft-task-private.h"
+#include "weft-loop-handoff-private.h"
 
 /**
  * WeftTask:
@@ -284,7 +285,7 @@ _weft_task_step (gpointer data)
     step_observe_end (loop, task, &frame);
   _weft_current_task = frame.outer;
   if (frame.awaited != NULL)
-    weft_future_unref (frame.awaited);
+    _weft_future_unref (frame.awaited);
 
   if (task->fiber_done)
     {
@@ -294,7 +295,7 @@ _weft_task_step (gpointer data)
   else
     check_stack (loop, task);
   if (frame.handed)
-    weft_future_unref (&task->parent);   /* its step's reference, taken with the hand-off */
+    _weft_future_unref (task);   /* its step's reference, taken with the hand-off */
 }
 
 #ifdef WEFT_TASK_HANDOFF
@@ -323,9 +324,9 @@ _weft_task_handoff (WeftTask *from)
     step_observe_end (loop, from, frame);
   _weft_current_task = frame->outer;
   if (frame->awaited != NULL)
-    weft_future_unref (g_steal_pointer (&frame->awaited));
+    _weft_future_unref (g_steal_pointer (&frame->awaited));
   if (frame->handed)
-    weft_future_unref (&from->parent);   /* its step's reference (it stays the loop's) */
+    _weft_future_unref (from);   /* its step's reference (it stays the loop's) */
   frame->handed = TRUE;
   next->step_queued = FALSE;
   step_begin (loop, next, frame);
@@ -340,16 +341,6 @@ const WeftTaskStats _weft_task_no_stats;
  * task until it ran or was dropped; _weft_call_describe() names it. */
 const WeftInternalSite _weft_task_step_site = { { "task step", NULL }, (GDestroyNotify) weft_future_unref };
 
-void
-_weft_task_schedule_step (WeftTask *task)
-{
-  if (task->step_queued)
-    return;
-  task->step_queued = TRUE;
-  /* The queued step holds the task (and so its name, which the ready queue
-   * shows) until the loop is done with it. */
-  _weft_loop_schedule_internal (task->parent.loop, _weft_task_step, _weft_future_ref (task), &_weft_task_step_site);
-}
 
 static gboolean
 task_cancel_vfunc (WeftFuture *future,
