@@ -86,6 +86,12 @@ _weft_fiber_context_init (WeftFiberContext *context,
   guintptr top = ((guintptr) (stack->base + stack->size)) & ~(guintptr) 15;
   void **sp;
 
+# ifdef HAVE_SANITIZER_ASAN
+  /* A stack used before still has the redzones of the frames its last task
+   * never returned from (task_entry()'s, whose task ended): clean for the
+   * new fiber. */
+  ASAN_UNPOISON_MEMORY_REGION (stack->base, top - (guintptr) stack->base);
+# endif
 # if defined(__x86_64__)
   /* The frame _weft_fiber_switch pops: control words, r15..r12, rbx, rbp, and
    * the return address. After it, %rsp == top, 16-byte aligned. */

@@ -95,8 +95,10 @@ struct _WeftTask
 #endif
 #ifdef HAVE_SANITIZER_ASAN
   void             *asan_fake_stack;
-  const void       *asan_caller_bottom;
+  const void       *asan_caller_bottom;  /* the stack of caller, the loop's */
   gsize             asan_caller_size;
+  gboolean          asan_handed;         /* resumed by a hand-off: the stack it
+                                          * came from is not its caller's */
 #endif
 };
 
@@ -162,6 +164,25 @@ _weft_task_schedule_step (WeftTask *task)
 extern _Thread_local WeftTask *_weft_current_task __attribute__ ((tls_model ("initial-exec")));
 
 /* Switches from @task back to whoever resumed it. */
+#ifdef HAVE_SANITIZER_ASAN
+/* @task runs again (its first step: @fake_stack NULL): ASan learns which
+ * stack it left, the caller's when the loop resumed it, which the task goes
+ * back to; after a hand-off, the other task's, which it does not (the
+ * caller's came with the hand-off). */
+static inline void
+_weft_task_asan_resumed (WeftTask *task,
+                         void     *fake_stack)
+{
+  if (task->asan_handed)
+    {
+      task->asan_handed = FALSE;
+      __sanitizer_finish_switch_fiber (fake_stack, NULL, NULL);
+    }
+  else
+    __sanitizer_finish_switch_fiber (fake_stack, &task->asan_caller_bottom, &task->asan_caller_size);
+}
+#endif
+
 static inline void
 _weft_task_switch_out (WeftTask *task,
                        gboolean  for_good)
@@ -175,7 +196,7 @@ _weft_task_switch_out (WeftTask *task,
 #endif
   _weft_fiber_swap (&task->context, &task->caller);
 #ifdef HAVE_SANITIZER_ASAN
-  __sanitizer_finish_switch_fiber (task->asan_fake_stack, &task->asan_caller_bottom, &task->asan_caller_size);
+  _weft_task_asan_resumed (task, task->asan_fake_stack);
 #endif
 }
 
@@ -213,9 +234,8 @@ _weft_entry_is_task_step (const WeftReadyEntry *entry)
 
 /* A suspending task switches straight to the next queued task step when the
  * loop would run it next anyway (one switch instead of two: see
- * _weft_task_handoff()). Not under the sanitizers: their fiber annotations
- * follow each switch to and from the loop's stack. */
-#if defined(WEFT_FIBER_ASM) && !defined(HAVE_SANITIZER_ASAN) && !defined(HAVE_SANITIZER_TSAN)
+ * _weft_task_handoff()). */
+#if defined(WEFT_FIBER_ASM)
 # define WEFT_TASK_HANDOFF 1
 WeftTask *_weft_task_handoff      (WeftTask *from);
 
@@ -245,7 +265,18 @@ _weft_task_suspend (WeftTask *task)
 
       if (next != NULL)
         {
+          /* (The sanitizers follow the switch; the caller's stack goes
+           * with it: _weft_task_handoff().) */
+#ifdef HAVE_SANITIZER_TSAN
+          __tsan_switch_to_fiber (next->tsan_fiber, 0);
+#endif
+#ifdef HAVE_SANITIZER_ASAN
+          __sanitizer_start_switch_fiber (&task->asan_fake_stack, next->stack->base, next->stack->size);
+#endif
           _weft_fiber_swap (&task->context, &next->context);
+#ifdef HAVE_SANITIZER_ASAN
+          _weft_task_asan_resumed (task, task->asan_fake_stack);
+#endif
           return;   /* resumed: the step that did it made it running */
         }
     }

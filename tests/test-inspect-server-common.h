@@ -62,7 +62,7 @@ static inline GVariant *
 get_snapshot (GDBusConnection *connection)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply =
+  G_GNUC_UNUSED g_autoptr(GVariant) reply =
     g_dbus_connection_call_sync (connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot", NULL,
                                  G_VARIANT_TYPE ("((tbsa(tssststtd)a(ss)a(ssd)asa(tdduuds)))"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &error);
 
@@ -76,7 +76,7 @@ call (GDBusConnection *connection,
       GVariant        *parameters)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply =
+  G_GNUC_UNUSED g_autoptr(GVariant) reply =
     g_dbus_connection_call_sync (connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", method, parameters,
                                  NULL, G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &error);
 

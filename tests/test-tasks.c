@@ -255,7 +255,7 @@ static gpointer
 waits_forever (gpointer data, GError **error)
 {
   g_autoptr(WeftFuture) never = weft_loop_create_future (weft_get_running_loop ());
-  g_autofree char *owned = g_strdup ("freed by unwinding");
+  G_GNUC_UNUSED g_autofree char *owned = g_strdup ("freed by unwinding");
 
   weft_await (never, error);
   g_assert_error (*error, WEFT_ERROR, WEFT_ERROR_CLOSED);
