@@ -59,7 +59,7 @@ begin_iteration (WeftLoop *loop)
 
   loop->ntodo = loop->ready.length;
   loop->iteration++;
-  if (G_UNLIKELY (loop->observed != 0) && _weft_loop_iteration_may_hook (loop, n_timers)
+  if (G_UNLIKELY (_weft_loop_iteration_may_hook (loop, n_timers))
       && (loop->iteration_hooks = _weft_loop_iteration_observers (loop, n_timers)) != 0)
     _weft_observers_iteration_begin (loop, now, n_timers, max_lateness);
 }

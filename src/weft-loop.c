@@ -93,6 +93,7 @@ weft_loop_init (WeftLoop *loop)
   loop->debug = env_debug ();
   loop->schedule_checks = loop->debug;
   loop->callback_checks = loop->debug;
+  _weft_loop_update_hook_iteration (loop);   /* nothing observes it: no hooks */
   g_queue_init (&loop->tasks);
 }
 
