@@ -226,7 +226,7 @@ step_time_end (WeftLoop      *loop,
   _weft_observers_task_timed (loop, task);   /* (the records warn of slow steps) */
 }
 
-static void
+static inline __attribute__ ((always_inline)) void
 step_observe_end (WeftLoop      *loop,
                   WeftTask      *task,
                   WeftStepFrame *frame)
