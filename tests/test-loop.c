@@ -81,6 +81,49 @@ test_call_soon_fifo (void)
   log_clear (&log);
 }
 
+/* The ring of ready calls grows while its head is in the middle of it
+ * (earlier calls ran): the calls still run in order, and their handles still
+ * cancel the ones they name. */
+static GArray *ring_order;
+
+static void
+ring_record (gpointer data)
+{
+  int value = GPOINTER_TO_INT (data);
+
+  g_array_append_val (ring_order, value);
+}
+
+static void
+test_ring_grows_wrapped (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  WeftHandle *handles[300];
+  guint expected = 0;
+
+  ring_order = g_array_new (FALSE, FALSE, sizeof (int));
+  for (int round = 0; round < 3; round++)
+    {
+      for (int i = 0; i < 50; i++)
+        weft_loop_call_soon (loop, ring_record, GINT_TO_POINTER (-1), NULL);
+      test_run_until_idle (loop);
+    }
+  g_array_set_size (ring_order, 0);
+  /* From 64 entries to 512, three times while wrapped. */
+  for (int i = 0; i < 300; i++)
+    handles[i] = weft_loop_call_soon (loop, ring_record, GINT_TO_POINTER (i), NULL);
+  for (int i = 0; i < 300; i += 3)
+    weft_handle_cancel (handles[i]);
+  test_run_until_idle (loop);
+
+  for (int i = 0; i < 300; i++)
+    if (i % 3 != 0)
+      g_assert_cmpint (g_array_index (ring_order, int, expected++), ==, i);
+  g_assert_cmpuint (ring_order->len, ==, expected);
+  g_clear_pointer (&ring_order, g_array_unref);
+  test_loop_finish (loop);
+}
+
 static void
 schedule_next (gpointer data)
 {
@@ -959,6 +1002,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Loop/stale-handle", test_stale_handle);
   g_test_add_func ("/Weft/Loop/light-calls", test_light_calls);
   g_test_add_func ("/Weft/Loop/stale-handle-wrap", test_stale_handle_wrap);
+  g_test_add_func ("/Weft/Loop/ring-grows-wrapped", test_ring_grows_wrapped);
   g_test_add_func ("/Weft/Loop/stale-handle-other-loop", test_stale_handle_other_loop);
   g_test_add_func ("/Weft/Loop/running-and-closed", test_running_and_closed);
   g_test_add_func ("/Weft/Loop/exception-handler", test_exception_handler_receives);
