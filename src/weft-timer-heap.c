@@ -41,6 +41,27 @@ grow (WeftTimerHeap *heap)
   heap->capacity = capacity;
 }
 
+/* _weft_timer_entry_less() without branches: which of two children is
+ * smaller is a coin toss for the branch predictor (deadlines are random, and
+ * equal ones common), and a sift mispredicted at every level. */
+static inline guint
+less_bit (const WeftTimerEntry *a,
+          const WeftTimerEntry *b)
+{
+  return (guint) (a->when < b->when) | ((guint) (a->when == b->when) & (guint) ((gint32) (a->seq - b->seq) < 0));
+}
+
+/* The smallest of the four children that start at @c, as a tournament of
+ * selects (no branch). */
+static inline guint
+smallest_of_four (const WeftTimerEntry *c)
+{
+  guint a = less_bit (&c[1], &c[0]);          /* 0 or 1 */
+  guint b = 2 + less_bit (&c[3], &c[2]);      /* 2 or 3 */
+
+  return less_bit (&c[b], &c[a]) ? b : a;
+}
+
 static void
 sift_down (WeftTimerEntry *e,
            guint           length,
@@ -50,14 +71,21 @@ sift_down (WeftTimerEntry *e,
 
   for (;;)
     {
-      guint first = _weft_timer_heap_first_child (i), last = MIN (first + WEFT_TIMER_HEAP_ARITY, length);
-      guint child = first;
+      guint first = _weft_timer_heap_first_child (i);
+      guint child;
 
-      if (first >= length)
+      if (first + WEFT_TIMER_HEAP_ARITY <= length)
+        child = first + smallest_of_four (&e[first]);
+      else if (first < length)
+        {
+          /* The one node with fewer than four children. */
+          child = first;
+          for (guint c = first + 1; c < length; c++)
+            if (_weft_timer_entry_less (&e[c], &e[child]))
+              child = c;
+        }
+      else
         break;
-      for (guint c = first + 1; c < last; c++)
-        if (_weft_timer_entry_less (&e[c], &e[child]))
-          child = c;
       if (!_weft_timer_entry_less (&e[child], &item))
         break;
       e[i] = e[child];
