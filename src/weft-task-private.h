@@ -163,7 +163,6 @@ _weft_task_schedule_step (WeftTask *task)
  * plain %fs-relative load on every step and await. */
 extern _Thread_local WeftTask *_weft_current_task __attribute__ ((tls_model ("initial-exec")));
 
-/* Switches from @task back to whoever resumed it. */
 #ifdef HAVE_SANITIZER_ASAN
 /* @task runs again (its first step: @fake_stack NULL): ASan learns which
  * stack it left, the caller's when the loop resumed it, which the task goes
@@ -183,6 +182,7 @@ _weft_task_asan_resumed (WeftTask *task,
 }
 #endif
 
+/* Switches from @task back to whoever resumed it. */
 static inline void
 _weft_task_switch_out (WeftTask *task,
                        gboolean  for_good)
