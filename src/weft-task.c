@@ -299,6 +299,22 @@ step_begin (WeftLoop      *loop,
     step_observe_begin (loop, task, frame);
 }
 
+/* @task's step in @frame ends (on the loop's stack, or in a hand-off on
+ * the task's own): the observers told, the outer task current again, the
+ * future the step held released. (The step's own reference is the
+ * caller's to drop: frame->handed.) */
+static inline void
+step_end (WeftLoop      *loop,
+          WeftTask      *task,
+          WeftStepFrame *frame)
+{
+  if (G_UNLIKELY (frame->observed))
+    step_observe_end (loop, task, frame);
+  _weft_current_task = frame->outer;
+  if (frame->awaited != NULL)
+    _weft_future_unref (g_steal_pointer (&frame->awaited));
+}
+
 /* asyncio's Task.__step: run the body until it suspends or returns. */
 void
 _weft_task_step (gpointer data)
@@ -321,11 +337,7 @@ _weft_task_step (gpointer data)
   loop->step_frame = frame.up;
   /* The task that came back: after hand-offs, another one than we ran. */
   task = frame.task;
-  if (G_UNLIKELY (frame.observed))
-    step_observe_end (loop, task, &frame);
-  _weft_current_task = frame.outer;
-  if (frame.awaited != NULL)
-    _weft_future_unref (frame.awaited);
+  step_end (loop, task, &frame);
 
   if (task->fiber_done)
     {
@@ -360,11 +372,7 @@ _weft_task_handoff (WeftTask *from)
    * cannot fail now (_weft_task_can_take_handoff()). */
   if (next->phase == WEFT_TASK_CREATED)
     task_start (next);
-  if (G_UNLIKELY (frame->observed))
-    step_observe_end (loop, from, frame);
-  _weft_current_task = frame->outer;
-  if (frame->awaited != NULL)
-    _weft_future_unref (g_steal_pointer (&frame->awaited));
+  step_end (loop, from, frame);
   if (frame->handed)
     _weft_future_unref (from);   /* its step's reference (it stays the loop's) */
   frame->handed = TRUE;
