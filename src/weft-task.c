@@ -93,39 +93,6 @@ task_entry (void *arg)
 
 /* ------------------------------------------------------------- lifecycle */
 
-/* The loop's list of live tasks (loop->tasks, a GQueue), appended to and
- * unlinked from without GQueue's calls: two per task, a tenth of a small
- * task's instructions outside its steps. */
-static inline void
-tasks_append (GQueue *queue,
-              GList  *link)
-{
-  link->next = NULL;
-  link->prev = queue->tail;
-  if (queue->tail != NULL)
-    queue->tail->next = link;
-  else
-    queue->head = link;
-  queue->tail = link;
-  queue->length++;
-}
-
-static inline void
-tasks_unlink (GQueue *queue,
-              GList  *link)
-{
-  if (link->prev != NULL)
-    link->prev->next = link->next;
-  else
-    queue->head = link->next;
-  if (link->next != NULL)
-    link->next->prev = link->prev;
-  else
-    queue->tail = link->prev;
-  link->next = link->prev = NULL;
-  queue->length--;
-}
-
 static void
 task_finish (WeftTask *task)
 {
@@ -145,7 +112,7 @@ task_finish (WeftTask *task)
   task->phase = WEFT_TASK_DONE;
   task->must_cancel = FALSE;
   _weft_future_finish_task (&task->parent, ret, task->result_destroy, error);
-  tasks_unlink (&loop->tasks, &task->link);
+  g_queue_unlink (&loop->tasks, &task->link);
   if (task->stats != NULL && task->stats->change_link.data != NULL)
     {
       g_queue_unlink (&loop->changed_tasks, &task->stats->change_link);
@@ -570,7 +537,7 @@ create_task (WeftLoop       *loop,
   /* Inside a dispatch the loop's latest clock reading will do (no clock read
    * per task). */
   task->created_ns = loop->dispatch_depth > 0 ? loop->last_now : _weft_loop_now (loop);
-  tasks_append (&loop->tasks, &task->link);
+  g_queue_push_tail_link (&loop->tasks, &task->link);
   _weft_task_touch (loop, task);
   _weft_task_schedule_step (task);
   return task;
