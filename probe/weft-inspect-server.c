@@ -910,8 +910,9 @@ static void
 on_before_sleep (WeftLoop *loop,
                  gpointer  data)
 {
-  /* (Called before every poll: idle only if the loop has nothing to run.) */
-  _weft_inspect_server_publish (loop, _weft_loop_has_work (loop) ? PUBLISH_IF_DUE : PUBLISH_IDLE);
+  /* (Called before every poll: idle if the loop has nothing to run, or
+   * is paused: it will not dispatch again before a command comes.) */
+  _weft_inspect_server_publish (loop, _weft_loop_has_work (loop) && !loop->paused ? PUBLISH_IF_DUE : PUBLISH_IDLE);
 }
 
 static void

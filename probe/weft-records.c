@@ -741,9 +741,6 @@ _weft_records_foreign_rows (WeftLoop *loop)
 
 /* ------------------------------------------------------------------ lint */
 
-#define WARNINGS_KEPT        64
-#define BUSY_POLL_MIN_RUNS   100
-
 /* The same warning as the last one, maybe with its " (×N)": how many, or 0. */
 static guint
 repeats_of (const char *last,
@@ -787,22 +784,15 @@ add_warning (WeftRecords *rec,
   g_ptr_array_add (rec->warnings, text);
 }
 
+/* A task that mostly woke itself (sleep(0)) is busy polling: checked at its
+ * timed steps and as it finishes (a short poller may have no timed step
+ * past BUSY_POLL_MIN_RUNS). */
 static void
-_weft_inspect_task_stepped (WeftRecords *rec,
-                            WeftTask    *task)
+check_busy_polling (WeftRecords *rec,
+                    WeftTask    *task)
 {
   WeftTaskStats *stats = _weft_task_stats (task);
 
-  /* Debug mode or not: a step that kept the loop from everything else for
-   * longer than the slow-callback duration (steps are timed while
-   * recording: all of a task's first 8, then one in 8). */
-  if (!stats->warned_slow && stats->max_run_ns >= (guint64) task->parent.loop->slow_callback_ns)
-    {
-      stats->warned_slow = TRUE;
-      add_warning (rec, g_strdup_printf ("task %s ran %.1f ms in one step without yielding to the loop (it waits at %s)",
-                                         task->name ? task->name : "(unnamed)", stats->max_run_ns / 1e6,
-                                         task->await_at ? task->await_at : task->created_at ? task->created_at : "?"));
-    }
   if (!stats->warned_busy && task->runs >= BUSY_POLL_MIN_RUNS && task->self_wakes * 10 >= task->runs * 9)
     {
       stats->warned_busy = TRUE;
@@ -810,6 +800,29 @@ _weft_inspect_task_stepped (WeftRecords *rec,
                                          " runs after sleep(0)): busy polling?",
                                          task->name, task->self_wakes, task->runs));
     }
+}
+
+static void
+_weft_inspect_task_stepped (WeftRecords *rec,
+                            WeftTask    *task)
+{
+  WeftTaskStats *stats = _weft_task_stats (task);
+
+  /* Debug mode or not: a step that kept the loop from everything else for
+   * longer than the slow-callback duration. Steps are timed while recording:
+   * all of a task's first 8, then every step that follows one of 8 µs or
+   * more, else one in 8 to 256 (weft-task.c: next_timed_span()): a rare
+   * slow step amid very short ones may go unseen here (debug mode times
+   * every callback, steps included; the inspector's server sees a loop
+   * blocked for half a second). */
+  if (!stats->warned_slow && stats->max_run_ns >= (guint64) task->parent.loop->slow_callback_ns)
+    {
+      stats->warned_slow = TRUE;
+      add_warning (rec, g_strdup_printf ("task %s ran %.1f ms in one step without yielding to the loop (it waits at %s)",
+                                         task->name ? task->name : "(unnamed)", stats->max_run_ns / 1e6,
+                                         task->await_at ? task->await_at : task->created_at ? task->created_at : "?"));
+    }
+  check_busy_polling (rec, task);
 }
 
 /**
@@ -932,6 +945,7 @@ on_task_finished (WeftLoop *loop,
                   gpointer  data,
                   WeftTask *task)
 {
+  check_busy_polling (data, task);
   _weft_inspect_task_finished (data, task);
 }
 

@@ -35,6 +35,15 @@ typedef struct
  * its tasks do not hand off to each other (weft-task-private.h). */
 #define WEFT_LONG_ITERATION 64
 
+/* What a task step does besides running (loop->step_mode, frame->mode):
+ * nothing unless an inspector records or an observer watches every step. */
+typedef enum
+{
+  WEFT_STEP_RECORD = 1 << 0,   /* busy time, the changed-task list */
+  WEFT_STEP_HOOKS  = 1 << 1,   /* task_step_begin/end observers (Sysprof's marks) */
+  WEFT_STEP_TIMED  = 1 << 2,   /* (frame only) this step is timed */
+} WeftStepMode;
+
 struct _WeftLoop
 {
   GObject               parent_instance;
@@ -103,6 +112,7 @@ struct _WeftLoop
   guint                 dispatch_depth;
   guint8                schedule_checks; /* closed or debug: scheduling takes its slow path */
   guint8                callback_checks; /* callback hooks or debug: callbacks run through run_checked() */
+  guint8                step_mode;       /* what a task step does besides running: WeftStepMode */
   GThread              *owner;           /* the thread running or dispatching it (debug checks) */
   guint                 stopping : 1;
   guint                 closing : 1;       /* close() is unwinding tasks */

@@ -38,7 +38,8 @@ struct _WeftObserver
   void     (*callback_end)    (WeftLoop *loop, gpointer data, const char *name);
   void     (*task_step_begin) (WeftLoop *loop, gpointer data, WeftTask *task);
   void     (*task_step_end)   (WeftLoop *loop, gpointer data, WeftTask *task);
-  /* A step that was timed (while recording: a task's first 8, then one in 8). */
+  /* A step that was timed (while recording: a task's first 8, then one in 1 to
+   * 256 by how long its steps run, see next_timed_span() in weft-task.c). */
   void     (*task_timed)      (WeftLoop *loop, gpointer data, WeftTask *task);
   void     (*task_finished)   (WeftLoop *loop, gpointer data, WeftTask *task);
   /* Something looks wrong: a slow callback (debug mode), an error. */

@@ -72,6 +72,7 @@ _weft_loop_observe (WeftLoop *loop,
   set_bit (&loop->step_observers, observer_id,
            data != NULL && (observer->task_step_begin != NULL || observer->task_step_end != NULL));
   loop->iteration_hooks &= loop->observed;
+  loop->step_mode = (loop->recording ? WEFT_STEP_RECORD : 0) | (loop->step_observers != 0 ? WEFT_STEP_HOOKS : 0);
   loop->callback_checks = loop->callback_hooks != 0 || loop->debug;
   _weft_loop_update_hook_iteration (loop);
 }

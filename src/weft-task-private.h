@@ -78,6 +78,10 @@ struct _WeftTask
   guint8            step_queued;
   guint8            in_cancel;         /* weft_task_cancel() is on the stack */
   guint8            name_owned;        /* name is ours to free (else static) */
+  /* While recording: steps to go until the next timed one, and how many
+   * steps that one stands for less one (step_time_end() in weft-task.c). */
+  guint8            until_timed;
+  guint8            timed_span;
   gpointer          ret;
   GError           *ret_error;
 
@@ -209,9 +213,8 @@ struct _WeftStepFrame
   WeftTask      *task;     /* the task running now */
   gboolean       handed;   /* its step began with a hand-off: the queued step's
                             * reference is ours to drop (else the loop's caller's) */
-  gboolean       observed; /* its step began observed: it ends so (step_observe_end()) */
-  gboolean       timed;    /* ... and timed, since started (cycle counter) */
-  guint64        started;
+  guint8         mode;     /* WeftStepMode: as its step began, so it ends */
+  guint64        started;  /* WEFT_STEP_TIMED: since then (cycle counter) */
   WeftFuture    *awaited;  /* dropped when that task's step ends */
   WeftTask      *outer;    /* _weft_current_task around the step */
   WeftStepFrame *up;       /* the step this one runs inside (a nested main loop) */
@@ -317,25 +320,30 @@ _weft_task_peek_stats (const WeftTask *task)
   return task->stats != NULL ? task->stats : &_weft_task_no_stats;
 }
 
-/* Marks @task as changed for weft_loop_list_changed_tasks() (while recording). */
+void _weft_task_relist       (WeftLoop      *loop,
+                              WeftTask      *task,
+                              WeftTaskStats *stats);
+
+/* Marks @task, whose statistics are @stats, as changed for
+ * weft_loop_list_changed_tasks() (while recording). Listed already as
+ * changed since the last listing, it stays where it is (a task stepping a
+ * million times between two listings moves once): one compare per step. */
+static inline void
+_weft_task_touch_stats (WeftLoop      *loop,
+                        WeftTask      *task,
+                        WeftTaskStats *stats)
+{
+  if (G_UNLIKELY (stats->change_gen <= loop->changes_listed || stats->change_link.data == NULL))
+    _weft_task_relist (loop, task, stats);
+}
+
+/* The same for any task (while recording; nothing otherwise). */
 static inline void
 _weft_task_touch (WeftLoop *loop,
                   WeftTask *task)
 {
-  WeftTaskStats *stats;
-
-  if (G_LIKELY (!loop->recording))
-    return;
-  stats = _weft_task_stats (task);
-  /* Listed already as changed since the last listing: it stays where it is
-   * (a task stepping a million times between two listings moves once). */
-  if (stats->change_link.data != NULL && stats->change_gen > loop->changes_listed)
-    return;
-  stats->change_gen = ++loop->task_changes;
-  if (stats->change_link.data != NULL)
-    g_queue_unlink (&loop->changed_tasks, &stats->change_link);
-  stats->change_link.data = task;
-  g_queue_push_tail_link (&loop->changed_tasks, &stats->change_link);
+  if (G_UNLIKELY (loop->recording))
+    _weft_task_touch_stats (loop, task, _weft_task_stats (task));
 }
 void _weft_loop_destroy_tasks  (WeftLoop *loop);
 /* Frees the loop's stack pool (its tasks are gone). */

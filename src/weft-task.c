@@ -129,6 +129,20 @@ task_finish (WeftTask *task)
   weft_task_unref (task);
 }
 
+/* _weft_task_touch_stats()'s slow path: @task goes to the end of the
+ * list of changed tasks, with a new change number. */
+void
+_weft_task_relist (WeftLoop      *loop,
+                   WeftTask      *task,
+                   WeftTaskStats *stats)
+{
+  stats->change_gen = ++loop->task_changes;
+  if (stats->change_link.data != NULL)
+    g_queue_unlink (&loop->changed_tasks, &stats->change_link);
+  stats->change_link.data = task;
+  g_queue_push_tail_link (&loop->changed_tasks, &stats->change_link);
+}
+
 static void
 release_stack (WeftTask *task)
 {
@@ -160,23 +174,48 @@ check_stack (WeftLoop *loop,
     release_stack (task);
 }
 
-/* A step while someone observes the loop: the hooks of the observers that
- * watch every step (Sysprof's marks) around it, and, while an inspector
- * records, its busy time (every step of a task's first 8 runs, then one in
- * 8, counted 8 times: two cycle-counter reads per timed step, and the
- * task_timed hook) and the list of changed tasks. */
-static void
-step_observe_begin (WeftLoop      *loop,
-                    WeftTask      *task,
+/* A step while an inspector records or an observer watches every step
+ * (loop->step_mode): the hooks of the observers that watch every step
+ * (Sysprof's marks) around it, and, while recording, its busy time and the
+ * list of changed tasks.
+ *
+ * Timing a step costs two cycle-counter reads (11 ns each on a VM) and the
+ * task_timed hook, ~60 ns, so not every step is timed: all of a task's first
+ * 8, then one in how many its last timed step says (step_time_end()), each
+ * counted for the steps it stands for. */
+static inline void
+step_observe_begin (WeftTask      *task,
                     WeftStepFrame *frame)
 {
-  frame->timed = loop->recording && (task->runs <= 8 || (task->runs & 7) == 0);
-  frame->started = frame->timed ? _weft_ticks () : 0;
-  if (G_UNLIKELY (loop->step_observers != 0))
+  WeftLoop *loop = task->parent.loop;
+
+  /* (A timed step's end sets until_timed again: the wrap does not stay.) */
+  if ((frame->mode & WEFT_STEP_RECORD) && task->until_timed-- == 0)
+    {
+      frame->mode |= WEFT_STEP_TIMED;
+      frame->started = _weft_ticks ();
+    }
+  if (G_UNLIKELY (frame->mode & WEFT_STEP_HOOKS))
     _weft_observers_task_step_begin (loop, task);
 }
 
-/* (Out of line: the untimed steps, seven in eight, need none of its registers.) */
+/* How many steps the next timed one stands for, after one that ran @ran ns:
+ * the shorter a task's steps, the rarer the timing, so that it costs any
+ * task under 1 % of its time (~60 ns in 256 steps of under 250 ns, in 64 up
+ * to 1 µs, in 8 up to 8 µs: ping-pong's steps pay 0.25 ns, against 6 ns when
+ * one step in 8 was timed), and the longer they are, the closer the measure
+ * (every step from 8 µs on). A sample's own weight was set by the one before
+ * it, not by what it measured: the busy time's estimate stays unbiased. */
+static inline guint
+next_timed_span (WeftTask *task,
+                 guint64   ran)
+{
+  if (task->runs < 8 || ran >= 8000)
+    return 1;
+  return ran >= 1000 ? 8 : ran >= 250 ? 64 : 256;
+}
+
+/* (Out of line: the untimed steps need none of its registers.) */
 G_GNUC_NO_INLINE static void
 step_time_end (WeftLoop      *loop,
                WeftTask      *task,
@@ -184,9 +223,12 @@ step_time_end (WeftLoop      *loop,
 {
   guint64 ticks = _weft_ticks ();
   guint64 ran = ticks > frame->started ? (guint64) ((ticks - frame->started) * _weft_ns_per_tick ()) : 0;
-  guint weight = task->runs <= 8 ? 1 : 8;
+  guint weight = task->timed_span + 1u;
+  guint span = next_timed_span (task, ran);
   WeftTaskStats *stats = _weft_task_stats (task);
 
+  task->timed_span = (guint8) (span - 1);
+  task->until_timed = (guint8) (span - 1);
   stats->busy_ns += ran * weight;
   stats->max_run_ns = MAX (stats->max_run_ns, ran);
   stats->run_hist[MIN (g_bit_storage (ran / 1000), WEFT_RUN_HISTOGRAM_BUCKETS - 1)] += weight;
@@ -198,15 +240,18 @@ step_observe_end (WeftLoop      *loop,
                   WeftTask      *task,
                   WeftStepFrame *frame)
 {
-  if (frame->timed)
+  if (frame->mode & WEFT_STEP_TIMED)
     step_time_end (loop, task, frame);
-  if (G_UNLIKELY (loop->step_observers != 0))
+  if (G_UNLIKELY (frame->mode & WEFT_STEP_HOOKS))
     _weft_observers_task_step_end (loop, task);
-  if (loop->recording)
+  /* (Still recording: an observer may have stopped it in the step.) */
+  if (loop->step_mode & WEFT_STEP_RECORD)
     {
-      _weft_task_stats (task)->last_run_iteration = loop->iteration;
+      WeftTaskStats *stats = _weft_task_stats (task);
+
+      stats->last_run_iteration = loop->iteration;
       if (!task->fiber_done)
-        _weft_task_touch (loop, task);
+        _weft_task_touch_stats (loop, task, stats);
     }
 }
 
@@ -260,10 +305,10 @@ step_begin (WeftLoop      *loop,
   task->phase = WEFT_TASK_RUNNING;
   task->runs++;
   _weft_current_task = task;
-  /* One branch when nothing observes or records. */
-  frame->observed = loop->observed != 0;
-  if (G_UNLIKELY (frame->observed))
-    step_observe_begin (loop, task, frame);
+  /* One branch when nothing records or watches steps. */
+  frame->mode = loop->step_mode;
+  if (G_UNLIKELY (frame->mode != 0))
+    step_observe_begin (task, frame);
 }
 
 /* @task's step in @frame ends (on the loop's stack, or in a hand-off on
@@ -275,7 +320,7 @@ step_end (WeftLoop      *loop,
           WeftTask      *task,
           WeftStepFrame *frame)
 {
-  if (G_UNLIKELY (frame->observed))
+  if (G_UNLIKELY (frame->mode != 0))
     step_observe_end (loop, task, frame);
   _weft_current_task = frame->outer;
   if (frame->awaited != NULL)

@@ -573,6 +573,60 @@ test_last_state_at_close_many (void)
 }
 
 /* The voluntary context switches of this process's thread called @name. */
+static void
+fetch_snapshot (GDBusConnection *connection,
+                const char      *sender,
+                const char      *path,
+                const char      *interface,
+                const char      *signal,
+                GVariant        *parameters,
+                gpointer         data)
+{
+  g_dbus_connection_call (connection, NULL, "/org/weft/Loop", "org.weft.Inspector1", "GetSnapshot", NULL, NULL,
+                          G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL, NULL);
+}
+
+static gpointer
+spins_for (gpointer data, GError **error)
+{
+  gint64 end = g_get_monotonic_time () + GPOINTER_TO_INT (data) * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!weft_sleep (0, error))
+      return NULL;
+  return (gpointer) "done";
+}
+
+/* A peer that asks for a snapshot at every Changed signal (the remote
+ * inspector does) gets one at most every 30 ms from a busy loop, not as
+ * often as the loop's publishing budget would allow (it was every ~2 ms: a
+ * twentieth of the loop's time). */
+static void
+test_busy_loop_publish_interval (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(WeftTask) task = NULL;
+  Stream stream = { 0 };
+  guint id, fetch_id;
+  gint64 start;
+  double ms;
+
+  connection = watch_changes (loop, &stream, &id);
+  fetch_id = g_dbus_connection_signal_subscribe (connection, NULL, "org.weft.Inspector1", "Changed", "/org/weft/Loop",
+                                                 NULL, G_DBUS_SIGNAL_FLAGS_NONE, fetch_snapshot, NULL, NULL);
+  start = g_get_monotonic_time ();
+  task = weft_loop_create_task (loop, spins_for, GINT_TO_POINTER (600), NULL);
+  iterate_until (loop, task_is_done, task);
+  ms = (g_get_monotonic_time () - start) / 1e3;
+  g_test_message ("%u Changed signals in %.0f ms of a busy loop", stream.signals, ms);
+  g_assert_cmpuint (stream.signals, >=, 2);
+  g_assert_cmpuint (stream.signals, <=, ms / 30 + 3);
+  g_dbus_connection_signal_unsubscribe (connection, fetch_id);
+  unwatch_changes (loop, connection, id);
+  test_loop_finish (loop);
+}
+
 static guint64
 thread_switches (const char *name)
 {
@@ -630,5 +684,6 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/InspectServer/last-state-at-close", test_last_state_at_close);
   g_test_add_func ("/Weft/InspectServer/last-state-at-close-many", test_last_state_at_close_many);
   g_test_add_func ("/Weft/InspectServer/quiet-without-peers", test_quiet_without_peers);
+  g_test_add_func ("/Weft/InspectServer/busy-loop-publish-interval", test_busy_loop_publish_interval);
   return inspect_test_run ();
 }

@@ -2,10 +2,18 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include "config.h"
+
 #include <string.h>
+#ifdef HAVE_VALGRIND_H
+# include <valgrind/valgrind.h>
+#else
+# define RUNNING_ON_VALGRIND 0
+#endif
 
 #include "weft-test-common.h"
 #include "weft-observer-private.h"
+#include "weft-task-private.h"
 
 static void
 append (gpointer data)
@@ -735,6 +743,94 @@ test_busy_time (void)
   test_loop_finish (loop);
 }
 
+/* Steps timed, counted by an observer of the task_timed hook. */
+static guint timed_steps;
+
+static void
+on_task_timed (WeftLoop *loop,
+               gpointer  data,
+               WeftTask *task)
+{
+  timed_steps++;
+}
+
+static const WeftObserver timing_watcher = {
+  .name = "test: timed steps",
+  .task_timed = on_task_timed,
+};
+static guint timing_watcher_id;
+
+static gpointer
+long_steps (gpointer data, GError **error)
+{
+  for (int i = 0; i < 40; i++)
+    {
+      spin_for (20000);
+      if (!weft_sleep (0, error))
+        return NULL;
+    }
+  return NULL;
+}
+
+static gpointer
+short_steps (gpointer data, GError **error)
+{
+  for (int i = 0; i < 4000; i++)
+    if (!weft_sleep (0, error))
+      return NULL;
+  return NULL;
+}
+
+static guint64
+histogram_sum (WeftTask *task)
+{
+  guint64 sum = 0;
+
+  for (guint i = 0; i < WEFT_RUN_HISTOGRAM_BUCKETS; i++)
+    sum += _weft_task_peek_stats (task)->run_hist[i];
+  return sum;
+}
+
+/* While recording, which steps are timed follows how long they run: every
+ * step of a task whose steps take 8 µs or more, one in up to 256 of a task
+ * whose steps are short (timing costs ~60 ns); each timed step counts for
+ * the steps it stands for, so the histogram still counts every step. */
+static void
+test_step_timing_sampled (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  g_autoptr(WeftTask) slow = NULL, quick = NULL;
+  guint64 counted;
+
+  weft_loop_set_recording (loop, TRUE);
+  _weft_loop_observe (loop, timing_watcher_id, loop);
+
+  timed_steps = 0;
+  slow = weft_loop_create_task (loop, long_steps, NULL, NULL);
+  test_run (loop, WEFT_FUTURE (slow));
+  g_assert_cmpuint (weft_task_get_runs (slow), ==, 41);
+  g_assert_cmpuint (timed_steps, ==, 41);
+  g_assert_cmpuint (histogram_sum (slow), ==, 41);
+  g_assert_cmpuint (_weft_task_peek_stats (slow)->busy_ns, >=, 40 * 20000);
+
+  timed_steps = 0;
+  quick = weft_loop_create_task (loop, short_steps, NULL, NULL);
+  test_run (loop, WEFT_FUTURE (quick));
+  counted = histogram_sum (quick);
+  g_test_message ("%u of %" G_GUINT64_FORMAT " short steps timed, counted for %" G_GUINT64_FORMAT,
+                  timed_steps, weft_task_get_runs (quick), counted);
+  g_assert_cmpuint (weft_task_get_runs (quick), ==, 4001);
+  /* Every step counted once, but those after the last timed one. */
+  g_assert_cmpuint (counted, <=, 4001);
+  g_assert_cmpuint (counted, >, 4001 - 256);
+  g_assert_cmpuint (timed_steps, >=, 8);
+  /* (Under valgrind a step takes microseconds: one in 8 at most.) */
+  g_assert_cmpuint (timed_steps, <=, RUNNING_ON_VALGRIND ? 4001 : 4001 / 8 + 8);
+
+  _weft_loop_observe (loop, timing_watcher_id, NULL);
+  test_loop_finish (loop);
+}
+
 static int child_await_line, parent_await_line;
 
 static gpointer
@@ -878,6 +974,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  timing_watcher_id = _weft_observer_register (&timing_watcher);
 
   g_test_add_func ("/Weft/Inspect/pause-and-step", test_pause_and_step);
   g_test_add_func ("/Weft/Inspect/recording-samples", test_recording_samples);
@@ -886,6 +983,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Inspect/repeated-warning", test_repeated_warning);
   g_test_add_func ("/Weft/Inspect/step-to-next-timer-from-start", test_step_to_next_timer_from_start);
   g_test_add_func ("/Weft/Inspect/busy-time", test_busy_time);
+  g_test_add_func ("/Weft/Inspect/step-timing-sampled", test_step_timing_sampled);
   g_test_add_func ("/Weft/Inspect/describe-task", test_describe_task);
   g_test_add_func ("/Weft/Inspect/list-timers", test_list_timers);
   g_test_add_func ("/Weft/Inspect/task-states", test_task_states);
