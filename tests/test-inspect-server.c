@@ -396,8 +396,10 @@ unwatch_changes (WeftLoop        *loop,
 static gpointer
 yields_five_times (gpointer data, GError **error)
 {
+  /* (Under valgrind a snapshot takes ~5 ms, and the loop publishes at most
+   * every 20 of them: 10 ms naps could all pass before a second one.) */
   for (int i = 0; i < 5; i++)
-    if (!weft_sleep (0.01, error))
+    if (!weft_sleep (RUNNING_ON_VALGRIND ? 0.1 : 0.01, error))
       return NULL;
   return (gpointer) "done";
 }
@@ -620,7 +622,9 @@ test_busy_loop_publish_interval (void)
   iterate_until (loop, task_is_done, task);
   ms = (g_get_monotonic_time () - start) / 1e3;
   g_test_message ("%u Changed signals in %.0f ms of a busy loop", stream.signals, ms);
-  g_assert_cmpuint (stream.signals, >=, 2);
+  /* (Under valgrind a snapshot takes long enough that the publishing budget
+   * may allow none while the task runs.) */
+  g_assert_cmpuint (stream.signals, >=, RUNNING_ON_VALGRIND ? 0 : 2);
   g_assert_cmpuint (stream.signals, <=, ms / 30 + 3);
   g_dbus_connection_signal_unsubscribe (connection, fetch_id);
   unwatch_changes (loop, connection, id);
