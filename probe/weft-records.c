@@ -38,6 +38,8 @@ typedef struct
 {
   GArray    *records;          /* WeftIterationRecord ring */
   guint      records_head;
+  GVariant  *record_variants[RECORDS_KEPT];      /* ring entries as snapshots carry them ... */
+  guint64    record_variant_index[RECORDS_KEPT]; /* ... made of the iteration of this index */
   GArray    *finished;         /* WeftTaskRecord ring of finished tasks */
   guint      finished_head;
   guint      history_length;
@@ -61,6 +63,8 @@ records_free (gpointer data)
   WeftRecords *rec = data;
 
   g_clear_pointer (&rec->records, g_array_unref);
+  for (guint i = 0; i < RECORDS_KEPT; i++)
+    g_clear_pointer (&rec->record_variants[i], g_variant_unref);
   g_clear_pointer (&rec->finished, g_array_unref);
   g_clear_pointer (&rec->warnings, g_ptr_array_unref);
   g_clear_pointer (&rec->lint_cache, g_ptr_array_unref);
@@ -582,6 +586,36 @@ _weft_inspect_add_record (GVariantBuilder      *builder,
  * (the oldest).
  */
 
+/* The ring's entry @at, as snapshots carry it. A finished iteration's record
+ * does not change: it is made a GVariant once and kept (a snapshot carries
+ * the newest 64, and making them all again each time was most of its cost,
+ * ~150 µs of a busy loop's time per publication). The newest one may still
+ * grow (@latest): made afresh, not kept. */
+static void
+add_record (WeftRecords     *rec,
+            GVariantBuilder *builder,
+            guint            at,
+            gboolean         latest)
+{
+  const WeftIterationRecord *r = &g_array_index (rec->records, WeftIterationRecord, at);
+  GVariant *record;
+
+  if (!latest && rec->record_variants[at] != NULL && rec->record_variant_index[at] == r->index)
+    {
+      g_variant_builder_add_value (builder, rec->record_variants[at]);
+      return;
+    }
+  record = g_variant_new ("(tdduuds)", r->index, r->start, r->duration, r->n_callbacks, r->n_timers,
+                          r->max_lateness, r->callbacks);
+  if (!latest)
+    {
+      g_clear_pointer (&rec->record_variants[at], g_variant_unref);
+      rec->record_variants[at] = g_variant_ref_sink (record);
+      rec->record_variant_index[at] = r->index;
+    }
+  g_variant_builder_add_value (builder, record);
+}
+
 /**
  * weft_loop_snapshot:
  * @loop: a #WeftLoop
@@ -680,13 +714,7 @@ weft_loop_snapshot (WeftLoop *loop)
   if (rec->records != NULL)
     for (guint i = rec->records->len > SNAPSHOT_RECORDS ? rec->records->len - SNAPSHOT_RECORDS : 0;
          i < rec->records->len; i++)
-      {
-        const WeftIterationRecord *r = &g_array_index (rec->records, WeftIterationRecord,
-                                                       (rec->records_head + i) % rec->records->len);
-
-        g_variant_builder_add (&record_builder, "(tdduuds)", r->index, r->start, r->duration, r->n_callbacks,
-                               r->n_timers, r->max_lateness, r->callbacks);
-      }
+      add_record (rec, &record_builder, (rec->records_head + i) % rec->records->len, i + 1 == rec->records->len);
   return g_variant_new ("(tbsa(tssststtd)a(ss)a(ssd)^asa(tdduuds))", loop->iteration, (gboolean) loop->paused, "",
                         &task_builder, &ready_builder, &timer_builder, (char **) warnings->pdata, &record_builder);
 }

@@ -341,6 +341,67 @@ test_recording (void)
 typedef struct
 {
   WeftLoop *loop;
+  guint     ticks;
+} Ticker;
+
+/* A timer per iteration (so each is recorded), a snapshot every 50. */
+static void
+tick (gpointer data)
+{
+  Ticker *t = data;
+
+  if (++t->ticks % 50 == 0)
+    g_variant_unref (g_variant_ref_sink (weft_loop_snapshot (t->loop)));
+  if (t->ticks < 700)
+    weft_loop_call_later (t->loop, 0, tick, t, NULL);
+}
+
+/* A snapshot carries the newest 64 iteration records as the loop has them
+ * (weft_loop_get_iterations()), also once the ring of records has wrapped
+ * and the snapshots before kept what they made of the older ones: the one
+ * still running when a snapshot was taken is not kept as it was then. */
+static void
+test_snapshot_records (void)
+{
+  WeftLoop *loop = test_loop_new ();
+  Ticker t = { loop, 0 };
+  g_autoptr(GArray) records = NULL;
+  g_autoptr(GVariant) snapshot = NULL, carried = NULL;
+  guint n;
+
+  weft_loop_set_recording (loop, TRUE);
+  weft_loop_call_soon (loop, tick, &t, NULL);
+  test_run_until_idle (loop);
+  g_assert_cmpuint (t.ticks, ==, 700);
+  records = weft_loop_get_iterations (loop);
+  g_assert_cmpuint (records->len, ==, 512);   /* the ring wrapped */
+  snapshot = g_variant_ref_sink (weft_loop_snapshot (loop));
+  carried = g_variant_get_child_value (snapshot, 7);
+  n = g_variant_n_children (carried);
+  g_assert_cmpuint (n, ==, 64);
+  for (guint i = 0; i < n; i++)
+    {
+      const WeftIterationRecord *r = &g_array_index (records, WeftIterationRecord, records->len - n + i);
+      guint64 index;
+      double start, duration, max_lateness;
+      guint n_callbacks, n_timers;
+      const char *callbacks;
+
+      g_variant_get_child (carried, i, "(tdduud&s)", &index, &start, &duration, &n_callbacks, &n_timers,
+                           &max_lateness, &callbacks);
+      g_assert_cmpuint (index, ==, r->index);
+      g_assert_cmpfloat (start, ==, r->start);
+      g_assert_cmpfloat (duration, ==, r->duration);
+      g_assert_cmpuint (n_callbacks, ==, r->n_callbacks);
+      g_assert_cmpuint (n_timers, ==, r->n_timers);
+      g_assert_cmpstr (callbacks, ==, r->callbacks);
+    }
+  test_loop_finish (loop);
+}
+
+typedef struct
+{
+  WeftLoop *loop;
   gint64    until;       /* monotonic µs */
   guint     iterations;
 } Spinner;
@@ -988,6 +1049,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Inspect/list-timers", test_list_timers);
   g_test_add_func ("/Weft/Inspect/task-states", test_task_states);
   g_test_add_func ("/Weft/Inspect/recording", test_recording);
+  g_test_add_func ("/Weft/Inspect/snapshot-records", test_snapshot_records);
   g_test_add_func ("/Weft/Inspect/task-history", test_task_history);
   g_test_add_func ("/Weft/Inspect/lint", test_lint);
   g_test_add_func ("/Weft/Inspect/named-future", test_named_future);
