@@ -55,7 +55,7 @@ publish_changes (WeftInspectServer *self,
    * the peers fetch on a reset. The last one, as the loop closes, is never
    * a reset (nothing is left to fetch): it carries the finished tasks kept. */
   gboolean reset = changed == NULL || (!last && (new_finished > finished->len || changed->len + new_finished > MAX_CHANGED));
-  GVariantBuilder tasks;
+  WeftRowWriter tasks;
   GVariant *changes;
   gboolean first;
 
@@ -65,7 +65,14 @@ publish_changes (WeftInspectServer *self,
 
   self->finished_seen = finished_count;
   self->foreign_digest = digest;
-  g_variant_builder_init (&tasks, G_VARIANT_TYPE ("a(tssststtd)"));
+  /* A loop that ran (even without a task moving: callbacks, timers) gets a
+   * signal, so peers fetch the rest of its state then, and only then: an
+   * idle loop sends nothing and its peers need not poll. */
+  if (!reset && new_finished == 0 && changed->len == 0 && !foreign_moved && loop->iteration == self->signalled_iteration)
+    return;   /* nothing moved: no signal */
+  /* On reset the signal carries no task: the peers fetch the whole state
+   * with GetSnapshot. */
+  _weft_row_writer_init (&tasks);
   if (!reset)
     {
       double now = weft_loop_time (loop);
@@ -78,20 +85,15 @@ publish_changes (WeftInspectServer *self,
        * all of them go again when any moved (and none when they went away:
        * its rows function was unset). */
       for (gsize i = 0; foreign_moved && foreign != NULL && i < g_variant_n_children (foreign); i++)
-        g_variant_builder_add_value (&tasks, g_variant_get_child_value (foreign, i));
-    }
-  /* On reset the signal carries no task: the peers fetch the whole state
-   * with GetSnapshot. */
-  /* A loop that ran (even without a task moving: callbacks, timers) gets a
-   * signal too, so peers fetch the rest of its state then, and only then: an
-   * idle loop sends nothing and its peers need not poll. */
-  if (!reset && new_finished == 0 && changed->len == 0 && !foreign_moved && loop->iteration == self->signalled_iteration)
-    {
-      g_variant_builder_clear (&tasks);
-      return;   /* nothing moved: no signal */
+        {
+          g_autoptr(GVariant) row = g_variant_get_child_value (foreign, i);
+
+          _weft_row_writer_add_value (&tasks, row);
+        }
     }
   self->signalled_iteration = loop->iteration;
-  changes = g_variant_ref_sink (g_variant_new ("(tba(tssststtd))", ++self->serial, reset, &tasks));
+  changes = g_variant_ref_sink (g_variant_new ("(tb@a(tssststtd))", ++self->serial, reset, _weft_row_writer_end (&tasks)));
+  _weft_row_writer_clear (&tasks);
   pthread_mutex_lock (&self->lock);
   first = self->pending_changes == NULL;
   if (first)

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "weft-probe.h"
+#include "weft-row-writer-private.h"
 
 G_BEGIN_DECLS
 
@@ -14,9 +15,9 @@ G_BEGIN_DECLS
 void _weft_records_register (void);
 
 /* One task as snapshots and Changed signals carry it (WEFT_TASK_ROW_TYPE). */
-void _weft_inspect_add_task   (GVariantBuilder      *builder,
+void _weft_inspect_add_task   (WeftRowWriter        *rows,
                                WeftTask             *task);
-void _weft_inspect_add_record (GVariantBuilder      *builder,
+void _weft_inspect_add_record (WeftRowWriter        *rows,
                                const WeftTaskRecord *record,
                                double                now);
 /* The rows weft_loop_set_task_rows_func()'s runtime gave the last snapshot

@@ -530,8 +530,8 @@ weft_task_row_decode (GVariantIter *iter,
 }
 
 void
-_weft_inspect_add_task (GVariantBuilder *builder,
-                        WeftTask        *task)
+_weft_inspect_add_task (WeftRowWriter *rows,
+                        WeftTask      *task)
 {
   g_autofree char *awaits = weft_task_describe_await (task);
   WeftTaskRow row = {
@@ -546,12 +546,12 @@ _weft_inspect_add_task (GVariantBuilder *builder,
     .age = weft_task_get_age (task),
   };
 
-  weft_task_row_encode (builder, &row);
+  _weft_row_writer_add (rows, &row);
 }
 
 /* @now: the loop's time (weft_loop_time()), for the task's age. */
 void
-_weft_inspect_add_record (GVariantBuilder      *builder,
+_weft_inspect_add_record (WeftRowWriter        *rows,
                           const WeftTaskRecord *r,
                           double                now)
 {
@@ -567,7 +567,7 @@ _weft_inspect_add_record (GVariantBuilder      *builder,
     .age = MAX (now - r->created, 0.0),
   };
 
-  weft_task_row_encode (builder, &row);
+  _weft_row_writer_add (rows, &row);
 }
 
 /**
@@ -634,22 +634,24 @@ weft_loop_snapshot (WeftLoop *loop)
   g_autoptr(GArray) ready = NULL;
   g_autoptr(GArray) timers = NULL;
   g_autoptr(GPtrArray) warnings = NULL;
-  GVariantBuilder task_builder, ready_builder, timer_builder, record_builder;
+  WeftRowWriter task_rows;
+  GVariant *tasks;
+  GVariantBuilder ready_builder, timer_builder, record_builder;
   double now;
 
   g_return_val_if_fail (loop != NULL, NULL);
   rec = records_of (loop);
 
   now = weft_loop_time (loop);
-  g_variant_builder_init (&task_builder, G_VARIANT_TYPE ("a(tssststtd)"));   /* of WEFT_TASK_ROW_TYPE */
+  _weft_row_writer_init (&task_rows);
   finished = weft_loop_list_finished_tasks (loop);
   for (guint i = 0; i < finished->len; i++)
-    _weft_inspect_add_record (&task_builder, &g_array_index (finished, WeftTaskRecord, i), now);
+    _weft_inspect_add_record (&task_rows, &g_array_index (finished, WeftTaskRecord, i), now);
   /* At most MAX_SNAPSHOT_TASKS live tasks, the oldest first: a snapshot must
    * stay cheap for a loop with 100,000 tasks. */
   n_tasks = 0;
   for (GList *l = loop->tasks.head; l != NULL && n_tasks < MAX_SNAPSHOT_TASKS; l = l->next, n_tasks++)
-    _weft_inspect_add_task (&task_builder, l->data);
+    _weft_inspect_add_task (&task_rows, l->data);
   g_clear_pointer (&rec->foreign_rows, g_variant_unref);
   if (rec->tasks_func != NULL && n_tasks < MAX_SNAPSHOT_TASKS)
     {
@@ -662,8 +664,13 @@ weft_loop_snapshot (WeftLoop *loop)
       rec->foreign_rows = g_variant_ref_sink (g_variant_builder_end (&foreign));
       g_variant_iter_init (&iter, rec->foreign_rows);
       while ((row = g_variant_iter_next_value (&iter)) != NULL)
-        g_variant_builder_add_value (&task_builder, row);   /* (takes the reference) */
+        {
+          _weft_row_writer_add_value (&task_rows, row);
+          g_variant_unref (row);
+        }
     }
+  tasks = _weft_row_writer_end (&task_rows);
+  _weft_row_writer_clear (&task_rows);
 
   g_variant_builder_init (&ready_builder, G_VARIANT_TYPE ("a(ss)"));
   /* At most MAX_SNAPSHOT_CALLS of each, then a row that says how many more. */
@@ -715,8 +722,8 @@ weft_loop_snapshot (WeftLoop *loop)
     for (guint i = rec->records->len > SNAPSHOT_RECORDS ? rec->records->len - SNAPSHOT_RECORDS : 0;
          i < rec->records->len; i++)
       add_record (rec, &record_builder, (rec->records_head + i) % rec->records->len, i + 1 == rec->records->len);
-  return g_variant_new ("(tbsa(tssststtd)a(ss)a(ssd)^asa(tdduuds))", loop->iteration, (gboolean) loop->paused, "",
-                        &task_builder, &ready_builder, &timer_builder, (char **) warnings->pdata, &record_builder);
+  return g_variant_new ("(tbs@a(tssststtd)a(ss)a(ssd)^asa(tdduuds))", loop->iteration, (gboolean) loop->paused, "",
+                        tasks, &ready_builder, &timer_builder, (char **) warnings->pdata, &record_builder);
 }
 
 /**

@@ -1,0 +1,35 @@
+/* weft-row-writer-private.h: arrays of task rows, written as GVariant bytes
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A snapshot lists up to 1,000 tasks, a Changed signal up to a few thousand.
+ * Made with g_variant_builder_add() each row is ten GVariants, ~18,000
+ * instructions: a snapshot of 1,000 tasks took 4.4 ms of the loop thread.
+ * The writer serialises the rows itself, in GVariant's serialised format
+ * (the array's and each tuple's framing offsets, as GLib writes them: the
+ * tests compare the bytes with GLib's), into one buffer that becomes one
+ * GVariant.
+ */
+#pragma once
+
+#include "weft-probe.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GByteArray *bytes;   /* the rows so far */
+  GArray     *ends;    /* gsize: where each row ends */
+} WeftRowWriter;
+
+void      _weft_row_writer_init      (WeftRowWriter     *writer);
+void      _weft_row_writer_add       (WeftRowWriter     *writer,
+                                      const WeftTaskRow *row);
+/* A row made elsewhere (another runtime's, a #WEFT_TASK_ROW_TYPE value). */
+void      _weft_row_writer_add_value (WeftRowWriter     *writer,
+                                      GVariant          *row);
+/* The rows as an `a(tssststtd)` (floating); the writer is empty again. */
+GVariant *_weft_row_writer_end       (WeftRowWriter     *writer);
+void      _weft_row_writer_clear     (WeftRowWriter     *writer);
+
+G_END_DECLS

@@ -1,0 +1,173 @@
+/* weft-row-writer.c: arrays of task rows, written as GVariant bytes
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * GVariant's serialised format, for `a(tssststtd)` (see GLib's
+ * gvariant-serialiser.c): a tuple lays out its members in order, each
+ * aligned to its type (8 for t and d, 1 for s, strings with their NUL), and
+ * ends with the end offsets of its variable-size members but the last, the
+ * first one's last; an array of variable-size elements aligns each to the
+ * element's alignment (8) and ends with every element's end offset, in
+ * order. Offsets are little-endian, of the smallest of 1, 2, 4 or 8 bytes
+ * that can address the whole container, offsets included.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "weft-row-writer-private.h"
+
+#define ROW_STRINGS 4   /* name, state, awaits, created_at */
+
+/* The size of the offsets of a container whose body is @body bytes and that
+ * has @n offsets (GLib's gvs_calculate_total_size()). */
+static guint
+offset_size (gsize body,
+             gsize n)
+{
+  if (body + n <= G_MAXUINT8)
+    return 1;
+  if (body + 2 * n <= G_MAXUINT16)
+    return 2;
+  if (body + 4 * n <= G_MAXUINT32)
+    return 4;
+  return 8;
+}
+
+static void
+put_le (guint8 *at,
+        guint64 value,
+        guint   size)
+{
+  for (guint i = 0; i < size; i++)
+    at[i] = (guint8) (value >> (8 * i));
+}
+
+static void
+pad_to_8 (GByteArray *bytes,
+          gsize       start)
+{
+  static const guint8 zeros[8] = { 0 };
+  gsize used = bytes->len - start;
+
+  if (used % 8 != 0)
+    g_byte_array_append (bytes, zeros, 8 - used % 8);
+}
+
+static void
+put_u64 (GByteArray *bytes,
+         guint64     value)
+{
+  g_byte_array_append (bytes, (const guint8 *) &value, sizeof value);
+}
+
+/* A string member, "" for NULL, made valid UTF-8 as an `s` must be. */
+static gsize
+put_string (GByteArray *bytes,
+            gsize       start,
+            const char *text)
+{
+  if (text == NULL)
+    text = "";
+  if (G_LIKELY (g_utf8_validate (text, -1, NULL)))
+    g_byte_array_append (bytes, (const guint8 *) text, (guint) strlen (text) + 1);
+  else
+    {
+      g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+      g_byte_array_append (bytes, (const guint8 *) valid, (guint) strlen (valid) + 1);
+    }
+  return bytes->len - start;
+}
+
+void
+_weft_row_writer_init (WeftRowWriter *writer)
+{
+  writer->bytes = g_byte_array_new ();
+  writer->ends = g_array_new (FALSE, FALSE, sizeof (gsize));
+}
+
+void
+_weft_row_writer_clear (WeftRowWriter *writer)
+{
+  g_clear_pointer (&writer->bytes, g_byte_array_unref);
+  g_clear_pointer (&writer->ends, g_array_unref);
+}
+
+static void
+row_done (WeftRowWriter *writer)
+{
+  gsize end = writer->bytes->len;
+
+  g_array_append_val (writer->ends, end);
+}
+
+void
+_weft_row_writer_add (WeftRowWriter     *writer,
+                      const WeftTaskRow *row)
+{
+  GByteArray *bytes = writer->bytes;
+  gsize start, ends[ROW_STRINGS], body;
+  guint size;
+  guint8 *offsets;
+  double age = row->age;
+
+  /* (The array's elements begin aligned to 8; the tuple's members align
+   * from its start.) */
+  pad_to_8 (bytes, 0);
+  start = bytes->len;
+  put_u64 (bytes, row->id);
+  ends[0] = put_string (bytes, start, row->name);
+  ends[1] = put_string (bytes, start, row->state);
+  ends[2] = put_string (bytes, start, row->awaits);
+  pad_to_8 (bytes, start);
+  put_u64 (bytes, row->runs);
+  ends[3] = put_string (bytes, start, row->created_at);
+  pad_to_8 (bytes, start);
+  put_u64 (bytes, row->busy_ns);
+  put_u64 (bytes, row->max_run_ns);
+  g_byte_array_append (bytes, (const guint8 *) &age, sizeof age);
+  body = bytes->len - start;
+  size = offset_size (body, ROW_STRINGS);
+  g_byte_array_set_size (bytes, (guint) (bytes->len + ROW_STRINGS * size));
+  offsets = bytes->data + start + body;
+  /* The first member's offset last. */
+  for (guint i = 0; i < ROW_STRINGS; i++)
+    put_le (offsets + (ROW_STRINGS - 1 - i) * size, ends[i], size);
+  row_done (writer);
+}
+
+void
+_weft_row_writer_add_value (WeftRowWriter *writer,
+                            GVariant      *row)
+{
+  g_return_if_fail (g_variant_is_of_type (row, WEFT_TASK_ROW_TYPE));
+
+  pad_to_8 (writer->bytes, 0);
+  g_byte_array_append (writer->bytes, g_variant_get_data (row), (guint) g_variant_get_size (row));
+  row_done (writer);
+}
+
+GVariant *
+_weft_row_writer_end (WeftRowWriter *writer)
+{
+  GByteArray *bytes = writer->bytes;
+  gsize body = bytes->len, n = writer->ends->len;
+  guint size;
+  GBytes *data;
+  GVariant *rows;
+
+  if (n > 0)
+    {
+      size = offset_size (body, n);
+      g_byte_array_set_size (bytes, (guint) (body + n * size));
+      for (gsize i = 0; i < n; i++)
+        put_le (bytes->data + body + i * size, g_array_index (writer->ends, gsize, i), size);
+    }
+  data = g_byte_array_free_to_bytes (bytes);
+  rows = g_variant_new_from_bytes (G_VARIANT_TYPE ("a(tssststtd)"), data, TRUE);
+  g_bytes_unref (data);
+  writer->bytes = g_byte_array_new ();
+  g_array_set_size (writer->ends, 0);
+  return rows;
+}
