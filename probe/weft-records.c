@@ -40,7 +40,7 @@ typedef struct
   guint      records_head;
   GVariant  *record_variants[RECORDS_KEPT];      /* ring entries as snapshots carry them ... */
   guint64    record_variant_index[RECORDS_KEPT]; /* ... made of the iteration of this index */
-  GArray    *finished;         /* WeftTaskRecord ring of finished tasks */
+  GArray    *finished;         /* KeptRecord ring of finished tasks */
   guint      finished_head;
   guint      history_length;
   GPtrArray *warnings;         /* char * */
@@ -286,43 +286,73 @@ task_record_clear (gpointer data)
   g_free (record->error_message);
 }
 
+/* A finished task in the history: its record, whose name is the task's own
+ * static one when it had one (weft_loop_create_task() names a task after its
+ * function: copying that name cost every finishing task a malloc and a free;
+ * created_at is kept the same way). weft_loop_list_finished_tasks() copies. */
+typedef struct
+{
+  WeftTaskRecord record;
+  gboolean       name_static;
+} KeptRecord;
+
+static void
+kept_record_clear (gpointer data)
+{
+  KeptRecord *kept = data;
+
+  if (kept->name_static)
+    kept->record.name = NULL;
+  task_record_clear (&kept->record);
+}
+
+static const WeftTaskRecord *
+kept_record (WeftRecords *rec,
+             guint        i)
+{
+  return &g_array_index (rec->finished, KeptRecord, i).record;
+}
+
 /* Keeps a snapshot, not the task: a finished task holds its loop alive, and
  * the history must not. */
 static void
 _weft_inspect_task_finished (WeftRecords *rec,
                              WeftTask    *task)
 {
-  WeftTaskRecord record = {
-    .id = task->id,
-    .name = g_strdup (task->name),
-    .state = weft_task_get_state (task),
-    .runs = task->runs,
-    .created_at = task->created_at,
-    .error_message = task->parent.error ? g_strdup (task->parent.error->message) : NULL,
-    .busy_ns = _weft_task_peek_stats (task)->busy_ns,
-    .max_run_ns = _weft_task_peek_stats (task)->max_run_ns,
-    .created = task->created_ns / 1e9,
+  KeptRecord kept = {
+    .record = {
+      .id = task->id,
+      .name = task->name_owned ? g_strdup (task->name) : task->name,
+      .state = weft_task_get_state (task),
+      .runs = task->runs,
+      .created_at = task->created_at,
+      .error_message = task->parent.error ? g_strdup (task->parent.error->message) : NULL,
+      .busy_ns = _weft_task_peek_stats (task)->busy_ns,
+      .max_run_ns = _weft_task_peek_stats (task)->max_run_ns,
+      .created = task->created_ns / 1e9,
+    },
+    .name_static = !task->name_owned,
   };
 
-  memcpy (record.run_hist, _weft_task_peek_stats (task)->run_hist, sizeof record.run_hist);
+  memcpy (kept.record.run_hist, _weft_task_peek_stats (task)->run_hist, sizeof kept.record.run_hist);
   if (rec->history_length == 0)
     {
-      task_record_clear (&record);
+      kept_record_clear (&kept);
       return;
     }
   if (rec->finished == NULL)
     {
-      rec->finished = g_array_new (FALSE, FALSE, sizeof (WeftTaskRecord));
-      g_array_set_clear_func (rec->finished, task_record_clear);
+      rec->finished = g_array_new (FALSE, FALSE, sizeof (KeptRecord));
+      g_array_set_clear_func (rec->finished, kept_record_clear);
     }
   if (rec->finished->len < rec->history_length)
-    g_array_append_val (rec->finished, record);
+    g_array_append_val (rec->finished, kept);
   else
     {
-      WeftTaskRecord *oldest = &g_array_index (rec->finished, WeftTaskRecord, rec->finished_head);
+      KeptRecord *oldest = &g_array_index (rec->finished, KeptRecord, rec->finished_head);
 
-      task_record_clear (oldest);
-      *oldest = record;
+      kept_record_clear (oldest);
+      *oldest = kept;
       rec->finished_head = (rec->finished_head + 1) % rec->finished->len;
     }
 }
@@ -371,8 +401,7 @@ weft_loop_list_finished_tasks (WeftLoop *loop)
   g_array_set_clear_func (copy, task_record_clear);
   for (guint i = 0; rec->finished != NULL && i < rec->finished->len; i++)
     {
-      WeftTaskRecord record = g_array_index (rec->finished, WeftTaskRecord,
-                                             (rec->finished_head + i) % rec->finished->len);
+      WeftTaskRecord record = *kept_record (rec, (rec->finished_head + i) % rec->finished->len);
 
       record.name = g_strdup (record.name);
       record.error_message = g_strdup (record.error_message);
@@ -443,7 +472,7 @@ weft_loop_describe_task (WeftLoop *loop,
   /* The history first: it is short, the live tasks may be 100,000. */
   for (guint i = 0; rec->finished != NULL && i < rec->finished->len; i++)
     {
-      WeftTaskRecord *r = &g_array_index (rec->finished, WeftTaskRecord, i);
+      const WeftTaskRecord *r = kept_record (rec, i);
 
       if (r->id != task_id || r->name == NULL)
         continue;
@@ -819,45 +848,37 @@ add_warning (WeftRecords *rec,
   g_ptr_array_add (rec->warnings, text);
 }
 
-/* A task that mostly woke itself (sleep(0)) is busy polling: checked at its
- * timed steps and as it finishes (a short poller may have no timed step
- * past BUSY_POLL_MIN_RUNS). */
+/* What a task's recorded statistics say is wrong, once each: a step that
+ * kept the loop from everything else for longer than the slow-callback
+ * duration (debug mode or not), and mostly waking itself (sleep(0)), busy
+ * polling. Looked at as the task finishes and, for the live ones, by the
+ * lint (weft_loop_lint(), in snapshots at most a second old), not at every
+ * step: that cost each timed step a hook. Steps are timed while recording:
+ * all of a task's first 8, then every step that follows one of 8 µs or more,
+ * else one in 8 to 256 (weft-task.c: next_timed_span()): a rare slow step
+ * amid very short ones may go unseen here (debug mode times every callback,
+ * steps included; the inspector's server sees a loop blocked for half a
+ * second). */
 static void
-check_busy_polling (WeftRecords *rec,
-                    WeftTask    *task)
+check_task (WeftRecords *rec,
+            WeftTask    *task)
 {
-  WeftTaskStats *stats = _weft_task_stats (task);
+  const WeftTaskStats *stats = _weft_task_peek_stats (task);
 
-  if (!stats->warned_busy && task->runs >= BUSY_POLL_MIN_RUNS && task->self_wakes * 10 >= task->runs * 9)
-    {
-      stats->warned_busy = TRUE;
-      add_warning (rec, g_strdup_printf ("task %s mostly wakes itself (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                                         " runs after sleep(0)): busy polling?",
-                                         task->name, task->self_wakes, task->runs));
-    }
-}
-
-static void
-_weft_inspect_task_stepped (WeftRecords *rec,
-                            WeftTask    *task)
-{
-  WeftTaskStats *stats = _weft_task_stats (task);
-
-  /* Debug mode or not: a step that kept the loop from everything else for
-   * longer than the slow-callback duration. Steps are timed while recording:
-   * all of a task's first 8, then every step that follows one of 8 µs or
-   * more, else one in 8 to 256 (weft-task.c: next_timed_span()): a rare
-   * slow step amid very short ones may go unseen here (debug mode times
-   * every callback, steps included; the inspector's server sees a loop
-   * blocked for half a second). */
   if (!stats->warned_slow && stats->max_run_ns >= (guint64) task->parent.loop->slow_callback_ns)
     {
-      stats->warned_slow = TRUE;
+      _weft_task_stats (task)->warned_slow = TRUE;
       add_warning (rec, g_strdup_printf ("task %s ran %.1f ms in one step without yielding to the loop (it waits at %s)",
                                          task->name ? task->name : "(unnamed)", stats->max_run_ns / 1e6,
                                          task->await_at ? task->await_at : task->created_at ? task->created_at : "?"));
     }
-  check_busy_polling (rec, task);
+  if (!stats->warned_busy && task->runs >= BUSY_POLL_MIN_RUNS && task->self_wakes * 10 >= task->runs * 9)
+    {
+      _weft_task_stats (task)->warned_busy = TRUE;
+      add_warning (rec, g_strdup_printf ("task %s mostly wakes itself (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                                         " runs after sleep(0)): busy polling?",
+                                         task->name, task->self_wakes, task->runs));
+    }
 }
 
 /**
@@ -882,6 +903,8 @@ weft_loop_lint (WeftLoop *loop)
   g_return_val_if_fail (loop != NULL, warnings);
   rec = records_of (loop);
 
+  for (GList *l = loop->tasks.head; loop->recording && l != NULL; l = l->next)
+    check_task (rec, l->data);
   for (guint i = 0; rec->warnings != NULL && i < rec->warnings->len; i++)
     g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (rec->warnings, i)));
 
@@ -968,19 +991,11 @@ on_iteration_end (WeftLoop *loop,
 }
 
 static void
-on_task_timed (WeftLoop *loop,
-               gpointer  data,
-               WeftTask *task)
-{
-  _weft_inspect_task_stepped (data, task);
-}
-
-static void
 on_task_finished (WeftLoop *loop,
                   gpointer  data,
                   WeftTask *task)
 {
-  check_busy_polling (data, task);
+  check_task (data, task);
   _weft_inspect_task_finished (data, task);
 }
 
@@ -1005,7 +1020,6 @@ static const WeftObserver records_observer = {
   .iteration_begin = on_iteration_begin,
   .iteration_end = on_iteration_end,
   .callback_begin = on_callback_begin,
-  .task_timed = on_task_timed,
   .task_finished = on_task_finished,
   .warning = on_warning,
 };

@@ -95,6 +95,7 @@ struct _WeftLoop
   guint                 callback_hooks;  /* bit per observer that wants callback_begin/end now */
   guint                 iteration_observers; /* bit per observer with iteration hooks */
   guint                 step_observers;  /* bit per observer with task_step_begin/end hooks */
+  guint                 timed_observers; /* bit per observer with a task_timed hook */
   guint                 sampled_hooks;   /* bit per observer that wants only sampled iterations */
   guint                 iteration_hooks; /* the observers called for the current iteration */
   guint64               sample_iteration;/* the next sampled iteration ... */

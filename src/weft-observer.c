@@ -71,6 +71,7 @@ _weft_loop_observe (WeftLoop *loop,
            data != NULL && (observer->iteration_begin != NULL || observer->iteration_end != NULL));
   set_bit (&loop->step_observers, observer_id,
            data != NULL && (observer->task_step_begin != NULL || observer->task_step_end != NULL));
+  set_bit (&loop->timed_observers, observer_id, data != NULL && observer->task_timed != NULL);
   loop->iteration_hooks &= loop->observed;
   loop->step_mode = (loop->recording ? WEFT_STEP_RECORD : 0) | (loop->step_observers != 0 ? WEFT_STEP_HOOKS : 0);
   loop->callback_checks = loop->callback_hooks != 0 || loop->debug;
@@ -223,7 +224,7 @@ void
 _weft_observers_task_timed (WeftLoop *loop,
                             WeftTask *task)
 {
-  EACH_OBSERVER (loop, task_timed, task);
+  EACH_OBSERVER_IN (loop->timed_observers, loop, task_timed, task);
 }
 
 void

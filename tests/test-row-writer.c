@@ -109,14 +109,15 @@ test_values_and_bad_text (void)
   WeftTaskRow bad_made_valid = bad;
   g_autofree char *valid = g_utf8_make_valid (bad.name, -1);
   WeftTaskRow expected[3];
-  g_autoptr(GVariant) foreign = NULL, ours = NULL, glibs = NULL;
+  g_autoptr(GVariant) foreign_rows = NULL, foreign = NULL, ours = NULL, glibs = NULL;
   WeftRowWriter writer;
   GVariantBuilder one;
 
   g_variant_builder_init (&one, G_VARIANT_TYPE ("a(tssststtd)"));
   weft_task_row_encode (&one, &(WeftTaskRow) { .id = 99, .name = "asyncio main()", .state = "pending",
                                                .awaits = "sleep", .runs = 12, .created_at = "x.py:3" });
-  foreign = g_variant_ref_sink (g_variant_get_child_value (g_variant_builder_end (&one), 0));
+  foreign_rows = g_variant_ref_sink (g_variant_builder_end (&one));
+  foreign = g_variant_get_child_value (foreign_rows, 0);
 
   _weft_row_writer_init (&writer);
   _weft_row_writer_add (&writer, &row);
