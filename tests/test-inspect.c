@@ -606,8 +606,19 @@ hog (gpointer data,
   return NULL;
 }
 
+/* Hogs the loop in its first step, then waits (for ever: until cancelled). */
+static gpointer
+hog_then_wait (gpointer data,
+               GError **error)
+{
+  g_usleep (30000);
+  weft_sleep (3600, error);
+  return NULL;
+}
+
 /* Without debug mode, a task step that holds the loop longer than the
- * slow-callback duration is a warning (while recording), once per task. */
+ * slow-callback duration is a warning (while recording), once per task:
+ * for a finished task, and for one still waiting. */
 static void
 test_slow_step_warning (void)
 {
@@ -632,6 +643,24 @@ test_slow_step_warning (void)
         found++;
     }
   g_assert_cmpuint (found, ==, 2);   /* each task once */
+
+  {
+    g_autoptr(WeftTask) waiter = weft_loop_create_task (loop, hog_then_wait, NULL, NULL);
+    g_autoptr(GPtrArray) again = NULL, once_more = NULL;
+    guint live = 0;
+
+    test_run_until_idle (loop);
+    g_assert_false (weft_future_is_done (WEFT_FUTURE (waiter)));
+    again = weft_loop_lint (loop);
+    once_more = weft_loop_lint (loop);
+    for (guint i = 0; i < again->len; i++)
+      live += g_pattern_match_simple ("task hog_then_wait ran * ms in one step without yielding to the loop (it waits at *test-inspect.c:*)",
+                                      g_ptr_array_index (again, i));
+    g_assert_cmpuint (live, ==, 1);
+    g_assert_cmpuint (once_more->len, ==, again->len);   /* not again */
+    weft_task_cancel (waiter, NULL);
+    test_run_until_idle (loop);
+  }
   test_loop_finish (loop);
 }
 
