@@ -574,7 +574,6 @@ test_last_state_at_close_many (void)
   g_assert_true (stream.watched_done);            /* the last to finish */
 }
 
-/* The voluntary context switches of this process's thread called @name. */
 static void
 fetch_snapshot (GDBusConnection *connection,
                 const char      *sender,
@@ -631,6 +630,7 @@ test_busy_loop_publish_interval (void)
   test_loop_finish (loop);
 }
 
+/* The voluntary context switches of this process's thread called @name. */
 static guint64
 thread_switches (const char *name)
 {
