@@ -115,12 +115,13 @@ _weft_inspect_server_publish (WeftLoop    *loop,
   GVariant *snapshot, *old;
 
   /* A busy loop publishes at most every PUBLISH_INTERVAL_NS (a live view
-   * needs no more), and spends at most a fiftieth of its time on it: after
-   * a snapshot that took T to build, the next one waits at least 50 T (a
-   * snapshot of 1,000 of 100,000 tasks takes ~1.5 ms: one every 75 ms). Also
-   * when a peer waits for one: a peer asks again at every Changed signal (the
-   * remote inspector does), and a loop that published whenever asked would
-   * spend all that budget publishing. A loop about to sleep publishes
+   * needs no more), and spends at most a twentieth of its time on it: after
+   * a snapshot that took T to build, the next one waits at least 20 T (a
+   * snapshot of 1,000 of 100,000 tasks takes ~1.5 ms: one every 30 ms; a
+   * fiftieth made a peer's GetSnapshot wait 75-125 ms in the soak, over its
+   * 100 ms). Also when a peer waits for one: a peer asks again at every
+   * Changed signal (the remote inspector does), and a loop that published
+   * whenever asked would spend all that budget publishing. A loop about to sleep publishes
    * at once for a peer that waits (GetSnapshot of a state the last snapshot
    * does not show): it has nothing else to do. */
   __atomic_store_n (&self->loop_iteration, loop->iteration, __ATOMIC_RELAXED);
@@ -132,7 +133,7 @@ _weft_inspect_server_publish (WeftLoop    *loop,
       && now - self->published < PUBLISH_UNWATCHED_NS)
     return;
   if (!at_once && !(when == PUBLISH_IDLE && wanted)
-      && now - self->published < MAX (PUBLISH_INTERVAL_NS, 50 * self->build_ns))
+      && now - self->published < MAX (PUBLISH_INTERVAL_NS, 20 * self->build_ns))
     return;
   __atomic_store_n (&self->published_iteration, loop->iteration, __ATOMIC_RELAXED);
   g_atomic_int_set (&self->want_publish, 0);
@@ -144,7 +145,7 @@ _weft_inspect_server_publish (WeftLoop    *loop,
   publish_changes (self, when == PUBLISH_LAST);
   if (g_atomic_int_get (&self->n_waiting) > 0)
     g_main_context_invoke (self->context, _weft_inspect_server_answer_waiting, self);
-  /* Both count in the fiftieth of the loop's time publishing may take. */
+  /* Both count in the twentieth of the loop's time publishing may take. */
   self->published = g_get_monotonic_time () * 1000;
   self->build_ns = self->published - now;
   /* Freeing a snapshot of a thousand tasks takes a while: not under the lock

@@ -914,8 +914,9 @@ test_step_timing_sampled (void)
   g_assert_cmpuint (counted, <=, 4001);
   g_assert_cmpuint (counted, >, 4001 - 256);
   g_assert_cmpuint (timed_steps, >=, 8);
-  /* (Under valgrind a step takes microseconds: one in 8 at most.) */
-  g_assert_cmpuint (timed_steps, <=, RUNNING_ON_VALGRIND ? 4001 : 4001 / 8 + 8);
+  /* Far from all of them: one in 8 to 256 (under valgrind a step may take
+   * over 8 µs, and be timed every time). */
+  g_assert_cmpuint (timed_steps, <=, RUNNING_ON_VALGRIND ? 4001 : 4001 / 4);
 
   _weft_loop_observe (loop, timing_watcher_id, NULL);
   test_loop_finish (loop);
