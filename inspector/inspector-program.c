@@ -11,6 +11,12 @@
  */
 #include "config.h"
 
+#include <signal.h>
+#include <unistd.h>
+#ifdef __linux__
+# include <sys/prctl.h>
+#endif
+
 #include <glib/gi18n.h>
 #include <weft.h>
 
@@ -187,6 +193,21 @@ inspector_program_init (InspectorProgram *self)
  *
  * Returns: (transfer full) (nullable): the running program, or %NULL
  */
+/* In the child, before it runs the program: it ends (SIGTERM) when the
+ * inspector that started it does. A demo paused from its first callback
+ * waits for its inspector's commands, and would otherwise wait for ever
+ * after the inspector crashed or was killed. (If the inspector is gone
+ * already, its child has another parent now: it ends at once.) */
+static void
+end_with_inspector (gpointer data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+  if (getppid () != (pid_t) GPOINTER_TO_INT (data))
+    _exit (1);
+}
+
 InspectorProgram *
 inspector_program_new (const char * const  *argv,
                        const char * const  *environment,
@@ -199,6 +220,7 @@ inspector_program_new (const char * const  *argv,
 
   g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
 
+  g_subprocess_launcher_set_child_setup (launcher, end_with_inspector, GINT_TO_POINTER (getpid ()), NULL);
   g_subprocess_launcher_setenv (launcher, "WEFT_INSPECT", "1", TRUE);
   for (guint i = 0; environment != NULL && environment[i] != NULL; i++)
     {
@@ -218,6 +240,20 @@ inspector_program_new (const char * const  *argv,
   g_subprocess_wait_async (process, self->cancellable, on_exited, g_object_ref (self));
   self->poll_id = g_timeout_add (POLL_MS, poll_socket, self);
   return self;
+}
+
+/**
+ * inspector_program_get_pid:
+ * @self: an #InspectorProgram
+ *
+ * Returns: the process id of the program (it may have exited since)
+ */
+guint
+inspector_program_get_pid (InspectorProgram *self)
+{
+  g_return_val_if_fail (INSPECTOR_IS_PROGRAM (self), 0);
+
+  return self->pid;
 }
 
 /**

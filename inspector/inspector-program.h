@@ -15,6 +15,7 @@ G_DECLARE_FINAL_TYPE (InspectorProgram, inspector_program, INSPECTOR, PROGRAM, G
 InspectorProgram *inspector_program_new            (const char * const *argv,
                                                     const char * const *environment,
                                                     GError            **error);
+guint             inspector_program_get_pid        (InspectorProgram   *self);
 GDBusConnection  *inspector_program_get_connection (InspectorProgram   *self);
 gboolean          inspector_program_get_running    (InspectorProgram   *self);
 void              inspector_program_stop           (InspectorProgram   *self);

@@ -8,8 +8,10 @@
 #include <gtk/gtk.h>
 #include <gtksourceview/gtksource.h>
 #include <libglib-testing/signal-logger.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "inspector-demos.h"
 #include "weft-inspector.h"
@@ -17,6 +19,7 @@
 #include "inspector-histogram.h"
 #include "inspector-rows.h"
 #include "inspector-timeline.h"
+#include "inspector-program.h"
 #include "inspector-window.h"
 #include "weft-loop-private.h"
 #include "test-heartbeat.h"
@@ -570,6 +573,67 @@ test_buttons_demo (void)
   weft_loop_unref (loop);
 }
 
+static char *
+program_pid_path (pid_t test)
+{
+  g_autofree char *name = g_strdup_printf ("weft-test-program-%d", (int) test);
+
+  return g_build_filename (g_get_tmp_dir (), name, NULL);
+}
+
+/* Whether process @pid is gone (or a zombie, waiting for whoever reaps it). */
+static gboolean
+process_ended (guint pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%u/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *state;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return TRUE;
+  state = strrchr (stat, ')');
+  return state != NULL && state[1] == ' ' && state[2] == 'Z';
+}
+
+/* A program the inspector runs (the Python demos, paused at their first
+ * callback and waiting for it) ends when the inspector does, even killed:
+ * crashed test runs left such demos waiting for ever. */
+static void
+test_program_ends_with_inspector (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  guint pid;
+  gint64 deadline;
+
+  if (g_test_subprocess ())
+    {
+      const char *argv[] = { "sleep", "60", NULL };
+      g_autoptr(GError) error = NULL;
+      InspectorProgram *program = inspector_program_new (argv, NULL, &error);
+      g_autofree char *pid_text = NULL;
+
+      g_assert_no_error (error);
+      pid_text = g_strdup_printf ("%u", inspector_program_get_pid (program));
+      path = program_pid_path (getppid ());
+      g_assert_true (g_file_set_contents (path, pid_text, -1, NULL));
+      _exit (0);   /* the inspector ends at once, cleaning up nothing */
+    }
+  path = program_pid_path (getpid ());
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_unlink (path);
+  pid = (guint) g_ascii_strtoull (text, NULL, 10);
+  g_assert_cmpuint (pid, >, 0);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!process_ended (pid) && g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+  if (!process_ended (pid))
+    kill ((pid_t) pid, SIGKILL);
+  g_assert_true (process_ended (pid));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -580,6 +644,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Weft/Inspector/python-demo", test_python_demo);
   g_test_add_func ("/Weft/Inspector/window-tour", test_window_tour);
   g_test_add_func ("/Weft/Inspector/tutorial-walk", test_tutorial_walk);
+  g_test_add_func ("/Weft/Inspector/program-ends-with-inspector", test_program_ends_with_inspector);
 
   return g_test_run ();
 }
