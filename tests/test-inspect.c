@@ -404,9 +404,10 @@ typedef struct
   WeftLoop *loop;
   gint64    until;       /* monotonic µs */
   guint     iterations;
+  guint     at_least;    /* iterations, however long they take (sanitizers) */
 } Spinner;
 
-/* One callback per iteration, each 20 µs long, until @until. */
+/* One callback per iteration, each 20 µs long, until @until and at_least. */
 static void
 spin (gpointer data)
 {
@@ -416,7 +417,7 @@ spin (gpointer data)
   while (g_get_monotonic_time () < end)
     ;
   s->iterations++;
-  if (end < s->until)
+  if (end < s->until || s->iterations < s->at_least)
     weft_loop_call_soon (s->loop, spin, s, NULL);
   else
     weft_loop_stop (s->loop);
@@ -430,7 +431,7 @@ static void
 test_recording_samples (void)
 {
   WeftLoop *loop = test_loop_new ();
-  Spinner spinner = { loop, 0, 0 };
+  Spinner spinner = { loop, 0, 0, 2000 };
   g_autoptr(GArray) records = NULL;
   guint recorded = 0;
   guint64 first;
