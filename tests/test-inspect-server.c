@@ -330,6 +330,7 @@ typedef struct
   guint    rows;         /* in all signals */
   guint    rows_in_resets;
   guint    resets_then;  /* resets counted at some point of the test */
+  gint64   signal_at;    /* when the last signal came (monotonic µs) */
 } Stream;
 
 static void
@@ -347,6 +348,7 @@ on_changed (GDBusConnection *connection,
   gboolean reset;
   WeftTaskRow row;
 
+  stream->signal_at = g_get_monotonic_time ();
   g_assert_true (g_variant_is_of_type (parameters, WEFT_CHANGED_TYPE));
   g_variant_get (parameters, "(tba(tssststtd))", &serial, &reset, &tasks);
   if (stream->last_serial != 0)
@@ -511,8 +513,10 @@ connection_closed (gpointer connection)
  * the future is set, the loop runs until that task is done and closes at
  * once (well within the publishing interval: no publication of the running
  * loop showed it done). Returns when the peer's connection is closed and the
- * signals before the close are in @stream. */
-static void
+ * signals before the close are in @stream: how long (µs) it was from the
+ * signal that showed the task suspended (the publication before it) to the
+ * close. */
+static gint64
 close_right_after (guint   n,
                    Stream *stream)
 {
@@ -521,6 +525,7 @@ close_right_after (guint   n,
   g_autoptr(GDBusConnection) connection = NULL;
   g_autoptr(WeftFuture) future = weft_loop_create_future (loop);
   g_autoptr(WeftTask) task = NULL;
+  gint64 start, ran;
   guint id;
 
   connection = watch_changes (loop, stream, &id);
@@ -533,17 +538,21 @@ close_right_after (guint   n,
   g_assert_cmpuint (stream->done_rows, ==, 0);
   stream->resets_then = stream->resets;
 
+  start = stream->signal_at;
   weft_future_set_result (future, NULL, NULL);
   g_assert_true (weft_loop_run_until_complete (loop, WEFT_FUTURE (task), &error));
   g_assert_no_error (error);
   weft_loop_close (loop);
+  ran = g_get_monotonic_time () - start;
   iterate_until (loop, connection_closed, connection);
   while (g_main_context_iteration (weft_loop_get_context (loop), FALSE))
     ;   /* the signals that came before the close */
-  g_test_message ("%u Changed signals; %u of %u tasks reached the peer as done, %u resets after the close",
-                  stream->signals, stream->done_rows, n, stream->resets - stream->resets_then);
+  g_test_message ("%u Changed signals; %u of %u tasks reached the peer as done, %u resets after the close; "
+                  "%.1f ms from the signal before the result to the close",
+                  stream->signals, stream->done_rows, n, stream->resets - stream->resets_then, ran / 1e3);
   unwatch_changes (loop, connection, id);
   test_loop_finish (loop);
+  return ran;
 }
 
 /* A loop that closes tells its peers its last state on the way out: tasks
@@ -568,7 +577,13 @@ test_last_state_at_close_many (void)
 {
   Stream stream = { 0 };
 
-  close_right_after (600, &stream);
+  /* The scenario needs the close to come within the publishing interval
+   * (30 ms) of the publication before: on a loaded machine under a sanitizer
+   * it may not (CI's ASan stage once), and the loop then rightly publishes (a
+   * reset: 600 tasks finished) before the close. Such a run proves nothing
+   * either way: it is run again. */
+  for (int attempt = 0; close_right_after (600, &stream) > 25000 && attempt < 4; attempt++)
+    stream = (Stream) { 0 };
   g_assert_cmpuint (stream.resets, ==, stream.resets_then);
   g_assert_cmpuint (stream.done_rows, ==, 256);   /* weft_loop_get_task_history()'s default */
   g_assert_true (stream.watched_done);            /* the last to finish */
