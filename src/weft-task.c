@@ -180,7 +180,7 @@ check_stack (WeftLoop *loop,
  * list of changed tasks.
  *
  * Timing a step costs two cycle-counter reads (11 ns each on a VM) and its
- * bookkeeping, ~40 ns, so not every step is timed: all of a task's first
+ * bookkeeping, ~50 ns, so not every step is timed: all of a task's first
  * 8, then one in how many its last timed step says (step_time_end()), each
  * counted for the steps it stands for. */
 static inline void
@@ -201,7 +201,7 @@ step_observe_begin (WeftTask      *task,
 
 /* How many steps the next timed one stands for, after one that ran @ran ns:
  * the shorter a task's steps, the rarer the timing, so that it costs any
- * task under 1 % of its time (~60 ns in 256 steps of under 250 ns, in 64 up
+ * task under 1 % of its time (~50 ns in 256 steps of under 250 ns, in 64 up
  * to 1 µs, in 8 up to 8 µs: ping-pong's steps pay 0.25 ns, against 6 ns when
  * one step in 8 was timed), and the longer they are, the closer the measure
  * (every step from 8 µs on). A sample's own weight was set by the one before
