@@ -663,9 +663,9 @@ weft_loop_snapshot (WeftLoop *loop)
   g_autoptr(GArray) ready = NULL;
   g_autoptr(GArray) timers = NULL;
   g_autoptr(GPtrArray) warnings = NULL;
-  WeftRowWriter task_rows;
-  GVariant *tasks;
-  GVariantBuilder ready_builder, timer_builder, record_builder;
+  WeftRowWriter task_rows, call_rows;
+  GVariant *tasks, *ready_calls, *timer_calls;
+  GVariantBuilder record_builder;
   double now;
 
   g_return_val_if_fail (loop != NULL, NULL);
@@ -701,37 +701,41 @@ weft_loop_snapshot (WeftLoop *loop)
   tasks = _weft_row_writer_end (&task_rows);
   _weft_row_writer_clear (&task_rows);
 
-  g_variant_builder_init (&ready_builder, G_VARIANT_TYPE ("a(ss)"));
   /* At most MAX_SNAPSHOT_CALLS of each, then a row that says how many more. */
+  _weft_row_writer_init_calls (&call_rows, FALSE);
   ready = _weft_loop_list_ready_upto (loop, MAX_SNAPSHOT_CALLS + 1);
   for (guint i = 0; i < MIN (ready->len, MAX_SNAPSHOT_CALLS); i++)
     {
       WeftCallInfo *info = &g_array_index (ready, WeftCallInfo, i);
 
-      g_variant_builder_add (&ready_builder, "(ss)", info->name ? info->name : "", info->where ? info->where : "");
+      _weft_row_writer_add_call (&call_rows, info->name, info->where, 0);
     }
   if (ready->len > MAX_SNAPSHOT_CALLS)
     {
       g_autofree char *more = g_strdup_printf ("%u more", loop->ready.length - MAX_SNAPSHOT_CALLS);
 
-      g_variant_builder_add (&ready_builder, "(ss)", "…", more);
+      _weft_row_writer_add_call (&call_rows, "…", more, 0);
     }
+  ready_calls = _weft_row_writer_end (&call_rows);
+  _weft_row_writer_clear (&call_rows);
 
-  g_variant_builder_init (&timer_builder, G_VARIANT_TYPE ("a(ssd)"));
+  _weft_row_writer_init_calls (&call_rows, TRUE);
   timers = _weft_loop_list_timers_upto (loop, MAX_SNAPSHOT_CALLS + 1);
   for (guint i = 0; i < MIN (timers->len, MAX_SNAPSHOT_CALLS); i++)
     {
       WeftCallInfo *info = &g_array_index (timers, WeftCallInfo, i);
 
-      g_variant_builder_add (&timer_builder, "(ssd)", info->name ? info->name : "", info->where ? info->where : "",
-                             isinf (info->when) ? -1.0 : MAX (info->when - now, 0.0));
+      _weft_row_writer_add_call (&call_rows, info->name, info->where,
+                                 isinf (info->when) ? -1.0 : MAX (info->when - now, 0.0));
     }
   if (timers->len > MAX_SNAPSHOT_CALLS)
     {
       g_autofree char *more = g_strdup_printf ("%u more", loop->timers.length - MAX_SNAPSHOT_CALLS);
 
-      g_variant_builder_add (&timer_builder, "(ssd)", "…", more, -1.0);
+      _weft_row_writer_add_call (&call_rows, "…", more, -1.0);
     }
+  timer_calls = _weft_row_writer_end (&call_rows);
+  _weft_row_writer_clear (&call_rows);
 
   /* The lint walks every task: in snapshots (ten a second, for views of
    * 100,000 tasks) its findings are at most a second old. */
@@ -751,8 +755,8 @@ weft_loop_snapshot (WeftLoop *loop)
     for (guint i = rec->records->len > SNAPSHOT_RECORDS ? rec->records->len - SNAPSHOT_RECORDS : 0;
          i < rec->records->len; i++)
       add_record (rec, &record_builder, (rec->records_head + i) % rec->records->len, i + 1 == rec->records->len);
-  return g_variant_new ("(tbs@a(tssststtd)a(ss)a(ssd)^asa(tdduuds))", loop->iteration, (gboolean) loop->paused, "",
-                        tasks, &ready_builder, &timer_builder, (char **) warnings->pdata, &record_builder);
+  return g_variant_new ("(tbs@a(tssststtd)@a(ss)@a(ssd)^asa(tdduuds))", loop->iteration, (gboolean) loop->paused, "",
+                        tasks, ready_calls, timer_calls, (char **) warnings->pdata, &record_builder);
 }
 
 /**

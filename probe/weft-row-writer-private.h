@@ -18,17 +18,29 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  GByteArray *bytes;   /* the rows so far */
-  GArray     *ends;    /* gsize: where each row ends */
+  GByteArray         *bytes;   /* the rows so far */
+  GArray             *ends;    /* gsize: where each row ends */
+  const GVariantType *type;    /* of the array */
+  guint               align;   /* of its elements: 1 or 8 */
 } WeftRowWriter;
 
+/* An `a(tssststtd)` of task rows. */
 void      _weft_row_writer_init      (WeftRowWriter     *writer);
+/* An `a(ss)` (@with_left FALSE) or `a(ssd)` of calls: the snapshot's ready
+ * queue and timers (_weft_row_writer_add_call()). */
+void      _weft_row_writer_init_calls (WeftRowWriter    *writer,
+                                       gboolean          with_left);
 void      _weft_row_writer_add       (WeftRowWriter     *writer,
                                       const WeftTaskRow *row);
+/* A call (name, where it was scheduled) and, for timers, the seconds left. */
+void      _weft_row_writer_add_call  (WeftRowWriter     *writer,
+                                      const char        *name,
+                                      const char        *where,
+                                      double             left);
 /* A row made elsewhere (another runtime's, a #WEFT_TASK_ROW_TYPE value). */
 void      _weft_row_writer_add_value (WeftRowWriter     *writer,
                                       GVariant          *row);
-/* The rows as an `a(tssststtd)` (floating); the writer is empty again. */
+/* The rows as an array of their type (floating); the writer is empty again. */
 GVariant *_weft_row_writer_end       (WeftRowWriter     *writer);
 void      _weft_row_writer_clear     (WeftRowWriter     *writer);
 

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * GVariant's serialised format, for `a(tssststtd)` (see GLib's
+ * GVariant's serialised format, for `a(tssststtd)`, `a(ss)` and `a(ssd)` (see GLib's
  * gvariant-serialiser.c): a tuple lays out its members in order, each
  * aligned to its type (8 for t and d, 1 for s, strings with their NUL), and
  * ends with the end offsets of its variable-size members but the last, the
@@ -44,14 +44,22 @@ put_le (guint8 *at,
 }
 
 static void
-pad_to_8 (GByteArray *bytes,
-          gsize       start)
+pad_to (GByteArray *bytes,
+        gsize       start,
+        guint       align)
 {
   static const guint8 zeros[8] = { 0 };
   gsize used = bytes->len - start;
 
-  if (used % 8 != 0)
-    g_byte_array_append (bytes, zeros, 8 - used % 8);
+  if (used % align != 0)
+    g_byte_array_append (bytes, zeros, (guint) (align - used % align));
+}
+
+static void
+pad_to_8 (GByteArray *bytes,
+          gsize       start)
+{
+  pad_to (bytes, start, 8);
 }
 
 static void
@@ -80,11 +88,31 @@ put_string (GByteArray *bytes,
   return bytes->len - start;
 }
 
-void
-_weft_row_writer_init (WeftRowWriter *writer)
+static void
+writer_init (WeftRowWriter *writer,
+             const char    *type,
+             guint          align)
 {
   writer->bytes = g_byte_array_new ();
   writer->ends = g_array_new (FALSE, FALSE, sizeof (gsize));
+  writer->type = G_VARIANT_TYPE (type);
+  writer->align = align;
+}
+
+void
+_weft_row_writer_init (WeftRowWriter *writer)
+{
+  writer_init (writer, "a(tssststtd)", 8);
+}
+
+void
+_weft_row_writer_init_calls (WeftRowWriter *writer,
+                             gboolean       with_left)
+{
+  if (with_left)
+    writer_init (writer, "a(ssd)", 8);
+  else
+    writer_init (writer, "a(ss)", 1);
 }
 
 void
@@ -138,9 +166,50 @@ _weft_row_writer_add (WeftRowWriter     *writer,
 }
 
 void
+_weft_row_writer_add_call (WeftRowWriter *writer,
+                           const char    *name,
+                           const char    *where,
+                           double         left)
+{
+  GByteArray *bytes = writer->bytes;
+  gboolean with_left = writer->align == 8;
+  gsize start, name_end, body;
+  guint size, n_offsets = with_left ? 2 : 1;
+  guint8 *offsets;
+
+  pad_to (bytes, 0, writer->align);
+  start = bytes->len;
+  name_end = put_string (bytes, start, name);
+  put_string (bytes, start, where);
+  if (with_left)
+    {
+      gsize where_end = bytes->len - start;
+
+      pad_to_8 (bytes, start);
+      g_byte_array_append (bytes, (const guint8 *) &left, sizeof left);
+      body = bytes->len - start;
+      size = offset_size (body, n_offsets);
+      g_byte_array_set_size (bytes, (guint) (bytes->len + n_offsets * size));
+      offsets = bytes->data + start + body;
+      put_le (offsets, where_end, size);         /* (the first member's offset last) */
+      put_le (offsets + size, name_end, size);
+    }
+  else
+    {
+      /* (The last member, a string, has no offset.) */
+      body = bytes->len - start;
+      size = offset_size (body, n_offsets);
+      g_byte_array_set_size (bytes, (guint) (bytes->len + size));
+      put_le (bytes->data + start + body, name_end, size);
+    }
+  row_done (writer);
+}
+
+void
 _weft_row_writer_add_value (WeftRowWriter *writer,
                             GVariant      *row)
 {
+  g_return_if_fail (g_variant_type_equal (writer->type, G_VARIANT_TYPE ("a(tssststtd)")));
   g_return_if_fail (g_variant_is_of_type (row, WEFT_TASK_ROW_TYPE));
 
   pad_to_8 (writer->bytes, 0);
@@ -165,7 +234,7 @@ _weft_row_writer_end (WeftRowWriter *writer)
         put_le (bytes->data + body + i * size, g_array_index (writer->ends, gsize, i), size);
     }
   data = g_byte_array_free_to_bytes (bytes);
-  rows = g_variant_new_from_bytes (G_VARIANT_TYPE ("a(tssststtd)"), data, TRUE);
+  rows = g_variant_new_from_bytes (writer->type, data, TRUE);
   g_bytes_unref (data);
   writer->bytes = g_byte_array_new ();
   g_array_set_size (writer->ends, 0);

@@ -136,11 +136,54 @@ test_values_and_bad_text (void)
   assert_same_bytes (ours, glibs);
 }
 
+/* The snapshot's ready queue, `a(ss)`, and timers, `a(ssd)`: names and
+ * places of every length (offsets of 1, 2 and 4 bytes), NULL for "", the
+ * "N more" row, negative seconds for a timer that never fires. */
+static void
+test_calls_same_bytes_as_glib (void)
+{
+  static const guint lengths[] = { 0, 1, 9, 120, 250, 300, 70000 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+
+  for (guint round = 0; round < 40; round++)
+    for (int with_left = 0; with_left < 2; with_left++)
+      {
+        guint n = round == 0 ? 0 : (guint) g_rand_int_range (rand, 1, round < 30 ? 5 : 300);
+        g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+        g_autoptr(GVariant) ours = NULL, glibs = NULL;
+        GVariantBuilder builder;
+        WeftRowWriter writer;
+
+        _weft_row_writer_init_calls (&writer, with_left);
+        g_variant_builder_init (&builder, with_left ? G_VARIANT_TYPE ("a(ssd)") : G_VARIANT_TYPE ("a(ss)"));
+        for (guint i = 0; i < n; i++)
+          {
+            guint kinds = round < 30 ? G_N_ELEMENTS (lengths) : 4;
+            char *name = g_rand_int_range (rand, 0, 6) == 0 ? NULL : text_of (rand, lengths[g_rand_int_range (rand, 0, kinds)]);
+            char *where = text_of (rand, lengths[g_rand_int_range (rand, 0, kinds)]);
+            double left = g_rand_boolean (rand) ? -1.0 : g_rand_double (rand) * 100;
+
+            g_ptr_array_add (texts, name);
+            g_ptr_array_add (texts, where);
+            _weft_row_writer_add_call (&writer, name, where, left);
+            if (with_left)
+              g_variant_builder_add (&builder, "(ssd)", name ? name : "", where, left);
+            else
+              g_variant_builder_add (&builder, "(ss)", name ? name : "", where);
+          }
+        ours = g_variant_ref_sink (_weft_row_writer_end (&writer));
+        _weft_row_writer_clear (&writer);
+        glibs = g_variant_ref_sink (g_variant_builder_end (&builder));
+        assert_same_bytes (ours, glibs);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/Weft/RowWriter/same-bytes-as-glib", test_same_bytes_as_glib);
   g_test_add_func ("/Weft/RowWriter/values-and-bad-text", test_values_and_bad_text);
+  g_test_add_func ("/Weft/RowWriter/calls-same-bytes-as-glib", test_calls_same_bytes_as_glib);
   return g_test_run ();
 }
