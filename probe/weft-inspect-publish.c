@@ -93,7 +93,6 @@ publish_changes (WeftInspectServer *self,
     }
   self->signalled_iteration = loop->iteration;
   changes = g_variant_ref_sink (g_variant_new ("(tb@a(tssststtd))", ++self->serial, reset, _weft_row_writer_end (&tasks)));
-  _weft_row_writer_clear (&tasks);
   pthread_mutex_lock (&self->lock);
   first = self->pending_changes == NULL;
   if (first)
@@ -121,9 +120,9 @@ _weft_inspect_server_publish (WeftLoop    *loop,
    * fiftieth made a peer's GetSnapshot wait 75-125 ms in the soak, over its
    * 100 ms). Also when a peer waits for one: a peer asks again at every
    * Changed signal (the remote inspector does), and a loop that published
-   * whenever asked would spend all that budget publishing. A loop about to sleep publishes
-   * at once for a peer that waits (GetSnapshot of a state the last snapshot
-   * does not show): it has nothing else to do. */
+   * whenever asked would spend all that budget publishing. A loop about to
+   * sleep publishes at once for a peer that waits (GetSnapshot of a state
+   * the last snapshot does not show): it has nothing else to do. */
   __atomic_store_n (&self->loop_iteration, loop->iteration, __ATOMIC_RELAXED);
   /* Nobody connected: once a second, not at every interval. Not never: a
    * peer that attaches to a loop stuck in a callback gets the last snapshot

@@ -699,7 +699,6 @@ weft_loop_snapshot (WeftLoop *loop)
         }
     }
   tasks = _weft_row_writer_end (&task_rows);
-  _weft_row_writer_clear (&task_rows);
 
   /* At most MAX_SNAPSHOT_CALLS of each, then a row that says how many more. */
   _weft_row_writer_init_calls (&call_rows, FALSE);
@@ -717,7 +716,6 @@ weft_loop_snapshot (WeftLoop *loop)
       _weft_row_writer_add_call (&call_rows, "…", more, 0);
     }
   ready_calls = _weft_row_writer_end (&call_rows);
-  _weft_row_writer_clear (&call_rows);
 
   _weft_row_writer_init_calls (&call_rows, TRUE);
   timers = _weft_loop_list_timers_upto (loop, MAX_SNAPSHOT_CALLS + 1);
@@ -735,7 +733,6 @@ weft_loop_snapshot (WeftLoop *loop)
       _weft_row_writer_add_call (&call_rows, "…", more, -1.0);
     }
   timer_calls = _weft_row_writer_end (&call_rows);
-  _weft_row_writer_clear (&call_rows);
 
   /* The lint walks every task: in snapshots (ten a second, for views of
    * 100,000 tasks) its findings are at most a second old. */
@@ -903,27 +900,29 @@ weft_loop_lint (WeftLoop *loop)
 {
   WeftRecords *rec;
   GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) now = NULL;
 
   g_return_val_if_fail (loop != NULL, warnings);
   rec = records_of (loop);
+  now = g_ptr_array_new_with_free_func (g_free);
 
-  for (GList *l = loop->tasks.head; loop->recording && l != NULL; l = l->next)
-    check_task (rec, l->data);
-  for (guint i = 0; rec->warnings != NULL && i < rec->warnings->len; i++)
-    g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (rec->warnings, i)));
-
+  /* One walk of the tasks (100,000 of them touch as many pages): what their
+   * statistics say goes to the recorded warnings, listed first; what their
+   * state says now, after them. */
   for (GList *l = loop->tasks.head; l != NULL; l = l->next)
     {
       WeftTask *task = l->data;
       WeftFuture *waiter = task->waiter;
 
+      if (loop->recording)
+        check_task (rec, task);
       if (task->phase != WEFT_TASK_SUSPENDED || waiter == NULL)
         continue;
       /* A future the task created itself and holds only its own two references
        * to (its local and its await): nobody else can complete it. */
       if (waiter->klass == &_weft_plain_future_class && waiter->creator == task && waiter->ref_count <= 2)
-        g_ptr_array_add (warnings, g_strdup_printf ("task %s waits for a future it created and nothing else "
-                                                    "references: it may never wake", task->name));
+        g_ptr_array_add (now, g_strdup_printf ("task %s waits for a future it created and nothing else "
+                                               "references: it may never wake", task->name));
       if (_weft_future_is_task (waiter))
         {
           g_autoptr(GString) chain = g_string_new (task->name);
@@ -944,7 +943,7 @@ weft_loop_lint (WeftLoop *loop)
                       t = (WeftTask *) t->waiter;
                     }
                   if (oldest)
-                    g_ptr_array_add (warnings, g_strdup_printf ("await cycle: %s", chain->str));
+                    g_ptr_array_add (now, g_strdup_printf ("await cycle: %s", chain->str));
                   break;
                 }
               next = next->waiter && _weft_future_is_task (next->waiter) && next->phase == WEFT_TASK_SUSPENDED
@@ -952,6 +951,9 @@ weft_loop_lint (WeftLoop *loop)
             }
         }
     }
+  for (guint i = 0; rec->warnings != NULL && i < rec->warnings->len; i++)
+    g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (rec->warnings, i)));
+  g_ptr_array_extend_and_steal (warnings, g_steal_pointer (&now));
   return warnings;
 }
 

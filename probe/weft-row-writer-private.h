@@ -40,8 +40,8 @@ void      _weft_row_writer_add_call  (WeftRowWriter     *writer,
 /* A row made elsewhere (another runtime's, a #WEFT_TASK_ROW_TYPE value). */
 void      _weft_row_writer_add_value (WeftRowWriter     *writer,
                                       GVariant          *row);
-/* The rows as an array of their type (floating); the writer is empty again. */
+/* The rows as an array of their type (floating); the writer is done (init
+ * it again for more). */
 GVariant *_weft_row_writer_end       (WeftRowWriter     *writer);
-void      _weft_row_writer_clear     (WeftRowWriter     *writer);
 
 G_END_DECLS

@@ -69,23 +69,39 @@ put_u64 (GByteArray *bytes,
   g_byte_array_append (bytes, (const guint8 *) &value, sizeof value);
 }
 
-/* A string member, "" for NULL, made valid UTF-8 as an `s` must be. */
+/* A string member, "" for NULL, made valid UTF-8 as an `s` must be.
+ * Returns where it ends in the tuple that begins at @start. */
 static gsize
 put_string (GByteArray *bytes,
             gsize       start,
             const char *text)
 {
+  g_autofree char *valid = NULL;
+
   if (text == NULL)
     text = "";
-  if (G_LIKELY (g_utf8_validate (text, -1, NULL)))
-    g_byte_array_append (bytes, (const guint8 *) text, (guint) strlen (text) + 1);
-  else
-    {
-      g_autofree char *valid = g_utf8_make_valid (text, -1);
-
-      g_byte_array_append (bytes, (const guint8 *) valid, (guint) strlen (valid) + 1);
-    }
+  if (G_UNLIKELY (!g_utf8_validate (text, -1, NULL)))
+    text = valid = g_utf8_make_valid (text, -1);
+  g_byte_array_append (bytes, (const guint8 *) text, (guint) strlen (text) + 1);
   return bytes->len - start;
+}
+
+/* Ends the tuple that begins at @start: the end offsets @ends of its @n
+ * variable-size members but the last, the first member's offset last. */
+static void
+end_tuple (GByteArray  *bytes,
+           gsize        start,
+           const gsize *ends,
+           guint        n)
+{
+  gsize body = bytes->len - start;
+  guint size = offset_size (body, n);
+  guint8 *offsets;
+
+  g_byte_array_set_size (bytes, (guint) (bytes->len + n * size));
+  offsets = bytes->data + start + body;
+  for (guint i = 0; i < n; i++)
+    put_le (offsets + (n - 1 - i) * size, ends[i], size);
 }
 
 static void
@@ -115,13 +131,6 @@ _weft_row_writer_init_calls (WeftRowWriter *writer,
     writer_init (writer, "a(ss)", 1);
 }
 
-void
-_weft_row_writer_clear (WeftRowWriter *writer)
-{
-  g_clear_pointer (&writer->bytes, g_byte_array_unref);
-  g_clear_pointer (&writer->ends, g_array_unref);
-}
-
 static void
 row_done (WeftRowWriter *writer)
 {
@@ -135,9 +144,7 @@ _weft_row_writer_add (WeftRowWriter     *writer,
                       const WeftTaskRow *row)
 {
   GByteArray *bytes = writer->bytes;
-  gsize start, ends[ROW_STRINGS], body;
-  guint size;
-  guint8 *offsets;
+  gsize start, ends[ROW_STRINGS];
   double age = row->age;
 
   /* (The array's elements begin aligned to 8; the tuple's members align
@@ -155,13 +162,7 @@ _weft_row_writer_add (WeftRowWriter     *writer,
   put_u64 (bytes, row->busy_ns);
   put_u64 (bytes, row->max_run_ns);
   g_byte_array_append (bytes, (const guint8 *) &age, sizeof age);
-  body = bytes->len - start;
-  size = offset_size (body, ROW_STRINGS);
-  g_byte_array_set_size (bytes, (guint) (bytes->len + ROW_STRINGS * size));
-  offsets = bytes->data + start + body;
-  /* The first member's offset last. */
-  for (guint i = 0; i < ROW_STRINGS; i++)
-    put_le (offsets + (ROW_STRINGS - 1 - i) * size, ends[i], size);
+  end_tuple (bytes, start, ends, ROW_STRINGS);
   row_done (writer);
 }
 
@@ -173,35 +174,19 @@ _weft_row_writer_add_call (WeftRowWriter *writer,
 {
   GByteArray *bytes = writer->bytes;
   gboolean with_left = writer->align == 8;
-  gsize start, name_end, body;
-  guint size, n_offsets = with_left ? 2 : 1;
-  guint8 *offsets;
+  gsize start, ends[2];
 
   pad_to (bytes, 0, writer->align);
   start = bytes->len;
-  name_end = put_string (bytes, start, name);
-  put_string (bytes, start, where);
+  ends[0] = put_string (bytes, start, name);
+  ends[1] = put_string (bytes, start, where);
   if (with_left)
     {
-      gsize where_end = bytes->len - start;
-
       pad_to_8 (bytes, start);
       g_byte_array_append (bytes, (const guint8 *) &left, sizeof left);
-      body = bytes->len - start;
-      size = offset_size (body, n_offsets);
-      g_byte_array_set_size (bytes, (guint) (bytes->len + n_offsets * size));
-      offsets = bytes->data + start + body;
-      put_le (offsets, where_end, size);         /* (the first member's offset last) */
-      put_le (offsets + size, name_end, size);
     }
-  else
-    {
-      /* (The last member, a string, has no offset.) */
-      body = bytes->len - start;
-      size = offset_size (body, n_offsets);
-      g_byte_array_set_size (bytes, (guint) (bytes->len + size));
-      put_le (bytes->data + start + body, name_end, size);
-    }
+  /* (Without the seconds, the place is the last member: no offset.) */
+  end_tuple (bytes, start, ends, with_left ? 2 : 1);
   row_done (writer);
 }
 
@@ -220,23 +205,22 @@ _weft_row_writer_add_value (WeftRowWriter *writer,
 GVariant *
 _weft_row_writer_end (WeftRowWriter *writer)
 {
-  GByteArray *bytes = writer->bytes;
+  GByteArray *bytes = g_steal_pointer (&writer->bytes);
   gsize body = bytes->len, n = writer->ends->len;
-  guint size;
   GBytes *data;
   GVariant *rows;
 
   if (n > 0)
     {
-      size = offset_size (body, n);
+      guint size = offset_size (body, n);
+
       g_byte_array_set_size (bytes, (guint) (body + n * size));
       for (gsize i = 0; i < n; i++)
         put_le (bytes->data + body + i * size, g_array_index (writer->ends, gsize, i), size);
     }
+  g_clear_pointer (&writer->ends, g_array_unref);
   data = g_byte_array_free_to_bytes (bytes);
   rows = g_variant_new_from_bytes (writer->type, data, TRUE);
   g_bytes_unref (data);
-  writer->bytes = g_byte_array_new ();
-  g_array_set_size (writer->ends, 0);
   return rows;
 }
