@@ -43,11 +43,15 @@ _weft_timer_heap_first_child (guint i)
   return WEFT_TIMER_HEAP_ARITY * i + 1;
 }
 
+/* Earlier deadline first, then scheduled first. Without branches (bitwise,
+ * not short-circuit): which of a node's children is smallest is a coin toss
+ * for the branch predictor (deadlines are random, equal ones common), and a
+ * sift mispredicted at every level (weft-timer-heap.c: smallest_of_four()). */
 static inline gboolean
 _weft_timer_entry_less (const WeftTimerEntry *a,
                         const WeftTimerEntry *b)
 {
-  return a->when < b->when || (a->when == b->when && (gint32) (a->seq - b->seq) < 0);
+  return (a->when < b->when) | ((a->when == b->when) & ((gint32) (a->seq - b->seq) < 0));
 }
 
 void _weft_timer_heap_init   (WeftTimerHeap  *heap);

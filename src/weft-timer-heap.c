@@ -41,25 +41,15 @@ grow (WeftTimerHeap *heap)
   heap->capacity = capacity;
 }
 
-/* _weft_timer_entry_less() without branches: which of two children is
- * smaller is a coin toss for the branch predictor (deadlines are random, and
- * equal ones common), and a sift mispredicted at every level. */
-static inline guint
-less_bit (const WeftTimerEntry *a,
-          const WeftTimerEntry *b)
-{
-  return (guint) (a->when < b->when) | ((guint) (a->when == b->when) & (guint) ((gint32) (a->seq - b->seq) < 0));
-}
-
 /* The smallest of the four children that start at @c, as a tournament of
  * selects (no branch). */
 static inline guint
 smallest_of_four (const WeftTimerEntry *c)
 {
-  guint a = less_bit (&c[1], &c[0]);          /* 0 or 1 */
-  guint b = 2 + less_bit (&c[3], &c[2]);      /* 2 or 3 */
+  guint a = (guint) _weft_timer_entry_less (&c[1], &c[0]);        /* 0 or 1 */
+  guint b = 2 + (guint) _weft_timer_entry_less (&c[3], &c[2]);    /* 2 or 3 */
 
-  return less_bit (&c[b], &c[a]) ? b : a;
+  return _weft_timer_entry_less (&c[b], &c[a]) ? b : a;
 }
 
 static void
