@@ -183,16 +183,6 @@ inspector_program_init (InspectorProgram *self)
   self->cancellable = g_cancellable_new ();
 }
 
-/**
- * inspector_program_new:
- * @argv: the program and its arguments
- * @environment: (nullable): KEY=VALUE strings added to the inherited environment
- * @error: return location for a #GError
- *
- * Starts @argv with WEFT_INSPECT=1 and attaches to its first loop.
- *
- * Returns: (transfer full) (nullable): the running program, or %NULL
- */
 /* In the child, before it runs the program: it ends (SIGTERM) when the
  * inspector that started it does. A demo paused from its first callback
  * waits for its inspector's commands, and would otherwise wait for ever
@@ -208,6 +198,16 @@ end_with_inspector (gpointer data)
     _exit (1);
 }
 
+/**
+ * inspector_program_new:
+ * @argv: the program and its arguments
+ * @environment: (nullable): KEY=VALUE strings added to the inherited environment
+ * @error: return location for a #GError
+ *
+ * Starts @argv with WEFT_INSPECT=1 and attaches to its first loop.
+ *
+ * Returns: (transfer full) (nullable): the running program, or %NULL
+ */
 InspectorProgram *
 inspector_program_new (const char * const  *argv,
                        const char * const  *environment,
