@@ -6,8 +6,9 @@
  * iteration records (a ring of RECORDS_KEPT, sampled so that recording costs
  * no clock read per callback), the history of finished tasks, and warnings
  * (slow callbacks, errors, busy polling); it builds snapshots
- * (weft_loop_snapshot(), the one task codec) and the lint. The core measures
- * task steps and lists changed tasks while recording; this file keeps and
+ * (weft_loop_snapshot(), their rows written by weft-row-writer.c) and the
+ * lint. The core measures task steps and lists changed tasks while
+ * recording; this file keeps and
  * serves the rest. Its state hangs off the loop (GObject data), so a history
  * length set before recording starts is kept.
  */
@@ -516,87 +517,6 @@ weft_task_describe (WeftTask *task)
     g_variant_dict_insert_value (&dict, "await-chain", _weft_task_await_chain (task));
   insert_histogram (&dict, task->runs, stats->busy_ns, stats->run_hist);
   return g_variant_dict_end (&dict);
-}
-
-/**
- * weft_task_row_encode:
- * @builder: a #GVariantBuilder of an array of #WEFT_TASK_ROW_TYPE
- * @row: the task
- *
- * Adds @row to @builder as the inspector's snapshots, Changed signals and
- * recordings carry it (%NULL strings are written as "").
- */
-void
-weft_task_row_encode (GVariantBuilder   *builder,
-                      const WeftTaskRow *row)
-{
-  g_return_if_fail (builder != NULL);
-  g_return_if_fail (row != NULL);
-
-  g_variant_builder_add (builder, "(tssststtd)", row->id, row->name ? row->name : "", row->state ? row->state : "",
-                         row->awaits ? row->awaits : "", row->runs, row->created_at ? row->created_at : "",
-                         row->busy_ns, row->max_run_ns, row->age);
-}
-
-/**
- * weft_task_row_decode:
- * @iter: a #GVariantIter over an array of #WEFT_TASK_ROW_TYPE
- * @row: (out caller-allocates): the next task; its strings belong to the array
- *
- * Reads the next task of @iter.
- *
- * Returns: %TRUE if there was one, %FALSE at the end
- */
-gboolean
-weft_task_row_decode (GVariantIter *iter,
-                      WeftTaskRow  *row)
-{
-  g_return_val_if_fail (iter != NULL, FALSE);
-  g_return_val_if_fail (row != NULL, FALSE);
-
-  return g_variant_iter_next (iter, "(t&s&s&st&sttd)", &row->id, &row->name, &row->state, &row->awaits,
-                              &row->runs, &row->created_at, &row->busy_ns, &row->max_run_ns, &row->age);
-}
-
-void
-_weft_inspect_add_task (WeftRowWriter *rows,
-                        WeftTask      *task)
-{
-  g_autofree char *awaits = weft_task_describe_await (task);
-  WeftTaskRow row = {
-    .id = task->id,
-    .name = task->name,
-    .state = weft_task_state_to_string (weft_task_get_state (task)),
-    .awaits = awaits,
-    .runs = task->runs,
-    .created_at = task->created_at,
-    .busy_ns = _weft_task_peek_stats (task)->busy_ns,
-    .max_run_ns = _weft_task_peek_stats (task)->max_run_ns,
-    .age = weft_task_get_age (task),
-  };
-
-  _weft_row_writer_add (rows, &row);
-}
-
-/* @now: the loop's time (weft_loop_time()), for the task's age. */
-void
-_weft_inspect_add_record (WeftRowWriter        *rows,
-                          const WeftTaskRecord *r,
-                          double                now)
-{
-  WeftTaskRow row = {
-    .id = r->id,
-    .name = r->name,
-    .state = weft_task_state_to_string (r->state),
-    .awaits = r->error_message,
-    .runs = r->runs,
-    .created_at = r->created_at,
-    .busy_ns = r->busy_ns,
-    .max_run_ns = r->max_run_ns,
-    .age = MAX (now - r->created, 0.0),
-  };
-
-  _weft_row_writer_add (rows, &row);
 }
 
 /**

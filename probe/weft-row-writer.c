@@ -1,21 +1,29 @@
-/* weft-row-writer.c: arrays of task rows, written as GVariant bytes
+/* weft-row-writer.c: task rows, the inspector's one codec, and arrays of
+ * them written as GVariant bytes
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * GVariant's serialised format, for `a(tssststtd)`, `a(ss)` and `a(ssd)` (see GLib's
- * gvariant-serialiser.c): a tuple lays out its members in order, each
- * aligned to its type (8 for t and d, 1 for s, strings with their NUL), and
- * ends with the end offsets of its variable-size members but the last, the
- * first one's last; an array of variable-size elements aligns each to the
- * element's alignment (8) and ends with every element's end offset, in
- * order. Offsets are little-endian, of the smallest of 1, 2, 4 or 8 bytes
- * that can address the whole container, offsets included.
+ * A task is a #WeftTaskRow on the wire (weft_task_row_encode() and
+ * _decode(); _weft_inspect_add_task() and _add_record() make the rows of a
+ * live task and of a finished one). The writer serialises arrays of them,
+ * and the snapshot's lists of calls (`a(tssststtd)`, `a(ss)`, `a(ssd)`), in
+ * GVariant's serialised format (see GLib's gvariant-serialiser.c): a tuple
+ * lays out its members in order, each aligned to its type (8 for t and d, 1
+ * for s, strings with their NUL), and ends with the end offsets of its
+ * variable-size members but the last, the first one's last; an array of
+ * variable-size elements aligns each to the element's alignment and ends
+ * with every element's end offset, in order. Offsets are little-endian, of
+ * the smallest of 1, 2, 4 or 8 bytes that can address the whole container,
+ * offsets included.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include "weft-inspect.h"
+#include "weft-records-private.h"
 #include "weft-row-writer-private.h"
+#include "weft-task-private.h"
 
 #define ROW_STRINGS 4   /* name, state, awaits, created_at */
 
@@ -223,4 +231,85 @@ _weft_row_writer_end (WeftRowWriter *writer)
   rows = g_variant_new_from_bytes (writer->type, data, TRUE);
   g_bytes_unref (data);
   return rows;
+}
+
+/**
+ * weft_task_row_encode:
+ * @builder: a #GVariantBuilder of an array of #WEFT_TASK_ROW_TYPE
+ * @row: the task
+ *
+ * Adds @row to @builder as the inspector's snapshots, Changed signals and
+ * recordings carry it (%NULL strings are written as "").
+ */
+void
+weft_task_row_encode (GVariantBuilder   *builder,
+                      const WeftTaskRow *row)
+{
+  g_return_if_fail (builder != NULL);
+  g_return_if_fail (row != NULL);
+
+  g_variant_builder_add (builder, "(tssststtd)", row->id, row->name ? row->name : "", row->state ? row->state : "",
+                         row->awaits ? row->awaits : "", row->runs, row->created_at ? row->created_at : "",
+                         row->busy_ns, row->max_run_ns, row->age);
+}
+
+/**
+ * weft_task_row_decode:
+ * @iter: a #GVariantIter over an array of #WEFT_TASK_ROW_TYPE
+ * @row: (out caller-allocates): the next task; its strings belong to the array
+ *
+ * Reads the next task of @iter.
+ *
+ * Returns: %TRUE if there was one, %FALSE at the end
+ */
+gboolean
+weft_task_row_decode (GVariantIter *iter,
+                      WeftTaskRow  *row)
+{
+  g_return_val_if_fail (iter != NULL, FALSE);
+  g_return_val_if_fail (row != NULL, FALSE);
+
+  return g_variant_iter_next (iter, "(t&s&s&st&sttd)", &row->id, &row->name, &row->state, &row->awaits,
+                              &row->runs, &row->created_at, &row->busy_ns, &row->max_run_ns, &row->age);
+}
+
+void
+_weft_inspect_add_task (WeftRowWriter *rows,
+                        WeftTask      *task)
+{
+  g_autofree char *awaits = weft_task_describe_await (task);
+  WeftTaskRow row = {
+    .id = task->id,
+    .name = task->name,
+    .state = weft_task_state_to_string (weft_task_get_state (task)),
+    .awaits = awaits,
+    .runs = task->runs,
+    .created_at = task->created_at,
+    .busy_ns = _weft_task_peek_stats (task)->busy_ns,
+    .max_run_ns = _weft_task_peek_stats (task)->max_run_ns,
+    .age = weft_task_get_age (task),
+  };
+
+  _weft_row_writer_add (rows, &row);
+}
+
+/* @now: the loop's time (weft_loop_time()), for the task's age. */
+void
+_weft_inspect_add_record (WeftRowWriter        *rows,
+                          const WeftTaskRecord *r,
+                          double                now)
+{
+  WeftTaskRow row = {
+    .id = r->id,
+    .name = r->name,
+    .state = weft_task_state_to_string (r->state),
+    .awaits = r->error_message,
+    .runs = r->runs,
+    .created_at = r->created_at,
+    .busy_ns = r->busy_ns,
+    .max_run_ns = r->max_run_ns,
+    .age = MAX (now - r->created, 0.0),
+  };
+
+  _weft_row_writer_add (rows, &row);
 }

@@ -76,6 +76,16 @@ test_monotonic_ns (void)
   return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* Keeps the CPU busy for @ns (a step that does not yield). */
+static inline void
+test_spin_for (gint64 ns)
+{
+  gint64 end = test_monotonic_ns () + ns;
+
+  while (test_monotonic_ns () < end)
+    ;
+}
+
 /* CPU time of this thread: unlike the monotonic clock, it does not count the
  * time the machine gave to other processes, so gaps measured with it hold on
  * a loaded CI machine. */
